@@ -1,0 +1,27 @@
+"""fad: pure-functional, typed automatic differentiation on an effect-handler stack."""
+
+from fad._src import prims as _prims  # noqa: F401  (registers every primitive's rules)
+from fad._src.api import grad as grad
+from fad._src.api import hessian as hessian
+from fad._src.api import jacfwd as jacfwd
+from fad._src.api import jacrev as jacrev
+from fad._src.api import jvp as jvp
+from fad._src.api import linear_transpose as linear_transpose
+from fad._src.api import linearize as linearize
+from fad._src.api import make_jaxpr as make_jaxpr
+from fad._src.api import value_and_grad as value_and_grad
+from fad._src.api import vjp as vjp
+from fad._src.api import vmap as vmap
+from fad._src.config import config as config
+from fad._src.core import Array as Array
+from fad._src.core import ArrayLike as ArrayLike
+from fad._src.core import ConcretizationError as ConcretizationError
+from fad._src.core import EscapedTracerError as EscapedTracerError
+from fad._src.core import Handler as Handler
+from fad._src.core import Primitive as Primitive
+from fad._src.core import ShapedArray as ShapedArray
+from fad._src.core import Tracer as Tracer
+from fad._src.core import installed as installed
+from fad._src.dtypes import float0 as float0
+
+__version__ = "0.1.0"

@@ -1,0 +1,640 @@
+"""The user-facing transformations, composed from the interpreters.
+
+Forward mode runs the JVP handler. Reverse mode is never a tape: ``vjp`` stages
+the JVP's tangent part with a partial evaluator (known primal work runs now)
+and transposes the resulting linear program. ``jacfwd``/``jacrev`` push or pull
+a whole basis at once with ``vmap``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from fad._src import core, dtypes
+from fad._src import tree_util as tu
+from fad._src.core import Array, ShapedArray
+from fad._src.interpreters import batch as batching
+from fad._src.interpreters.batch import BatchHandler, BatchTracer
+from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero, tangent_aval
+from fad._src.interpreters.stage import StageHandler, StageTracer
+from fad._src.interpreters.transpose import backward_pass
+from fad._src.ir import ClosedProgram
+from fad._src.prims import structural as st
+
+# ---------------------------------------------------------------------------
+# Argument handling
+# ---------------------------------------------------------------------------
+
+
+def _leaf_to_array(x: Any, what: str) -> Array:
+    if isinstance(x, Array):
+        return x
+    if core.is_arraylike(x):
+        return core.asarray(x)
+    raise TypeError(
+        f"{what} must be an array or a scalar (or a pytree of them), got {type(x).__name__}: {x!r}"
+    )
+
+
+def _flatten_args(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
+    leaves, treedef = tu.tree_flatten(tree)
+    return [_leaf_to_array(x, f"{what} leaf {i}") for i, x in enumerate(leaves)], treedef
+
+
+def _check_callable(fun: Any, name: str) -> None:
+    if not callable(fun):
+        raise TypeError(f"{name} expects a callable as its first argument, got {type(fun).__name__}")
+
+
+def _normalize_argnums(argnums: int | Sequence[int], nargs: int, name: str) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if not nums:
+        raise ValueError(f"{name}: argnums must not be empty")
+    out = []
+    for a in nums:
+        if not isinstance(a, int):
+            raise TypeError(f"{name}: argnums must be ints, got {a!r}")
+        if not -nargs <= a < nargs:
+            raise ValueError(
+                f"{name}: argnums {argnums} out of range for a function called with {nargs} "
+                "positional arguments"
+            )
+        out.append(a % nargs)
+    return tuple(out)
+
+
+def _partial_args(
+    fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], argnums: tuple[int, ...]
+) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    """``fun`` as a function of ``args[argnums]`` only, the rest fixed."""
+
+    def f(*dyn: Any) -> Any:
+        full = list(args)
+        for i, v in zip(argnums, dyn, strict=True):
+            full[i] = v
+        return fun(*full, **kwargs)
+
+    return f, tuple(args[i] for i in argnums)
+
+
+def _float0_zeros(aval: ShapedArray) -> Any:
+    return np.zeros(aval.shape, dtypes.float0)
+
+
+def _zeros_tangent(aval: ShapedArray) -> Any:
+    if dtypes.is_inexact(aval.dtype):
+        return core.zeros(aval)
+    return _float0_zeros(aval)
+
+
+# ---------------------------------------------------------------------------
+# Forward mode
+# ---------------------------------------------------------------------------
+
+
+def _check_tangent(p: Array, t: Any, i: int, what: str) -> MaybeZero:
+    """A tangent must match its primal's shape, and its dtype (float0 for integers)."""
+    pa = p.aval
+    if isinstance(t, np.ndarray) and t.dtype == dtypes.float0:
+        if t.shape != pa.shape:
+            raise ValueError(f"{what} {i}: float0 tangent of shape {t.shape} for primal of shape {pa.shape}")
+        return Zero(pa)
+    ta = _leaf_to_array(t, f"{what} {i}")
+    if ta.shape != pa.shape:
+        raise ValueError(
+            f"{what} {i}: tangent shape {ta.shape} does not match primal shape {pa.shape} "
+            f"(primal {pa.str_short()}, tangent {ta.aval.str_short()})"
+        )
+    if not dtypes.is_inexact(pa.dtype):
+        raise TypeError(
+            f"{what} {i}: the primal has integer/bool dtype {pa.dtype.name}, so its tangent must "
+            f"have dtype float0 (e.g. numpy.zeros(shape, fad.dtypes.float0)), got {ta.dtype.name}"
+        )
+    if ta.dtype != pa.dtype:
+        raise TypeError(
+            f"{what} {i}: primal and tangent dtypes must match: primal {pa.dtype.name}, "
+            f"tangent {ta.dtype.name}"
+        )
+    return ta
+
+
+def jvp(
+    fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], has_aux: bool = False
+) -> Any:
+    """Evaluate ``fun`` at ``primals`` and push ``tangents`` forward: ``(out, tangent_out)``."""
+    _check_callable(fun, "jvp")
+    for name, v in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(v, (tuple, list)):
+            raise TypeError(
+                f"jvp: {name} must be a tuple or list with one entry per positional argument, "
+                f"got {type(v).__name__}"
+            )
+    if len(primals) != len(tangents):
+        raise ValueError(
+            f"jvp: primals and tangents must have the same length, got {len(primals)} and {len(tangents)}"
+        )
+    flat_p, tree_p = _flatten_args(tuple(primals), "jvp primal")
+    flat_t, tree_t = tu.tree_flatten(tuple(tangents))
+    if tree_p != tree_t:
+        raise ValueError(
+            f"jvp: primal and tangent arguments must have the same tree structure; primals have "
+            f"{tree_p} but tangents have {tree_t}"
+        )
+    tans = [_check_tangent(p, t, i, "jvp tangent") for i, (p, t) in enumerate(zip(flat_p, flat_t, strict=True))]
+    out, out_t, aux = _jvp_flat(fun, flat_p, tans, tree_p, has_aux)
+    return (out, out_t, aux) if has_aux else (out, out_t)
+
+
+def _jvp_flat(
+    fun: Callable[..., Any], primals: list[Array], tangents: list[MaybeZero], in_tree: tu.PyTreeDef,
+    has_aux: bool,
+) -> tuple[Any, Any, Any]:  # fmt: skip
+    handler = JVPHandler()
+    with core.installed(handler):
+        ins = [p if isinstance(t, Zero) else JVPTracer(handler, p, t) for p, t in zip(primals, tangents, strict=True)]
+        result = fun(*tu.tree_unflatten(in_tree, ins))
+    out, aux = _split_aux(result, has_aux, "jvp")
+    flat_out, out_tree = _flatten_args(out, "jvp output")
+    pairs = [handler.unwrap(o) for o in flat_out]
+    out_p = [p for p, _ in pairs]
+    out_t = [_zeros_tangent(p.aval) if isinstance(t, Zero) else t for p, t in pairs]
+    if has_aux:
+        aux = tu.tree_map(lambda x: handler.unwrap(x)[0] if isinstance(x, Array) else x, aux)
+    return tu.tree_unflatten(out_tree, out_p), tu.tree_unflatten(out_tree, out_t), aux
+
+
+def _split_aux(result: Any, has_aux: bool, name: str) -> tuple[Any, Any]:
+    if not has_aux:
+        return result, None
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise TypeError(
+            f"{name} with has_aux=True expects the function to return a pair (output, aux), "
+            f"got {type(result).__name__}"
+        )
+    return result[0], result[1]
+
+
+# ---------------------------------------------------------------------------
+# Linearization and reverse mode
+# ---------------------------------------------------------------------------
+
+
+class _Linearized:
+    """The result of partially evaluating a JVP: primal outputs and a linear program."""
+
+    __slots__ = ("aux", "in_avals", "in_mask", "in_tree", "out_avals", "out_primals", "out_tree", "program")
+
+    def __init__(
+        self, out_primals: list[Array], program: ClosedProgram, in_avals: list[ShapedArray],
+        in_mask: list[bool], in_tree: tu.PyTreeDef, out_tree: tu.PyTreeDef, aux: Any,
+    ) -> None:  # fmt: skip
+        self.out_primals = out_primals
+        self.program = program
+        self.in_avals = in_avals
+        self.in_mask = in_mask
+        self.in_tree = in_tree
+        self.out_tree = out_tree
+        self.out_avals = [p.aval for p in out_primals]
+        self.aux = aux
+
+
+def _linearize(fun: Callable[..., Any], primals: list[Array], in_tree: tu.PyTreeDef, has_aux: bool,
+               name: str) -> _Linearized:  # fmt: skip
+    stage = StageHandler(forward_known=True)
+    jvp_h = JVPHandler()
+    mask = [dtypes.is_inexact(p.dtype) for p in primals]
+    with core.installed(stage):
+        tan_in = [stage.new_arg(tangent_aval(p.aval)) for p, m in zip(primals, mask, strict=True) if m]
+        it = iter(tan_in)
+        with core.installed(jvp_h):
+            ins = [JVPTracer(jvp_h, p, next(it)) if m else p for p, m in zip(primals, mask, strict=True)]
+            result = fun(*tu.tree_unflatten(in_tree, ins))
+        out, aux = _split_aux(result, has_aux, name)
+        flat_out, out_tree = _flatten_args(out, f"{name} output")
+        pairs = [jvp_h.unwrap(o) for o in flat_out]
+        out_t = [core.zeros(p.aval) if isinstance(t, Zero) else t for p, t in pairs]
+        for p, _ in pairs:
+            if isinstance(p, StageTracer) and p._handler is stage:
+                raise core.EscapedTracerError(f"{name}: a primal output depends on a tangent")
+    if has_aux:
+        aux = tu.tree_map(lambda x: jvp_h.unwrap(x)[0] if isinstance(x, Array) else x, aux)
+    program = stage.build(tan_in, out_t)
+    return _Linearized([p for p, _ in pairs], program, [p.aval for p in primals], mask, in_tree, out_tree, aux)
+
+
+def _cotangent_leaves(lin: _Linearized, ct: Any, name: str) -> list[MaybeZero]:
+    flat, tree = tu.tree_flatten(ct)
+    if tree != lin.out_tree:
+        raise ValueError(
+            f"{name}: the cotangent must have the structure of the primal output, {lin.out_tree}; "
+            f"got {tree}"
+        )
+    out: list[MaybeZero] = []
+    for i, (c, aval) in enumerate(zip(flat, lin.out_avals, strict=True)):
+        if isinstance(c, np.ndarray) and c.dtype == dtypes.float0:
+            out.append(Zero(aval))
+            continue
+        a = _leaf_to_array(c, f"{name} cotangent {i}")
+        if a.shape != aval.shape:
+            raise ValueError(
+                f"{name}: cotangent {i} has shape {a.shape}, but the primal output has shape {aval.shape} "
+                f"(expected {aval.str_short()}, got {a.aval.str_short()})"
+            )
+        if dtypes.is_inexact(aval.dtype) and a.dtype != aval.dtype:
+            if a.aval.weak_type or dtypes.result_type((a.dtype, False), (aval.dtype, False))[0] == aval.dtype:
+                a = st.full(a.shape, 0, aval.dtype) if a.size == 0 else _convert(a, aval)
+            else:
+                raise TypeError(
+                    f"{name}: cotangent {i} has dtype {a.dtype.name}, but the primal output has "
+                    f"dtype {aval.dtype.name}"
+                )
+        out.append(a)
+    return out
+
+
+def _convert(a: Array, aval: ShapedArray) -> Array:
+    from fad._src.prims import elementwise as ew
+
+    return ew.convert_element_type(a, aval.dtype)
+
+
+def _pullback(lin: _Linearized, name: str) -> Callable[[Any], Any]:
+    def pullback(ct: Any) -> Any:
+        cts = _cotangent_leaves(lin, ct, name)
+        in_cts = backward_pass(lin.program.program, lin.program.consts, cts)
+        it = iter(in_cts)
+        flat = []
+        for aval, m in zip(lin.in_avals, lin.in_mask, strict=True):
+            if m:
+                c = next(it)
+                flat.append(core.zeros(aval) if isinstance(c, Zero) else c)
+            else:
+                flat.append(_float0_zeros(aval))
+        return tu.tree_unflatten(lin.in_tree, flat)
+
+    return pullback
+
+
+def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
+    """``(out, pullback)``: ``pullback(ct)`` returns one cotangent per primal argument."""
+    _check_callable(fun, "vjp")
+    flat, in_tree = _flatten_args(primals, "vjp primal")
+    lin = _linearize(fun, flat, in_tree, has_aux, "vjp")
+    out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
+    pullback = _pullback(lin, "vjp")
+    return (out, pullback, lin.aux) if has_aux else (out, pullback)
+
+
+def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
+    """``(out, f_jvp)`` where ``f_jvp(*tangents)`` runs only the staged linear program."""
+    _check_callable(fun, "linearize")
+    flat, in_tree = _flatten_args(primals, "linearize primal")
+    lin = _linearize(fun, flat, in_tree, has_aux, "linearize")
+    out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
+
+    def f_jvp(*tangents: Any) -> Any:
+        flat_t, tree_t = tu.tree_flatten(tangents)
+        if tree_t != in_tree:
+            raise ValueError(
+                f"linearized function: tangents must have the structure of the primals, {in_tree}; got {tree_t}"
+            )
+        checked = [_check_tangent(p, t, i, "linearized function tangent")
+                   for i, (p, t) in enumerate(zip(flat, flat_t, strict=True))]  # fmt: skip
+        args = [core.zeros(t.aval) if isinstance(t, Zero) else t
+                for t, m in zip(checked, lin.in_mask, strict=True) if m]  # fmt: skip
+        outs = lin.program(*args)
+        return tu.tree_unflatten(lin.out_tree, outs)
+
+    return (out, f_jvp, lin.aux) if has_aux else (out, f_jvp)
+
+
+def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[[Any], Any]:
+    """The transpose of a linear ``fun``, traced at the shapes and dtypes of ``primals``."""
+    _check_callable(fun, "linear_transpose")
+    flat, in_tree = _flatten_args(primals, "linear_transpose primal")
+    for i, p in enumerate(flat):
+        if not dtypes.is_inexact(p.dtype):
+            raise TypeError(f"linear_transpose: argument {i} has non-float dtype {p.dtype.name}")
+    stage = StageHandler(forward_known=True)
+    with core.installed(stage):
+        ins = [stage.new_arg(p.aval.strip_weak_type()) for p in flat]
+        out = fun(*tu.tree_unflatten(in_tree, ins))
+        flat_out, out_tree = _flatten_args(out, "linear_transpose output")
+    program = stage.build(ins, flat_out)
+    out_avals = [o.aval for o in flat_out]
+    lin = _Linearized([core.zeros(a) for a in out_avals], program, [p.aval for p in flat],
+                      [True] * len(flat), in_tree, out_tree, None)  # fmt: skip
+    pullback = _pullback(lin, "linear_transpose")
+
+    def transposed(ct: Any) -> Any:
+        return pullback(ct)
+
+    return transposed
+
+
+def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, name: str) -> None:
+    for i, leaf in enumerate(tu.tree_leaves(args)):
+        dt = _leaf_to_array(leaf, f"{name} argument").dtype
+        if holomorphic and not dtypes.is_complex(dt):
+            raise TypeError(
+                f"{name} with holomorphic=True requires inputs with complex dtype, but input leaf {i} "
+                f"has dtype {dt.name}"
+            )
+        if not dtypes.is_inexact(dt) and not allow_int:
+            raise TypeError(
+                f"{name} requires real- or complex-valued inputs (input dtype that is a sub-dtype of "
+                f"np.inexact), but got {dt.name} for input leaf {i}. If you want to use "
+                "integer-valued inputs, set allow_int=True."
+            )
+
+
+def value_and_grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[..., Any]:  # fmt: skip
+    """A function returning ``fun``'s value and its gradient with respect to ``argnums``."""
+    _check_callable(fun, "value_and_grad")
+
+    @functools.wraps(fun)
+    def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
+        nums = _normalize_argnums(argnums, len(args), "grad")
+        f, dyn = _partial_args(fun, args, kwargs, nums)
+        _check_grad_inputs(dyn, holomorphic, allow_int, "grad")
+        flat, in_tree = _flatten_args(dyn, "grad argument")
+        lin = _linearize(f, flat, in_tree, has_aux, "grad")
+        if len(lin.out_primals) != 1 or lin.out_avals[0].shape != ():
+            shapes = [a.shape for a in lin.out_avals]
+            raise TypeError(
+                "Gradient only defined for scalar-output functions. Output "
+                + (f"had shape: {shapes[0]}." if len(shapes) == 1 else f"was a pytree with shapes {shapes}.")
+            )
+        ans = lin.out_primals[0]
+        dt = ans.dtype
+        if holomorphic:
+            if not dtypes.is_complex(dt):
+                raise TypeError(f"grad with holomorphic=True requires a complex output, got {dt.name}")
+        elif not dtypes.is_float(dt):
+            raise TypeError(
+                f"grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), "
+                f"but got {dt.name}. For holomorphic differentiation, pass holomorphic=True. For "
+                "differentiation of non-holomorphic functions involving complex outputs, use jax-style "
+                "vjp directly."
+            )
+        ct = tu.tree_unflatten(lin.out_tree, [st.full((), 1, dt)])
+        grads = _pullback(lin, "grad")(ct)
+        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
+        return ((out, lin.aux), g) if has_aux else (out, g)
+
+    return value_and_grad_f
+
+
+def grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[..., Any]:  # fmt: skip
+    """The gradient of a scalar-valued ``fun`` with respect to the arguments ``argnums``."""
+    _check_callable(fun, "grad")
+    vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
+
+    @functools.wraps(fun)
+    def grad_f(*args: Any, **kwargs: Any) -> Any:
+        if has_aux:
+            (_, aux), g = vg(*args, **kwargs)
+            return g, aux
+        _, g = vg(*args, **kwargs)
+        return g
+
+    return grad_f
+
+
+# ---------------------------------------------------------------------------
+# vmap
+# ---------------------------------------------------------------------------
+
+
+def _axis_of(ax: Any, x: Array, i: int, what: str) -> int | None:
+    if ax is None:
+        return None
+    if not isinstance(ax, int):
+        raise TypeError(f"vmap {what} must be ints or None, got {ax!r}")
+    if not -x.ndim <= ax < x.ndim:
+        raise ValueError(
+            f"vmap was requested to map its argument along axis {ax}, which implies that its rank "
+            f"should be at least {ax + 1 if ax >= 0 else -ax}, but is only {x.ndim} "
+            f"(its shape is {x.shape}); argument leaf {i}"
+        )
+    return ax % x.ndim
+
+
+def vmap(
+    fun: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
+    axis_name: Any = None,
+) -> Callable[..., Any]:  # fmt: skip
+    """Vectorize ``fun`` over a batch axis of its arguments (``in_axes``) and results (``out_axes``)."""
+    _check_callable(fun, "vmap")
+    if isinstance(in_axes, list):
+        in_axes = tuple(in_axes)
+
+    @functools.wraps(fun)
+    def batched(*args: Any) -> Any:
+        if isinstance(in_axes, tuple) and len(in_axes) != len(args):
+            raise ValueError(
+                f"vmap in_axes must be an int, None, or a tuple of entries corresponding to the "
+                f"positional arguments passed to the function, but got len(in_axes)={len(in_axes)}, "
+                f"len(args)={len(args)}"
+            )
+        axes = tu.prefix_broadcast(in_axes, args, "vmap in_axes")
+        flat, in_tree = _flatten_args(args, "vmap argument")
+        dims = [_axis_of(a, x, i, "in_axes") for i, (a, x) in enumerate(zip(axes, flat, strict=True))]
+        sizes = {x.shape[d] for x, d in zip(flat, dims, strict=True) if d is not None}
+        if axis_size is not None:
+            sizes.add(axis_size)
+        if len(sizes) > 1:
+            detail = ", ".join(
+                f"argument leaf {i} of shape {x.shape} has size {x.shape[d]} along axis {d}"
+                for i, (x, d) in enumerate(zip(flat, dims, strict=True)) if d is not None
+            )
+            extra = f"; axis_size={axis_size}" if axis_size is not None else ""
+            raise ValueError(f"vmap got inconsistent sizes for the mapped axis: {detail}{extra}")
+        if not sizes:
+            raise ValueError("vmap must have at least one non-None value in in_axes (or give axis_size)")
+        (size,) = sizes
+        return _vmap_flat(fun, flat, dims, in_tree, size, out_axes, axis_name)
+
+    return batched
+
+
+def _vmap_flat(
+    fun: Callable[..., Any], flat: list[Array], dims: list[int | None], in_tree: tu.PyTreeDef,
+    size: int, out_axes: Any, axis_name: Any,
+) -> Any:  # fmt: skip
+    handler = BatchHandler(size, axis_name)
+    with core.installed(handler):
+        ins = [x if d is None else BatchTracer(handler, x, d) for x, d in zip(flat, dims, strict=True)]
+        out = fun(*tu.tree_unflatten(in_tree, ins))
+    flat_out, out_tree = _flatten_args(out, "vmap output")
+    o_axes = tu.prefix_broadcast(out_axes, out, "vmap out_axes")
+    results = []
+    for i, (o, ax) in enumerate(zip(flat_out, o_axes, strict=True)):
+        val, bdim = handler.unwrap(o)
+        if ax is None:
+            if bdim is not None:
+                raise ValueError(
+                    f"vmap has mapped output (output leaf {i}, shape {val.shape}) but out_axes is None"
+                )
+            results.append(val)
+            continue
+        nd = val.ndim + (1 if bdim is None else 0)
+        if not -nd <= ax < nd:
+            raise ValueError(f"vmap out_axes {ax} out of range for output leaf {i} of rank {nd - 1}")
+        if bdim is None:
+            val, bdim = batching.bdim_at_front(val, None, size), 0
+        results.append(batching.moveaxis(val, bdim, ax % nd))
+    return tu.tree_unflatten(out_tree, results)
+
+
+# ---------------------------------------------------------------------------
+# Jacobians and Hessians
+# ---------------------------------------------------------------------------
+
+
+def _std_basis(flat: list[Array]) -> tuple[list[Array], int]:
+    """One stacked basis leaf per input leaf: the identity on the flattened inputs."""
+    sizes = [x.size for x in flat]
+    n = sum(sizes)
+    dt = dtypes.result_type(*[(x.dtype, False) for x in flat])[0] if flat else np.dtype(np.float32)
+    eye = np.eye(n, dtype=dt)
+    out, start = [], 0
+    for x, s in zip(flat, sizes, strict=True):
+        out.append(Array(eye[:, start : start + s].reshape((n, *x.shape)).astype(x.dtype)))
+        start += s
+    return out, n
+
+
+def _check_jac_inputs(dyn: Sequence[Any], holomorphic: bool, name: str) -> None:
+    for i, leaf in enumerate(tu.tree_leaves(dyn)):
+        dt = _leaf_to_array(leaf, f"{name} argument").dtype
+        if holomorphic and not dtypes.is_complex(dt):
+            raise TypeError(f"{name} with holomorphic=True requires complex inputs, got {dt.name} for leaf {i}")
+        if not holomorphic and not dtypes.is_float(dt):
+            raise TypeError(
+                f"{name} requires real-valued inputs (input dtype that is a sub-dtype of np.floating), "
+                f"but got {dt.name} for input leaf {i}. For holomorphic differentiation, pass "
+                "holomorphic=True."
+            )
+
+
+def jacfwd(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False,
+) -> Callable[..., Any]:  # fmt: skip
+    """The Jacobian by forward mode: ``vmap`` of ``jvp`` over the input basis."""
+    _check_callable(fun, "jacfwd")
+
+    def jacfun(*args: Any, **kwargs: Any) -> Any:
+        nums = _normalize_argnums(argnums, len(args), "jacfwd")
+        f, dyn = _partial_args(fun, args, kwargs, nums)
+        _check_jac_inputs(dyn, holomorphic, "jacfwd")
+        flat, in_tree = _flatten_args(dyn, "jacfwd argument")
+        basis, n = _std_basis(flat)
+
+        def push(*tangents: Array) -> Any:
+            res = jvp(f, tuple(tu.tree_unflatten(in_tree, flat)),
+                      tuple(tu.tree_unflatten(in_tree, list(tangents))), has_aux=has_aux)  # fmt: skip
+            return (res[1], res[0], res[2]) if has_aux else (res[1], res[0])
+
+        res = vmap(push, out_axes=(-1, None, None) if has_aux else (-1, None))(*basis)
+        jac_flat_tree, y = res[0], res[1]
+        jac = _reshape_jacobian(jac_flat_tree, flat, in_tree, isinstance(argnums, int), n, last=True)
+        return (jac, res[2]) if has_aux else jac
+
+    return functools.wraps(fun)(jacfun)
+
+
+def jacrev(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[..., Any]:  # fmt: skip
+    """The Jacobian by reverse mode: ``vmap`` of the pullback over the output basis."""
+    _check_callable(fun, "jacrev")
+
+    def jacfun(*args: Any, **kwargs: Any) -> Any:
+        nums = _normalize_argnums(argnums, len(args), "jacrev")
+        f, dyn = _partial_args(fun, args, kwargs, nums)
+        _check_jac_inputs(dyn, holomorphic, "jacrev")
+        flat_in, in_tree = _flatten_args(dyn, "jacrev argument")
+        res = vjp(f, *dyn, has_aux=has_aux)
+        y, pullback = res[0], res[1]
+        flat_out, out_tree = _flatten_args(y, "jacrev output")
+        basis, m = _std_basis(flat_out)
+        cts = vmap(lambda *c: pullback(tu.tree_unflatten(out_tree, list(c))))(*basis)
+        # cts: per input leaf (inside the argnums tuple), shape (m, *in_shape).
+        flat_cts = tu.tree_leaves(cts)
+        per_out: list[list[Array]] = [[] for _ in flat_out]
+        for c, x in zip(flat_cts, flat_in, strict=True):
+            start = 0
+            for k, o in enumerate(flat_out):
+                piece = st.slice_in_dim(c, start, start + o.size, axis=0)
+                per_out[k].append(st.reshape(piece, (*o.shape, *x.shape)))
+                start += o.size
+        leaves = []
+        for k in range(len(flat_out)):
+            t = tu.tree_unflatten(in_tree, per_out[k])
+            leaves.append(t[0] if isinstance(argnums, int) else tuple(t))
+        jac = tu.tree_unflatten(out_tree, leaves)
+        return (jac, res[2]) if has_aux else jac
+
+    return functools.wraps(fun)(jacfun)
+
+
+def _reshape_jacobian(
+    jac_tree: Any, flat_in: list[Array], in_tree: tu.PyTreeDef, single: bool, n: int, last: bool
+) -> Any:
+    """Split the basis axis of each output leaf into one block per input leaf."""
+    flat_out, out_tree = tu.tree_flatten(jac_tree)
+    leaves = []
+    for o in flat_out:
+        out_shape = o.shape[:-1]
+        pieces, start = [], 0
+        for x in flat_in:
+            piece = st.slice_in_dim(o, start, start + x.size, axis=o.ndim - 1)
+            pieces.append(st.reshape(piece, (*out_shape, *x.shape)))
+            start += x.size
+        t = tu.tree_unflatten(in_tree, pieces)
+        leaves.append(t[0] if single else tuple(t))
+    return tu.tree_unflatten(out_tree, leaves)
+
+
+def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+            holomorphic: bool = False) -> Callable[..., Any]:  # fmt: skip
+    """Dense Hessian, forward-over-reverse: ``jacfwd(jacrev(fun))``."""
+    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
+
+
+# ---------------------------------------------------------------------------
+# Staging for inspection
+# ---------------------------------------------------------------------------
+
+
+def make_jaxpr(fun: Callable[..., Any], static_argnums: int | Sequence[int] = ()) -> Callable[..., ClosedProgram]:
+    """``make_jaxpr(f)(*args)`` traces ``f`` at the avals of ``args`` and returns the program."""
+    _check_callable(fun, "make_jaxpr")
+    statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+
+    def traced(*args: Any) -> ClosedProgram:
+        dyn_nums = tuple(i for i in range(len(args)) if i not in statics)
+        f, dyn = _partial_args(fun, args, {}, dyn_nums)
+        flat, in_tree = _flatten_args(dyn, "make_jaxpr argument")
+        handler = StageHandler(forward_known=False)
+        with core.installed(handler):
+            ins = [handler.new_arg(x.aval) for x in flat]
+            out = f(*tu.tree_unflatten(in_tree, ins))
+            flat_out, _ = _flatten_args(out, "make_jaxpr output")
+        return handler.build(ins, flat_out)
+
+    return traced

@@ -1,0 +1,130 @@
+"""Global configuration flags.
+
+The options are global, process-wide switches (like ``jax.config``): they change how
+dtypes are canonicalized and how PRNG keys are split, so every module reads them
+from the single :data:`config` object defined here.
+
+The x64 flag is read on hot paths (every dtype canonicalization), so it is kept in a
+plain attribute, :attr:`Config.x64_enabled`, which is cheaper to read than a property.
+Always change it through :meth:`Config.update` (or :meth:`Config.enable_x64_scope`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Final
+
+import numpy as np
+
+__all__ = ["Config", "config"]
+
+_TRUE_STRINGS: Final = frozenset({"1", "true", "yes"})
+
+# Option name -> default value when no environment variable is set.
+_DEFAULTS: Final[dict[str, bool]] = {
+    "enable_x64": False,
+    "threefry_partitionable": False,
+}
+
+
+def _env_flag(option: str, default: bool) -> bool:
+    """Read ``FAD_<OPTION>``, falling back to ``JAX_<OPTION>`` so JAX habits carry over."""
+    for prefix in ("FAD_", "JAX_"):
+        raw = os.environ.get(prefix + option.upper())
+        if raw is not None and raw.strip() != "":
+            return raw.strip().lower() in _TRUE_STRINGS
+    return default
+
+
+class Config:
+    """Holder of the global options; use the module-level :data:`config` singleton."""
+
+    __slots__ = ("_threefry_partitionable", "x64_enabled")
+
+    x64_enabled: bool
+    """Current value of ``enable_x64``. Plain attribute for cheap reads; do not assign."""
+
+    def __init__(self) -> None:
+        self.x64_enabled = _env_flag("enable_x64", _DEFAULTS["enable_x64"])
+        self._threefry_partitionable = _env_flag(
+            "threefry_partitionable", _DEFAULTS["threefry_partitionable"]
+        )
+
+    @staticmethod
+    def known_options() -> tuple[str, ...]:
+        """Names accepted by :meth:`update` (a ``jax_`` prefix is also accepted)."""
+        return tuple(_DEFAULTS)
+
+    @staticmethod
+    def _normalize_name(name: object) -> str:
+        if not isinstance(name, str):
+            raise TypeError(f"config option name must be a str, got {type(name).__name__}")
+        key = name.removeprefix("jax_")
+        if key not in _DEFAULTS:
+            known = ", ".join(repr(k) for k in _DEFAULTS)
+            raise ValueError(f"unknown config option {name!r}; known options: {known}")
+        return key
+
+    def update(self, name: str, value: bool) -> None:
+        """Set option ``name`` to ``value``.
+
+        Raises ``ValueError`` for an unknown option and ``TypeError`` for a non-bool value
+        (ints such as ``1`` are rejected on purpose: silent truthiness hides typos).
+        """
+        key = self._normalize_name(name)
+        raw: object = value  # callers may ignore the annotation; check at runtime
+        if isinstance(raw, bool):
+            flag = raw
+        elif isinstance(raw, np.bool_):  # a common accident; harmless to accept
+            flag = bool(raw)
+        else:
+            raise TypeError(
+                f"config option {name!r} expects a bool, got {type(raw).__name__}: {raw!r}"
+            )
+        if key == "enable_x64":
+            self.x64_enabled = flag
+        else:
+            self._threefry_partitionable = flag
+
+    def read(self, name: str) -> bool:
+        """Current value of option ``name`` (same name rules as :meth:`update`)."""
+        key = self._normalize_name(name)
+        if key == "enable_x64":
+            return self.x64_enabled
+        return self._threefry_partitionable
+
+    @property
+    def enable_x64(self) -> bool:
+        """Whether 64-bit dtypes are kept (otherwise canonicalized to 32-bit)."""
+        return self.x64_enabled
+
+    @property
+    def threefry_partitionable(self) -> bool:
+        """Whether PRNG splitting uses the partitionable threefry scheme."""
+        return self._threefry_partitionable
+
+    @contextlib.contextmanager
+    def enable_x64_scope(self, enabled: bool) -> Iterator[None]:
+        """Temporarily set ``enable_x64``; the previous value is restored on exit.
+
+        The option is process-global, so this is not thread-safe: do not toggle it while
+        other threads are tracing.
+        """
+        previous = self.x64_enabled
+        self.update("enable_x64", enabled)
+        try:
+            yield
+        finally:
+            self.x64_enabled = previous
+
+    def __repr__(self) -> str:
+        return (
+            f"Config(enable_x64={self.x64_enabled}, "
+            f"threefry_partitionable={self._threefry_partitionable})"
+        )
+
+
+config: Final[Config] = Config()
+"""The process-wide configuration singleton."""

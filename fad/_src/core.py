@@ -1,0 +1,793 @@
+"""The heart of fad: abstract values, arrays, primitives and the handler stack.
+
+Applying a primitive is an *effect*. ``bind`` hands it to the handler on top of
+the stack (a ``ContextVar``, so threads and tasks each see their own stack); the
+handler runs its rule with its parent installed as the current handler, so every
+primitive the rule applies goes one level down. The bottom of the stack is the
+eager evaluator, which runs each primitive's numpy implementation.
+
+Handlers are immutable values and their identity is the *tag* that tells their
+tracers apart: a handler interprets only its own tracers and treats every other
+value as a constant, which is what keeps nested and closed-over
+differentiation from confusing perturbations.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NoReturn, final
+
+import numpy as np
+
+from fad._src import dtypes
+from fad._src.config import config
+
+if TYPE_CHECKING:
+    from fad._src.numpy.indexing import _IndexUpdateHelper
+
+DType = np.dtype[Any]
+Shape = tuple[int, ...]
+# Primitive parameters are hashable Python values (ints, tuples, dtypes, programs);
+# their types differ per primitive, so the mapping is one of fad's documented ``Any`` seams.
+Params = Mapping[str, Any]
+
+
+# ---------------------------------------------------------------------------
+# Abstract values
+# ---------------------------------------------------------------------------
+
+
+@final
+class ShapedArray:
+    """The abstract value of an array: shape, dtype and whether the type is weak.
+
+    A weak type comes from a Python scalar and yields to the other operand in
+    promotion (``f32_array * 2.0`` stays float32).
+    """
+
+    __slots__ = ("dtype", "shape", "weak_type")
+    shape: Shape
+    dtype: DType
+    weak_type: bool
+
+    def __init__(self, shape: Shape, dtype: DType, weak_type: bool = False) -> None:
+        object.__setattr__(self, "shape", shape)
+        object.__setattr__(self, "dtype", dtype)
+        object.__setattr__(self, "weak_type", weak_type)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("ShapedArray is immutable")
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def strip_weak_type(self) -> ShapedArray:
+        return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
+
+    def update(
+        self, shape: Shape | None = None, dtype: DType | None = None, weak_type: bool | None = None
+    ) -> ShapedArray:
+        return ShapedArray(
+            self.shape if shape is None else shape,
+            self.dtype if dtype is None else dtype,
+            self.weak_type if weak_type is None else weak_type,
+        )
+
+    def str_short(self) -> str:
+        """``f32[3,4]`` style, as printed in programs and error messages."""
+        return f"{_short_dtype_name(self.dtype)}[{','.join(map(str, self.shape))}]"
+
+    def __repr__(self) -> str:
+        weak = ", weak_type=True" if self.weak_type else ""
+        return f"ShapedArray({self.str_short()}{weak})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ShapedArray)
+            and self.shape == other.shape
+            and self.dtype == other.dtype
+            and self.weak_type == other.weak_type
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.dtype, self.weak_type))
+
+
+_SHORT_NAMES = {
+    "float16": "f16", "bfloat16": "bf16", "float32": "f32", "float64": "f64",
+    "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
+    "uint8": "u8", "uint16": "u16", "uint32": "u32", "uint64": "u64",
+    "complex64": "c64", "complex128": "c128", "bool": "bool",
+}  # fmt: skip
+
+
+def _short_dtype_name(dt: DType) -> str:
+    if dt == dtypes.float0:
+        return "float0"
+    return _SHORT_NAMES.get(dt.name, dt.name)
+
+
+# ---------------------------------------------------------------------------
+# Arrays and tracers
+# ---------------------------------------------------------------------------
+
+
+class Array:
+    """fad's immutable array.
+
+    A concrete ``Array`` wraps a read-only numpy array; ``Tracer`` subclasses stand
+    for values a handler is interpreting. Every operator and method is built from
+    ``fad.numpy`` functions, so every transformation sees it.
+    """
+
+    __slots__ = ("_value", "_weak_type")
+    __array_priority__ = 100
+    _value: np.ndarray[Any, Any]
+    _weak_type: bool
+
+    def __init__(self, value: np.ndarray[Any, Any], weak_type: bool = False) -> None:
+        if value.flags.writeable:
+            value = value.view()
+            value.flags.writeable = False
+        self._value = value
+        self._weak_type = weak_type
+
+    # -- abstract value ---------------------------------------------------
+    @property
+    def aval(self) -> ShapedArray:
+        v = self._value
+        return ShapedArray(v.shape, v.dtype, self._weak_type)
+
+    @property
+    def shape(self) -> Shape:
+        return self.aval.shape
+
+    @property
+    def dtype(self) -> DType:
+        return self.aval.dtype
+
+    @property
+    def weak_type(self) -> bool:
+        return self.aval.weak_type
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __len__(self) -> int:
+        shape = self.shape
+        if not shape:
+            raise TypeError("len() of unsized object (a 0-d array)")
+        return shape[0]
+
+    def __iter__(self) -> Iterator[Array]:
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
+    # -- conversion to Python / numpy (concrete values only) ---------------
+    def concrete_value(self) -> np.ndarray[Any, Any]:
+        """The numpy value, or a ConcretizationError for an abstract tracer."""
+        return self._value
+
+    def __array__(self, dtype: DType | None = None, copy: bool | None = None) -> np.ndarray[Any, Any]:
+        v = self.concrete_value()
+        if dtype is not None and dtype != v.dtype:
+            return v.astype(dtype)
+        if copy:
+            return v.copy()
+        return v
+
+    def __bool__(self) -> bool:
+        return bool(self.concrete_value())
+
+    def __float__(self) -> float:
+        return float(self.concrete_value())
+
+    def __int__(self) -> int:
+        return int(self.concrete_value())
+
+    def __complex__(self) -> complex:
+        return complex(self.concrete_value())
+
+    def __index__(self) -> int:
+        v = self.concrete_value()
+        if not np.issubdtype(v.dtype, np.integer):
+            raise TypeError(f"only integer arrays can be used as an index, got {v.dtype}")
+        return operator.index(v)
+
+    def item(self) -> Any:
+        return self.concrete_value().item()
+
+    def tolist(self) -> Any:
+        return self.concrete_value().tolist()
+
+    def __hash__(self) -> int:
+        raise TypeError("fad.Array is unhashable (it compares elementwise)")
+
+    # -- printing ------------------------------------------------------------
+    def __repr__(self) -> str:
+        v = self.concrete_value()
+        body = np.array2string(v, separator=", ", prefix="Array(")
+        return f"Array({body}, dtype={v.dtype.name})"
+
+    def __str__(self) -> str:
+        return str(self.concrete_value())
+
+    def __format__(self, spec: str) -> str:
+        v = self.concrete_value()
+        return format(v.item(), spec) if v.ndim == 0 else format(str(v), spec)
+
+    # -- operators -----------------------------------------------------------
+    def __neg__(self) -> Array:
+        return _jnp.negative(self)
+
+    def __pos__(self) -> Array:
+        return self
+
+    def __abs__(self) -> Array:
+        return _jnp.abs(self)
+
+    def __invert__(self) -> Array:
+        return _jnp.invert(self)
+
+    def __add__(self, other: ArrayLike) -> Array:
+        return _jnp.add(self, other)
+
+    def __radd__(self, other: ArrayLike) -> Array:
+        return _jnp.add(other, self)
+
+    def __sub__(self, other: ArrayLike) -> Array:
+        return _jnp.subtract(self, other)
+
+    def __rsub__(self, other: ArrayLike) -> Array:
+        return _jnp.subtract(other, self)
+
+    def __mul__(self, other: ArrayLike) -> Array:
+        return _jnp.multiply(self, other)
+
+    def __rmul__(self, other: ArrayLike) -> Array:
+        return _jnp.multiply(other, self)
+
+    def __truediv__(self, other: ArrayLike) -> Array:
+        return _jnp.true_divide(self, other)
+
+    def __rtruediv__(self, other: ArrayLike) -> Array:
+        return _jnp.true_divide(other, self)
+
+    def __floordiv__(self, other: ArrayLike) -> Array:
+        return _jnp.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: ArrayLike) -> Array:
+        return _jnp.floor_divide(other, self)
+
+    def __mod__(self, other: ArrayLike) -> Array:
+        return _jnp.remainder(self, other)
+
+    def __rmod__(self, other: ArrayLike) -> Array:
+        return _jnp.remainder(other, self)
+
+    def __pow__(self, other: ArrayLike) -> Array:
+        return _jnp.power(self, other)
+
+    def __rpow__(self, other: ArrayLike) -> Array:
+        return _jnp.power(other, self)
+
+    def __matmul__(self, other: ArrayLike) -> Array:
+        return _jnp.matmul(self, other)
+
+    def __rmatmul__(self, other: ArrayLike) -> Array:
+        return _jnp.matmul(other, self)
+
+    def __and__(self, other: ArrayLike) -> Array:
+        return _jnp.bitwise_and(self, other)
+
+    def __rand__(self, other: ArrayLike) -> Array:
+        return _jnp.bitwise_and(other, self)
+
+    def __or__(self, other: ArrayLike) -> Array:
+        return _jnp.bitwise_or(self, other)
+
+    def __ror__(self, other: ArrayLike) -> Array:
+        return _jnp.bitwise_or(other, self)
+
+    def __xor__(self, other: ArrayLike) -> Array:
+        return _jnp.bitwise_xor(self, other)
+
+    def __rxor__(self, other: ArrayLike) -> Array:
+        return _jnp.bitwise_xor(other, self)
+
+    def __lshift__(self, other: ArrayLike) -> Array:
+        return _jnp.left_shift(self, other)
+
+    def __rshift__(self, other: ArrayLike) -> Array:
+        return _jnp.right_shift(self, other)
+
+    def __lt__(self, other: ArrayLike) -> Array:
+        return _jnp.less(self, other)
+
+    def __le__(self, other: ArrayLike) -> Array:
+        return _jnp.less_equal(self, other)
+
+    def __gt__(self, other: ArrayLike) -> Array:
+        return _jnp.greater(self, other)
+
+    def __ge__(self, other: ArrayLike) -> Array:
+        return _jnp.greater_equal(self, other)
+
+    def __eq__(self, other: object) -> Array:  # type: ignore[override]
+        return _jnp.equal(self, other)  # type: ignore[arg-type]
+
+    def __ne__(self, other: object) -> Array:  # type: ignore[override]
+        return _jnp.not_equal(self, other)  # type: ignore[arg-type]
+
+    def __getitem__(self, idx: Any) -> Array:
+        return _jnp_indexing.getitem(self, idx)
+
+    # -- numpy-style methods -----------------------------------------------------
+    @property
+    def T(self) -> Array:
+        return _jnp.transpose(self)
+
+    @property
+    def mT(self) -> Array:
+        return _jnp.swapaxes(self, -1, -2)
+
+    @property
+    def real(self) -> Array:
+        return _jnp.real(self)
+
+    @property
+    def imag(self) -> Array:
+        return _jnp.imag(self)
+
+    @property
+    def at(self) -> _IndexUpdateHelper:
+        return _jnp_indexing._IndexUpdateHelper(self)
+
+    def conj(self) -> Array:
+        return _jnp.conjugate(self)
+
+    def conjugate(self) -> Array:
+        return _jnp.conjugate(self)
+
+    def astype(self, dtype: Any) -> Array:
+        return _jnp.astype(self, dtype)
+
+    def reshape(self, *shape: Any, order: str = "C") -> Array:
+        if len(shape) == 1 and not isinstance(shape[0], int):
+            shape = tuple(shape[0])
+        return _jnp.reshape(self, shape, order=order)
+
+    def transpose(self, *axes: Any) -> Array:
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = tuple(axes[0]) if axes[0] is not None else ()
+        return _jnp.transpose(self, axes or None)
+
+    def swapaxes(self, a: int, b: int) -> Array:
+        return _jnp.swapaxes(self, a, b)
+
+    def ravel(self) -> Array:
+        return _jnp.ravel(self)
+
+    def flatten(self) -> Array:
+        return _jnp.ravel(self)
+
+    def squeeze(self, axis: int | Sequence[int] | None = None) -> Array:
+        return _jnp.squeeze(self, axis)
+
+    def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:
+        return _jnp.sum(self, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:
+        return _jnp.prod(self, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:
+        return _jnp.mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Array:
+        return _jnp.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Array:
+        return _jnp.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Array:
+        return _jnp.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Array:
+        return _jnp.min(self, axis=axis, keepdims=keepdims)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Array:
+        return _jnp.argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Array:
+        return _jnp.argmin(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis: Any = None, keepdims: bool = False) -> Array:
+        return _jnp.all(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis: Any = None, keepdims: bool = False) -> Array:
+        return _jnp.any(self, axis=axis, keepdims=keepdims)
+
+    def cumsum(self, axis: int | None = None, dtype: Any = None) -> Array:
+        return _jnp.cumsum(self, axis=axis, dtype=dtype)
+
+    def cumprod(self, axis: int | None = None, dtype: Any = None) -> Array:
+        return _jnp.cumprod(self, axis=axis, dtype=dtype)
+
+    def dot(self, other: ArrayLike) -> Array:
+        return _jnp.dot(self, other)
+
+    def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array:
+        return _jnp.clip(self, min, max)
+
+    def round(self, decimals: int = 0) -> Array:
+        return _jnp.round(self, decimals)
+
+    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
+        return _jnp.trace(self, offset, axis1, axis2)
+
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
+        return _jnp.diagonal(self, offset, axis1, axis2)
+
+    def sort(self, axis: int = -1) -> Array:
+        return _jnp.sort(self, axis=axis)
+
+    def argsort(self, axis: int = -1) -> Array:
+        return _jnp.argsort(self, axis=axis)
+
+    def take(self, indices: ArrayLike, axis: int | None = None) -> Array:
+        return _jnp.take(self, indices, axis=axis)
+
+    def block_until_ready(self) -> Array:
+        return self
+
+
+# What fad.numpy functions accept wherever they take an array.
+ArrayLike = Array | np.ndarray[Any, Any] | np.generic | bool | int | float | complex
+
+
+class Tracer(Array):
+    """A value a handler is interpreting; it remembers the handler that made it."""
+
+    __slots__ = ("_handler",)
+    _handler: Handler
+
+    def __init__(self, handler: Handler) -> None:  # no concrete numpy value
+        self._handler = handler
+
+    @property
+    def aval(self) -> ShapedArray:
+        raise NotImplementedError
+
+    def concrete_value(self) -> np.ndarray[Any, Any]:
+        return self._handler.concrete_value(self)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}<{self.aval.str_short()}>"
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+
+class ConcretizationError(TypeError):
+    """A Python-level decision (``if``, ``float()``, ...) was asked of an abstract value."""
+
+
+class EscapedTracerError(RuntimeError):
+    """A tracer was used outside the transformation that made it."""
+
+
+def escaped_tracer(t: Tracer) -> EscapedTracerError:
+    return EscapedTracerError(
+        f"Encountered a tracer {t!r} of {type(t._handler).__name__} outside the transformation "
+        "that created it. A traced value leaked (for example it was stored in a global or "
+        "returned through a side channel) and was used after its transformation finished. "
+        "Return values from transformed functions instead of storing them."
+    )
+
+
+# ---------------------------------------------------------------------------
+# Primitives
+# ---------------------------------------------------------------------------
+
+
+@final
+class Primitive:
+    """A named operation; its rules live in each transformation's rule table.
+
+    ``multiple_results`` primitives return a list. A primitive compares by identity.
+    """
+
+    __slots__ = ("impl", "multiple_results", "name")
+
+    def __init__(self, name: str, multiple_results: bool = False) -> None:
+        self.name = name
+        self.multiple_results = multiple_results
+        self.impl: Callable[..., Any] | None = None
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def bind(self, *args: Array, **params: Any) -> Any:
+        return bind(self, args, params)
+
+    def bind1(self, *args: Array, **params: Any) -> Array:
+        """Bind a single-result primitive (typed as returning one Array)."""
+        out: Array = bind(self, args, params)
+        return out
+
+    def bindn(self, *args: Array, **params: Any) -> list[Array]:
+        """Bind a multiple-result primitive (typed as returning a list)."""
+        out: list[Array] = bind(self, args, params)
+        return out
+
+
+# Every primitive ever created, for the rule-completeness tests.
+all_primitives: dict[str, Primitive] = {}
+
+
+def new_primitive(name: str, multiple_results: bool = False) -> Primitive:
+    if name in all_primitives:
+        raise ValueError(f"primitive {name!r} already exists")
+    p = Primitive(name, multiple_results)
+    all_primitives[name] = p
+    return p
+
+
+# Rule table: abstract evaluation (input avals + params -> output aval(s)).
+AbstractRule = Callable[..., Any]
+abstract_rules: dict[Primitive, AbstractRule] = {}
+
+
+def def_impl(prim: Primitive, impl: Callable[..., Any]) -> None:
+    prim.impl = impl
+
+
+def def_abstract(prim: Primitive, rule: AbstractRule) -> None:
+    abstract_rules[prim] = rule
+
+
+def abstract_eval(prim: Primitive, avals: Sequence[ShapedArray], params: Params) -> list[ShapedArray]:
+    """The output avals of ``prim`` applied to ``avals``, always as a list."""
+    out = abstract_rules[prim](*avals, **params)
+    return list(out) if prim.multiple_results else [out]
+
+
+# ---------------------------------------------------------------------------
+# The handler stack
+# ---------------------------------------------------------------------------
+
+_tags = itertools.count()
+
+
+@dataclass(frozen=True, eq=False)
+class Handler:
+    """Base of every interpreter, built-in or user-written.
+
+    Subclasses override ``process``. It is called with this handler's parent as
+    the current handler, so ``prim.bind(...)`` inside it re-emits to the parent;
+    ``forward`` is that default. ``tag`` is unique per instance: it is how a
+    handler recognises its own tracers.
+    """
+
+    tag: int = field(default_factory=lambda: next(_tags), init=False)
+
+    def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+        return self.forward(prim, args, params)
+
+    def forward(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+        """Re-emit the primitive unchanged to the parent handler."""
+        return bind(prim, tuple(args), params)
+
+    def concrete_value(self, tracer: Tracer) -> np.ndarray[Any, Any]:
+        raise ConcretizationError(
+            f"Abstract tracer value encountered where a concrete value is expected: {tracer!r} "
+            f"(under {type(self).__name__}). Python control flow such as `if`, `while`, `bool()`, "
+            "`float()` or `int()` needs a concrete value; under `jit` mark the argument with "
+            "`static_argnums`/`static_argnames`, or use `fad.lax.cond`/`fad.lax.select`."
+        )
+
+    def owns(self, x: Array) -> bool:
+        return isinstance(x, Tracer) and x._handler is self
+
+
+@final
+@dataclass(frozen=True)
+class Frame:
+    """One level of the stack: a handler and the frame below it."""
+
+    handler: Handler
+    parent: Frame | None
+    depth: int
+
+
+class EvalHandler(Handler):
+    """The bottom of the stack: evaluate with numpy."""
+
+    def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+        return eval_primitive(prim, args, params)
+
+    def forward(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+        raise RuntimeError("the evaluation handler is the bottom of the stack")
+
+
+_EVAL = EvalHandler()
+_BOTTOM = Frame(_EVAL, None, 0)
+_current: ContextVar[Frame] = ContextVar("fad_handler_stack", default=_BOTTOM)
+
+
+def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+    """Run ``prim`` on concrete arrays with its numpy implementation."""
+    vals = []
+    weak = True
+    for a in args:
+        if type(a) is not Array:
+            if isinstance(a, Tracer):
+                raise escaped_tracer(a)
+            raise TypeError(f"{prim.name} expects fad Arrays, got {type(a).__name__}")
+        vals.append(a._value)
+        weak = weak and a._weak_type
+    impl = prim.impl
+    if impl is None:
+        raise NotImplementedError(f"primitive {prim.name} has no eager implementation")
+    out = impl(*vals, **params)
+    if prim.multiple_results:
+        return [Array(np.asarray(o)) for o in out]
+    # Weak types survive only ops whose inputs were all weak (and dtype-preserving).
+    return Array(np.asarray(out), weak and bool(args) and out.dtype == vals[0].dtype)
+
+
+def bind(prim: Primitive, args: tuple[Array, ...], params: Params) -> Any:
+    """Apply ``prim``: hand it to the current handler, with its parent installed."""
+    frame = _current.get()
+    if frame.parent is None:
+        return eval_primitive(prim, args, params)
+    token = _current.set(frame.parent)
+    try:
+        return frame.handler.process(prim, args, params)
+    finally:
+        _current.reset(token)
+
+
+class installed:
+    """Context manager that pushes ``handler`` on top of the current stack."""
+
+    __slots__ = ("_handler", "_token")
+
+    def __init__(self, handler: Handler) -> None:
+        self._handler = handler
+
+    def __enter__(self) -> Handler:
+        frame = _current.get()
+        f: Frame | None = frame
+        while f is not None:
+            if f.handler is self._handler:
+                raise ValueError(f"handler {self._handler!r} is already installed")
+            f = f.parent
+        self._token = _current.set(Frame(self._handler, frame, frame.depth + 1))
+        return self._handler
+
+    def __exit__(self, *exc: object) -> None:
+        _current.reset(self._token)
+
+
+def current_handler() -> Handler:
+    return _current.get().handler
+
+
+def handler_is_active(handler: Handler) -> bool:
+    """Whether ``handler`` is on the current stack (at or below the top)."""
+    f: Frame | None = _current.get()
+    while f is not None:
+        if f.handler is handler:
+            return True
+        f = f.parent
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Conversions at the API boundary
+# ---------------------------------------------------------------------------
+
+
+def is_arraylike(x: object) -> bool:
+    return isinstance(x, (Array, np.ndarray, np.generic, bool, int, float, complex))
+
+
+def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
+    """Turn an array-like into an ``Array`` with JAX's dtype defaults (no copy if possible)."""
+    if isinstance(x, Array):
+        return x if dtype is None else _jnp.astype(x, dtype)
+    if isinstance(x, (bool, int, float, complex)) and dtype is None:
+        dt, weak = dtypes.dtype_of_python_scalar(x)
+        return Array(_python_scalar(x, dt), weak)
+    if dtype is not None:
+        return Array(np.asarray(x, dtype=dtypes.canonicalize_dtype(dtype)))
+    if isinstance(x, (np.ndarray, np.generic)):
+        v = np.asarray(x)
+        dt = dtypes.canonicalize_dtype(v.dtype)
+        return Array(v if dt == v.dtype else v.astype(dt))
+    if isinstance(x, (list, tuple)):
+        return _jnp.array(x)
+    raise TypeError(f"cannot convert {type(x).__name__} to a fad Array: {x!r}")
+
+
+def _python_scalar(x: bool | int | float | complex, dt: DType) -> np.ndarray[Any, Any]:
+    if isinstance(x, int) and not isinstance(x, bool):
+        info = np.iinfo(dt)
+        if not info.min <= x <= info.max:
+            raise OverflowError(f"Python int {x} too large to convert to {dt.name}")
+    return np.asarray(x, dtype=dt)
+
+
+def get_aval(x: ArrayLike) -> ShapedArray:
+    if isinstance(x, Array):
+        return x.aval
+    return asarray(x).aval
+
+
+def zeros(aval: ShapedArray) -> Array:
+    """A concrete zero of ``aval``'s shape and dtype (handlers treat it as a constant)."""
+    return Array(np.zeros(aval.shape, aval.dtype))
+
+
+# ``add_any`` adds two tangents or cotangents. It lives here, not with the other
+# primitives, because the interpreters themselves emit it; its rules are
+# registered in ``prims/elementwise.py`` like everyone else's.
+add_any_p = new_primitive("add_any")
+
+
+def add_any(x: Array, y: Array) -> Array:
+    return add_any_p.bind1(x, y)
+
+
+def x64_enabled() -> bool:
+    return config.enable_x64
+
+
+class _LazyModule:
+    """A module imported on first attribute use, each attribute cached on first lookup.
+
+    The operator methods of ``Array`` call into ``fad.numpy``, which is built on
+    this module, so the import must wait until first use.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        value = getattr(importlib.import_module(self._name), attr)
+        setattr(self, attr, value)
+        return value
+
+
+if TYPE_CHECKING:
+    from fad._src.numpy import indexing as _jnp_indexing
+    from fad._src.numpy import lax_numpy as _jnp
+else:
+    _jnp = _LazyModule("fad._src.numpy.lax_numpy")
+    _jnp_indexing = _LazyModule("fad._src.numpy.indexing")
+
+__all__ = [
+    "Array", "ArrayLike", "ConcretizationError", "EscapedTracerError", "Frame",
+    "Handler", "Primitive", "ShapedArray", "Tracer", "bind", "installed",
+]  # fmt: skip

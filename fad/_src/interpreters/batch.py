@@ -1,0 +1,141 @@
+"""Batching (``vmap``): the batch handler and its rule table.
+
+A ``BatchTracer`` is an array with one extra axis, the batch axis, at position
+``bdim``. Each primitive's batching rule turns the primitive on the batch into
+primitives on whole arrays, moving the batch axis only when it must. Values the
+handler does not own are unbatched and pass through as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fad._src import core
+from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
+
+# ``None`` marks an unbatched operand or result.
+BDim = int | None
+
+# A batching rule: (operands, bdims, **params) -> (result(s), result bdim(s)).
+BatchRule = Callable[..., tuple[Any, Any]]
+batch_rules: dict[Primitive, BatchRule] = {}
+
+
+class BatchTracer(Tracer):
+    __slots__ = ("bdim", "val")
+    val: Array
+    bdim: int
+
+    def __init__(self, handler: BatchHandler, val: Array, bdim: int) -> None:
+        self._handler = handler
+        self.val = val
+        self.bdim = bdim
+
+    @property
+    def aval(self) -> ShapedArray:
+        a = self.val.aval
+        shape = a.shape[: self.bdim] + a.shape[self.bdim + 1 :]
+        return ShapedArray(shape, a.dtype, a.weak_type)
+
+
+@dataclass(frozen=True, eq=False)
+class BatchHandler(core.Handler):
+    axis_size: int
+    axis_name: Hashable | None = None
+
+    def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+        vals: list[Array] = []
+        dims: list[BDim] = []
+        for a in args:
+            if isinstance(a, BatchTracer) and a._handler is self:
+                vals.append(a.val)
+                dims.append(a.bdim)
+            else:
+                vals.append(a)
+                dims.append(None)
+        if all(d is None for d in dims):
+            return core.bind(prim, tuple(vals), params)
+        rule = batch_rules.get(prim)
+        if rule is None:
+            raise NotImplementedError(f"batching rule for '{prim.name}' not implemented")
+        out, out_dim = rule(vals, dims, **params)
+        if prim.multiple_results:
+            return [self.wrap(o, d) for o, d in zip(out, out_dim, strict=True)]
+        return self.wrap(out, out_dim)
+
+    def wrap(self, val: Array, bdim: BDim) -> Array:
+        return val if bdim is None else BatchTracer(self, val, bdim)
+
+    def unwrap(self, x: Array) -> tuple[Array, BDim]:
+        if isinstance(x, BatchTracer) and x._handler is self:
+            return x.val, x.bdim
+        return x, None
+
+    def concrete_value(self, tracer: Tracer) -> Any:
+        raise core.ConcretizationError(
+            f"Abstract tracer value encountered where a concrete value is expected: {tracer!r} "
+            "under vmap. A batched value has one value per batch element, so Python control "
+            "flow (`if`, `bool()`, `float()`) cannot depend on it; use `fad.numpy.where` or "
+            "`fad.lax.cond`/`fad.lax.select` instead."
+        )
+
+
+# ---------------------------------------------------------------------------
+# Axis movement helpers used by the rules
+# ---------------------------------------------------------------------------
+
+
+def moveaxis(x: Array, src: int, dst: int) -> Array:
+    from fad._src.prims import structural
+
+    if src == dst:
+        return x
+    perm = [i for i in range(x.ndim) if i != src]
+    perm.insert(dst, src)
+    return structural.transpose_(x, tuple(perm))
+
+
+def bdim_at_front(x: Array, bdim: BDim, size: int) -> Array:
+    """Put the batch axis first, broadcasting an unbatched value to the batch size."""
+    from fad._src.prims import structural
+
+    if bdim is None:
+        shape = (size, *x.shape)
+        return structural.broadcast_in_dim(x, shape, tuple(range(1, len(shape))))
+    return moveaxis(x, bdim, 0)
+
+
+def batch_size(vals: Sequence[Array], dims: Sequence[BDim]) -> int:
+    for v, d in zip(vals, dims, strict=True):
+        if d is not None:
+            return v.shape[d]
+    raise ValueError("no batched operand")
+
+
+def defvectorized(prim: Primitive) -> None:
+    """Unary ops that act elementwise whatever the shape: the batch axis stays put."""
+
+    def rule(vals: Sequence[Array], dims: Sequence[BDim], **params: Any) -> tuple[Any, Any]:
+        out = prim.bind(*vals, **params)
+        if prim.multiple_results:
+            return out, [dims[0]] * len(out)
+        return out, dims[0]
+
+    batch_rules[prim] = rule
+
+
+def defbroadcasting(prim: Primitive) -> None:
+    """N-ary elementwise ops on equal shapes: align the batch axes (broadcasting the rest)."""
+
+    def rule(vals: Sequence[Array], dims: Sequence[BDim], **params: Any) -> tuple[Any, Any]:
+        first = next(d for d in dims if d is not None)
+        ranks = {v.ndim for v, d in zip(vals, dims, strict=True) if d is not None}
+        if all(d == first for d in dims) and len(ranks) == 1:
+            return prim.bind(*vals, **params), first
+        size = batch_size(vals, dims)
+        moved = [bdim_at_front(v, d, size) for v, d in zip(vals, dims, strict=True)]
+        return prim.bind(*moved, **params), 0
+
+    batch_rules[prim] = rule

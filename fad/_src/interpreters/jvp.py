@@ -1,0 +1,170 @@
+"""Forward mode: the JVP handler and its rule table.
+
+A ``JVPTracer`` carries a primal and a tangent. The handler interprets a
+primitive whose operands include its own tracers by running the primitive's JVP
+rule with the parent handler installed: primal work and tangent work both go
+down the stack. Tangents that are known to be zero stay symbolic (``Zero``), so
+an input with no tangent costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, final
+
+from fad._src import core, dtypes
+from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
+
+
+@final
+class Zero:
+    """A symbolic zero tangent (or cotangent) of a given abstract value."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray) -> None:
+        self.aval = aval
+
+    def __repr__(self) -> str:
+        return f"Zero({self.aval.str_short()})"
+
+    @staticmethod
+    def like(x: Array) -> Zero:
+        return Zero(x.aval)
+
+
+# A tangent inside the interpreters: an array, or a symbolic zero.
+MaybeZero = Array | Zero
+
+
+def instantiate(t: MaybeZero) -> Array:
+    """Materialise a symbolic zero."""
+    return core.zeros(t.aval) if isinstance(t, Zero) else t
+
+
+def add_tangents(a: MaybeZero, b: MaybeZero) -> MaybeZero:
+    if isinstance(a, Zero):
+        return b
+    if isinstance(b, Zero):
+        return a
+    return core.add_any(a, b)
+
+
+def tangent_aval(aval: ShapedArray) -> ShapedArray:
+    """Tangents of inexact values share their aval; others are ``float0``."""
+    if dtypes.is_inexact(aval.dtype):
+        return aval
+    return ShapedArray(aval.shape, dtypes.float0, False)
+
+
+# A JVP rule maps (primals, tangents, **params) to (primal_out, tangent_out);
+# for multiple-result primitives both are lists.
+JvpRule = Callable[..., tuple[Any, Any]]
+jvp_rules: dict[Primitive, JvpRule] = {}
+
+
+class JVPTracer(Tracer):
+    __slots__ = ("primal", "tangent")
+    primal: Array
+    tangent: MaybeZero
+
+    def __init__(self, handler: JVPHandler, primal: Array, tangent: MaybeZero) -> None:
+        self._handler = handler
+        self.primal = primal
+        self.tangent = tangent
+
+    @property
+    def aval(self) -> ShapedArray:
+        return self.primal.aval
+
+
+@dataclass(frozen=True, eq=False)
+class JVPHandler(core.Handler):
+    """Pushes tangents forward through every primitive it owns an operand of."""
+
+    def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+        primals: list[Array] = []
+        tangents: list[MaybeZero] = []
+        live = False
+        for a in args:
+            if isinstance(a, JVPTracer) and a._handler is self:
+                primals.append(a.primal)
+                tangents.append(a.tangent)
+                live = live or not isinstance(a.tangent, Zero)
+            else:
+                primals.append(a)
+                tangents.append(Zero.like(a))
+        if not live:
+            return core.bind(prim, tuple(primals), params)
+        rule = jvp_rules.get(prim)
+        if rule is None:
+            raise NotImplementedError(f"differentiation rule for '{prim.name}' not implemented")
+        out, t_out = rule(primals, tangents, **params)
+        if prim.multiple_results:
+            return [self.wrap(o, t) for o, t in zip(out, t_out, strict=True)]
+        return self.wrap(out, t_out)
+
+    def wrap(self, primal: Array, tangent: MaybeZero) -> Array:
+        if isinstance(tangent, Zero) or not dtypes.is_inexact(primal.aval.dtype):
+            return primal
+        return JVPTracer(self, primal, tangent)
+
+    def concrete_value(self, tracer: Tracer) -> Any:
+        assert isinstance(tracer, JVPTracer)
+        return tracer.primal.concrete_value()
+
+    def unwrap(self, x: Array) -> tuple[Array, MaybeZero]:
+        if isinstance(x, JVPTracer) and x._handler is self:
+            return x.primal, x.tangent
+        return x, Zero(tangent_aval(x.aval))
+
+
+# ---------------------------------------------------------------------------
+# Helpers for writing rules
+# ---------------------------------------------------------------------------
+
+# A per-operand rule: (tangent_of_operand, primal_output, *primals, **params) -> contribution.
+PartialRule = Callable[..., Array]
+
+
+def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
+    """Define ``prim``'s JVP as a sum of one linear contribution per operand.
+
+    ``None`` marks an operand the output does not depend on differentiably.
+    """
+
+    def rule(primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any) -> Any:
+        ans = prim.bind1(*primals, **params)
+        total: MaybeZero = Zero.like(ans)
+        for partial, t in zip(partials, tangents, strict=False):
+            if partial is not None and not isinstance(t, Zero):
+                total = add_tangents(total, partial(t, ans, *primals, **params))
+        return ans, total
+
+    jvp_rules[prim] = rule
+
+
+def deflinear(prim: Primitive) -> None:
+    """A primitive linear in all its operands: its JVP is itself on the tangents."""
+
+    def rule(primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any) -> Any:
+        ans = prim.bind(*primals, **params)
+        if all(isinstance(t, Zero) for t in tangents):
+            zeros = [Zero.like(a) for a in ans] if prim.multiple_results else Zero.like(ans)
+            return ans, zeros
+        return ans, prim.bind(*map(instantiate, tangents), **params)
+
+    jvp_rules[prim] = rule
+
+
+def defjvp_zero(prim: Primitive) -> None:
+    """Integer- or bool-valued primitives: the tangent is always zero."""
+
+    def rule(primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any) -> Any:
+        ans = prim.bind(*primals, **params)
+        if prim.multiple_results:
+            return ans, [Zero.like(a) for a in ans]
+        return ans, Zero.like(ans)
+
+    jvp_rules[prim] = rule

@@ -1,0 +1,8 @@
+"""Primitive families; importing this package registers every primitive's rules."""
+
+from fad._src.prims import elementwise as elementwise
+from fad._src.prims import indexing as indexing
+from fad._src.prims import linalg as linalg
+from fad._src.prims import reductions as reductions
+from fad._src.prims import sorting as sorting
+from fad._src.prims import structural as structural

@@ -1,0 +1,760 @@
+"""Elementwise primitives: math functions, arithmetic, comparisons, bit ops, selection.
+
+Operands of an elementwise primitive share one shape and one dtype (``fad.numpy``
+broadcasts and promotes before binding). Each primitive's rules sit in the block
+that defines it: numpy implementation, abstract eval, JVP, transpose (for the
+linear ones), batching and StableHLO lowering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.special as sps
+
+from fad._src import core, dtypes
+from fad._src.core import Array, DType, Primitive, ShapedArray
+from fad._src.interpreters import batch, jvp, transpose
+from fad._src.interpreters.jvp import MaybeZero, Zero
+from fad._src.interpreters.transpose import NonlinearError, is_undefined
+from fad._src.prims import _util
+from fad._src.prims import structural as st
+from fad._src.xla import lowering
+
+NpFn = Callable[..., Any]
+
+
+def _register(
+    name: str, impl: NpFn, nargs: int, kind: str, out_dtype: Callable[[DType], DType] | None,
+    hlo: str | None,
+) -> Primitive:
+    prim = core.new_primitive(name)
+    core.def_impl(prim, impl)
+
+    def abstract(*avals: ShapedArray) -> ShapedArray:
+        if len(avals) != nargs:
+            raise TypeError(f"{name} takes {nargs} operands, got {len(avals)}")
+        out = None if out_dtype is None else out_dtype(avals[0].dtype)
+        return _util.elementwise_aval(name, avals, kind, out)
+
+    core.def_abstract(prim, abstract)
+    if nargs == 1:
+        batch.defvectorized(prim)
+    else:
+        batch.defbroadcasting(prim)
+    if hlo is not None:
+        lowering.def_elementwise(prim, hlo)
+    return prim
+
+
+def unop(name: str, impl: NpFn, kind: str = "inexact", out_dtype: Callable[[DType], DType] | None = None,
+         hlo: str | None = None) -> Primitive:  # fmt: skip
+    return _register(name, impl, 1, kind, out_dtype, hlo)
+
+
+def binop(name: str, impl: NpFn, kind: str = "any", out_dtype: Callable[[DType], DType] | None = None,
+          hlo: str | None = None) -> Primitive:  # fmt: skip
+    return _register(name, impl, 2, kind, out_dtype, hlo)
+
+
+def _same(dt: DType) -> DType:
+    return dt
+
+
+def _to_bool(dt: DType) -> DType:
+    return np.dtype(np.bool_)
+
+
+def _to_real(dt: DType) -> DType:
+    return dtypes.real_dtype(dt)
+
+
+def _keep(impl: NpFn) -> NpFn:
+    """numpy may upcast (e.g. float16 math); cast results back to the input dtype."""
+
+    def f(x: np.ndarray[Any, Any], *rest: np.ndarray[Any, Any]) -> Any:
+        return np.asarray(impl(x, *rest)).astype(x.dtype, copy=False)
+
+    return f
+
+
+# ---------------------------------------------------------------------------
+# Constants and small helpers built from primitives
+# ---------------------------------------------------------------------------
+
+
+def full_like(x: Array, value: Any, dtype: DType | None = None) -> Array:
+    return st.full(x.shape, value, x.dtype if dtype is None else dtype)
+
+
+def zeros_like(x: Array) -> Array:
+    return full_like(x, 0)
+
+
+def ones_like(x: Array) -> Array:
+    return full_like(x, 1)
+
+
+# ---------------------------------------------------------------------------
+# Unary math
+# ---------------------------------------------------------------------------
+
+neg_p = unop("neg", np.negative, "number", hlo="stablehlo.negate")
+sin_p = unop("sin", _keep(np.sin), hlo="stablehlo.sine")
+cos_p = unop("cos", _keep(np.cos), hlo="stablehlo.cosine")
+tan_p = unop("tan", _keep(np.tan), hlo="stablehlo.tan")
+asin_p = unop("asin", _keep(np.arcsin), hlo="chlo.asin")
+acos_p = unop("acos", _keep(np.arccos), hlo="chlo.acos")
+atan_p = unop("atan", _keep(np.arctan), hlo="chlo.atan")
+sinh_p = unop("sinh", _keep(np.sinh), hlo="chlo.sinh")
+cosh_p = unop("cosh", _keep(np.cosh), hlo="chlo.cosh")
+tanh_p = unop("tanh", _keep(np.tanh), hlo="stablehlo.tanh")
+asinh_p = unop("asinh", _keep(np.arcsinh), hlo="chlo.asinh")
+acosh_p = unop("acosh", _keep(np.arccosh), hlo="chlo.acosh")
+atanh_p = unop("atanh", _keep(np.arctanh), hlo="chlo.atanh")
+exp_p = unop("exp", _keep(np.exp), hlo="stablehlo.exponential")
+exp2_p = unop("exp2", _keep(np.exp2), hlo=None)
+log_p = unop("log", _keep(np.log), hlo="stablehlo.log")
+log1p_p = unop("log1p", _keep(np.log1p), hlo="stablehlo.log_plus_one")
+expm1_p = unop("expm1", _keep(np.expm1), hlo="stablehlo.exponential_minus_one")
+sqrt_p = unop("sqrt", _keep(np.sqrt), hlo="stablehlo.sqrt")
+rsqrt_p = unop("rsqrt", _keep(lambda x: 1 / np.sqrt(x)), hlo="stablehlo.rsqrt")
+cbrt_p = unop("cbrt", _keep(np.cbrt), "float", hlo="stablehlo.cbrt")
+logistic_p = unop("logistic", _keep(sps.expit), hlo="stablehlo.logistic")
+erf_p = unop("erf", _keep(sps.erf), "float", hlo="chlo.erf")
+erfc_p = unop("erfc", _keep(sps.erfc), "float", hlo="chlo.erfc")
+erf_inv_p = unop("erf_inv", _keep(sps.erfinv), "float", hlo="chlo.erf_inv")
+lgamma_p = unop("lgamma", _keep(sps.gammaln), "float", hlo="chlo.lgamma")
+digamma_p = unop("digamma", _keep(sps.digamma), "float", hlo="chlo.digamma")
+abs_p = unop("abs", np.abs, "number", out_dtype=_to_real, hlo="stablehlo.abs")
+sign_p = unop("sign", np.sign, "number", hlo="stablehlo.sign")
+floor_p = unop("floor", np.floor, "float", hlo="stablehlo.floor")
+ceil_p = unop("ceil", np.ceil, "float", hlo="stablehlo.ceil")
+round_p = unop("round", np.round, "float", hlo="stablehlo.round_nearest_even")
+is_finite_p = unop("is_finite", np.isfinite, "float", out_dtype=_to_bool, hlo="stablehlo.is_finite")
+not_p = unop("not", np.invert, "int_or_bool", hlo="stablehlo.not")
+real_p = unop("real", np.real, "complex", out_dtype=_to_real, hlo="stablehlo.real")
+imag_p = unop("imag", np.imag, "complex", out_dtype=_to_real, hlo="stablehlo.imag")
+conj_p = unop("conj", np.conjugate, "complex", hlo=None)
+stop_gradient_p = unop("stop_gradient", lambda x: x, "any", hlo=None)
+
+
+# d/dx of each unary function, as (g, ans, x) -> tangent.
+jvp.deflinear(neg_p)
+jvp.defjvp(sin_p, lambda g, ans, x: mul(g, cos(x)))
+jvp.defjvp(cos_p, lambda g, ans, x: neg(mul(g, sin(x))))
+jvp.defjvp(tan_p, lambda g, ans, x: mul(g, add(ones_like(ans), mul(ans, ans))))
+jvp.defjvp(asin_p, lambda g, ans, x: mul(g, rsqrt(sub(ones_like(x), mul(x, x)))))
+jvp.defjvp(acos_p, lambda g, ans, x: neg(mul(g, rsqrt(sub(ones_like(x), mul(x, x))))))
+jvp.defjvp(atan_p, lambda g, ans, x: div(g, add(ones_like(x), mul(x, x))))
+jvp.defjvp(sinh_p, lambda g, ans, x: mul(g, cosh(x)))
+jvp.defjvp(cosh_p, lambda g, ans, x: mul(g, sinh(x)))
+jvp.defjvp(tanh_p, lambda g, ans, x: mul(g, sub(ones_like(ans), mul(ans, ans))))
+jvp.defjvp(asinh_p, lambda g, ans, x: mul(g, rsqrt(add(mul(x, x), ones_like(x)))))
+jvp.defjvp(
+    acosh_p,
+    lambda g, ans, x: div(g, mul(sqrt(sub(x, ones_like(x))), sqrt(add(x, ones_like(x))))),
+)
+jvp.defjvp(atanh_p, lambda g, ans, x: div(g, sub(ones_like(x), mul(x, x))))
+jvp.defjvp(exp_p, lambda g, ans, x: mul(g, ans))
+jvp.defjvp(exp2_p, lambda g, ans, x: mul(g, mul(ans, full_like(ans, np.log(2)))))
+jvp.defjvp(log_p, lambda g, ans, x: div(g, x))
+jvp.defjvp(log1p_p, lambda g, ans, x: div(g, add(x, ones_like(x))))
+jvp.defjvp(expm1_p, lambda g, ans, x: mul(g, add(ans, ones_like(ans))))
+jvp.defjvp(sqrt_p, lambda g, ans, x: div(g, mul(full_like(ans, 2), ans)))
+jvp.defjvp(rsqrt_p, lambda g, ans, x: mul(g, mul(full_like(ans, -0.5), div(ans, x))))
+jvp.defjvp(cbrt_p, lambda g, ans, x: div(g, mul(full_like(ans, 3), mul(ans, ans))))
+jvp.defjvp(logistic_p, lambda g, ans, x: mul(g, mul(ans, sub(ones_like(ans), ans))))
+jvp.defjvp(
+    erf_p,
+    lambda g, ans, x: mul(g, mul(full_like(x, 2 / np.sqrt(np.pi)), exp(neg(mul(x, x))))),
+)
+jvp.defjvp(
+    erfc_p,
+    lambda g, ans, x: mul(g, mul(full_like(x, -2 / np.sqrt(np.pi)), exp(neg(mul(x, x))))),
+)
+jvp.defjvp(
+    erf_inv_p,
+    lambda g, ans, x: mul(g, mul(full_like(x, np.sqrt(np.pi) / 2), exp(mul(ans, ans)))),
+)
+jvp.defjvp(lgamma_p, lambda g, ans, x: mul(g, digamma(x)))
+jvp.defjvp_zero(digamma_p)  # its derivative (polygamma) is not a primitive yet
+for _p in (sign_p, floor_p, ceil_p, round_p, is_finite_p, not_p, stop_gradient_p):
+    jvp.defjvp_zero(_p)
+
+
+def _abs_jvp(g: Array, ans: Array, x: Array) -> Array:
+    if dtypes.is_complex(x.dtype):
+        # d|x| = Re(conj(x) dx) / |x|
+        safe = select_n(eq(ans, zeros_like(ans)), ans, ones_like(ans))
+        return div(real(mul(conj(x), g)), safe)
+    return mul(g, sign(x))
+
+
+jvp.defjvp(abs_p, _abs_jvp)
+jvp.deflinear(real_p)
+jvp.deflinear(imag_p)
+jvp.deflinear(conj_p)
+
+transpose.transpose_rules[neg_p] = lambda ct, x: [neg(ct)]
+transpose.transpose_rules[real_p] = lambda ct, x: [complex_(ct, zeros_like(ct))]
+transpose.transpose_rules[imag_p] = lambda ct, x: [complex_(zeros_like(ct), neg(ct))]
+transpose.transpose_rules[conj_p] = lambda ct, x: [conj(ct)]
+
+lowering.def_via(exp2_p, lambda x: exp(mul(x, full_like(x, np.log(2)))))
+lowering.def_via(conj_p, lambda x: complex_(real(x), neg(imag(x))))
+lowering.def_via(stop_gradient_p, lambda x: x)
+
+
+def neg(x: Array) -> Array:
+    return neg_p.bind1(x)
+
+
+def sin(x: Array) -> Array:
+    return sin_p.bind1(x)
+
+
+def cos(x: Array) -> Array:
+    return cos_p.bind1(x)
+
+
+def tan(x: Array) -> Array:
+    return tan_p.bind1(x)
+
+
+def asin(x: Array) -> Array:
+    return asin_p.bind1(x)
+
+
+def acos(x: Array) -> Array:
+    return acos_p.bind1(x)
+
+
+def atan(x: Array) -> Array:
+    return atan_p.bind1(x)
+
+
+def sinh(x: Array) -> Array:
+    return sinh_p.bind1(x)
+
+
+def cosh(x: Array) -> Array:
+    return cosh_p.bind1(x)
+
+
+def tanh(x: Array) -> Array:
+    return tanh_p.bind1(x)
+
+
+def asinh(x: Array) -> Array:
+    return asinh_p.bind1(x)
+
+
+def acosh(x: Array) -> Array:
+    return acosh_p.bind1(x)
+
+
+def atanh(x: Array) -> Array:
+    return atanh_p.bind1(x)
+
+
+def exp(x: Array) -> Array:
+    return exp_p.bind1(x)
+
+
+def exp2(x: Array) -> Array:
+    return exp2_p.bind1(x)
+
+
+def log(x: Array) -> Array:
+    return log_p.bind1(x)
+
+
+def log1p(x: Array) -> Array:
+    return log1p_p.bind1(x)
+
+
+def expm1(x: Array) -> Array:
+    return expm1_p.bind1(x)
+
+
+def sqrt(x: Array) -> Array:
+    return sqrt_p.bind1(x)
+
+
+def rsqrt(x: Array) -> Array:
+    return rsqrt_p.bind1(x)
+
+
+def cbrt(x: Array) -> Array:
+    return cbrt_p.bind1(x)
+
+
+def logistic(x: Array) -> Array:
+    return logistic_p.bind1(x)
+
+
+def erf(x: Array) -> Array:
+    return erf_p.bind1(x)
+
+
+def erfc(x: Array) -> Array:
+    return erfc_p.bind1(x)
+
+
+def erf_inv(x: Array) -> Array:
+    return erf_inv_p.bind1(x)
+
+
+def lgamma(x: Array) -> Array:
+    return lgamma_p.bind1(x)
+
+
+def digamma(x: Array) -> Array:
+    return digamma_p.bind1(x)
+
+
+def abs(x: Array) -> Array:
+    return abs_p.bind1(x)
+
+
+def sign(x: Array) -> Array:
+    return sign_p.bind1(x)
+
+
+def floor(x: Array) -> Array:
+    return floor_p.bind1(x)
+
+
+def ceil(x: Array) -> Array:
+    return ceil_p.bind1(x)
+
+
+def round(x: Array) -> Array:
+    return round_p.bind1(x)
+
+
+def is_finite(x: Array) -> Array:
+    return is_finite_p.bind1(x)
+
+
+def bitwise_not(x: Array) -> Array:
+    return not_p.bind1(x)
+
+
+def real(x: Array) -> Array:
+    return real_p.bind1(x)
+
+
+def imag(x: Array) -> Array:
+    return imag_p.bind1(x)
+
+
+def conj(x: Array) -> Array:
+    return conj_p.bind1(x)
+
+
+def stop_gradient(x: Array) -> Array:
+    return stop_gradient_p.bind1(x)
+
+
+# ---------------------------------------------------------------------------
+# Binary arithmetic
+# ---------------------------------------------------------------------------
+
+
+def _int_div(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
+    if np.issubdtype(x.dtype, np.integer):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = np.abs(x) // np.where(y == 0, 1, np.abs(y))
+        return (q * np.sign(x) * np.sign(y)).astype(x.dtype)
+    return np.true_divide(x, y).astype(x.dtype, copy=False)
+
+
+def _rem(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if np.issubdtype(x.dtype, np.integer):
+            return np.fmod(x, np.where(y == 0, 1, y)).astype(x.dtype)
+        return np.fmod(x, y)
+
+
+def _pow(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
+    with np.errstate(all="ignore"):
+        return np.power(x, y).astype(x.dtype, copy=False)
+
+
+add_p = binop("add", np.add, hlo="stablehlo.add")
+sub_p = binop("sub", np.subtract, "number", hlo="stablehlo.subtract")
+mul_p = binop("mul", np.multiply, hlo="stablehlo.multiply")
+div_p = binop("div", _int_div, "number", hlo="stablehlo.divide")
+rem_p = binop("rem", _rem, "real", hlo="stablehlo.remainder")
+pow_p = binop("pow", _pow, "inexact", hlo="stablehlo.power")
+max_p = binop("max", np.maximum, hlo="stablehlo.maximum")
+min_p = binop("min", np.minimum, hlo="stablehlo.minimum")
+atan2_p = binop("atan2", _keep(np.arctan2), "float", hlo="stablehlo.atan2")
+nextafter_p = binop("nextafter", np.nextafter, "float", hlo="chlo.next_after")
+and_p = binop("and", np.bitwise_and, "int_or_bool", hlo="stablehlo.and")
+or_p = binop("or", np.bitwise_or, "int_or_bool", hlo="stablehlo.or")
+xor_p = binop("xor", np.bitwise_xor, "int_or_bool", hlo="stablehlo.xor")
+shift_left_p = binop("shift_left", np.left_shift, "integer", hlo="stablehlo.shift_left")
+shift_right_arithmetic_p = binop(
+    "shift_right_arithmetic", np.right_shift, "integer", hlo="stablehlo.shift_right_arithmetic"
+)
+shift_right_logical_p = binop(
+    "shift_right_logical",
+    lambda x, y: (x.astype(np.dtype(f"u{x.dtype.itemsize}")) >> y.astype(np.dtype(f"u{x.dtype.itemsize}"))).astype(x.dtype),  # noqa: E501
+    "integer",
+    hlo="stablehlo.shift_right_logical",
+)
+complex_p = binop("complex", lambda x, y: x + 1j * y if x.dtype == np.float64 else (x + 1j * y).astype(np.complex64),
+                  "float", out_dtype=dtypes.complex_dtype, hlo="stablehlo.complex")  # fmt: skip
+
+_CMP = {
+    "eq": (np.equal, "EQ"), "ne": (np.not_equal, "NE"), "lt": (np.less, "LT"),
+    "le": (np.less_equal, "LE"), "gt": (np.greater, "GT"), "ge": (np.greater_equal, "GE"),
+}  # fmt: skip
+eq_p, ne_p, lt_p, le_p, gt_p, ge_p = (
+    binop(name, fn, "any", out_dtype=_to_bool, hlo=None) for name, (fn, _) in _CMP.items()
+)
+for _p, (_name, (_fn, _direction)) in zip((eq_p, ne_p, lt_p, le_p, gt_p, ge_p), _CMP.items(), strict=True):
+    lowering.def_compare(_p, _direction)
+    jvp.defjvp_zero(_p)
+
+for _p in (and_p, or_p, xor_p, shift_left_p, shift_right_arithmetic_p, shift_right_logical_p,
+           nextafter_p):  # fmt: skip
+    jvp.defjvp_zero(_p)
+
+jvp.deflinear(add_p)
+jvp.deflinear(sub_p)
+jvp.deflinear(complex_p)
+jvp.defjvp(mul_p, lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(x, g))
+jvp.defjvp(div_p, lambda g, ans, x, y: div(g, y), lambda g, ans, x, y: neg(mul(g, div(ans, y))))
+
+
+def _pow_jvp_x(g: Array, ans: Array, x: Array, y: Array) -> Array:
+    # y * x**(y-1), with 0 where y == 0 (so 0**0 has derivative 0, not nan).
+    ym1 = sub(y, ones_like(y))
+    d = mul(y, pow(x, ym1))
+    return mul(g, select_n(eq(y, zeros_like(y)), d, zeros_like(d)))
+
+
+def _pow_jvp_y(g: Array, ans: Array, x: Array, y: Array) -> Array:
+    safe_x = select_n(eq(x, zeros_like(x)), x, ones_like(x))
+    return mul(g, mul(log(safe_x), ans))
+
+
+jvp.defjvp(pow_p, _pow_jvp_x, _pow_jvp_y)
+
+
+def _balanced_eq(x: Array, z: Array, y: Array) -> Array:
+    """1 where x wins, 0.5 on ties, 0 where y wins (JAX's convention for max/min)."""
+    one, half, zero = ones_like(z), full_like(z, 0.5), zeros_like(z)
+    return select_n(eq(x, z), zero, select_n(eq(y, z), one, half))
+
+
+jvp.defjvp(
+    max_p,
+    lambda g, ans, x, y: mul(g, _balanced_eq(x, ans, y)),
+    lambda g, ans, x, y: mul(g, _balanced_eq(y, ans, x)),
+)
+jvp.defjvp(
+    min_p,
+    lambda g, ans, x, y: mul(g, _balanced_eq(x, ans, y)),
+    lambda g, ans, x, y: mul(g, _balanced_eq(y, ans, x)),
+)
+jvp.defjvp(
+    atan2_p,
+    lambda g, ans, x, y: mul(g, div(y, add(mul(x, x), mul(y, y)))),
+    lambda g, ans, x, y: neg(mul(g, div(x, add(mul(x, x), mul(y, y))))),
+)
+jvp.defjvp(
+    rem_p,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: mul(neg(g), mul(sign(div(x, y)), floor(abs(div(x, y))))),
+)
+
+
+transpose.transpose_rules[add_p] = lambda ct, x, y: [ct, ct]
+transpose.transpose_rules[core.add_any_p] = lambda ct, x, y: [ct, ct]
+transpose.transpose_rules[sub_p] = lambda ct, x, y: [ct, neg(ct)]
+transpose.transpose_rules[complex_p] = lambda ct, x, y: [real(ct), neg(imag(ct))]
+
+
+def _mul_transpose(ct: Array, x: Any, y: Any) -> list[MaybeZero | None]:
+    if is_undefined(x) and is_undefined(y):
+        raise NonlinearError("mul of two values that both depend linearly on the input")
+    return [mul(ct, y), None] if is_undefined(x) else [None, mul(x, ct)]
+
+
+def _div_transpose(ct: Array, x: Any, y: Any) -> list[MaybeZero | None]:
+    if is_undefined(y):
+        raise NonlinearError("div by a value that depends linearly on the input")
+    return [div(ct, y), None]
+
+
+transpose.transpose_rules[mul_p] = _mul_transpose
+transpose.transpose_rules[div_p] = _div_transpose
+
+# add_any: the interpreters' own addition of tangents and cotangents.
+core.def_impl(core.add_any_p, np.add)
+core.def_abstract(core.add_any_p, lambda x, y: _util.elementwise_aval("add_any", [x, y]))
+jvp.deflinear(core.add_any_p)
+batch.defbroadcasting(core.add_any_p)
+lowering.def_elementwise(core.add_any_p, "stablehlo.add")
+
+
+def add(x: Array, y: Array) -> Array:
+    return add_p.bind1(x, y)
+
+
+def sub(x: Array, y: Array) -> Array:
+    return sub_p.bind1(x, y)
+
+
+def mul(x: Array, y: Array) -> Array:
+    return mul_p.bind1(x, y)
+
+
+def div(x: Array, y: Array) -> Array:
+    return div_p.bind1(x, y)
+
+
+def rem(x: Array, y: Array) -> Array:
+    return rem_p.bind1(x, y)
+
+
+def pow(x: Array, y: Array) -> Array:
+    return pow_p.bind1(x, y)
+
+
+def max(x: Array, y: Array) -> Array:
+    return max_p.bind1(x, y)
+
+
+def min(x: Array, y: Array) -> Array:
+    return min_p.bind1(x, y)
+
+
+def atan2(x: Array, y: Array) -> Array:
+    return atan2_p.bind1(x, y)
+
+
+def nextafter(x: Array, y: Array) -> Array:
+    return nextafter_p.bind1(x, y)
+
+
+def bitwise_and(x: Array, y: Array) -> Array:
+    return and_p.bind1(x, y)
+
+
+def bitwise_or(x: Array, y: Array) -> Array:
+    return or_p.bind1(x, y)
+
+
+def bitwise_xor(x: Array, y: Array) -> Array:
+    return xor_p.bind1(x, y)
+
+
+def shift_left(x: Array, y: Array) -> Array:
+    return shift_left_p.bind1(x, y)
+
+
+def shift_right_arithmetic(x: Array, y: Array) -> Array:
+    return shift_right_arithmetic_p.bind1(x, y)
+
+
+def shift_right_logical(x: Array, y: Array) -> Array:
+    return shift_right_logical_p.bind1(x, y)
+
+
+def complex_(x: Array, y: Array) -> Array:
+    return complex_p.bind1(x, y)
+
+
+def eq(x: Array, y: Array) -> Array:
+    return eq_p.bind1(x, y)
+
+
+def ne(x: Array, y: Array) -> Array:
+    return ne_p.bind1(x, y)
+
+
+def lt(x: Array, y: Array) -> Array:
+    return lt_p.bind1(x, y)
+
+
+def le(x: Array, y: Array) -> Array:
+    return le_p.bind1(x, y)
+
+
+def gt(x: Array, y: Array) -> Array:
+    return gt_p.bind1(x, y)
+
+
+def ge(x: Array, y: Array) -> Array:
+    return ge_p.bind1(x, y)
+
+
+# ---------------------------------------------------------------------------
+# integer_pow, select_n, clamp, convert_element_type
+# ---------------------------------------------------------------------------
+
+integer_pow_p = core.new_primitive("integer_pow")
+
+
+def _integer_pow_impl(x: np.ndarray[Any, Any], *, y: int) -> Any:
+    with np.errstate(all="ignore"):
+        if y < 0 and not np.issubdtype(x.dtype, np.inexact):
+            raise TypeError("integer_pow with a negative exponent needs an inexact dtype")
+        return np.power(x, x.dtype.type(y) if y >= 0 else y).astype(x.dtype, copy=False)
+
+
+def _integer_pow_jvp(g: Array, ans: Array, x: Array, *, y: int) -> Array:
+    if y == 0:
+        return zeros_like(g)
+    d = full_like(x, y) if y == 1 else mul(full_like(x, y), integer_pow(x, y - 1))
+    return mul(g, d)
+
+
+core.def_impl(integer_pow_p, _integer_pow_impl)
+core.def_abstract(integer_pow_p, lambda x, *, y: _util.elementwise_aval("integer_pow", [x], "number"))
+jvp.defjvp(integer_pow_p, _integer_pow_jvp)
+batch.defvectorized(integer_pow_p)
+
+
+def _integer_pow_by_squaring(x: Array, *, y: int) -> Array:
+    base, n, acc = x, -y if y < 0 else y, ones_like(x)
+    while n:
+        if n & 1:
+            acc = mul(acc, base)
+        n >>= 1
+        if n:
+            base = mul(base, base)
+    return div(ones_like(x), acc) if y < 0 else acc
+
+
+lowering.def_via(integer_pow_p, _integer_pow_by_squaring)
+
+
+def integer_pow(x: Array, y: int) -> Array:
+    return integer_pow_p.bind1(x, y=y)
+
+
+select_n_p = core.new_primitive("select_n")
+
+
+def _select_n_impl(which: np.ndarray[Any, Any], *cases: np.ndarray[Any, Any]) -> Any:
+    if len(cases) == 2 and which.dtype == np.bool_:
+        return np.where(which, cases[1], cases[0])
+    return np.choose(which.astype(np.int32), cases)
+
+
+def _select_n_abstract(which: ShapedArray, *cases: ShapedArray) -> ShapedArray:
+    if not cases:
+        raise TypeError("select_n needs at least one case")
+    if which.dtype != np.bool_ and not dtypes.is_integer(which.dtype):
+        raise TypeError(f"select_n's predicate must be bool or int32, got {which.dtype.name}")
+    if which.shape != cases[0].shape:
+        raise TypeError(
+            f"select_n's predicate shape {which.shape} must equal the cases' shape {cases[0].shape}"
+        )
+    return _util.elementwise_aval("select_n", cases)
+
+
+def _select_n_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero]) -> tuple[Array, MaybeZero]:
+    which, *cases = primals
+    ans = select_n(which, *cases)
+    if all(isinstance(t, Zero) for t in tangents[1:]):
+        return ans, Zero.like(ans)
+    return ans, select_n(which, *(jvp.instantiate(t) for t in tangents[1:]))
+
+
+def _select_n_transpose(ct: Array, which: Any, *cases: Any) -> list[MaybeZero | None]:
+    if is_undefined(which):
+        raise NonlinearError("select_n's predicate cannot be linear")
+    zero = zeros_like(ct)
+    out: list[MaybeZero | None] = [None]
+    for i, c in enumerate(cases):
+        if is_undefined(c):
+            branches = [zero] * len(cases)
+            branches[i] = ct
+            out.append(select_n(which, *branches))
+        else:
+            out.append(None)
+    return out
+
+
+core.def_impl(select_n_p, _select_n_impl)
+core.def_abstract(select_n_p, _select_n_abstract)
+jvp.jvp_rules[select_n_p] = _select_n_jvp
+transpose.transpose_rules[select_n_p] = _select_n_transpose
+batch.defbroadcasting(select_n_p)
+lowering.def_rule(select_n_p, lambda ctx, which, *cases: ctx.select_n(which, cases))
+
+
+def select_n(which: Array, *cases: Array) -> Array:
+    """``cases[which]`` elementwise: a bool ``which`` picks ``cases[1]`` where true."""
+    return select_n_p.bind1(which, *cases)
+
+
+def select(pred: Array, on_true: Array, on_false: Array) -> Array:
+    return select_n(pred, on_false, on_true)
+
+
+clamp_p = core.new_primitive("clamp")
+core.def_impl(clamp_p, lambda lo, x, hi: np.clip(x, lo, hi))
+core.def_abstract(clamp_p, lambda lo, x, hi: _util.elementwise_aval("clamp", [lo, x, hi], "real"))
+jvp.defjvp(
+    clamp_p,
+    lambda g, ans, lo, x, hi: select(lt(x, lo), g, zeros_like(g)),
+    lambda g, ans, lo, x, hi: select(bitwise_and(ge(x, lo), le(x, hi)), g, zeros_like(g)),
+    lambda g, ans, lo, x, hi: select(gt(x, hi), g, zeros_like(g)),
+)
+batch.defbroadcasting(clamp_p)
+lowering.def_elementwise(clamp_p, "stablehlo.clamp")
+
+
+def clamp(lo: Array, x: Array, hi: Array) -> Array:
+    return clamp_p.bind1(lo, x, hi)
+
+
+convert_element_type_p = core.new_primitive("convert_element_type")
+
+
+def _convert_impl(x: np.ndarray[Any, Any], *, new_dtype: DType) -> Any:
+    if np.issubdtype(x.dtype, np.complexfloating) and not np.issubdtype(new_dtype, np.complexfloating):
+        x = x.real
+    with np.errstate(invalid="ignore"):
+        return x.astype(new_dtype)
+
+
+def _convert_abstract(x: ShapedArray, *, new_dtype: DType) -> ShapedArray:
+    return ShapedArray(x.shape, new_dtype, False)
+
+
+def _convert_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero], *, new_dtype: DType) -> Any:
+    (x,), (t,) = primals, tangents
+    ans = convert_element_type(x, new_dtype)
+    if isinstance(t, Zero) or not dtypes.is_inexact(new_dtype):
+        return ans, Zero.like(ans)
+    return ans, convert_element_type(t, new_dtype)
+
+
+def _convert_transpose(ct: Array, x: Any, *, new_dtype: DType) -> list[MaybeZero | None]:
+    return [convert_element_type(ct, x.aval.dtype)]
+
+
+core.def_impl(convert_element_type_p, _convert_impl)
+core.def_abstract(convert_element_type_p, _convert_abstract)
+jvp.jvp_rules[convert_element_type_p] = _convert_jvp
+transpose.transpose_rules[convert_element_type_p] = _convert_transpose
+batch.defvectorized(convert_element_type_p)
+lowering.def_rule(convert_element_type_p, lambda ctx, x, *, new_dtype: ctx.convert(x, new_dtype))
+
+
+def convert_element_type(x: Array, new_dtype: DType) -> Array:
+    if x.dtype == new_dtype:
+        return x
+    return convert_element_type_p.bind1(x, new_dtype=np.dtype(new_dtype))

@@ -1,0 +1,244 @@
+"""Gather and scatter over leading axes.
+
+``gather(x, idx)`` with ``idx`` of shape ``(*B, k)`` gives ``(*B, *x.shape[k:])``:
+element ``b`` is ``x[idx[b, 0], ..., idx[b, k-1]]``. ``mode="clip"`` clamps
+out-of-range indices (XLA's gather); ``mode="fill"`` gives zeros there.
+``scatter(x, idx, updates, kind)`` is the inverse: updates of shape
+``(*B, *x.shape[k:])`` are combined into ``x`` by ``kind`` (set, add, mul, min,
+max); out-of-range indices are dropped. numpy indexing in ``fad.numpy`` is built
+on these two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from fad._src import core, dtypes
+from fad._src.core import Array, ShapedArray
+from fad._src.interpreters import batch, jvp, transpose
+from fad._src.interpreters.batch import BDim
+from fad._src.interpreters.jvp import MaybeZero, Zero
+from fad._src.interpreters.transpose import NonlinearError, is_undefined
+from fad._src.prims import elementwise as ew
+from fad._src.prims import structural as st
+from fad._src.xla import lowering
+
+NDArray = np.ndarray[Any, Any]
+
+
+def _split(x_shape: tuple[int, ...], idx: NDArray) -> tuple[tuple[NDArray, ...], NDArray]:
+    """Per-axis index arrays and a mask of in-range entries."""
+    k = idx.shape[-1]
+    cols = tuple(idx[..., j].astype(np.int64) for j in range(k))
+    valid = np.ones(idx.shape[:-1], dtype=bool)
+    for c, n in zip(cols, x_shape[:k], strict=False):
+        valid &= (c >= 0) & (c < n)
+    return cols, valid
+
+
+def _check(name: str, x: ShapedArray, idx: ShapedArray) -> int:
+    if idx.ndim < 1 or not dtypes.is_integer(idx.dtype):
+        raise TypeError(f"{name}: indices must be an integer array of shape (..., k), got {idx.str_short()}")
+    k = idx.shape[-1]
+    if k > x.ndim:
+        raise TypeError(f"{name}: {k} index components for an operand of rank {x.ndim}")
+    return k
+
+
+# ---------------------------------------------------------------------------
+# gather
+# ---------------------------------------------------------------------------
+
+gather_p = core.new_primitive("gather")
+
+
+def _gather_impl(x: NDArray, idx: NDArray, *, mode: str) -> NDArray:
+    k = idx.shape[-1]
+    cols, valid = _split(x.shape, idx)
+    if x.size == 0:
+        return np.zeros(idx.shape[:-1] + x.shape[k:], x.dtype)
+    clipped = tuple(np.clip(c, 0, n - 1) for c, n in zip(cols, x.shape, strict=False))
+    out = x[clipped] if k else np.broadcast_to(x, idx.shape[:-1] + x.shape)
+    if mode == "fill":
+        mask = valid.reshape(valid.shape + (1,) * (x.ndim - k))
+        out = np.where(mask, out, np.zeros((), x.dtype))
+    return np.asarray(out)
+
+
+def _gather_abstract(x: ShapedArray, idx: ShapedArray, *, mode: str) -> ShapedArray:
+    k = _check("gather", x, idx)
+    return ShapedArray(idx.shape[:-1] + x.shape[k:], x.dtype, x.weak_type)
+
+
+def _gather_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero], *, mode: str) -> Any:
+    (x, idx), (t, _) = primals, tangents
+    ans = gather(x, idx, mode)
+    return ans, Zero.like(ans) if isinstance(t, Zero) else gather(t, idx, mode)
+
+
+def _clip_indices(idx: Array, shape: tuple[int, ...]) -> Array:
+    k = idx.shape[-1]
+    hi = Array(np.asarray([n - 1 for n in shape[:k]], idx.dtype))
+    lo = st.full(idx.shape, 0, idx.dtype)
+    return ew.clamp(lo, idx, st.broadcast_in_dim(hi, idx.shape, (idx.ndim - 1,)))
+
+
+def _gather_transpose(ct: Array, x: Any, idx: Any, *, mode: str) -> list[MaybeZero | None]:
+    if is_undefined(idx):
+        raise NonlinearError("gather indices cannot be linear")
+    shape = x.aval.shape
+    zeros = st.full(shape, 0, ct.dtype)
+    # "clip" read the clamped location; "fill" read nothing out of range (scatter drops it).
+    target = _clip_indices(idx, shape) if mode == "clip" else idx
+    return [scatter(zeros, target, ct, "add"), None]
+
+
+def _with_batch_column(idx: Array, size: int) -> Array:
+    """Prepend the batch position as index component 0: (B, *I, k) -> (B, *I, k+1)."""
+    col_shape = (*idx.shape[:-1], 1)
+    col = ew.convert_element_type(st.iota(np.dtype(np.int32), col_shape, 0), idx.dtype)
+    return st.concatenate([col, idx], idx.ndim - 1)
+
+
+def _gather_batch(vals: Sequence[Array], dims: Sequence[BDim], *, mode: str) -> tuple[Array, int]:
+    (x, idx), (dx, di) = vals, dims
+    if dx is None:
+        assert di is not None
+        if di == idx.ndim - 1:
+            idx, di = batch.moveaxis(idx, di, 0), 0
+        return gather(x, idx, mode), di
+    size = batch.batch_size(vals, dims)
+    if di is None:
+        k = idx.shape[-1]
+        x = batch.moveaxis(x, dx, k)
+        return gather(x, idx, mode), idx.ndim - 1
+    x = batch.moveaxis(x, dx, 0)
+    idx = batch.moveaxis(idx, di, 0)
+    return gather(x, _with_batch_column(idx, size), mode), 0
+
+
+core.def_impl(gather_p, _gather_impl)
+core.def_abstract(gather_p, _gather_abstract)
+jvp.jvp_rules[gather_p] = _gather_jvp
+transpose.transpose_rules[gather_p] = _gather_transpose
+batch.batch_rules[gather_p] = _gather_batch
+lowering.def_rule(gather_p, lambda ctx, x, idx, *, mode: ctx.gather(x, idx, mode))
+
+
+def gather(x: Array, idx: Array, mode: str = "clip") -> Array:
+    if mode not in ("clip", "fill"):
+        raise ValueError(f"gather mode must be 'clip' or 'fill', got {mode!r}")
+    return gather_p.bind1(x, idx, mode=mode)
+
+
+# ---------------------------------------------------------------------------
+# scatter
+# ---------------------------------------------------------------------------
+
+scatter_p = core.new_primitive("scatter")
+_UFUNCS = {"add": np.add, "mul": np.multiply, "min": np.minimum, "max": np.maximum}
+
+
+def _scatter_impl(x: NDArray, idx: NDArray, upd: NDArray, *, kind: str) -> NDArray:
+    cols, valid = _split(x.shape, idx)
+    out = x.copy()
+    if not valid.any():
+        return out
+    sel = tuple(c[valid] for c in cols)
+    u = upd[valid]
+    if kind == "set":
+        out[sel] = u
+    else:
+        _UFUNCS[kind].at(out, sel, u)
+    return out
+
+
+def _scatter_abstract(x: ShapedArray, idx: ShapedArray, upd: ShapedArray, *, kind: str) -> ShapedArray:
+    k = _check("scatter", x, idx)
+    expected = idx.shape[:-1] + x.shape[k:]
+    if upd.shape != expected or upd.dtype != x.dtype:
+        raise TypeError(
+            f"scatter: updates must be {x.dtype.name}{list(expected)} for operand {x.str_short()} "
+            f"and indices {idx.str_short()}, got {upd.str_short()}"
+        )
+    if kind not in ("set", *_UFUNCS):
+        raise TypeError(f"scatter: unknown kind {kind!r}")
+    return ShapedArray(x.shape, x.dtype, x.weak_type)
+
+
+def _scatter_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero], *, kind: str) -> Any:
+    (x, idx, upd), (tx, _, tu) = primals, tangents
+    ans = scatter(x, idx, upd, kind)
+    if isinstance(tx, Zero) and isinstance(tu, Zero):
+        return ans, Zero.like(ans)
+    if kind in ("add", "set"):
+        return ans, scatter(jvp.instantiate(tx), idx, jvp.instantiate(tu), kind)
+    if kind == "mul":
+        # ans = x * P with P = scatter_mul(1, idx, upd); dP = P * scatter_add(0, idx, tu / upd).
+        ones = ew.ones_like(x)
+        prod = scatter(ones, idx, upd, "mul")
+        t = ew.zeros_like(x) if isinstance(tx, Zero) else ew.mul(tx, prod)
+        if not isinstance(tu, Zero):
+            rel = scatter(ew.zeros_like(x), idx, ew.div(tu, upd), "add")
+            t = ew.add(t, ew.mul(ans, rel))
+        return ans, t
+    # min / max: the tangent follows whichever value won (x's where it survived).
+    from_x = ew.eq(ans, x)
+    t = ew.zeros_like(x) if isinstance(tx, Zero) else ew.select(from_x, tx, ew.zeros_like(x))
+    if not isinstance(tu, Zero):
+        won = ew.eq(gather(ans, idx, "clip"), upd)
+        contrib = scatter(ew.zeros_like(x), idx, ew.select(won, tu, ew.zeros_like(tu)), "add")
+        t = ew.add(t, ew.select(from_x, ew.zeros_like(x), contrib))
+    return ans, t
+
+
+def _scatter_transpose(ct: Array, x: Any, idx: Any, upd: Any, *, kind: str) -> list[MaybeZero | None]:
+    if kind not in ("add", "set") or is_undefined(idx):
+        raise NonlinearError(f"scatter-{kind} is not linear")
+    ct_x: MaybeZero | None = None
+    if is_undefined(x):
+        if kind == "add":
+            ct_x = ct
+        else:
+            ct_x = scatter(ct, idx, st.full(upd.aval.shape, 0, ct.dtype), "set")
+    ct_u = gather(ct, idx, "fill") if is_undefined(upd) else None
+    return [ct_x, None, ct_u]
+
+
+def _scatter_batch(vals: Sequence[Array], dims: Sequence[BDim], *, kind: str) -> tuple[Array, int]:
+    (x, idx, upd), (dx, di, du) = vals, dims
+    size = batch.batch_size(vals, dims)
+    x = batch.bdim_at_front(x, dx, size)
+    upd = batch.bdim_at_front(upd, du, size)
+    if di is not None and di == idx.ndim - 1:
+        idx, di = batch.moveaxis(idx, di, 0), 0
+    idx = batch.bdim_at_front(idx, di, size)
+    return scatter(x, _with_batch_column(idx, size), upd, kind), 0
+
+
+core.def_impl(scatter_p, _scatter_impl)
+core.def_abstract(scatter_p, _scatter_abstract)
+jvp.jvp_rules[scatter_p] = _scatter_jvp
+transpose.transpose_rules[scatter_p] = _scatter_transpose
+batch.batch_rules[scatter_p] = _scatter_batch
+lowering.def_rule(scatter_p, lambda ctx, x, idx, upd, *, kind: ctx.scatter(x, idx, upd, kind))
+
+
+def scatter(x: Array, idx: Array, updates: Array, kind: str = "set") -> Array:
+    return scatter_p.bind1(x, idx, updates, kind=kind)
+
+
+def take_along_axis(x: Array, idx: Array, axis: int) -> Array:
+    """``x`` indexed by ``idx`` along ``axis`` (same shape as ``idx``), via one gather."""
+    shape = idx.shape
+    cols = []
+    for d in range(x.ndim):
+        if d == axis:
+            col = ew.convert_element_type(idx, np.dtype(np.int32))
+        else:
+            col = st.iota(np.dtype(np.int32), shape, d)
+        cols.append(st.reshape(col, (*shape, 1)))
+    return gather(x, st.concatenate(cols, len(shape)), "clip")

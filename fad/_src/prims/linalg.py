@@ -1,0 +1,168 @@
+"""``dot_general``: contraction with batch dimensions (the one bilinear primitive).
+
+The output's axes are the batch axes, then the lhs's free axes, then the rhs's
+free axes, as in XLA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from fad._src import core
+from fad._src.core import Array, DType, ShapedArray
+from fad._src.interpreters import batch, jvp, transpose
+from fad._src.interpreters.batch import BDim
+from fad._src.interpreters.jvp import MaybeZero
+from fad._src.interpreters.transpose import NonlinearError, is_undefined
+from fad._src.prims import _util
+from fad._src.prims import structural as st
+from fad._src.xla import lowering
+
+Dims = tuple[int, ...]
+DimensionNumbers = tuple[tuple[Dims, Dims], tuple[Dims, Dims]]
+NDArray = np.ndarray[Any, Any]
+
+dot_general_p = core.new_primitive("dot_general")
+
+
+def _free(ndim: int, *used: Dims) -> Dims:
+    taken = {d for u in used for d in u}
+    return tuple(i for i in range(ndim) if i not in taken)
+
+
+def _dot_general_impl(
+    lhs: NDArray, rhs: NDArray, *, dimension_numbers: DimensionNumbers, preferred_element_type: DType | None
+) -> NDArray:
+    (lc, rc), (lb, rb) = dimension_numbers
+    lf, rf = _free(lhs.ndim, lc, lb), _free(rhs.ndim, rc, rb)
+    b = [lhs.shape[i] for i in lb]
+    m = [lhs.shape[i] for i in lf]
+    n = [rhs.shape[i] for i in rf]
+    k = int(np.prod([lhs.shape[i] for i in lc], dtype=np.int64))
+    bb, mm, nn = (int(np.prod(s, dtype=np.int64)) for s in (b, m, n))
+    left = np.transpose(lhs, (*lb, *lf, *lc)).reshape(bb, mm, k)
+    right = np.transpose(rhs, (*rb, *rc, *rf)).reshape(bb, k, nn)
+    out = np.matmul(left, right).reshape(*b, *m, *n)
+    dt = lhs.dtype if preferred_element_type is None else preferred_element_type
+    return out.astype(dt, copy=False)
+
+
+def _dot_general_abstract(
+    lhs: ShapedArray, rhs: ShapedArray, *, dimension_numbers: DimensionNumbers,
+    preferred_element_type: DType | None,
+) -> ShapedArray:  # fmt: skip
+    (lc, rc), (lb, rb) = dimension_numbers
+    _util.check_kind("dot_general", "any", lhs, rhs)
+    if lhs.dtype != rhs.dtype:
+        raise TypeError(
+            f"dot_general requires operands of equal dtypes, got {lhs.str_short()} and {rhs.str_short()}"
+        )
+    if len(lc) != len(rc) or len(lb) != len(rb):
+        raise TypeError(f"dot_general: mismatched dimension numbers {dimension_numbers}")
+    for name, a, b in (("contracting", lc, rc), ("batch", lb, rb)):
+        for i, j in zip(a, b, strict=True):
+            if not (0 <= i < lhs.ndim and 0 <= j < rhs.ndim) or lhs.shape[i] != rhs.shape[j]:
+                raise TypeError(
+                    f"dot_general: {name} dimensions {a} of {lhs.str_short()} and {b} of "
+                    f"{rhs.str_short()} do not match"
+                )
+    lf, rf = _free(lhs.ndim, lc, lb), _free(rhs.ndim, rc, rb)
+    shape = (*(lhs.shape[i] for i in lb), *(lhs.shape[i] for i in lf), *(rhs.shape[i] for i in rf))
+    dt = lhs.dtype if preferred_element_type is None else preferred_element_type
+    return ShapedArray(shape, dt, lhs.weak_type and rhs.weak_type)
+
+
+def _argsort(xs: Sequence[int]) -> Dims:
+    return tuple(int(i) for i in np.argsort(xs, kind="stable"))
+
+
+def _transpose_lhs(ct: Array, rhs: Array, lhs_aval: ShapedArray, dimension_numbers: DimensionNumbers) -> Array:
+    (lc, rc), (lb, rb) = dimension_numbers
+    lf = _free(lhs_aval.ndim, lc, lb)
+    rf = _free(rhs.ndim, rc, rb)
+    nb, nlf = len(lb), len(lf)
+    ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
+    out = dot_general(ct, rhs, ((ct_rf, rf), (tuple(range(nb)), rb)), lhs_aval.dtype)
+    order = (*lb, *lf, *(lc[j] for j in _argsort(rc)))
+    return st.transpose_(out, _argsort(order))
+
+
+def _transpose_rhs(ct: Array, lhs: Array, rhs_aval: ShapedArray, dimension_numbers: DimensionNumbers) -> Array:
+    (lc, rc), (lb, rb) = dimension_numbers
+    lf = _free(lhs.ndim, lc, lb)
+    rf = _free(rhs_aval.ndim, rc, rb)
+    nb = len(lb)
+    ct_lf = tuple(range(nb, nb + len(lf)))
+    # Contract ct's lhs-free axes with lhs's free axes; result axes: batch, rhs free, lhs contract.
+    out = dot_general(ct, lhs, ((ct_lf, lf), (tuple(range(nb)), lb)), rhs_aval.dtype)
+    order = (*rb, *rf, *(rc[j] for j in _argsort(lc)))
+    return st.transpose_(out, _argsort(order))
+
+
+def _dot_general_transpose(
+    ct: Array, lhs: Any, rhs: Any, *, dimension_numbers: DimensionNumbers,
+    preferred_element_type: DType | None,
+) -> list[MaybeZero | None]:  # fmt: skip
+    if is_undefined(lhs) and is_undefined(rhs):
+        raise NonlinearError("dot_general of two values that both depend linearly on the input")
+    if is_undefined(lhs):
+        return [_transpose_lhs(ct, rhs, lhs.aval, dimension_numbers), None]
+    return [None, _transpose_rhs(ct, lhs, rhs.aval, dimension_numbers)]
+
+
+def _shift(dims: Dims, d: int) -> Dims:
+    return tuple(i if i < d else i + 1 for i in dims)
+
+
+def _dot_general_batch(
+    vals: Sequence[Array], dims: Sequence[BDim], *, dimension_numbers: DimensionNumbers,
+    preferred_element_type: DType | None,
+) -> tuple[Array, int]:  # fmt: skip
+    (lhs, rhs), (dl, dr) = vals, dims
+    (lc, rc), (lb, rb) = dimension_numbers
+    if dl is not None and dr is not None:
+        lhs, rhs = batch.moveaxis(lhs, dl, 0), batch.moveaxis(rhs, dr, 0)
+        new = ((_shift(lc, 0), _shift(rc, 0)), ((0, *_shift(lb, 0)), (0, *_shift(rb, 0))))
+        return dot_general(lhs, rhs, new, preferred_element_type), 0
+    if dl is not None:
+        nlc, nlb = _shift(lc, dl), _shift(lb, dl)
+        lf = _free(lhs.ndim, nlc, nlb)
+        out = dot_general(lhs, rhs, ((nlc, rc), (nlb, rb)), preferred_element_type)
+        return out, len(lb) + lf.index(dl)
+    assert dr is not None
+    nrc, nrb = _shift(rc, dr), _shift(rb, dr)
+    rf = _free(rhs.ndim, nrc, nrb)
+    lf = _free(lhs.ndim, lc, lb)
+    out = dot_general(lhs, rhs, ((lc, nrc), (lb, nrb)), preferred_element_type)
+    return out, len(lb) + len(lf) + rf.index(dr)
+
+
+core.def_impl(dot_general_p, _dot_general_impl)
+core.def_abstract(dot_general_p, _dot_general_abstract)
+jvp.defjvp(
+    dot_general_p,
+    lambda g, ans, x, y, **p: dot_general_p.bind1(g, y, **p),
+    lambda g, ans, x, y, **p: dot_general_p.bind1(x, g, **p),
+)
+transpose.transpose_rules[dot_general_p] = _dot_general_transpose
+batch.batch_rules[dot_general_p] = _dot_general_batch
+lowering.def_rule(
+    dot_general_p,
+    lambda ctx, x, y, *, dimension_numbers, preferred_element_type: ctx.dot_general(
+        x, y, dimension_numbers
+    ),
+)
+
+
+def dot_general(
+    lhs: Array, rhs: Array, dimension_numbers: Any, preferred_element_type: DType | None = None
+) -> Array:
+    (lc, rc), (lb, rb) = dimension_numbers
+    dn = ((tuple(lc), tuple(rc)), (tuple(lb), tuple(rb)))
+    pet = None if preferred_element_type is None else np.dtype(preferred_element_type)
+    if pet == lhs.dtype:
+        pet = None
+    return dot_general_p.bind1(lhs, rhs, dimension_numbers=dn, preferred_element_type=pet)

@@ -1,0 +1,291 @@
+"""Reductions over axes (sum, max, min, prod, and, or, argmax, argmin), cumsum, and
+associative scans (cumprod, cummax, cummin) composed from slices and pads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from fad._src import core, dtypes
+from fad._src.core import Array, DType, Primitive, ShapedArray
+from fad._src.interpreters import batch, jvp, transpose
+from fad._src.interpreters.batch import BDim
+from fad._src.prims import _util
+from fad._src.prims import elementwise as ew
+from fad._src.prims import structural as st
+from fad._src.xla import lowering
+
+Axes = tuple[int, ...]
+NDArray = np.ndarray[Any, Any]
+
+
+def _reduced_aval(name: str, x: ShapedArray, axes: Axes, kind: str, dtype: DType | None = None) -> ShapedArray:
+    _util.check_kind(name, kind, x)
+    if any(not 0 <= a < x.ndim for a in axes) or len(set(axes)) != len(axes):
+        raise TypeError(f"{name}: invalid axes {axes} for {x.str_short()}")
+    shape = tuple(n for i, n in enumerate(x.shape) if i not in axes)
+    out = x.dtype if dtype is None else dtype
+    return ShapedArray(shape, out, x.weak_type and out == x.dtype)
+
+
+def _batch_axes(axes: Axes, d: int) -> Axes:
+    return tuple(a if a < d else a + 1 for a in axes)
+
+
+def _out_bdim(axes: Axes, d: int) -> int:
+    return d - sum(1 for a in axes if a < d)
+
+
+def _reduction(name: str, impl: Callable[..., Any], kind: str, monoid: str | None) -> Primitive:
+    prim = core.new_primitive(name)
+    core.def_impl(prim, impl)
+    core.def_abstract(prim, lambda x, *, axes: _reduced_aval(name, x, axes, kind))
+
+    def batch_rule(vals: Sequence[Array], dims: Sequence[BDim], *, axes: Axes) -> tuple[Array, int]:
+        (x,), (d,) = vals, dims
+        assert d is not None
+        return prim.bind1(x, axes=_batch_axes(axes, d)), _out_bdim(axes, d)
+
+    batch.batch_rules[prim] = batch_rule
+    if monoid is not None:
+        lowering.def_rule(prim, lambda ctx, x, *, axes: ctx.reduce(monoid, x, axes))
+    return prim
+
+
+reduce_sum_p = _reduction("reduce_sum", lambda x, *, axes: np.sum(x, axis=axes, dtype=x.dtype), "number", "add")
+reduce_prod_p = _reduction("reduce_prod", lambda x, *, axes: np.prod(x, axis=axes, dtype=x.dtype), "number", "mul")
+reduce_max_p = _reduction("reduce_max", lambda x, *, axes: np.max(x, axis=axes) if x.size else _empty_reduce(x, axes, "max"), "any", "max")  # noqa: E501
+reduce_min_p = _reduction("reduce_min", lambda x, *, axes: np.min(x, axis=axes) if x.size else _empty_reduce(x, axes, "min"), "any", "min")  # noqa: E501
+reduce_and_p = _reduction("reduce_and", lambda x, *, axes: np.all(x, axis=axes), "int_or_bool", "and")
+reduce_or_p = _reduction("reduce_or", lambda x, *, axes: np.any(x, axis=axes), "int_or_bool", "or")
+
+
+def _identity(dtype: DType, op: str) -> Any:
+    """The identity element of a max/min reduction (what XLA returns for empty input)."""
+    if dtypes.is_bool(dtype):
+        return op == "min"
+    if dtypes.is_integer(dtype):
+        info = np.iinfo(dtype)
+        return info.min if op == "max" else info.max
+    return -np.inf if op == "max" else np.inf
+
+
+def _empty_reduce(x: NDArray, axes: Axes, op: str) -> NDArray:
+    shape = tuple(n for i, n in enumerate(x.shape) if i not in axes)
+    return np.full(shape, _identity(x.dtype, op), x.dtype)
+
+
+def reduce_sum(x: Array, axes: Sequence[int]) -> Array:
+    axes_t = tuple(sorted(int(a) for a in axes))
+    return x if not axes_t else reduce_sum_p.bind1(x, axes=axes_t)
+
+
+def reduce_max(x: Array, axes: Sequence[int]) -> Array:
+    axes_t = tuple(sorted(int(a) for a in axes))
+    return x if not axes_t else reduce_max_p.bind1(x, axes=axes_t)
+
+
+def reduce_min(x: Array, axes: Sequence[int]) -> Array:
+    axes_t = tuple(sorted(int(a) for a in axes))
+    return x if not axes_t else reduce_min_p.bind1(x, axes=axes_t)
+
+
+def reduce_prod(x: Array, axes: Sequence[int]) -> Array:
+    axes_t = tuple(sorted(int(a) for a in axes))
+    return x if not axes_t else reduce_prod_p.bind1(x, axes=axes_t)
+
+
+def reduce_and(x: Array, axes: Sequence[int]) -> Array:
+    axes_t = tuple(sorted(int(a) for a in axes))
+    return x if not axes_t else reduce_and_p.bind1(x, axes=axes_t)
+
+
+def reduce_or(x: Array, axes: Sequence[int]) -> Array:
+    axes_t = tuple(sorted(int(a) for a in axes))
+    return x if not axes_t else reduce_or_p.bind1(x, axes=axes_t)
+
+
+def _kept_dims(ndim: int, axes: Axes) -> Axes:
+    return tuple(i for i in range(ndim) if i not in axes)
+
+
+def _unreduce(y: Array, shape: tuple[int, ...], axes: Axes) -> Array:
+    return st.broadcast_in_dim(y, shape, _kept_dims(len(shape), axes))
+
+
+jvp.deflinear(reduce_sum_p)
+transpose.transpose_rules[reduce_sum_p] = lambda ct, x, *, axes: [_unreduce(ct, x.aval.shape, axes)]
+
+
+def _minmax_jvp(g: Array, ans: Array, x: Array, *, axes: Axes) -> Array:
+    # Split the tangent evenly between the locations that attain the extremum.
+    loc = ew.eq(x, _unreduce(ans, x.shape, axes))
+    mask = ew.convert_element_type(loc, g.dtype)
+    counts = reduce_sum(mask, axes)
+    return ew.div(reduce_sum(ew.mul(g, mask), axes), counts)
+
+
+jvp.defjvp(reduce_max_p, _minmax_jvp)
+jvp.defjvp(reduce_min_p, _minmax_jvp)
+jvp.defjvp_zero(reduce_and_p)
+jvp.defjvp_zero(reduce_or_p)
+
+
+def _prod_jvp(g: Array, ans: Array, x: Array, *, axes: Axes) -> Array:
+    # d prod = sum_i g_i * prod_{j != i} x_j, with the "others" product from two
+    # exclusive cumulative products, so zeros in x are handled exactly.
+    kept = _kept_dims(x.ndim, axes)
+    perm = (*kept, *axes)
+    k = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    lead = tuple(x.shape[i] for i in kept)
+    xs = st.reshape(st.transpose_(x, perm), (*lead, k))
+    gs = st.reshape(st.transpose_(g, perm), (*lead, k))
+    last = len(lead)
+    one = ew.ones_like(st.slice_in_dim(xs, 0, 1, axis=last))
+    left = cumprod(st.concatenate([one, st.slice_in_dim(xs, 0, k - 1, axis=last)], last), last)
+    right = cumprod(st.concatenate([st.slice_in_dim(xs, 1, k, axis=last), one], last), last, reverse=True)
+    return reduce_sum(ew.mul(gs, ew.mul(left, right)), (last,))
+
+
+jvp.defjvp(reduce_prod_p, _prod_jvp)
+
+
+# ---------------------------------------------------------------------------
+# argmax / argmin
+# ---------------------------------------------------------------------------
+
+
+def _arg_impl(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def impl(x: NDArray, *, axis: int, index_dtype: DType) -> Any:
+        if x.shape[axis] == 0:
+            raise ValueError("attempt to get argmax/argmin of an empty sequence")
+        return fn(x, axis=axis).astype(index_dtype)
+
+    return impl
+
+
+def _arg_prim(name: str, fn: Callable[..., Any], monoid: str) -> Primitive:
+    prim = core.new_primitive(name)
+    core.def_impl(prim, _arg_impl(fn))
+    core.def_abstract(
+        prim,
+        lambda x, *, axis, index_dtype: _reduced_aval(name, x, (axis,), "any", index_dtype),
+    )
+    jvp.defjvp_zero(prim)
+
+    def batch_rule(vals: Sequence[Array], dims: Sequence[BDim], *, axis: int, index_dtype: DType) -> Any:
+        (x,), (d,) = vals, dims
+        assert d is not None
+        new_axis = axis if axis < d else axis + 1
+        return prim.bind1(x, axis=new_axis, index_dtype=index_dtype), _out_bdim((axis,), d)
+
+    batch.batch_rules[prim] = batch_rule
+    lowering.def_rule(prim, lambda ctx, x, *, axis, index_dtype: ctx.argreduce(monoid, x, axis, index_dtype))
+    return prim
+
+
+argmax_p = _arg_prim("argmax", np.argmax, "max")
+argmin_p = _arg_prim("argmin", np.argmin, "min")
+
+
+def argmax(x: Array, axis: int, index_dtype: DType) -> Array:
+    return argmax_p.bind1(x, axis=int(axis), index_dtype=np.dtype(index_dtype))
+
+
+def argmin(x: Array, axis: int, index_dtype: DType) -> Array:
+    return argmin_p.bind1(x, axis=int(axis), index_dtype=np.dtype(index_dtype))
+
+
+# ---------------------------------------------------------------------------
+# cumsum (a linear primitive) and associative scans
+# ---------------------------------------------------------------------------
+
+cumsum_p = core.new_primitive("cumsum")
+
+
+def _cumsum_impl(x: NDArray, *, axis: int, reverse: bool) -> NDArray:
+    if reverse:
+        return np.flip(np.cumsum(np.flip(x, axis), axis=axis, dtype=x.dtype), axis)
+    return np.cumsum(x, axis=axis, dtype=x.dtype)
+
+
+def _cumsum_abstract(x: ShapedArray, *, axis: int, reverse: bool) -> ShapedArray:
+    _util.check_kind("cumsum", "number", x)
+    if not 0 <= axis < x.ndim:
+        raise TypeError(f"cumsum: axis {axis} out of range for {x.str_short()}")
+    return x
+
+
+def _cumsum_batch(vals: Sequence[Array], dims: Sequence[BDim], *, axis: int, reverse: bool) -> Any:
+    (x,), (d,) = vals, dims
+    assert d is not None
+    return cumsum(x, axis if axis < d else axis + 1, reverse), d
+
+
+core.def_impl(cumsum_p, _cumsum_impl)
+core.def_abstract(cumsum_p, _cumsum_abstract)
+jvp.deflinear(cumsum_p)
+transpose.transpose_rules[cumsum_p] = lambda ct, x, *, axis, reverse: [cumsum(ct, axis, not reverse)]
+batch.batch_rules[cumsum_p] = _cumsum_batch
+lowering.def_via(cumsum_p, lambda x, *, axis, reverse: associative_scan(ew.add, x, axis, reverse))
+
+
+def cumsum(x: Array, axis: int, reverse: bool = False) -> Array:
+    return cumsum_p.bind1(x, axis=int(axis), reverse=bool(reverse))
+
+
+def associative_scan(fn: Callable[[Array, Array], Array], x: Array, axis: int = 0, reverse: bool = False) -> Array:
+    """Inclusive scan of an associative ``fn`` along ``axis`` in O(log n) depth.
+
+    Built from slices, pads and ``fn`` only, so every transformation sees through it.
+    """
+    if reverse:
+        return st.rev(associative_scan(fn, st.rev(x, (axis,)), axis), (axis,))
+    n = x.shape[axis]
+    if n < 2:
+        return x
+    evens = st.slice_in_dim(x, 0, n - 1 if n % 2 == 0 else n, 2, axis)
+    odds = st.slice_in_dim(x, 1, n, 2, axis)
+    pairs = fn(st.slice_in_dim(evens, 0, odds.shape[axis], axis=axis), odds)
+    scanned_odds = associative_scan(fn, pairs, axis)
+    tail = st.slice_in_dim(evens, 1, evens.shape[axis], axis=axis)
+    head = st.slice_in_dim(evens, 0, 1, axis=axis)
+    prev = st.slice_in_dim(scanned_odds, 0, tail.shape[axis], axis=axis)
+    scanned_evens = st.concatenate([head, fn(prev, tail)], axis) if tail.shape[axis] else head
+    return _interleave(scanned_evens, scanned_odds, axis)
+
+
+def _interleave(a: Array, b: Array, axis: int) -> Array:
+    """``a[0], b[0], a[1], b[1], ...`` along ``axis`` (len(a) == len(b) or len(b) + 1)."""
+    zero = Array(np.zeros((), a.dtype))
+    na, nb = a.shape[axis], b.shape[axis]
+
+    def config(lo: int, hi: int) -> list[tuple[int, int, int]]:
+        c = [(0, 0, 0)] * a.ndim
+        c[axis] = (lo, hi, 1)
+        return c
+
+    pa = st.pad(a, zero, config(0, 1 if na == nb else 0))
+    pb = st.pad(b, zero, config(1, 0 if na == nb else 1))
+    if dtypes.is_bool(a.dtype):
+        return ew.bitwise_or(pa, pb)
+    return ew.select(_odd_mask(pa.shape, axis), pb, pa)
+
+
+def _odd_mask(shape: tuple[int, ...], axis: int) -> Array:
+    i = st.iota(np.dtype(np.int32), shape, axis)
+    return ew.eq(ew.rem(i, ew.full_like(i, 2)), ew.full_like(i, 1))
+
+
+def cumprod(x: Array, axis: int, reverse: bool = False) -> Array:
+    return associative_scan(ew.mul, x, axis, reverse)
+
+
+def cummax(x: Array, axis: int, reverse: bool = False) -> Array:
+    return associative_scan(ew.max, x, axis, reverse)
+
+
+def cummin(x: Array, axis: int, reverse: bool = False) -> Array:
+    return associative_scan(ew.min, x, axis, reverse)

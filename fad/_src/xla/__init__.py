@@ -1,0 +1,1 @@
+"""XLA runtime layer of fad: the only place that talks to jaxlib (see ``runtime``)."""

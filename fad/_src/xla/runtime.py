@@ -1,0 +1,1005 @@
+"""The XLA runtime: compile StableHLO text with jaxlib and run it.
+
+This is the only module of fad that imports jaxlib.  jaxlib's Python API is
+private and changes between releases (fad pins ``jaxlib==0.10.2``), so
+everything it offers is wrapped here behind a small typed interface:
+
+* :class:`Backend`, :func:`get_backend`, :func:`default_backend`,
+  :func:`devices`: PJRT clients ("cpu", or "cuda" when the CUDA PJRT plugin
+  is installed and a GPU is visible), created lazily and cached.
+* :func:`device_put` / :func:`to_numpy`: host <-> device transfers.  Device
+  values are jaxlib arrays, typed as the :class:`DeviceBuffer` protocol.
+* :func:`compile` -> :class:`Executable`, whose :meth:`Executable.execute`
+  takes device buffers and returns device buffers.
+* :func:`ensure_lapack_registered` (LAPACK custom calls on CPU),
+  :func:`enable_persistent_cache` (opt-in on-disk executable cache),
+  :func:`load_cuda_plugin`, :func:`legalize_chlo`.
+
+jaxlib is imported on first use, not when this module is imported, so that
+``import fad`` stays fast.
+
+Typing seam: jaxlib's native module ``jaxlib._jax`` ships no stubs, so every
+jaxlib object is held as ``Any`` *inside this module only*; the public
+surface is typed with the :class:`Device` and :class:`DeviceBuffer` protocols
+and the :class:`Aval` dataclass.  ``jaxlib.mlir`` has stubs and is used typed.
+
+Semantics worth knowing (verified against jaxlib 0.10.2):
+
+* 64-bit types are always kept (``enable_x64=True`` on every transfer).
+* Executables check only the *byte size* of their arguments, so an
+  ``i32[4]`` is accepted where ``f32[4]`` is expected.  :meth:`execute` does
+  not check avals (it is the hot path; fad's jit caches by aval);
+  :meth:`Executable.check_args` does.
+* jaxlib's array type has no ``shape``/``dtype``/``ndim``; on first use this
+  module adds them as properties reading ``self.aval`` (only where absent, so
+  a later ``import jax``, which installs the same properties, wins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import math
+import os
+import platform as _platform
+import threading
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from jaxlib.mlir import ir
+
+__all__ = [
+    "TESTED_JAXLIB_VERSION",
+    "Aval",
+    "AvalLike",
+    "Backend",
+    "CacheStats",
+    "Device",
+    "DeviceBuffer",
+    "Executable",
+    "block_until_ready",
+    "compile",
+    "default_backend",
+    "device_put",
+    "devices",
+    "disable_persistent_cache",
+    "enable_persistent_cache",
+    "ensure_lapack_registered",
+    "find_cuda_plugin",
+    "get_backend",
+    "is_device_buffer",
+    "jaxlib_version",
+    "legalize_chlo",
+    "load_cuda_plugin",
+    "make_aval",
+    "persistent_cache_stats",
+    "to_numpy",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The jaxlib release this module was written and tested against.
+TESTED_JAXLIB_VERSION = "0.10.2"
+
+DType = np.dtype[Any]
+Shape = tuple[int, ...]
+
+
+# --------------------------------------------------------------------------
+# Avals
+# --------------------------------------------------------------------------
+
+_SHORT_KINDS = {"f": "f", "i": "i", "u": "u", "c": "c"}
+
+
+def _short_dtype(dtype: DType) -> str:
+    if dtype.kind == "b":
+        return "bool"
+    prefix = _SHORT_KINDS.get(dtype.kind)
+    if prefix is not None and type(dtype).__module__.startswith("numpy"):
+        return f"{prefix}{dtype.itemsize * 8}"
+    return dtype.name  # bfloat16, float8_e4m3fn, int4, ... (ml_dtypes)
+
+
+@dataclass(frozen=True, slots=True)
+class Aval:
+    """Shape and dtype of a device value, as jaxlib's transfer and result
+    handlers need it (they read ``shape``, ``dtype``, ``weak_type`` and, on
+    error paths, ``str_short()``)."""
+
+    shape: Shape
+    dtype: DType
+    weak_type: bool = False
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+    def str_short(self, short_dtypes: bool = False, mesh_axis_types: bool = False) -> str:
+        del short_dtypes, mesh_axis_types  # accepted for jaxlib's call sites
+        return f"{_short_dtype(self.dtype)}[{','.join(map(str, self.shape))}]"
+
+    def __str__(self) -> str:
+        return self.str_short()
+
+
+#: An :class:`Aval`, or a ``(shape, dtype)`` pair.
+AvalLike = Aval | tuple[Sequence[int], npt.DTypeLike]
+
+_aval_cache: dict[tuple[Shape, DType], Aval] = {}
+
+
+def make_aval(shape: Sequence[int], dtype: npt.DTypeLike) -> Aval:
+    """The (interned) non-weak :class:`Aval` for ``shape`` and ``dtype``."""
+    key = (tuple(int(d) for d in shape), np.dtype(dtype))
+    aval = _aval_cache.get(key)
+    if aval is None:
+        aval = _aval_cache.setdefault(key, Aval(*key))
+    return aval
+
+
+def _as_aval(a: AvalLike) -> Aval:
+    if isinstance(a, Aval):
+        return a
+    shape, dtype = a
+    return make_aval(shape, dtype)
+
+
+# --------------------------------------------------------------------------
+# Public protocols for jaxlib objects
+# --------------------------------------------------------------------------
+
+
+class Device(Protocol):
+    """A jaxlib device (opaque; only these attributes are relied upon)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def platform(self) -> str: ...
+
+    @property
+    def device_kind(self) -> str: ...
+
+
+class DeviceBuffer(Protocol):
+    """A single-device array resident on a device (jaxlib's ``ArrayImpl``).
+
+    Values are immutable; :meth:`delete` frees the memory early.  Execution
+    and transfers are asynchronous: :meth:`block_until_ready` waits.
+    """
+
+    @property
+    def aval(self) -> Aval: ...
+
+    @property
+    def shape(self) -> Shape: ...
+
+    @property
+    def dtype(self) -> DType: ...
+
+    @property
+    def ndim(self) -> int: ...
+
+    def block_until_ready(self) -> DeviceBuffer: ...
+
+    def delete(self) -> None: ...
+
+    def is_deleted(self) -> bool: ...
+
+
+# --------------------------------------------------------------------------
+# Lazy jaxlib import (the Any seam)
+# --------------------------------------------------------------------------
+
+_lock = threading.RLock()
+_xc: Any = None  # jaxlib.xla_client once loaded
+_ZERO_COPY: Any = None  # xc.HostBufferSemantics.ZERO_COPY
+
+
+def _array_shape(self: Any) -> Shape:
+    return self.aval.shape  # type: ignore[no-any-return]
+
+
+def _array_dtype(self: Any) -> DType:
+    return self.aval.dtype  # type: ignore[no-any-return]
+
+
+def _array_ndim(self: Any) -> int:
+    return len(self.aval.shape)
+
+
+def _xla() -> Any:
+    """``jaxlib.xla_client``, imported on first use."""
+    xc = _xc
+    return xc if xc is not None else _load_jaxlib()
+
+
+def _load_jaxlib() -> Any:
+    global _xc, _ZERO_COPY
+    with _lock:
+        if _xc is not None:
+            return _xc
+        # Before jaxlib loads: hides XLA's "PjRt-IFRT device count" INFO lines.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+        xc: Any = importlib.import_module("jaxlib.xla_client")
+        version = jaxlib_version()
+        if version != TESTED_JAXLIB_VERSION:
+            warnings.warn(
+                f"fad's XLA runtime was tested with jaxlib {TESTED_JAXLIB_VERSION}, "
+                f"found {version}; jaxlib's private API may differ.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        cls = xc.ArrayImpl
+        for name, getter in (
+            ("shape", _array_shape),
+            ("dtype", _array_dtype),
+            ("ndim", _array_ndim),
+        ):
+            if not hasattr(cls, name):
+                setattr(cls, name, property(getter))
+        _ZERO_COPY = xc.HostBufferSemantics.ZERO_COPY
+        _xc = xc
+        return xc
+
+
+def jaxlib_version() -> str:
+    """The installed jaxlib version (imports only ``jaxlib.version``)."""
+    mod: Any = importlib.import_module("jaxlib.version")
+    return str(mod.__version__)
+
+
+def is_device_buffer(x: object) -> bool:
+    """Whether ``x`` is a jaxlib device array (False if jaxlib isn't loaded)."""
+    xc = _xc
+    return xc is not None and isinstance(x, xc.ArrayImpl)
+
+
+# --------------------------------------------------------------------------
+# Backends and devices
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Backend:
+    """A PJRT client for one platform.  Obtain with :func:`get_backend`."""
+
+    name: str  # "cpu" or "cuda"
+    _client: Any = field(repr=False)
+
+    @property
+    def platform(self) -> str:
+        return str(self._client.platform)
+
+    @property
+    def platform_version(self) -> str:
+        return str(self._client.platform_version)
+
+    def devices(self) -> list[Device]:
+        devs: list[Device] = list(self._client.local_devices())
+        return devs
+
+
+_BACKEND_ALIASES = {"cpu": "cpu", "host": "cpu", "cuda": "cuda", "gpu": "cuda"}
+_backends: dict[str, Backend] = {}
+_cuda_error: str | None = None  # why the CUDA backend is unavailable, once known
+_default_device_cache: list[Any] = []
+
+
+def _canonical_backend_name(name: str) -> str:
+    canon = _BACKEND_ALIASES.get(name.lower())
+    if canon is None:
+        raise ValueError(f"unknown backend {name!r}; expected 'cpu' or 'cuda' ('gpu')")
+    return canon
+
+
+def default_backend() -> str:
+    """``$FAD_PLATFORM`` if set, else "cuda" when a GPU is usable, else "cpu"."""
+    env = os.environ.get("FAD_PLATFORM")
+    if env:
+        return _canonical_backend_name(env)
+    return "cuda" if load_cuda_plugin() is not None else "cpu"
+
+
+def get_backend(name: str | None = None) -> Backend:
+    """The (cached) backend ``name``; the default backend if ``None``."""
+    if name is None:
+        b = _backends.get("default")
+        if b is not None:
+            return b
+        with _lock:
+            b = get_backend(default_backend())
+            _backends["default"] = b
+            return b
+    canon = _canonical_backend_name(name)
+    b = _backends.get(canon)
+    if b is not None:
+        return b
+    if canon == "cuda":
+        b = load_cuda_plugin(required=True)
+        assert b is not None
+        return b
+    with _lock:
+        b = _backends.get("cpu")
+        if b is None:
+            b = Backend("cpu", _xla().make_cpu_client())
+            _backends["cpu"] = b
+        return b
+
+
+def devices(backend: str | Backend | None = None) -> list[Device]:
+    """The local devices of ``backend`` (default backend if ``None``)."""
+    b = backend if isinstance(backend, Backend) else get_backend(backend)
+    return b.devices()
+
+
+def _default_device() -> Any:
+    if not _default_device_cache:
+        with _lock:
+            if not _default_device_cache:
+                _default_device_cache.append(get_backend().devices()[0])
+    return _default_device_cache[0]
+
+
+_shardings: dict[Any, Any] = {}
+_device_lists: dict[Any, Any] = {}
+_sharding_class: list[Any] = []
+
+
+def _make_sharding_class(xc: Any) -> Any:
+    replicated = xc.HloSharding.replicate()
+
+    class Sharding(xc.SingleDeviceSharding):  # type: ignore[misc]
+        """Minimal single-device sharding: what ``batched_device_put`` and the
+        result handlers read besides the native device list."""
+
+        memory_kind = None
+
+        def _to_xla_hlo_sharding(self, ndim: int) -> Any:
+            del ndim
+            return replicated
+
+    return Sharding
+
+
+def _sharding_for(device: Any) -> Any:
+    sh = _shardings.get(device)
+    if sh is None:
+        with _lock:
+            if not _sharding_class:
+                _sharding_class.append(_make_sharding_class(_xla()))
+            sh = _shardings.setdefault(device, _sharding_class[0](device))
+    return sh
+
+
+def _device_list_for(device: Any) -> Any:
+    dl = _device_lists.get(device)
+    if dl is None:
+        dl = _device_lists.setdefault(device, _xla().DeviceList((device,)))
+    return dl
+
+
+# --------------------------------------------------------------------------
+# Transfers
+# --------------------------------------------------------------------------
+
+_REJECTED_KINDS = frozenset("OUSMm")
+
+
+def _is_immutable(arr: np.ndarray[Any, Any]) -> bool:
+    """Read-only all the way down to memory nobody can write through.
+
+    Only such arrays may be aliased by a device buffer (zero-copy on CPU);
+    anything else is copied so later host mutation can't leak in.
+    """
+    if arr.flags.writeable:
+        return False
+    base: object = arr.base
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        base = base.base
+    if base is None or isinstance(base, bytes):
+        return True
+    return isinstance(base, memoryview) and base.readonly
+
+
+def device_put(x: npt.ArrayLike, device: Device | None = None) -> DeviceBuffer:
+    """Copy a host array to ``device`` (default: first device of the default
+    backend).  64-bit dtypes are kept.  A read-only ``x`` whose memory is not
+    writable through any base may be aliased instead of copied (CPU)."""
+    arr = x if type(x) is np.ndarray else np.asarray(x)
+    dtype = arr.dtype
+    if dtype.kind in _REJECTED_KINDS or dtype.fields is not None:
+        raise TypeError(f"device_put: unsupported dtype {dtype}")
+    xc = _xla()
+    dev = device if device is not None else _default_device()
+    sh = _shardings.get(dev)
+    if sh is None:
+        sh = _sharding_for(dev)
+    aval = _aval_cache.get((arr.shape, dtype))
+    if aval is None:
+        aval = make_aval(arr.shape, dtype)
+    buf: DeviceBuffer = xc.batched_device_put(
+        aval, sh, [arr], [dev], True, not _is_immutable(arr), _ZERO_COPY, True
+    )
+    return buf
+
+
+def to_numpy(buf: DeviceBuffer) -> np.ndarray[Any, Any]:
+    """The value of ``buf`` as a read-only numpy array (blocks until ready).
+
+    Zero-copy on CPU: the result views the device buffer's memory and keeps
+    it alive (also after ``buf.delete()``).  On GPU it is a host copy.
+    """
+    # Fast path (~1 us): the buffer protocol, which jaxlib implements for CPU
+    # buffers of numpy's own dtypes.  Elsewhere (GPU buffers; bfloat16 and
+    # other ml_dtypes) numpy silently makes a 0-d object array instead, so
+    # the dtype is checked and jaxlib's general (~150 us) path taken.
+    arr: np.ndarray[Any, Any] | None
+    try:
+        arr = np.asarray(buf)
+    except Exception:
+        arr = None
+    if arr is None or arr.dtype != buf.dtype:
+        arr, _ = buf._single_device_array_to_np_array_did_copy()  # type: ignore[attr-defined]
+        assert arr is not None
+    if arr.flags.writeable:
+        arr.flags.writeable = False
+    return arr
+
+
+def block_until_ready(bufs: Iterable[DeviceBuffer]) -> None:
+    """Wait for all ``bufs`` (one native call)."""
+    _xla().batched_block_until_ready(list(bufs))
+
+
+# --------------------------------------------------------------------------
+# LAPACK custom calls (CPU)
+# --------------------------------------------------------------------------
+
+_lapack_registered = threading.Event()
+
+
+def ensure_lapack_registered() -> None:
+    """Register jaxlib's LAPACK FFI custom-call targets (``lapack_spotrf_ffi``,
+    ``lapack_dtrsm_ffi``, ...) with the CPU backend, once.
+
+    Needs SciPy: jaxlib binds LAPACK through ``scipy.linalg.cython_lapack``.
+    :func:`compile` calls this itself for CPU modules mentioning ``@lapack_``.
+    """
+    if _lapack_registered.is_set():
+        return
+    with _lock:
+        if _lapack_registered.is_set():
+            return
+        xc = _xla()
+        get_backend("cpu")  # the CPU client installs the cpu custom-call handler
+        lapack: Any = importlib.import_module("jaxlib.lapack")
+        for name, target, api_version in lapack.registrations()["cpu"]:
+            xc.register_custom_call_target(name, target, platform="cpu", api_version=api_version)
+        try:
+            lapack._lapack.initialize()
+        except ImportError as err:  # pragma: no cover - scipy is a test dependency
+            raise ImportError(
+                "LAPACK custom calls need SciPy (jaxlib loads LAPACK from "
+                "scipy.linalg.cython_lapack); install scipy"
+            ) from err
+        _lapack_registered.set()
+
+
+# --------------------------------------------------------------------------
+# MLIR helpers (donation marking, CHLO legalization)
+# --------------------------------------------------------------------------
+
+_mlir_ctx: list[ir.Context] = []
+
+
+def _mlir_context() -> ir.Context:
+    if _mlir_ctx:
+        return _mlir_ctx[0]
+    with _lock:
+        if not _mlir_ctx:
+            _xla()  # environment set-up happens before any jaxlib import
+            from jaxlib.mlir import ir
+            from jaxlib.mlir._mlir_libs import _jax_mlir_ext
+            from jaxlib.mlir.dialects import chlo
+            from jaxlib.mlir.dialects import stablehlo as hlo
+
+            ctx = ir.Context()
+            registry = ir.DialectRegistry()
+            _jax_mlir_ext.register_dialects(registry)
+            ctx.append_dialect_registry(registry)
+            ctx.load_all_available_dialects()
+            hlo.register_dialect(ctx)
+            chlo.register_dialect(ctx)
+            hlo.register_stablehlo_passes()
+            _mlir_ctx.append(ctx)
+        return _mlir_ctx[0]
+
+
+def _main_func(module: ir.Module) -> ir.Operation:
+    from jaxlib.mlir import ir
+
+    for op in module.body.operations:
+        o = op.operation
+        if o.name == "func.func" and ir.StringAttr(o.attributes["sym_name"]).value == "main":
+            return o
+    raise ValueError("StableHLO module has no `func.func public @main`")
+
+
+def _mark_donated(text: str, donated: Sequence[int]) -> str:
+    """Add ``jax.buffer_donor = true`` to the listed arguments of ``@main``."""
+    from jaxlib.mlir import ir
+
+    ctx = _mlir_context()
+    with ctx, ir.Location.unknown():
+        module = ir.Module.parse(text)
+        main = _main_func(module)
+        n_args = len(ir.FunctionType(ir.TypeAttr(main.attributes["function_type"]).value).inputs)
+        bad = [i for i in donated if not 0 <= i < n_args]
+        if bad:
+            raise ValueError(f"donated argument indices {bad} out of range for {n_args} args")
+        if "arg_attrs" in main.attributes:
+            old = [ir.DictAttr(a) for a in ir.ArrayAttr(main.attributes["arg_attrs"])]
+        else:
+            old = [ir.DictAttr.get({}) for _ in range(n_args)]
+        new = []
+        donor = ir.BoolAttr.get(True)
+        for i, d in enumerate(old):
+            entries = {d[j].name: d[j].attr for j in range(len(d))}
+            if i in donated:
+                entries["jax.buffer_donor"] = donor
+            new.append(ir.DictAttr.get(entries))
+        main.attributes["arg_attrs"] = ir.ArrayAttr.get(new)
+        return str(module.operation.get_asm(enable_debug_info=False))
+
+
+def legalize_chlo(text: str) -> str:
+    """Rewrite CHLO ops (erf, lgamma, ...) into StableHLO; returns new text.
+
+    Not needed for :func:`compile` (XLA accepts CHLO), but required before
+    serializing a portable StableHLO artifact.
+    """
+    from jaxlib.mlir import ir, passmanager
+
+    ctx = _mlir_context()
+    with ctx, ir.Location.unknown():
+        module = ir.Module.parse(text)
+        pm = passmanager.PassManager.parse("builtin.module(func.func(chlo-legalize-to-stablehlo))")
+        pm.run(module.operation)
+        return str(module.operation.get_asm(enable_debug_info=False))
+
+
+# --------------------------------------------------------------------------
+# Persistent compilation cache
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    writes: int = 0
+    errors: int = 0  # unreadable entries or failed writes (fell back to compiling)
+
+
+_cache_dir: Path | None = None
+_cache_stats = CacheStats()
+_host_fingerprint_cache: list[str] = []
+
+
+def enable_persistent_cache(path: str | os.PathLike[str]) -> None:
+    """Store compiled executables under ``path`` and reuse them across runs.
+
+    Off by default.  Entries are native code: only point this at a directory
+    you trust (loading an executable may run arbitrary code).
+    """
+    global _cache_dir
+    p = Path(path)
+    p.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _cache_dir = p
+
+
+def disable_persistent_cache() -> None:
+    global _cache_dir
+    _cache_dir = None
+
+
+def persistent_cache_stats() -> CacheStats:
+    """A snapshot of the hit/miss/write counters (process-wide)."""
+    s = _cache_stats
+    return CacheStats(s.hits, s.misses, s.writes, s.errors)
+
+
+def _host_fingerprint() -> str:
+    """Compiled CPU code targets the host's instruction set: key on it."""
+    if not _host_fingerprint_cache:
+        flags = ""
+        try:
+            with open("/proc/cpuinfo") as f:
+                for line in f:
+                    if line.startswith(("flags", "Features")):
+                        flags = line
+                        break
+        except OSError:
+            pass
+        _host_fingerprint_cache.append(f"{_platform.machine()}|{flags}")
+    return _host_fingerprint_cache[0]
+
+
+def _cache_key(text: str, backend: Backend, device: Any, options: Any) -> str:
+    h = hashlib.sha256()
+    parts = [
+        b"fad-xla-executable-v1",
+        text.encode(),
+        jaxlib_version().encode(),
+        backend.platform.encode(),
+        backend.platform_version.encode(),
+        str(device.device_kind).encode(),
+        options.SerializeAsString(),
+        os.environ.get("XLA_FLAGS", "").encode(),
+    ]
+    if backend.platform == "cpu":
+        parts.append(_host_fingerprint().encode())
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _compile_cached(
+    text: str, backend: Backend, device: Any, dl: Any, options: Any
+) -> tuple[Any, bool]:
+    client = backend._client
+    cache_dir = _cache_dir
+    if cache_dir is None:
+        return client.compile_and_load(text, dl, options), False
+    path = cache_dir / f"{_cache_key(text, backend, device, options)}.xlaexe"
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        pass
+    else:
+        try:
+            exe = client.deserialize_executable(blob, dl, options)
+        except Exception as err:
+            _cache_stats.errors += 1
+            logger.warning("fad: ignoring unreadable compilation cache entry %s: %s", path, err)
+        else:
+            _cache_stats.hits += 1
+            return exe, True
+    _cache_stats.misses += 1
+    exe = client.compile_and_load(text, dl, options)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(exe.serialize())
+        os.replace(tmp, path)
+        _cache_stats.writes += 1
+    except OSError as err:
+        _cache_stats.errors += 1
+        logger.warning("fad: could not write compilation cache entry %s: %s", path, err)
+        tmp.unlink(missing_ok=True)
+    return exe, False
+
+
+# --------------------------------------------------------------------------
+# Compilation and execution
+# --------------------------------------------------------------------------
+
+
+def _aval_of_shape(shape: Any) -> Aval:
+    if not shape.is_array():
+        raise ValueError(f"unsupported entry parameter/result type {shape} (tuple or token)")
+    return make_aval(tuple(shape.dimensions()), shape.numpy_dtype())
+
+
+def _program_avals(exe: Any) -> tuple[list[Aval], list[Aval]]:
+    """(parameter avals, result avals) of a compiled executable."""
+    module = exe.hlo_modules()[0]
+    program_shape = _xla().XlaComputation(module.as_serialized_hlo_module_proto()).program_shape()
+    params = [_aval_of_shape(s) for s in program_shape.parameter_shapes()]
+    result = program_shape.result_shape()
+    shapes = result.tuple_shapes() if result.is_tuple() else [result]
+    return params, [_aval_of_shape(s) for s in shapes]
+
+
+def _fmt(avals: Sequence[Aval]) -> str:
+    return "(" + ", ".join(a.str_short() for a in avals) + ")"
+
+
+class Executable:
+    """A compiled, loaded program for one device.  Build with :func:`compile`."""
+
+    __slots__ = (
+        "_exe",
+        "_execute_sharded",
+        "_handlers",
+        "backend",
+        "device",
+        "donated",
+        "in_avals",
+        "loaded_from_cache",
+        "out_avals",
+    )
+
+    backend: Backend
+    device: Device
+    in_avals: tuple[Aval, ...]
+    out_avals: tuple[Aval, ...]
+    donated: tuple[int, ...]
+    loaded_from_cache: bool
+
+    def __init__(
+        self,
+        exe: Any,
+        backend: Backend,
+        device: Device,
+        in_avals: Sequence[Aval],
+        out_avals: Sequence[Aval],
+        donated: Sequence[int],
+        loaded_from_cache: bool,
+    ) -> None:
+        xc = _xla()
+        sharding = _sharding_for(device)
+        self._exe = exe
+        self._execute_sharded = exe.execute_sharded
+        # Built once: they stamp fad's aval and sharding on every output.
+        self._handlers = [
+            xc.array_result_handler(a, sharding, True, _skip_checks=True) for a in out_avals
+        ]
+        self.backend = backend
+        self.device = device
+        self.in_avals = tuple(in_avals)
+        self.out_avals = tuple(out_avals)
+        self.donated = tuple(donated)
+        self.loaded_from_cache = loaded_from_cache
+
+    def execute(self, args: Sequence[DeviceBuffer]) -> list[DeviceBuffer]:
+        """Run on device buffers (e.g. from :func:`device_put` or earlier
+        outputs); returns the outputs without waiting for them.
+
+        Arguments are checked by byte size only; see :meth:`check_args`.
+        Donated arguments are deleted.
+        """
+        try:
+            outs: list[DeviceBuffer] = self._execute_sharded(args).consume_with_handlers(
+                self._handlers
+            )
+        except Exception as err:
+            self._diagnose(args, err)
+            raise
+        return outs
+
+    def _diagnose(self, args: Sequence[DeviceBuffer], err: Exception) -> None:
+        """Replace jaxlib's cryptic execution errors by clear ones, if we can."""
+        if any(not is_device_buffer(a) for a in args):
+            raise TypeError(
+                "Executable.execute takes a sequence of device buffers "
+                f"(see device_put); got {[type(a).__name__ for a in args]}"
+            ) from err
+        if len(args) != len(self.in_avals):
+            raise TypeError(
+                f"Executable.execute: expected {len(self.in_avals)} arguments, got {len(args)}"
+            ) from err
+        for i, a in enumerate(args):
+            if a.is_deleted():
+                raise ValueError(
+                    f"Executable.execute: argument {i} has been deleted or donated"
+                ) from err
+
+    def check_args(self, args: Sequence[DeviceBuffer]) -> None:
+        """Raise if ``args`` don't match :attr:`in_avals` (count, shape, dtype)
+        or are deleted.  Cheap, but not free: not done by :meth:`execute`."""
+        if len(args) != len(self.in_avals):
+            raise TypeError(f"expected {len(self.in_avals)} arguments, got {len(args)}")
+        for i, (a, aval) in enumerate(zip(args, self.in_avals, strict=True)):
+            if not is_device_buffer(a):
+                raise TypeError(f"argument {i}: expected a device buffer, got {type(a).__name__}")
+            if a.shape != aval.shape or a.dtype != aval.dtype:
+                got = make_aval(a.shape, a.dtype).str_short()
+                raise TypeError(f"argument {i}: expected {aval.str_short()}, got {got}")
+            if a.is_deleted():
+                raise ValueError(f"argument {i} has been deleted or donated")
+
+    def serialize(self) -> bytes:
+        """The native executable (what the persistent cache stores)."""
+        return bytes(self._exe.serialize())
+
+    def hlo_text(self) -> str:
+        """The optimized HLO, for debugging."""
+        return str(self._exe.hlo_modules()[0].to_string())
+
+    def __repr__(self) -> str:
+        return f"Executable({_fmt(self.in_avals)} -> {_fmt(self.out_avals)} on {self.device})"
+
+
+def compile(
+    text: str,
+    backend: Backend | None = None,
+    *,
+    out_avals: Sequence[AvalLike] | None = None,
+    donated: Sequence[int] = (),
+    device: Device | None = None,
+) -> Executable:
+    """Compile StableHLO ``text`` (a module with ``func.func public @main``).
+
+    ``out_avals`` are the avals stamped on the outputs (pass fad's, which may
+    be weak-typed); they are checked against the compiled program's result
+    shapes, and inferred from them when omitted.  ``donated`` lists argument
+    indices whose buffers the executable may reuse for outputs (the inputs
+    are deleted by :meth:`Executable.execute`).  ``device`` defaults to the
+    backend's first device.  CHLO ops are accepted.
+    """
+    if backend is None:
+        backend = get_backend() if device is None else get_backend(device.platform)
+    if device is None:
+        device = backend.devices()[0]
+    xc = _xla()
+    if donated:
+        donated = tuple(sorted(set(donated)))
+        text = _mark_donated(text, donated)
+    if backend.platform == "cpu" and "@lapack_" in text:
+        ensure_lapack_registered()
+    options = xc.CompileOptions()
+    exe, from_cache = _compile_cached(text, backend, device, _device_list_for(device), options)
+    in_avals, program_outs = _program_avals(exe)
+    if out_avals is None:
+        outs = program_outs
+    else:
+        outs = [_as_aval(a) for a in out_avals]
+        mismatch = len(outs) != len(program_outs) or any(
+            a.shape != p.shape or a.dtype != p.dtype
+            for a, p in zip(outs, program_outs, strict=False)
+        )
+        if mismatch:
+            raise ValueError(
+                f"out_avals {_fmt(outs)} do not match the compiled program's "
+                f"results {_fmt(program_outs)}"
+            )
+    return Executable(exe, backend, device, in_avals, outs, tuple(donated), from_cache)
+
+
+# --------------------------------------------------------------------------
+# CUDA PJRT plugin
+# --------------------------------------------------------------------------
+
+# Distributions that ship ``jax_plugins/xla_cuda1x/xla_cuda_plugin.so``.  They
+# depend on neither jax nor jaxlib's Python code; the companion package
+# ``jax_cuda1x_plugin`` imports ``jax._src`` and must NOT be imported.
+_CUDA_PJRT_DISTRIBUTIONS = ("jax-cuda13-pjrt", "jax-cuda12-pjrt")
+_CUDA_PLUGIN_FILE = "xla_cuda_plugin.so"
+
+# CUDA libraries from the pip ``nvidia-*`` wheels ([with-cuda] extra): loaded
+# by absolute path first so the plugin's dlopen-by-soname finds them.
+# (module under the ``nvidia`` namespace package, library file names)
+_NVIDIA_LIBRARIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("cuda_runtime", ("libcudart.so.12",)),
+    ("cuda_nvrtc", ("libnvrtc.so.12",)),
+    ("nvjitlink", ("libnvJitLink.so.12",)),
+    ("cublas", ("libcublas.so.12", "libcublasLt.so.12")),
+    ("nccl", ("libnccl.so.2",)),
+    ("cuda_cupti", ("libcupti.so.12",)),
+    ("cusparse", ("libcusparse.so.12",)),
+    ("cusolver", ("libcusolver.so.11",)),
+    ("cufft", ("libcufft.so.11",)),
+    ("nvshmem", ("libnvshmem_host.so.3",)),
+    ("cudnn", ("libcudnn.so.9",)),
+    (
+        "cu13",
+        (
+            "libcudart.so.13",
+            "libnvrtc.so.13",
+            "libnvJitLink.so.13",
+            "libcublas.so.13",
+            "libcublasLt.so.13",
+            "libcupti.so.13",
+            "libcusparse.so.12",
+            "libcusolver.so.12",
+            "libcufft.so.12",
+        ),
+    ),
+)
+
+
+def find_cuda_plugin() -> Path | None:
+    """Path of the installed CUDA PJRT plugin library, or ``None``.
+
+    Located through package metadata; no plugin package is imported.
+    """
+    import importlib.metadata
+
+    for dist in _CUDA_PJRT_DISTRIBUTIONS:
+        try:
+            files = importlib.metadata.files(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for f in files or ():
+            if f.name == _CUDA_PLUGIN_FILE:
+                path = Path(str(f.locate())).resolve()
+                if path.exists():
+                    return path
+    return None
+
+
+def _preload_nvidia_libraries() -> None:
+    import ctypes
+    import importlib.util
+
+    for module, libs in _NVIDIA_LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(f"nvidia.{module}")
+        except (ImportError, ValueError):
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for loc in spec.submodule_search_locations:
+            for lib in libs:
+                path = Path(loc) / "lib" / lib
+                if path.exists():
+                    try:
+                        ctypes.CDLL(str(path))
+                    except OSError as err:
+                        logger.debug("fad: could not preload %s: %s", path, err)
+
+
+def load_cuda_plugin(*, required: bool = False) -> Backend | None:
+    """Load the CUDA PJRT plugin and create (once) the "cuda" backend.
+
+    Returns ``None`` when the plugin isn't installed or no GPU is usable;
+    with ``required=True`` raises ``RuntimeError`` explaining why instead.
+    GPU memory options come from the usual environment variables
+    (``XLA_PYTHON_CLIENT_PREALLOCATE``, ``XLA_CLIENT_MEM_FRACTION``,
+    ``XLA_PYTHON_CLIENT_ALLOCATOR``).  jax's own GPU custom calls
+    (``cuda_plugin_extension``) are not registered: fad emits none.
+    """
+    global _cuda_error
+    b = _backends.get("cuda")
+    if b is not None:
+        return b
+    with _lock:
+        b = _backends.get("cuda")
+        if b is None and _cuda_error is None:
+            try:
+                b = _create_cuda_backend()
+            except Exception as err:
+                _cuda_error = f"{type(err).__name__}: {err}"
+                logger.info("fad: CUDA backend unavailable: %s", _cuda_error)
+            else:
+                _backends["cuda"] = b
+        if b is None and required:
+            raise RuntimeError(f"fad: the CUDA backend is unavailable ({_cuda_error})")
+        return b
+
+
+def _create_cuda_backend() -> Backend:
+    path = find_cuda_plugin()
+    if path is None:
+        raise FileNotFoundError(
+            "no CUDA PJRT plugin installed (pip install 'jax-cuda12-plugin[with-cuda]"
+            f"=={TESTED_JAXLIB_VERSION}', which provides jax-cuda12-pjrt)"
+        )
+    xc = _xla()
+    _preload_nvidia_libraries()
+    if not xc.pjrt_plugin_loaded("cuda"):
+        xc.load_pjrt_plugin_dynamically("cuda", str(path))
+    if not xc.pjrt_plugin_initialized("cuda"):
+        xc.initialize_pjrt_plugin("cuda")
+    client = xc.make_c_api_client("cuda", xc.generate_pjrt_gpu_plugin_options())
+    if not client.local_devices():
+        raise RuntimeError(f"CUDA plugin {path} reports no devices")
+    return Backend("cuda", client)
