@@ -21,16 +21,16 @@ from fad._src.ir import Atom, ClosedProgram, Eqn, Literal, Program, Var
 
 
 class StageTracer(Tracer):
-    __slots__ = ("_aval", "var")
-    var: Var
+    __slots__ = ("ir_var",)
+    ir_var: Var
 
     def __init__(self, handler: StageHandler, var: Var) -> None:
         self._handler = handler
-        self.var = var
+        self.ir_var = var
 
     @property
     def aval(self) -> ShapedArray:
-        return self.var.aval
+        return self.ir_var.aval
 
 
 @dataclass(eq=False)
@@ -61,7 +61,7 @@ class StageHandler(core.Handler):
 
     def atom(self, x: Array) -> Atom:
         if isinstance(x, StageTracer) and x._handler is self:
-            return x.var
+            return x.ir_var
         if type(x) is Array and x._value.ndim == 0:
             return Literal(x)
         if isinstance(x, Tracer) and not core.handler_is_active(x._handler):
@@ -85,7 +85,7 @@ class StageHandler(core.Handler):
         consts = [(v, x) for v, x in self.builder.const_vars.values() if v in live]
         program = Program(
             constvars=tuple(v for v, _ in consts),
-            invars=tuple(t.var for t in inputs),
+            invars=tuple(t.ir_var for t in inputs),
             eqns=tuple(reversed(kept)),
             outvars=outvars,
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -289,7 +289,7 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
 # ---------------------------------------------------------------------------
 
 
-def _unary_inexact(prim_fn: Any, name: str) -> Any:
+def _unary_inexact(prim_fn: Callable[[Array], Array], name: str) -> Callable[[ArrayLike], Array]:
     def f(x: ArrayLike) -> Array:
         if type(x) is Array and dtypes.is_inexact(x._value.dtype):
             return prim_fn(x)
@@ -333,7 +333,9 @@ def log10(x: ArrayLike) -> Array:
     return ew.div(ew.log(a), ew.full_like(a, np.log(10)))
 
 
-def _binary(prim_fn: Any, name: str, inexact: bool = False) -> Any:
+def _binary(
+    prim_fn: Callable[[Array, Array], Array], name: str, inexact: bool = False
+) -> Callable[[ArrayLike, ArrayLike], Array]:
     def f(x: ArrayLike, y: ArrayLike) -> Array:
         if type(x) is Array and type(y) is Array:
             vx, vy = x._value, y._value
@@ -483,7 +485,7 @@ def sign(x: ArrayLike) -> Array:
     return ew.sign(a)
 
 
-def _rounding(prim_fn: Any, name: str) -> Any:
+def _rounding(prim_fn: Callable[[Array], Array], name: str) -> Callable[[ArrayLike], Array]:
     def f(x: ArrayLike) -> Array:
         a = asarray(x)
         if not dtypes.is_inexact(a.dtype):

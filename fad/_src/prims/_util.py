@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fad._src import dtypes
 from fad._src.core import DType, ShapedArray
 
 # Which dtypes an op accepts, by name, for its error messages.
-KINDS = {
+KINDS: dict[str, Callable[[DType], bool]] = {
     "float": dtypes.is_float,
     "inexact": dtypes.is_inexact,
     "complex": dtypes.is_complex,

@@ -47,7 +47,7 @@ def _dot_general_impl(
     right = np.transpose(rhs, (*rb, *rc, *rf)).reshape(bb, k, nn)
     out = np.matmul(left, right).reshape(*b, *m, *n)
     dt = lhs.dtype if preferred_element_type is None else preferred_element_type
-    return out.astype(dt, copy=False)
+    return np.asarray(out.astype(dt, copy=False))
 
 
 def _dot_general_abstract(
