@@ -129,17 +129,24 @@ class Array:
     ``fad.numpy`` functions, so every transformation sees it.
     """
 
-    __slots__ = ("_value", "_weak_type")
+    __slots__ = ("_buffer", "_value", "_weak_type")
     __array_priority__ = 100
     _value: np.ndarray[Any, Any]
     _weak_type: bool
+    # The device buffer this value came from (set by ``jit``), so that passing it
+    # back into a compiled function needs no new upload. ``_value`` is then a
+    # zero-copy, read-only numpy view of it.
+    _buffer: object | None
 
-    def __init__(self, value: np.ndarray[Any, Any], weak_type: bool = False) -> None:
+    def __init__(
+        self, value: np.ndarray[Any, Any], weak_type: bool = False, buffer: object | None = None
+    ) -> None:
         if value.flags.writeable:
             value = value.view()
             value.flags.writeable = False
         self._value = value
         self._weak_type = weak_type
+        self._buffer = buffer
 
     # -- abstract value ---------------------------------------------------
     @property
