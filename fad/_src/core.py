@@ -192,6 +192,8 @@ class Array:
 
     def __array__(self, dtype: DType | None = None, copy: bool | None = None) -> np.ndarray[Any, Any]:
         v = self.concrete_value()
+        if v.flags.writeable:
+            v.flags.writeable = False
         if dtype is not None and dtype != v.dtype:
             return v.astype(dtype)
         if copy:
@@ -641,7 +643,7 @@ _current: ContextVar[Frame] = ContextVar("fad_handler_stack", default=_BOTTOM)
 
 
 def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
-    """Run ``prim`` on concrete arrays with its numpy implementation."""
+    """Run ``prim`` on concrete arrays with its numpy implementation (the eager hot path)."""
     vals = []
     weak = True
     for a in args:
@@ -656,9 +658,30 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
         raise NotImplementedError(f"primitive {prim.name} has no eager implementation")
     out = impl(*vals, **params)
     if prim.multiple_results:
-        return [Array(np.asarray(o)) for o in out]
+        return [_wrap_result(o, False) for o in out]
     # Weak types survive only ops whose inputs were all weak (and dtype-preserving).
-    return Array(np.asarray(out), weak and bool(args) and out.dtype == vals[0].dtype)
+    if weak and args:
+        out = np.asarray(out)
+        return _wrap_result(out, out.dtype == vals[0].dtype)
+    return _wrap_result(out, False)
+
+
+_new_object = object.__new__
+
+
+def _wrap_result(out: Any, weak: bool) -> Array:
+    """Wrap a fresh numpy result without copying.
+
+    The result is private to fad (numpy ops never write to their inputs), so it is
+    frozen lazily, when ``__array__`` hands it out, instead of on this hot path.
+    """
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    a: Array = _new_object(Array)
+    a._value = out
+    a._weak_type = weak
+    a._buffer = None
+    return a
 
 
 def bind(prim: Primitive, args: tuple[Array, ...], params: Params) -> Any:
@@ -730,7 +753,8 @@ def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
     if isinstance(x, (np.ndarray, np.generic)):
         v = np.asarray(x)
         dt = dtypes.canonicalize_dtype(v.dtype)
-        return Array(v if dt == v.dtype else v.astype(dt))
+        # Copy a caller's mutable array, so that mutating it later cannot change ours.
+        return Array(v.astype(dt, copy=v.flags.writeable or dt != v.dtype))
     if isinstance(x, (list, tuple)):
         return _jnp.array(x)
     raise TypeError(f"cannot convert {type(x).__name__} to a fad Array: {x!r}")

@@ -291,7 +291,7 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
 
 def _unary_inexact(prim_fn: Callable[[Array], Array], name: str) -> Callable[[ArrayLike], Array]:
     def f(x: ArrayLike) -> Array:
-        if type(x) is Array and dtypes.is_inexact(x._value.dtype):
+        if type(x) is Array and x._value.dtype.kind in "fc":
             return prim_fn(x)
         (a,) = promote_inexact(name, x)
         return prim_fn(a)
