@@ -18,9 +18,11 @@ from fad._src.core import ArrayLike as ArrayLike
 from fad._src.core import ConcretizationError as ConcretizationError
 from fad._src.core import EscapedTracerError as EscapedTracerError
 from fad._src.core import Handler as Handler
+from fad._src.core import Params as Params
 from fad._src.core import Primitive as Primitive
 from fad._src.core import ShapedArray as ShapedArray
 from fad._src.core import Tracer as Tracer
+from fad._src.core import current_handler as current_handler
 from fad._src.core import installed as installed
 from fad._src.dtypes import float0 as float0
 

@@ -614,7 +614,9 @@ def _integer_pow_impl(x: np.ndarray[Any, Any], *, y: int) -> Any:
 def _integer_pow_jvp(g: Array, ans: Array, x: Array, *, y: int) -> Array:
     if y == 0:
         return zeros_like(g)
-    d = full_like(x, y) if y == 1 else mul(full_like(x, y), integer_pow(x, y - 1))
+    if y == 1:
+        return g
+    d = mul(full_like(x, y), x if y == 2 else integer_pow(x, y - 1))
     return mul(g, d)
 
 

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install fad with its development tools into .venv, then run the whole test suite:
+# pytest, mypy --strict (configured in mypy.ini) and ruff.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+.venv/bin/python -m pytest
+.venv/bin/mypy
+.venv/bin/ruff check .
