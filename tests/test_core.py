@@ -102,7 +102,7 @@ def test_shaped_array() -> None:
     assert a == ShapedArray((2, 3), np.dtype(np.float32)) and hash(a) == hash(a.update())
     assert a != a.update(weak_type=True)
     with pytest.raises(AttributeError):
-        a.shape = (1,)  # type: ignore[misc]
+        a.shape = (1,)
 
 
 def test_make_jaxpr_prints_one_equation_per_line() -> None:

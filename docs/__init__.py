@@ -1,0 +1,1 @@
+"""fad documentation; its examples are importable so tests can run them."""
