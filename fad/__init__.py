@@ -25,5 +25,11 @@ from fad._src.core import Tracer as Tracer
 from fad._src.core import current_handler as current_handler
 from fad._src.core import installed as installed
 from fad._src.dtypes import float0 as float0
+from fad._src.jit import default_backend as default_backend
+from fad._src.jit import device_put as device_put
+from fad._src.jit import devices as devices
+from fad._src.jit import disable_compilation_cache as disable_compilation_cache
+from fad._src.jit import enable_compilation_cache as enable_compilation_cache
+from fad._src.jit import jit as jit
 
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ a whole basis at once with ``vmap``.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -96,27 +97,31 @@ def _zeros_tangent(aval: ShapedArray) -> Any:
 # ---------------------------------------------------------------------------
 
 
-def _check_tangent(p: Array, t: Any, i: int, what: str) -> MaybeZero:
-    """A tangent must match its primal's shape, and its dtype (float0 for integers)."""
+def _check_tangent(p: Array, t: Any, i: int, what: str, name: str | None = None) -> MaybeZero:
+    """A tangent must match its primal's shape, and its dtype (float0 for integers).
+
+    ``name`` says which argument the primal is, for the error messages.
+    """
     pa = p.aval
-    if isinstance(t, np.ndarray) and t.dtype == dtypes.float0:
+    prefix = f"{what} {i}" if name is None else f"{what} {i} (for {name})"
+    if isinstance(t, (np.ndarray, Array)) and t.dtype == dtypes.float0:
         if t.shape != pa.shape:
-            raise ValueError(f"{what} {i}: float0 tangent of shape {t.shape} for primal of shape {pa.shape}")
+            raise ValueError(f"{prefix}: float0 tangent of shape {t.shape} for primal of shape {pa.shape}")
         return Zero(pa)
-    ta = _leaf_to_array(t, f"{what} {i}")
+    ta = _leaf_to_array(t, prefix)
     if ta.shape != pa.shape:
         raise ValueError(
-            f"{what} {i}: tangent shape {ta.shape} does not match primal shape {pa.shape} "
+            f"{prefix}: tangent shape {ta.shape} does not match primal shape {pa.shape} "
             f"(primal {pa.str_short()}, tangent {ta.aval.str_short()})"
         )
     if not dtypes.is_inexact(pa.dtype):
         raise TypeError(
-            f"{what} {i}: the primal has integer/bool dtype {pa.dtype.name}, so its tangent must "
+            f"{prefix}: the primal has integer/bool dtype {pa.dtype.name}, so its tangent must "
             f"have dtype float0 (e.g. numpy.zeros(shape, fad.dtypes.float0)), got {ta.dtype.name}"
         )
     if ta.dtype != pa.dtype:
         raise TypeError(
-            f"{what} {i}: primal and tangent dtypes must match: primal {pa.dtype.name}, "
+            f"{prefix}: primal and tangent dtypes must match: primal {pa.dtype.name}, "
             f"tangent {ta.dtype.name}"
         )
     return ta
@@ -144,7 +149,11 @@ def jvp(
             f"jvp: primal and tangent arguments must have the same tree structure; primals have "
             f"{tree_p} but tangents have {tree_t}"
         )
-    tans = [_check_tangent(p, t, i, "jvp tangent") for i, (p, t) in enumerate(zip(flat_p, flat_t, strict=True))]
+    names = _leaf_names(fun, tuple(primals), {})
+    tans = [
+        _check_tangent(p, t, i, "jvp tangent", names[i] if i < len(names) else None)
+        for i, (p, t) in enumerate(zip(flat_p, flat_t, strict=True))
+    ]
     out, out_t, aux = _jvp_flat(fun, flat_p, tans, tree_p, has_aux)
     return (out, out_t, aux) if has_aux else (out, out_t)
 
@@ -417,16 +426,71 @@ def grad(
 # ---------------------------------------------------------------------------
 
 
-def _axis_of(ax: Any, x: Array, i: int, what: str) -> int | None:
+def _leaf_names(
+    fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> list[str]:
+    """A readable name for each flattened leaf of ``(args, kwargs)``, for error messages."""
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    names: list[str] = []
+
+    def add(arg: Any, name: str) -> None:
+        n = len(tu.tree_leaves(arg))
+        paths = _paths(arg, "")
+        if paths is not None and len(paths) == n:
+            names.extend(f"{name}{p}" if p else name for p in paths)
+        else:  # a custom node: fall back to leaf numbers
+            names.extend([name] if n == 1 else [f"leaf {j} of {name}" for j in range(n)])
+
+    for k, a in enumerate(args):
+        ok = k < len(params) and params[k].kind in positional
+        add(a, f"argument {params[k].name}" if ok else f"argument args[{k}]")
+    for key in sorted(kwargs):
+        add(kwargs[key], f"keyword argument {key}")
+    return names
+
+
+def _paths(x: Any, prefix: str) -> list[str] | None:
+    """``['a'][0]``-style paths of the leaves of plain dicts, lists and tuples, in flatten
+    order; None when ``x`` holds anything else that is not a leaf."""
+    if x is None:
+        return []
+    if type(x) is dict or isinstance(x, (list, tuple)):
+        try:
+            items = [(k, x[k]) for k in sorted(x)] if type(x) is dict else list(enumerate(x))
+        except TypeError:
+            return None
+        out: list[str] = []
+        for k, v in items:
+            sub = _paths(v, f"{prefix}[{k!r}]")
+            if sub is None:
+                return None
+            out.extend(sub)
+        return out
+    return [prefix] if core.is_arraylike(x) else None
+
+
+def _check_axes_spec(spec: Any, what: str) -> None:
+    """in_axes/out_axes leaves must be ints or None (checked when ``vmap`` is called)."""
+    for leaf in tu.tree_leaves(spec, is_leaf=lambda x: x is None):
+        if leaf is not None and (not isinstance(leaf, int) or isinstance(leaf, bool)):
+            raise TypeError(
+                f"vmap {what} must be an int, None, or a (nested) container of those, "
+                f"got {spec!r} (the entry {leaf!r} is a {type(leaf).__name__})"
+            )
+
+
+def _axis_of(ax: int | None, x: Array, name: str) -> int | None:
     if ax is None:
         return None
-    if not isinstance(ax, int):
-        raise TypeError(f"vmap {what} must be ints or None, got {ax!r}")
     if not -x.ndim <= ax < x.ndim:
         raise ValueError(
-            f"vmap was requested to map its argument along axis {ax}, which implies that its rank "
+            f"vmap was requested to map {name} along axis {ax}, which implies that its rank "
             f"should be at least {ax + 1 if ax >= 0 else -ax}, but is only {x.ndim} "
-            f"(its shape is {x.shape}); argument leaf {i}"
+            f"(its shape is {x.shape})"
         )
     return ax % x.ndim
 
@@ -435,34 +499,58 @@ def vmap(
     fun: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
     axis_name: Any = None,
 ) -> Callable[..., Any]:  # fmt: skip
-    """Vectorize ``fun`` over a batch axis of its arguments (``in_axes``) and results (``out_axes``)."""
+    """Vectorize ``fun`` over a batch axis of its arguments and results.
+
+    ``in_axes`` is an int, None, or a tuple with one entry (a prefix tree) per positional
+    argument; keyword arguments are always mapped over their axis 0, as in JAX. Negative
+    axes count from the end. ``axis_size`` is needed only when no argument is mapped.
+    """
     _check_callable(fun, "vmap")
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
+    if not (in_axes is None or isinstance(in_axes, (int, tuple))) or isinstance(in_axes, bool):
+        raise TypeError(
+            "vmap in_axes must be an int, None, or a tuple of entries corresponding to the "
+            f"positional arguments passed to the function, but got {in_axes!r}"
+        )
+    _check_axes_spec(in_axes, "in_axes")
+    _check_axes_spec(out_axes, "out_axes")
+    if axis_size is not None and (not isinstance(axis_size, int) or axis_size < 0):
+        raise TypeError(f"vmap axis_size must be a non-negative int or None, got {axis_size!r}")
 
     @functools.wraps(fun)
-    def batched(*args: Any) -> Any:
+    def batched(*args: Any, **kwargs: Any) -> Any:
         if isinstance(in_axes, tuple) and len(in_axes) != len(args):
             raise ValueError(
-                f"vmap in_axes must be an int, None, or a tuple of entries corresponding to the "
-                f"positional arguments passed to the function, but got len(in_axes)={len(in_axes)}, "
-                f"len(args)={len(args)}"
+                "vmap in_axes must be an int, None, or a tuple of entries corresponding to the "
+                "positional arguments passed to the function, but got "
+                f"len(in_axes)={len(in_axes)}, len(args)={len(args)}"
             )
         axes = tu.prefix_broadcast(in_axes, args, "vmap in_axes")
-        flat, in_tree = _flatten_args(args, "vmap argument")
-        dims = [_axis_of(a, x, i, "in_axes") for i, (a, x) in enumerate(zip(axes, flat, strict=True))]
+        axes += [0] * len(tu.tree_leaves(kwargs))
+        flat, in_tree = _flatten_args((args, kwargs), "vmap argument")
+        names: list[str] | None = None
+        dims: list[int | None] = []
+        for ax, x in zip(axes, flat, strict=True):
+            if ax is not None and not -x.ndim <= ax < x.ndim:
+                names = names or _leaf_names(fun, args, kwargs)
+                _axis_of(ax, x, names[len(dims)])
+            dims.append(None if ax is None else ax % x.ndim)
         sizes = {x.shape[d] for x, d in zip(flat, dims, strict=True) if d is not None}
         if axis_size is not None:
             sizes.add(axis_size)
         if len(sizes) > 1:
-            detail = ", ".join(
-                f"argument leaf {i} of shape {x.shape} has size {x.shape[d]} along axis {d}"
+            names = names or _leaf_names(fun, args, kwargs)
+            detail = "; ".join(
+                f"{names[i]} of type {x.aval.str_short()} has size {x.shape[d]} along axis {d}"
                 for i, (x, d) in enumerate(zip(flat, dims, strict=True)) if d is not None
             )
-            extra = f"; axis_size={axis_size}" if axis_size is not None else ""
+            extra = f"; and axis_size={axis_size} was given" if axis_size is not None else ""
             raise ValueError(f"vmap got inconsistent sizes for the mapped axis: {detail}{extra}")
         if not sizes:
-            raise ValueError("vmap must have at least one non-None value in in_axes (or give axis_size)")
+            raise ValueError(
+                "vmap must have at least one non-None value in in_axes, or be given axis_size"
+            )
         (size,) = sizes
         return _vmap_flat(fun, flat, dims, in_tree, size, out_axes, axis_name)
 
@@ -475,8 +563,10 @@ def _vmap_flat(
 ) -> Any:  # fmt: skip
     handler = BatchHandler(size, axis_name)
     with core.installed(handler):
-        ins = [x if d is None else BatchTracer(handler, x, d) for x, d in zip(flat, dims, strict=True)]
-        out = fun(*tu.tree_unflatten(in_tree, ins))
+        ins = [x if d is None else BatchTracer(handler, x, d)
+               for x, d in zip(flat, dims, strict=True)]  # fmt: skip
+        args, kwargs = tu.tree_unflatten(in_tree, ins)
+        out = fun(*args, **kwargs)
     flat_out, out_tree = _flatten_args(out, "vmap output")
     o_axes = tu.prefix_broadcast(out_axes, out, "vmap out_axes")
     results = []
@@ -485,16 +575,19 @@ def _vmap_flat(
         if ax is None:
             if bdim is not None:
                 raise ValueError(
-                    f"vmap has mapped output (output leaf {i}, shape {val.shape}) but out_axes is None"
+                    f"vmap has mapped output but out_axes is None: output leaf {i} varies along "
+                    f"the mapped axis (batched value of type {val.aval.str_short()}, mapped "
+                    f"axis {bdim} of size {size}); give an int out_axes for it"
                 )
             results.append(val)
             continue
         nd = val.ndim + (1 if bdim is None else 0)
         if not -nd <= ax < nd:
-            raise ValueError(f"vmap out_axes {ax} out of range for output leaf {i} of rank {nd - 1}")
-        if bdim is None:
-            val, bdim = batching.bdim_at_front(val, None, size), 0
-        results.append(batching.moveaxis(val, bdim, ax % nd))
+            raise ValueError(
+                f"vmap out_axes {ax} is out of range for output leaf {i}: with the mapped axis "
+                f"of size {size} added it has rank {nd}, so out_axes must be in [{-nd}, {nd})"
+            )
+        results.append(batching.bdim_to(val, bdim, size, ax % nd))
     return tu.tree_unflatten(out_tree, results)
 
 

@@ -464,6 +464,11 @@ class Array:
     def block_until_ready(self) -> Array:
         return self
 
+    def is_deleted(self) -> bool:
+        """Whether the device buffer behind this array was donated to a jitted call."""
+        buf: Any = getattr(self, "_buffer", None)
+        return buf is not None and bool(buf.is_deleted())
+
 
 # What fad.numpy functions accept wherever they take an array.
 ArrayLike = Array | np.ndarray[Any, Any] | np.generic | bool | int | float | complex
@@ -642,6 +647,12 @@ _BOTTOM = Frame(_EVAL, None, 0)
 _current: ContextVar[Frame] = ContextVar("fad_handler_stack", default=_BOTTOM)
 
 
+# Eager implementations that take and return fad Arrays rather than numpy values, for
+# primitives without a numpy ``impl``: ``jit``'s compiled call keeps device buffers and
+# weak types this way. Consulted only when ``prim.impl`` is None (off the hot path).
+array_impls: dict[Primitive, Callable[..., Any]] = {}
+
+
 def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
     """Run ``prim`` on concrete arrays with its numpy implementation (the eager hot path)."""
     vals = []
@@ -655,6 +666,9 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
         weak = weak and a._weak_type
     impl = prim.impl
     if impl is None:
+        array_impl = array_impls.get(prim)
+        if array_impl is not None:
+            return array_impl(*args, **params)
         raise NotImplementedError(f"primitive {prim.name} has no eager implementation")
     out = impl(*vals, **params)
     if prim.multiple_results:

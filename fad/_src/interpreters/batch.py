@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, final
 
 from fad._src import core
 from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
@@ -23,6 +23,7 @@ BatchRule = Callable[..., tuple[Any, Any]]
 batch_rules: dict[Primitive, BatchRule] = {}
 
 
+@final
 class BatchTracer(Tracer):
     __slots__ = ("bdim", "val")
     val: Array
@@ -48,14 +49,16 @@ class BatchHandler(core.Handler):
     def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
         vals: list[Array] = []
         dims: list[BDim] = []
+        batched = False
         for a in args:
-            if isinstance(a, BatchTracer) and a._handler is self:
+            if type(a) is BatchTracer and a._handler is self:
                 vals.append(a.val)
                 dims.append(a.bdim)
+                batched = True
             else:
                 vals.append(a)
                 dims.append(None)
-        if all(d is None for d in dims):
+        if not batched:
             return core.bind(prim, tuple(vals), params)
         rule = batch_rules.get(prim)
         if rule is None:
@@ -107,6 +110,33 @@ def bdim_at_front(x: Array, bdim: BDim, size: int) -> Array:
     return moveaxis(x, bdim, 0)
 
 
+def bdim_to(x: Array, bdim: BDim, size: int, dst: int) -> Array:
+    """Put the batch axis at ``dst``, broadcasting an unbatched value to the batch size."""
+    from fad._src.prims import structural
+
+    if bdim is not None:
+        return moveaxis(x, bdim, dst)
+    old = x.shape
+    shape = (*old[:dst], size, *old[dst:])
+    return structural.broadcast_in_dim(x, shape, (*range(dst), *range(dst + 1, len(old) + 1)))
+
+
+def align(vals: Sequence[Array], dims: Sequence[BDim]) -> tuple[list[Array], int]:
+    """Give every operand its batch axis where the first batched operand has it.
+
+    Operands already there are untouched; only the others move (or are broadcast).
+    """
+    size, dst = -1, -1
+    for v, d in zip(vals, dims, strict=True):
+        if d is not None:
+            size, dst = v.shape[d], d
+            break
+    if dst < 0:
+        raise ValueError("no batched operand")
+    out = [v if d == dst else bdim_to(v, d, size, dst) for v, d in zip(vals, dims, strict=True)]
+    return out, dst
+
+
 def batch_size(vals: Sequence[Array], dims: Sequence[BDim]) -> int:
     for v, d in zip(vals, dims, strict=True):
         if d is not None:
@@ -130,12 +160,7 @@ def defbroadcasting(prim: Primitive) -> None:
     """N-ary elementwise ops on equal shapes: align the batch axes (broadcasting the rest)."""
 
     def rule(vals: Sequence[Array], dims: Sequence[BDim], **params: Any) -> tuple[Any, Any]:
-        first = next(d for d in dims if d is not None)
-        ranks = {v.ndim for v, d in zip(vals, dims, strict=True) if d is not None}
-        if all(d == first for d in dims) and len(ranks) == 1:
-            return prim.bind(*vals, **params), first
-        size = batch_size(vals, dims)
-        moved = [bdim_at_front(v, d, size) for v, d in zip(vals, dims, strict=True)]
-        return prim.bind(*moved, **params), 0
+        aligned, d = align(vals, dims)
+        return prim.bind(*aligned, **params), d
 
     batch_rules[prim] = rule

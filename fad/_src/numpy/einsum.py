@@ -1,7 +1,14 @@
-"""``einsum`` as diagonals, sums and a left-to-right chain of ``dot_general``s."""
+"""``einsum`` as diagonals, sums and a left-to-right chain of ``dot_general``s.
+
+An ellipsis stands for the same run of broadcast axes in every operand (aligned on
+the right, as numpy does); each of those axes gets a fresh letter, and an axis of
+size 1 that meets a larger one is dropped from its operand, which is exactly
+broadcasting in a sum of products.
+"""
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from fad._src.core import Array
@@ -11,25 +18,57 @@ from fad._src.prims import reductions as red
 from fad._src.prims import structural as st
 
 
-def _parse(subscripts: str, n: int) -> tuple[list[str], str]:
+def _check_letters(term: str, subscripts: str) -> None:
+    if not all(c.isalpha() for c in term):
+        raise ValueError(f"einsum: invalid subscript {term!r} in {subscripts!r}")
+
+
+def _parse(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:
+    """Operand and output subscripts, with each ``...`` replaced by fresh letters."""
     spec = subscripts.replace(" ", "")
-    if "." in spec:
-        raise NotImplementedError("einsum with '...' is not supported yet")
-    if "->" in spec:
-        ins, out = spec.split("->")
-    else:
-        ins = spec
-        letters = ins.replace(",", "")
-        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    ins, arrow, out = spec.partition("->")
     terms = ins.split(",")
-    if len(terms) != n:
-        raise ValueError(f"einsum: {len(terms)} operand subscripts in {subscripts!r} for {n} operands")
-    for t in (*terms, out):
-        if not all(c.isalpha() for c in t):
-            raise ValueError(f"einsum: invalid subscript {t!r} in {subscripts!r}")
+    if len(terms) != len(shapes):
+        raise ValueError(
+            f"einsum: {len(terms)} operand subscripts in {subscripts!r} for {len(shapes)} operands"
+        )
+    free = [c for c in string.ascii_letters if c not in spec]
+    n_ell = 0
+    for t, shape in zip(terms, shapes, strict=True):
+        if t.count("...") > 1 or t.replace("...", "").count(".") or "." in out.replace("...", ""):
+            raise ValueError(f"einsum: invalid ellipsis in {subscripts!r}")
+        if "..." in t:
+            n_named = len(t) - 3
+            if len(shape) < n_named:
+                raise ValueError(
+                    f"einsum: operand of shape {shape} has fewer axes than subscript {t!r}"
+                )
+            n_ell = max(n_ell, len(shape) - n_named)
+    if n_ell > len(free):
+        raise ValueError("einsum: too many broadcast axes for the letters left")
+    ell = "".join(free[:n_ell])
+    new_terms = []
+    for t, shape in zip(terms, shapes, strict=True):
+        if "..." in t:
+            k = len(shape) - (len(t) - 3)
+            t = t.replace("...", ell[n_ell - k :])
+        _check_letters(t, subscripts)
+        new_terms.append(t)
+    if arrow:
+        if "..." in out:
+            out = out.replace("...", ell)
+        elif n_ell:
+            raise ValueError(
+                f"einsum: {subscripts!r} has broadcast axes ('...') but its output does not"
+            )
+    else:
+        letters = "".join(new_terms)
+        named = "".join(c for c in letters if c not in ell)
+        out = ell + "".join(sorted(c for c in set(named) if named.count(c) == 1))
+    _check_letters(out, subscripts)
     if len(set(out)) != len(out):
         raise ValueError(f"einsum: output subscript {out!r} repeats a letter")
-    return terms, out
+    return new_terms, out
 
 
 def _take_diagonals(x: Array, term: str) -> tuple[Array, str]:
@@ -44,33 +83,48 @@ def _take_diagonals(x: Array, term: str) -> tuple[Array, str]:
 
 
 def einsum(subscripts: str, *operands: Any) -> Array:
-    terms, out = _parse(subscripts, len(operands))
+    """numpy's ``einsum`` (explicit, implicit and ``...`` forms)."""
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
     arrs = jnp._promote_no_broadcast("einsum", operands)
+    terms, out = _parse(subscripts, [a.shape for a in arrs])
     sizes: dict[str, int] = {}
     for a, t in zip(arrs, terms, strict=True):
         if a.ndim != len(t):
             raise ValueError(f"einsum: operand of shape {a.shape} does not match subscript {t!r}")
         for c, n in zip(t, a.shape, strict=True):
-            if sizes.setdefault(c, n) != n:
-                raise ValueError(f"einsum: letter {c!r} has sizes {sizes[c]} and {n}")
+            if n != 1 and sizes.get(c, 1) not in (1, n):
+                raise ValueError(
+                    f"einsum: letter {c!r} has sizes {sizes[c]} and {n} "
+                    f"(operand shapes {[x.shape for x in arrs]})"
+                )
+            if n != 1 or c not in sizes:
+                sizes[c] = n
     for c in out:
         if c not in sizes:
             raise ValueError(f"einsum: output letter {c!r} does not appear in the inputs")
 
     prepared: list[tuple[Array, str]] = []
-    for k, (a, t) in enumerate(zip(arrs, terms, strict=True)):
-        a, t = _take_diagonals(a, t)
-        others = "".join(terms[:k] + terms[k + 1 :]) + out
+    for a, t in zip(arrs, terms, strict=True):
+        # Broadcasting: an axis of size 1 against a larger one is dropped from this operand.
+        stretched = [i for i, c in enumerate(t) if a.shape[i] == 1 and sizes[c] != 1]
+        if stretched:
+            a = st.squeeze(a, stretched)
+            t = "".join(c for i, c in enumerate(t) if i not in stretched)
+        prepared.append(_take_diagonals(a, t))
+    summed: list[tuple[Array, str]] = []
+    for k, (a, t) in enumerate(prepared):
+        others = "".join(tt for j, (_, tt) in enumerate(prepared) if j != k) + out
         lonely = [i for i, c in enumerate(t) if c not in others]
         if lonely:
             a = red.reduce_sum(a, lonely)
             t = "".join(c for i, c in enumerate(t) if i not in lonely)
-        prepared.append((a, t))
+        summed.append((a, t))
 
-    cur, ct = prepared[0]
-    for k in range(1, len(prepared)):
-        nxt, nt = prepared[k]
-        later = "".join(t for _, t in prepared[k + 1 :]) + out
+    cur, ct = summed[0]
+    for k in range(1, len(summed)):
+        nxt, nt = summed[k]
+        later = "".join(t for _, t in summed[k + 1 :]) + out
         shared = [c for c in ct if c in nt]
         batch = [c for c in shared if c in later]
         contract = [c for c in shared if c not in later]
@@ -79,8 +133,10 @@ def einsum(subscripts: str, *operands: Any) -> Array:
             (tuple(ct.index(c) for c in batch), tuple(nt.index(c) for c in batch)),
         )
         cur = la.dot_general(cur, nxt, dn)
-        ct = "".join(batch) + "".join(c for c in ct if c not in shared) + "".join(
-            c for c in nt if c not in shared
+        ct = (
+            "".join(batch)
+            + "".join(c for c in ct if c not in shared)
+            + "".join(c for c in nt if c not in shared)
         )
     extra = [i for i, c in enumerate(ct) if c not in out]
     if extra:

@@ -5,6 +5,10 @@ and ``reshape``. Anything else (integer arrays, traced scalars, concrete boolean
 masks) builds an index grid, one coordinate per operand axis for every output
 element, and uses ``gather``; updates use ``scatter`` with the same grid, so both
 follow numpy's rules for where the advanced-index dimensions go.
+
+Out-of-bounds behaviour follows JAX: a static Python int out of range raises
+``IndexError`` as in numpy; array indices are clamped when reading and dropped
+when updating (their values may be unknown until run time).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import structural as st
 
+NDArray = np.ndarray[Any, Any]
+
 
 def _is_static_int(i: object) -> bool:
     return isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_))
@@ -36,13 +42,55 @@ def _is_basic(i: object) -> bool:
     return i is None or i is Ellipsis or _is_static_int(i) or _is_static_slice(i)
 
 
+def _is_scalar_bool(i: object) -> bool:
+    if isinstance(i, (bool, np.bool_)):
+        return True
+    return isinstance(i, (Array, np.ndarray)) and i.ndim == 0 and i.dtype == np.bool_
+
+
+def _is_bool_mask(i: object) -> bool:
+    if isinstance(i, (Array, np.ndarray)):
+        return bool(i.dtype == np.bool_)
+    return False
+
+
+_BAD_INDEX = (
+    "only integers, slices (`:`), ellipsis (`...`), None (`newaxis`) and integer or "
+    "boolean arrays are valid indices"
+)
+
+
+def _canonical(idx: Any) -> tuple[Any, ...]:
+    """The index as a tuple, with lists turned into numpy arrays (as numpy treats them)."""
+    idx_t = idx if isinstance(idx, tuple) else (idx,)
+    out: list[Any] = []
+    for i in idx_t:
+        if isinstance(i, (list, tuple)):
+            v = np.asarray(i)
+            if v.size == 0:
+                v = v.astype(np.int32)
+            i = v
+        if (
+            isinstance(i, np.ndarray)
+            and i.dtype != np.bool_
+            and not np.issubdtype(i.dtype, np.integer)
+        ):
+            raise IndexError(f"{_BAD_INDEX}; got an array of dtype {i.dtype.name}")
+        if isinstance(i, Array) and not (dtypes.is_integer(i.dtype) or dtypes.is_bool(i.dtype)):
+            raise IndexError(f"{_BAD_INDEX}; got an array of dtype {i.dtype.name}")
+        if not (_is_basic(i) or isinstance(i, (slice, Array, np.ndarray, np.bool_, bool))):
+            raise IndexError(f"{_BAD_INDEX}; got {type(i).__name__}: {i!r}")
+        out.append(i)
+    return tuple(out)
+
+
 def _expand(x: Array, idx: tuple[Any, ...]) -> list[Any]:
     """Replace ``...`` by full slices, checking the number of indexed axes."""
     consumed = 0
     for i in idx:
-        if i is None or i is Ellipsis:
+        if i is None or i is Ellipsis or _is_scalar_bool(i):
             continue
-        consumed += _as_array(i).ndim if _is_bool_mask(i) else 1
+        consumed += i.ndim if _is_bool_mask(i) else 1
     if consumed > x.ndim:
         raise IndexError(
             f"too many indices for array: array is {x.ndim}-dimensional, but {consumed} were indexed"
@@ -57,20 +105,10 @@ def _expand(x: Array, idx: tuple[Any, ...]) -> list[Any]:
     return [*idx, *fill]
 
 
-def _is_bool_mask(i: object) -> bool:
-    if isinstance(i, (bool, np.bool_)):
-        return True
-    if isinstance(i, Array | np.ndarray):
-        return bool(i.dtype == np.bool_)
-    if isinstance(i, list):
-        return bool(np.asarray(i).dtype == np.bool_) and len(i) > 0
-    return False
-
-
-def _as_array(i: Any) -> Array:
-    if isinstance(i, Array):
-        return i
-    return core.asarray(np.asarray(i))
+def _check_int(i: int, n: int, axis: int) -> int:
+    if not -n <= i < n:
+        raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+    return i % n
 
 
 def _basic(x: Array, entries: Sequence[Any]) -> Array:
@@ -82,10 +120,7 @@ def _basic(x: Array, entries: Sequence[Any]) -> Array:
             continue
         n = x.shape[axis]
         if _is_static_int(e):
-            i = int(e)
-            if not -n <= i < n:
-                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
-            i %= n
+            i = _check_int(int(e), n, axis)
             starts.append(i)
             limits.append(i + 1)
             strides.append(1)
@@ -108,81 +143,100 @@ def _basic(x: Array, entries: Sequence[Any]) -> Array:
 
 
 def _normalize(i: Array, n: int) -> Array:
-    if not dtypes.is_integer(i.dtype):
-        raise IndexError(
-            f"arrays used as indices must be of integer (or boolean) type, got {i.dtype.name}"
-        )
+    """int32 indices with negative ones counted from the end."""
     i = ew.convert_element_type(i, np.dtype(np.int32))
     neg = ew.lt(i, st.full(i.shape, 0, i.dtype))
     return ew.select(neg, ew.add(i, st.full(i.shape, n, i.dtype)), i)
 
 
-def index_grid(x: Array, idx: Any) -> Array:
-    """Coordinates into ``x`` for every element of ``x[idx]``: shape ``(*out_shape, x.ndim)``."""
-    entries = _expand(x, idx if isinstance(idx, tuple) else (idx,))
-    # Each entry becomes ("new",), ("slice", values) or ("adv", array) per operand axis.
-    parts: list[tuple[str, Any]] = []
+def _concrete_mask(e: Any) -> NDArray:
+    if isinstance(e, core.Tracer):
+        raise IndexError(
+            "boolean index arrays must be concrete: the output shape depends on their values "
+            "(use fad.numpy.where instead)"
+        )
+    return np.asarray(e.concrete_value() if isinstance(e, Array) else e)
+
+
+# One entry per index component: ("new", None) for None, ("slice", positions),
+# ("adv", index array) for an axis of x, or ("adv_new", array) for a scalar bool,
+# which adds an axis of size 1 that is indexed by [0] (True) or [] (False).
+Part = tuple[str, Any]
+
+
+def _parts(x: Array, entries: Sequence[Any]) -> list[Part]:
+    parts: list[Part] = []
     axis = 0
     for e in entries:
         if e is None:
             parts.append(("new", None))
+        elif _is_scalar_bool(e):
+            keep = bool(_concrete_mask(e))
+            parts.append(("adv_new", Array(np.zeros((1 if keep else 0,), np.int32))))
         elif _is_static_slice(e):
             parts.append(("slice", np.arange(*e.indices(x.shape[axis]))))
             axis += 1
-        elif _is_bool_mask(e):
-            mask = _as_array(e)
-            if isinstance(mask, core.Tracer):
-                raise IndexError(
-                    "boolean index arrays must be concrete: the output shape depends on their "
-                    "values (use fad.numpy.where instead)"
-                )
-            for coords in np.nonzero(mask.concrete_value()):
-                parts.append(("adv", _normalize(Array(coords.astype(np.int32)), x.shape[axis])))
-                axis += 1
         elif isinstance(e, slice):
             raise IndexError(f"slice bounds must be static integers, got {e}")
-        else:
-            parts.append(("adv", _normalize(_as_array(e), x.shape[axis])))
+        elif _is_bool_mask(e):
+            mask = _concrete_mask(e)
+            expected = x.shape[axis : axis + mask.ndim]
+            if mask.shape != expected:
+                raise IndexError(
+                    f"boolean index of shape {mask.shape} does not match the indexed axes "
+                    f"{tuple(range(axis, axis + mask.ndim))} of shape {expected}"
+                )
+            for coords in np.nonzero(mask):
+                parts.append(("adv", Array(coords.astype(np.int32))))
+                axis += 1
+        elif _is_static_int(e):
+            i = _check_int(int(e), x.shape[axis], axis)
+            parts.append(("adv", Array(np.asarray(i, np.int32))))
             axis += 1
-    adv_positions = [k for k, (kind, _) in enumerate(parts) if kind == "adv"]
-    adv_shape = tuple(
-        np.broadcast_shapes(*(p[1].shape for p in parts if p[0] == "adv"))
-    ) if adv_positions else ()  # fmt: skip
-    contiguous = adv_positions == list(range(adv_positions[0], adv_positions[-1] + 1)) if adv_positions else True
-    # Output layout: the advanced block goes where it stood if contiguous, else first.
-    out_dims: list[tuple[str, int]] = []
-    adv_placed = False
-    if not contiguous:
-        out_dims.append(("adv", 0))
-        adv_placed = True
-    for k, (kind, val) in enumerate(parts):
-        if kind == "adv":
-            if not adv_placed:
-                out_dims.append(("adv", 0))
-                adv_placed = True
         else:
-            out_dims.append((kind, k))
+            parts.append(("adv", _normalize(core.asarray(e), x.shape[axis])))
+            axis += 1
+    return parts
+
+
+def index_grid(x: Array, idx: tuple[Any, ...]) -> Array:
+    """Coordinates into ``x`` for every element of ``x[idx]``: shape ``(*out_shape, x.ndim)``."""
+    parts = _parts(x, _expand(x, idx))
+    adv = [k for k, (kind, _) in enumerate(parts) if kind in ("adv", "adv_new")]
+    try:
+        adv_shape = tuple(np.broadcast_shapes(*(parts[k][1].shape for k in adv)))
+    except ValueError:
+        shapes = " ".join(str(parts[k][1].shape) for k in adv)
+        raise IndexError(
+            f"shape mismatch: indexing arrays could not be broadcast together with shapes {shapes}"
+        ) from None
+    # numpy: adjacent advanced indices put their dimensions where they stand; advanced
+    # indices separated by a slice or None put them first.
+    contiguous = adv == list(range(adv[0], adv[-1] + 1)) if adv else True
     out_shape: list[int] = []
-    adv_start = 0
     part_dim: dict[int, int] = {}
-    for kind, k in out_dims:
-        if kind == "adv":
-            adv_start = len(out_shape)
-            out_shape.extend(adv_shape)
-        else:
-            part_dim[k] = len(out_shape)
-            out_shape.append(1 if parts[k][0] == "new" else len(parts[k][1]))
+    adv_start: int | None = None
+    if adv and not contiguous:
+        adv_start = 0
+        out_shape.extend(adv_shape)
+    for k, (kind, val) in enumerate(parts):
+        if kind in ("adv", "adv_new"):
+            if adv_start is None:
+                adv_start = len(out_shape)
+                out_shape.extend(adv_shape)
+            continue
+        part_dim[k] = len(out_shape)
+        out_shape.append(1 if kind == "new" else len(val))
     shape = tuple(out_shape)
-    adv_dims = tuple(range(adv_start, adv_start + len(adv_shape)))
+    adv_dims = tuple(range(adv_start, adv_start + len(adv_shape))) if adv_start is not None else ()
     coords = []
     for k, (kind, val) in enumerate(parts):
-        if kind == "new":
+        if kind in ("new", "adv_new"):
             continue
         if kind == "slice":
             col = st.broadcast_in_dim(Array(val.astype(np.int32)), shape, (part_dim[k],))
         else:
-            a = st.broadcast_to(val, adv_shape)
-            col = st.broadcast_in_dim(a, shape, adv_dims)
+            col = st.broadcast_in_dim(st.broadcast_to(val, adv_shape), shape, adv_dims)
         coords.append(st.reshape(col, (*shape, 1)))
     if not coords:
         return st.full((*shape, 0), 0, np.dtype(np.int32))
@@ -190,20 +244,22 @@ def index_grid(x: Array, idx: Any) -> Array:
 
 
 def getitem(x: Array, idx: Any) -> Array:
-    idx_t = idx if isinstance(idx, tuple) else (idx,)
+    """``x[idx]`` with numpy's semantics (array indices are clamped, as in JAX)."""
+    idx_t = _canonical(idx)
     if builtins.all(_is_basic(i) for i in idx_t):
         return _basic(x, _expand(x, idx_t))
-    if isinstance(idx, list) and not _is_bool_mask(idx):
-        idx_t = (np.asarray(idx),)
     return ix.gather(x, index_grid(x, idx_t), "clip")
 
 
 def _update(x: Array, idx: Any, values: Any, kind: str) -> Array:
-    grid = index_grid(x, idx if isinstance(idx, tuple) else (idx,))
+    grid = index_grid(x, _canonical(idx))
     out_shape = grid.shape[:-1]
-    v = core.asarray(values) if not isinstance(values, Array) else values
+    v = values if isinstance(values, Array) else core.asarray(values)
     if v.dtype != x.dtype:
         v = ew.convert_element_type(v, x.dtype)
+    # Leading axes of size 1 beyond the indexed rank are dropped, as numpy does.
+    while v.ndim > len(out_shape) and v.shape[0] == 1:
+        v = st.reshape(v, v.shape[1:])
     try:
         v = st.broadcast_to(v, out_shape)
     except ValueError:
@@ -214,7 +270,11 @@ def _update(x: Array, idx: Any, values: Any, kind: str) -> Array:
 
 
 class _IndexUpdateRef:
-    """``x.at[idx]``: methods return a new array with ``x[idx]`` updated."""
+    """``x.at[idx]``: methods return a new array with ``x[idx]`` updated.
+
+    Repeated indices accumulate for ``add``, ``multiply``, ``min`` and ``max`` (like
+    ``np.add.at``); for ``set`` one of the values wins.
+    """
 
     __slots__ = ("_array", "_index")
 
@@ -232,7 +292,8 @@ class _IndexUpdateRef:
         return _update(self._array, self._index, values, "add")
 
     def subtract(self, values: Any) -> Array:
-        return _update(self._array, self._index, ew.neg(core.asarray(values)), "add")
+        v = values if isinstance(values, Array) else core.asarray(values)
+        return _update(self._array, self._index, ew.neg(v), "add")
 
     def multiply(self, values: Any) -> Array:
         return _update(self._array, self._index, values, "mul")
@@ -240,8 +301,13 @@ class _IndexUpdateRef:
     mul = multiply
 
     def divide(self, values: Any) -> Array:
-        v = core.asarray(values)
-        return _update(self._array, self._index, ew.div(ew.ones_like(v), v), "mul")
+        """``x / p`` where ``p`` multiplies together the values aimed at each element."""
+        from fad._src.numpy import lax_numpy as jnp
+
+        x = self._array
+        if not dtypes.is_inexact(x.dtype):
+            raise TypeError(f"at[].divide needs an inexact array, got dtype {x.dtype.name}")
+        return jnp.true_divide(x, _update(ew.ones_like(x), self._index, values, "mul"))
 
     def min(self, values: Any) -> Array:
         return _update(self._array, self._index, values, "min")

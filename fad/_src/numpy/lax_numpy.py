@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -47,7 +47,11 @@ def asarray(a: Any, dtype: Any = None) -> Array:
     if isinstance(a, Array):
         return a if dt is None else astype(a, dt)
     if isinstance(a, (list, tuple)) and _contains_array(a):
-        return stack([asarray(x) for x in a]).astype(dt) if dt is not None else stack([asarray(x) for x in a])
+        return (
+            stack([asarray(x) for x in a]).astype(dt)
+            if dt is not None
+            else stack([asarray(x) for x in a])
+        )
     if isinstance(a, (list, tuple)):
         if dt is None:
             return core.asarray(_from_nested_python(a))
@@ -103,8 +107,12 @@ def _aval_of(x: ArrayLike) -> tuple[DType, bool]:
 
 
 def result_type(*args: Any) -> DType:
-    pairs = [_aval_of(a) if not isinstance(a, (np.dtype, type, str)) else
-             (dtypes.check_user_dtype(a, "result_type"), False) for a in args]  # fmt: skip
+    pairs = [
+        _aval_of(a)
+        if not isinstance(a, (np.dtype, type, str))
+        else (dtypes.check_user_dtype(a, "result_type"), False)
+        for a in args
+    ]
     return dtypes.result_type(*pairs)[0]
 
 
@@ -214,12 +222,16 @@ def empty(shape: Any, dtype: Any = None) -> Array:
 
 def zeros_like(a: ArrayLike, dtype: Any = None, shape: Any = None) -> Array:
     x = asarray(a)
-    return st.full(x.shape if shape is None else _shape_arg(shape), 0, _default_dtype(dtype, x.dtype))
+    return st.full(
+        x.shape if shape is None else _shape_arg(shape), 0, _default_dtype(dtype, x.dtype)
+    )
 
 
 def ones_like(a: ArrayLike, dtype: Any = None, shape: Any = None) -> Array:
     x = asarray(a)
-    return st.full(x.shape if shape is None else _shape_arg(shape), 1, _default_dtype(dtype, x.dtype))
+    return st.full(
+        x.shape if shape is None else _shape_arg(shape), 1, _default_dtype(dtype, x.dtype)
+    )
 
 
 def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: Any = None, shape: Any = None) -> Array:
@@ -236,7 +248,9 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Array:
     dt = _default_dtype(dtype)
     rows = st.iota(np.dtype(np.int32), (N, M), 0)
     cols = st.iota(np.dtype(np.int32), (N, M), 1)
-    return ew.convert_element_type(ew.eq(ew.add(rows, st.full((N, M), k, np.dtype(np.int32))), cols), dt)
+    return ew.convert_element_type(
+        ew.eq(ew.add(rows, st.full((N, M), k, np.dtype(np.int32))), cols), dt
+    )
 
 
 def identity(n: int, dtype: Any = None) -> Array:
@@ -261,9 +275,51 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) ->
     return Array(vals.astype(dt))
 
 
-def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = True,
-             retstep: bool = False, dtype: Any = None, axis: int = 0) -> Any:  # fmt: skip
-    dt = _dtype_arg(dtype) or dtypes.to_inexact(*dtypes.result_type(_aval_of(start), _aval_of(stop)))[0]
+@overload
+def linspace(
+    start: ArrayLike,
+    stop: ArrayLike,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: Literal[False] = False,
+    dtype: Any = None,
+    axis: int = 0,
+) -> Array: ...
+@overload
+def linspace(
+    start: ArrayLike,
+    stop: ArrayLike,
+    num: int,
+    endpoint: bool,
+    retstep: Literal[True],
+    dtype: Any = None,
+    axis: int = 0,
+) -> tuple[Array, Array]: ...
+@overload
+def linspace(
+    start: ArrayLike,
+    stop: ArrayLike,
+    num: int = 50,
+    endpoint: bool = True,
+    *,
+    retstep: Literal[True],
+    dtype: Any = None,
+    axis: int = 0,
+) -> tuple[Array, Array]: ...
+def linspace(
+    start: ArrayLike,
+    stop: ArrayLike,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: Any = None,
+    axis: int = 0,
+) -> Array | tuple[Array, Array]:
+    """``num`` evenly spaced values; the last is ``stop`` exactly when ``endpoint``."""
+    dt = (
+        _dtype_arg(dtype)
+        or dtypes.to_inexact(*dtypes.result_type(_aval_of(start), _aval_of(stop)))[0]
+    )
     lo, hi = (astype(asarray(v), dt) for v in (start, stop))
     div = (num - 1) if endpoint else num
     t = st.iota(dt if dtypes.is_inexact(dt) else dtypes.default_float_dtype(), (num,), 0)
@@ -275,12 +331,17 @@ def linspace(start: ArrayLike, stop: ArrayLike, num: int = 50, endpoint: bool = 
     step = ew.div(delta, st.full(shape, builtins.max(div, 1), t.dtype))
     full_shape = (num, *shape)
     tt = st.broadcast_in_dim(t, full_shape, (0,))
-    out = ew.add(st.broadcast_in_dim(lo_b, full_shape, tuple(range(1, len(full_shape)))),
-                 ew.mul(tt, st.broadcast_in_dim(step, full_shape, tuple(range(1, len(full_shape))))))  # fmt: skip
+    out = ew.add(
+        st.broadcast_in_dim(lo_b, full_shape, tuple(range(1, len(full_shape)))),
+        ew.mul(tt, st.broadcast_in_dim(step, full_shape, tuple(range(1, len(full_shape))))),
+    )
     if endpoint and num > 1:
         last = st.reshape(hi_b, (1, *shape))
         out = st.concatenate([st.slice_in_dim(out, 0, num - 1), last], 0)
-    out = astype(moveaxis(out, 0, axis), dt)
+    out = moveaxis(out, 0, axis)
+    if not dtypes.is_inexact(dt):
+        out = ew.floor(out)  # integer results round toward -inf, as in numpy 2 and JAX
+    out = astype(out, dt)
     return (out, astype(step, dt)) if retstep else out
 
 
@@ -339,8 +400,11 @@ def _binary(
     def f(x: ArrayLike, y: ArrayLike) -> Array:
         if type(x) is Array and type(y) is Array:
             vx, vy = x._value, y._value
-            if vx.dtype == vy.dtype and vx.shape == vy.shape and x._weak_type == y._weak_type and (
-                not inexact or dtypes.is_inexact(vx.dtype)
+            if (
+                vx.dtype == vy.dtype
+                and vx.shape == vy.shape
+                and x._weak_type == y._weak_type
+                and (not inexact or dtypes.is_inexact(vx.dtype))
             ):
                 return prim_fn(x, y)
         a, b = promote_inexact(name, x, y) if inexact else promote(name, x, y)
@@ -398,11 +462,21 @@ def floor_divide(x: ArrayLike, y: ArrayLike) -> Array:
         q = ew.div(a, b)
         # C division truncates; floor where the signs differ and there is a remainder.
         r = ew.rem(a, b)
-        fix = ew.bitwise_and(ew.ne(r, zeros_like(r)), ew.ne(ew.lt(a, zeros_like(a)), ew.lt(b, zeros_like(b))))
+        fix = ew.bitwise_and(
+            ew.ne(r, zeros_like(r)), ew.ne(ew.lt(a, zeros_like(a)), ew.lt(b, zeros_like(b)))
+        )
         return ew.select(fix, ew.sub(q, ones_like(q)), q)
     if dtypes.is_complex(a.dtype):
         raise TypeError("floor_divide does not accept complex operands")
-    return ew.floor(ew.div(a, b))
+    if dtypes.is_bool(a.dtype):
+        raise TypeError("floor_divide does not accept bool operands")
+    # Divide what is left after fmod (exact), then correct toward -inf, as numpy does;
+    # floor(a / b) alone can be off by one when a / b rounds up to an integer.
+    mod = ew.rem(a, b)
+    div = ew.div(ew.sub(a, mod), b)
+    zero = zeros_like(mod)
+    fix = ew.bitwise_and(ew.ne(mod, zero), ew.ne(ew.lt(b, zero), ew.lt(mod, zero)))
+    return ew.round(ew.select(fix, ew.sub(div, ones_like(div)), div))
 
 
 def remainder(x: ArrayLike, y: ArrayLike) -> Array:
@@ -427,17 +501,43 @@ def divmod(x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
 
 
 def power(x: ArrayLike, y: ArrayLike) -> Array:
-    if isinstance(y, (int, np.integer)) and not isinstance(y, bool):
+    """``x ** y``; a static integer exponent becomes ``integer_pow`` (exact, cheap to differentiate)."""
+    if isinstance(y, (int, np.integer)) and not isinstance(y, (bool, np.bool_)):
         a = asarray(x)
+        if dtypes.is_bool(a.dtype):
+            a = astype(a, dtypes.default_int_dtype())
         if dtypes.is_integer(a.dtype) and y < 0:
             raise ValueError("integers to negative integer powers are not allowed")
         return ew.integer_pow(a, int(y))
     a, b = promote("power", x, y)
     if dtypes.is_inexact(a.dtype):
         return ew.pow(a, b)
-    if isinstance(b, core.Tracer) or builtins.any(isinstance(v, core.Tracer) for v in (a,)):
-        raise TypeError("integer power with a traced exponent is not supported; use floats")
-    return Array(np.power(np.asarray(a), np.asarray(b)).astype(a.dtype))
+    if dtypes.is_bool(a.dtype):
+        a, b = (astype(v, dtypes.default_int_dtype()) for v in (a, b))
+    return _integer_power(a, b)
+
+
+def _integer_power(x: Array, y: Array) -> Array:
+    """Integer ``x ** y`` by binary exponentiation over the bits of ``y``.
+
+    A concrete exponent needs only as many rounds as its largest value has bits;
+    a traced one gets every bit of its dtype. Negative exponents give 0 (numpy raises).
+    """
+    if isinstance(y, core.Tracer):
+        bits = y.dtype.itemsize * 8 - (0 if dtypes.is_unsigned(y.dtype) else 1)
+    else:
+        bits = builtins.max(int(np.max(y._value)), 0).bit_length() if y.size else 0
+    one, zero = ones_like(y), zeros_like(y)
+    neg = ew.lt(y, zero)
+    acc = ones_like(x)
+    e = y
+    base = x
+    for _ in range(bits):
+        odd = ew.ne(ew.bitwise_and(e, one), zero)
+        acc = ew.select(odd, ew.mul(acc, base), acc)
+        base = ew.mul(base, base)
+        e = ew.shift_right_arithmetic(e, one)
+    return ew.select(neg, zeros_like(acc), acc)
 
 
 pow = power
@@ -460,7 +560,10 @@ def reciprocal(x: ArrayLike) -> Array:
 
 
 def square(x: ArrayLike) -> Array:
-    return ew.integer_pow(asarray(x), 2)
+    a = asarray(x)
+    if dtypes.is_bool(a.dtype):
+        a = astype(a, dtypes.default_int_dtype())
+    return ew.integer_pow(a, 2)
 
 
 def absolute(x: ArrayLike) -> Array:
@@ -513,13 +616,31 @@ fix = trunc
 
 
 def round(a: ArrayLike, decimals: int = 0) -> Array:
+    """Round half to even at ``decimals`` digits (negative: left of the point, ints too)."""
     x = asarray(a)
-    if not dtypes.is_inexact(x.dtype):
+    if dtypes.is_bool(x.dtype) or (dtypes.is_integer(x.dtype) and decimals >= 0):
         return x
+    if dtypes.is_integer(x.dtype):
+        return _round_int(x, 10**-decimals)
+    if dtypes.is_complex(x.dtype):
+        return ew.complex_(round(ew.real(x), decimals), round(ew.imag(x), decimals))
     if decimals == 0:
         return ew.round(x)
     factor = ew.full_like(x, 10.0**decimals)
     return ew.div(ew.round(ew.mul(x, factor)), factor)
+
+
+def _round_int(x: Array, f: int) -> Array:
+    """``x`` rounded half to even to a multiple of ``f``."""
+    if f > np.iinfo(x.dtype).max:
+        return zeros_like(x)
+    fa = ew.full_like(x, f)
+    q = floor_divide(x, fa)
+    r = ew.sub(x, ew.mul(q, fa))  # 0 <= r < f
+    rest = ew.sub(fa, r)
+    odd = ew.ne(ew.bitwise_and(q, ones_like(q)), zeros_like(q))
+    up = ew.bitwise_or(ew.gt(r, rest), ew.bitwise_and(ew.eq(r, rest), odd))
+    return ew.mul(ew.select(up, ew.add(q, ones_like(q)), q), fa)
 
 
 around = round
@@ -557,7 +678,12 @@ def angle(z: ArrayLike, deg: bool = False) -> Array:
     return ew.mul(out, ew.full_like(out, 180 / np.pi)) if deg else out
 
 
+@overload
+def where(condition: ArrayLike, x: None = None, y: None = None) -> tuple[Array, ...]: ...
+@overload
+def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Array: ...
 def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None) -> Any:
+    """``x`` where ``condition`` else ``y``; with only a condition, ``nonzero(condition)``."""
     if x is None and y is None:
         return nonzero(condition)
     if x is None or y is None:
@@ -570,7 +696,9 @@ def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None 
     return ew.select(c, a, b)
 
 
-def select(condlist: Sequence[ArrayLike], choicelist: Sequence[ArrayLike], default: ArrayLike = 0) -> Array:
+def select(
+    condlist: Sequence[ArrayLike], choicelist: Sequence[ArrayLike], default: ArrayLike = 0
+) -> Array:
     if len(condlist) != len(choicelist):
         raise ValueError(
             f"select: condlist and choicelist must have the same length, got {len(condlist)} and "
@@ -591,6 +719,22 @@ def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None =
     return x
 
 
+def logspace(
+    start: ArrayLike,
+    stop: ArrayLike,
+    num: int = 50,
+    endpoint: bool = True,
+    base: ArrayLike = 10.0,
+    dtype: Any = None,
+    axis: int = 0,
+) -> Array:
+    """``base ** linspace(start, stop)``."""
+    dt = _dtype_arg(dtype)
+    exponents = linspace(start, stop, num, endpoint, axis=axis)
+    out = power(base, exponents)
+    return out if dt is None else astype(out, dt)
+
+
 def logaddexp(x1: ArrayLike, x2: ArrayLike) -> Array:
     a, b = promote_inexact("logaddexp", x1, x2)
     amax = ew.max(a, b)
@@ -608,12 +752,16 @@ def logaddexp2(x1: ArrayLike, x2: ArrayLike) -> Array:
 
 
 def hypot(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """``sqrt(a**2 + b**2)`` scaled by the larger magnitude so squares cannot overflow."""
     a, b = promote_inexact("hypot", x1, x2)
     a, b = ew.abs(a), ew.abs(b)
     big, small = ew.max(a, b), ew.min(a, b)
     safe = ew.select(ew.eq(big, zeros_like(big)), ones_like(big), big)
     ratio = ew.div(small, safe)
-    return ew.mul(big, ew.sqrt(ew.add(ones_like(ratio), ew.mul(ratio, ratio))))
+    out = ew.mul(big, ew.sqrt(ew.add(ones_like(ratio), ew.mul(ratio, ratio))))
+    # An infinite operand wins even over nan, as in numpy.
+    inf = ew.full_like(out, np.inf)
+    return ew.select(ew.bitwise_or(ew.eq(a, inf), ew.eq(b, inf)), inf, out)
 
 
 def deg2rad(x: ArrayLike) -> Array:
@@ -728,24 +876,28 @@ def copysign(x1: ArrayLike, x2: ArrayLike) -> Array:
     return ew.select(signbit(b), ew.neg(ew.abs(a)), ew.abs(a))
 
 
-def isclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
-            equal_nan: bool = False) -> Array:  # fmt: skip
+def isclose(
+    a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Array:
     x, y = promote("isclose", a, b)
     if not dtypes.is_inexact(x.dtype):
         return ew.eq(x, y)
-    diff = ew.abs(ew.sub(x, y))
-    mag = ew.abs(y)
-    tol = ew.add(ew.full_like(mag, atol), ew.mul(ew.full_like(mag, rtol), mag))
-    close = ew.le(diff, tol)
-    both_inf = logical_and(isinf(x), ew.eq(x, y))
-    out = logical_or(close, both_inf)
+    # Infinities are close only to themselves (inf - inf is nan, and |inf| * rtol is inf).
+    finite = logical_and(isfinite(x), isfinite(y))
+    xs, ys = (ew.select(finite, v, zeros_like(v)) for v in (x, y))
+    diff = ew.abs(ew.sub(xs, ys))
+    mag = ew.abs(ys)
+    rtol_, atol_ = (ew.full_like(mag, t) for t in (rtol, atol))
+    close = ew.le(diff, ew.add(atol_, ew.mul(rtol_, mag)))
+    out = ew.select(finite, close, ew.eq(x, y))
     if equal_nan:
         out = logical_or(out, logical_and(isnan(x), isnan(y)))
     return out
 
 
-def allclose(a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08,
-             equal_nan: bool = False) -> Array:  # fmt: skip
+def allclose(
+    a: ArrayLike, b: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Array:
     return all(isclose(a, b, rtol, atol, equal_nan))
 
 
@@ -790,13 +942,23 @@ def _sum_dtype(x: Array, dtype: Any) -> Array:
     dt = _dtype_arg(dtype)
     if dt is not None:
         return astype(x, dt)
-    if dtypes.is_bool(x.dtype) or (dtypes.is_integer(x.dtype) and x.dtype.itemsize < 4):
-        return astype(x, dtypes.default_int_dtype() if not dtypes.is_unsigned(x.dtype) else np.dtype(np.uint32))
+    # As in JAX, integers narrower than the default int accumulate in it (bool as signed).
+    default = dtypes.default_int_dtype()
+    if dtypes.is_bool(x.dtype):
+        return astype(x, default)
+    if dtypes.is_integer(x.dtype) and x.dtype.itemsize < default.itemsize:
+        unsigned = np.dtype(f"uint{default.itemsize * 8}")
+        return astype(x, unsigned if dtypes.is_unsigned(x.dtype) else default)
     return x
 
 
-def sum(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
-        where: ArrayLike | None = None) -> Array:  # fmt: skip
+def sum(
+    a: ArrayLike,
+    axis: Axis = None,
+    dtype: Any = None,
+    keepdims: bool = False,
+    where: ArrayLike | None = None,
+) -> Array:
     x = _sum_dtype(asarray(a), dtype)
     if where is not None:
         x = _where_mask(x, where, 0)
@@ -809,8 +971,13 @@ def _where_mask(x: Array, where_: ArrayLike, fill: Any) -> Array:
     return ew.select(m, x, ew.full_like(x, fill))
 
 
-def prod(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
-         where: ArrayLike | None = None) -> Array:  # fmt: skip
+def prod(
+    a: ArrayLike,
+    axis: Axis = None,
+    dtype: Any = None,
+    keepdims: bool = False,
+    where: ArrayLike | None = None,
+) -> Array:
     x = _sum_dtype(asarray(a), dtype)
     if where is not None:
         x = _where_mask(x, where, 1)
@@ -818,8 +985,13 @@ def prod(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = Fa
     return _keepdims(red.reduce_prod(x, axes), x.shape, axes, keepdims)
 
 
-def max(a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: ArrayLike | None = None,
-        where: ArrayLike | None = None) -> Array:  # fmt: skip
+def max(
+    a: ArrayLike,
+    axis: Axis = None,
+    keepdims: bool = False,
+    initial: ArrayLike | None = None,
+    where: ArrayLike | None = None,
+) -> Array:
     x = asarray(a)
     axes = _axes(axis, x.ndim)
     if where is not None:
@@ -834,8 +1006,13 @@ def max(a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: ArrayL
     return _keepdims(out, x.shape, axes, keepdims)
 
 
-def min(a: ArrayLike, axis: Axis = None, keepdims: bool = False, initial: ArrayLike | None = None,
-        where: ArrayLike | None = None) -> Array:  # fmt: skip
+def min(
+    a: ArrayLike,
+    axis: Axis = None,
+    keepdims: bool = False,
+    initial: ArrayLike | None = None,
+    where: ArrayLike | None = None,
+) -> Array:
     x = asarray(a)
     axes = _axes(axis, x.ndim)
     if where is not None:
@@ -865,8 +1042,13 @@ def any(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     return _keepdims(red.reduce_or(x, axes), x.shape, axes, keepdims)
 
 
-def mean(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
-         where: ArrayLike | None = None) -> Array:  # fmt: skip
+def mean(
+    a: ArrayLike,
+    axis: Axis = None,
+    dtype: Any = None,
+    keepdims: bool = False,
+    where: ArrayLike | None = None,
+) -> Array:
     x = asarray(a)
     dt = _dtype_arg(dtype) or dtypes.to_inexact(x.dtype, x.weak_type)[0]
     x = astype(x, dt) if x.dtype != dt else x
@@ -881,24 +1063,33 @@ def mean(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = Fa
     return _keepdims(ew.div(total, ew.full_like(total, n)), x.shape, axes, keepdims)
 
 
-def var(a: ArrayLike, axis: Axis = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False) -> Array:
+def var(
+    a: ArrayLike, axis: Axis = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False
+) -> Array:
     x = asarray(a)
     dt = _dtype_arg(dtype) or dtypes.to_inexact(x.dtype, x.weak_type)[0]
     x = astype(x, dt)
     axes = _axes(axis, x.ndim)
-    centered = ew.sub(x, mean(x, axes, keepdims=True))
-    sq = ew.real(ew.mul(centered, ew.conj(centered))) if dtypes.is_complex(dt) else ew.mul(centered, centered)
+    centered = ew.sub(x, st.broadcast_to(mean(x, axes, keepdims=True), x.shape))
+    sq = (
+        ew.real(ew.mul(centered, ew.conj(centered)))
+        if dtypes.is_complex(dt)
+        else ew.mul(centered, centered)
+    )
     n = math.prod(x.shape[i] for i in axes) - ddof
     total = red.reduce_sum(sq, axes)
     return _keepdims(ew.div(total, ew.full_like(total, n)), x.shape, axes, keepdims)
 
 
-def std(a: ArrayLike, axis: Axis = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False) -> Array:
+def std(
+    a: ArrayLike, axis: Axis = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False
+) -> Array:
     return sqrt(var(a, axis, dtype, ddof, keepdims))
 
 
-def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
-            returned: bool = False) -> Any:  # fmt: skip
+def average(
+    a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None, returned: bool = False
+) -> Any:
     if weights is None:
         avg = mean(a, axis)
         x = asarray(a)
@@ -909,6 +1100,118 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
     wsum = red.reduce_sum(w, axes)
     avg = ew.div(red.reduce_sum(ew.mul(x, w), axes), wsum)
     return (avg, wsum) if returned else avg
+
+
+def nansum(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False) -> Array:
+    """``sum`` with nans counted as zero."""
+    x = asarray(a)
+    return sum(where(isnan(x), zeros_like(x), x), axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nanprod(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False) -> Array:
+    """``prod`` with nans counted as one."""
+    x = asarray(a)
+    return prod(where(isnan(x), ones_like(x), x), axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nanmean(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False) -> Array:
+    """``mean`` of the non-nan elements (nan where there are none)."""
+    x = asarray(a)
+    dt = _dtype_arg(dtype) or dtypes.to_inexact(x.dtype, x.weak_type)[0]
+    x = astype(x, dt)
+    present = logical_not(isnan(x))
+    total = sum(where(present, x, zeros_like(x)), axis=axis, keepdims=keepdims)
+    count = sum(present, axis=axis, dtype=dtypes.real_dtype(dt), keepdims=keepdims)
+    return true_divide(total, count)
+
+
+def _nan_extreme(which: str, a: ArrayLike, axis: Axis, keepdims: bool) -> Array:
+    x = asarray(a)
+    if not dtypes.is_inexact(x.dtype):
+        return (max if which == "max" else min)(x, axis=axis, keepdims=keepdims)
+    nan_ = isnan(x)
+    fill = full_like(x, -np.inf if which == "max" else np.inf)
+    out = (max if which == "max" else min)(where(nan_, fill, x), axis=axis, keepdims=keepdims)
+    all_nan = all(nan_, axis=axis, keepdims=keepdims)
+    return where(all_nan, full_like(out, np.nan), out)
+
+
+def nanmax(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """``max`` ignoring nans (nan where a slice is all nan)."""
+    return _nan_extreme("max", a, axis, keepdims)
+
+
+def nanmin(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """``min`` ignoring nans (nan where a slice is all nan)."""
+    return _nan_extreme("min", a, axis, keepdims)
+
+
+def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """Peak to peak: ``max - min``."""
+    return subtract(max(a, axis=axis, keepdims=keepdims), min(a, axis=axis, keepdims=keepdims))
+
+
+_QUANTILE_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+
+
+def quantile(
+    a: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = False, method: str = "linear"
+) -> Array:
+    """The ``q``-th quantiles over ``axis`` (via a sort; nan if a slice holds a nan).
+
+    The result has ``q``'s axes first, then the axes not reduced, as in numpy.
+    """
+    if method not in _QUANTILE_METHODS:
+        raise ValueError(f"quantile: method must be one of {_QUANTILE_METHODS}, got {method!r}")
+    (x,) = _to_inexact([asarray(a)])
+    axes = _axes(axis, x.ndim)
+    if builtins.any(x.shape[i] == 0 for i in axes):
+        raise ValueError(f"quantile of an empty axis: shape {x.shape}, axes {axes}")
+    kept = [i for i in range(x.ndim) if i not in axes]
+    xt = st.transpose_(x, [*kept, *axes])
+    n = math.prod(x.shape[i] for i in axes)
+    xt = st.reshape(xt, (*(x.shape[i] for i in kept), n))
+    srt = sort(xt, axis=-1)
+    qa = astype(asarray(q), x.dtype if dtypes.is_float(x.dtype) else dtypes.default_float_dtype())
+    pos = multiply(qa, n - 1)
+    lo = clip(astype(floor(pos), np.int32), 0, n - 1)
+    hi = clip(astype(ceil(pos), np.int32), 0, n - 1)
+    q_axes = tuple(range(len(kept), len(kept) + qa.ndim))
+
+    def at(i: Array) -> Array:
+        return moveaxis(take(srt, i, axis=-1, mode="clip"), q_axes, tuple(range(qa.ndim)))
+
+    v_lo, v_hi = at(lo), at(hi)
+    frac = subtract(pos, floor(pos))
+    frac = reshape(frac, frac.shape + (1,) * len(kept))
+    if method == "linear":
+        out = add(v_lo, multiply(frac, subtract(v_hi, v_lo)))
+    elif method == "lower":
+        out = v_lo
+    elif method == "higher":
+        out = v_hi
+    elif method == "midpoint":
+        out = multiply(add(v_lo, v_hi), 0.5)
+    else:
+        # numpy's "nearest" rounds half to even on the position.
+        out = at(clip(astype(round(pos), np.int32), 0, n - 1))
+    has_nan = any(isnan(xt), axis=-1)
+    out = where(has_nan, full_like(out, np.nan), out)
+    if keepdims:
+        out = reshape(out, (*qa.shape, *(1 if i in axes else x.shape[i] for i in range(x.ndim))))
+    return out
+
+
+def percentile(
+    a: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = False, method: str = "linear"
+) -> Array:
+    """``quantile`` with ``q`` in percent."""
+    return quantile(a, true_divide(q, 100), axis=axis, keepdims=keepdims, method=method)
+
+
+def median(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+    """The middle value (mean of the two middle ones for even counts)."""
+    return quantile(a, 0.5, axis=axis, keepdims=keepdims, method="midpoint")
 
 
 def _arg_reduce(which: str, a: ArrayLike, axis: int | None, keepdims: bool) -> Array:
@@ -980,7 +1283,13 @@ def reshape(a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any 
     target = shape if shape is not None else newshape
     if target is None:
         raise TypeError("reshape needs a shape")
-    dims = [target] if isinstance(target, (int, np.integer)) else [int(d) for d in target]
+    if isinstance(target, (int, np.integer)):
+        dims = [int(target)]
+    else:
+        try:
+            dims = [operator_index(d) for d in target]
+        except TypeError:
+            raise TypeError(f"reshape: shape must be integers, got {target!r}") from None
     if dims.count(-1) > 1:
         raise ValueError("can only specify one unknown dimension (-1)")
     if -1 in dims:
@@ -989,7 +1298,9 @@ def reshape(a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any 
             raise ValueError(f"cannot reshape array of shape {x.shape} into shape {tuple(dims)}")
         dims[dims.index(-1)] = x.size // known
     if math.prod(dims) != x.size:
-        raise ValueError(f"cannot reshape array of shape {x.shape} (size {x.size}) into shape {tuple(dims)}")
+        raise ValueError(
+            f"cannot reshape array of shape {x.shape} (size {x.size}) into shape {tuple(dims)}"
+        )
     if order == "F":
         return transpose(st.reshape(transpose(x), tuple(reversed(dims))))
     if order != "C":
@@ -1103,7 +1414,9 @@ def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, dtype: Any = 
             )
     ax = _util.canonical_axis(axis, nd)
     for a in arrs:
-        if builtins.any(n != m for i, (n, m) in enumerate(zip(a.shape, arrs[0].shape, strict=True)) if i != ax):
+        if builtins.any(
+            n != m for i, (n, m) in enumerate(zip(a.shape, arrs[0].shape, strict=True)) if i != ax
+        ):
             raise ValueError(
                 f"concatenate: all input array dimensions except axis {ax} must match, got "
                 f"{[x.shape for x in arrs]}"
@@ -1120,13 +1433,22 @@ def _promote_no_broadcast(name: str, arrays: Sequence[ArrayLike]) -> list[Array]
     return [_lift(asarray(a) if isinstance(a, (list, tuple)) else a, dt, weak) for a in arrays]
 
 
+def _to_inexact(arrays: Sequence[Array]) -> list[Array]:
+    """Integer and bool arrays as the default float (inexact ones unchanged)."""
+    return [
+        a if dtypes.is_inexact(a.dtype) else astype(a, dtypes.default_float_dtype()) for a in arrays
+    ]
+
+
 def stack(arrays: Sequence[ArrayLike], axis: int = 0, dtype: Any = None) -> Array:
     if not len(arrays):
         raise ValueError("need at least one array to stack")
     arrs = _promote_no_broadcast("stack", arrays)
     shapes = {a.shape for a in arrs}
     if len(shapes) != 1:
-        raise ValueError(f"all input arrays must have the same shape, got {[a.shape for a in arrs]}")
+        raise ValueError(
+            f"all input arrays must have the same shape, got {[a.shape for a in arrs]}"
+        )
     ax = _util.canonical_axis(axis, arrs[0].ndim + 1)
     out = st.concatenate([st.expand_dims(a, [ax]) for a in arrs], ax)
     return astype(out, dtype) if dtype is not None else out
@@ -1160,11 +1482,16 @@ def split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array
     if isinstance(indices_or_sections, (int, np.integer)):
         sections = int(indices_or_sections)
         if sections <= 0 or n % sections:
-            raise ValueError(f"array split does not result in an equal division: {n} into {sections}")
+            raise ValueError(
+                f"array split does not result in an equal division: {n} into {sections}"
+            )
         bounds = [i * (n // sections) for i in range(sections + 1)]
     else:
         bounds = [0, *[builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections], n]
-    return [st.slice_in_dim(x, lo, builtins.max(lo, hi), axis=ax) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [
+        st.slice_in_dim(x, lo, builtins.max(lo, hi), axis=ax)
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
 
 
 def array_split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array]:
@@ -1197,21 +1524,40 @@ def tile(A: ArrayLike, reps: int | Sequence[int]) -> Array:
     return st.reshape(b, tuple(r * n for r, n in zip(reps_t, x.shape, strict=True)))
 
 
-def repeat(a: ArrayLike, repeats: Any, axis: int | None = None, total_repeat_length: int | None = None) -> Array:
+def repeat(
+    a: ArrayLike, repeats: Any, axis: int | None = None, total_repeat_length: int | None = None
+) -> Array:
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
     ax = _util.canonical_axis(axis, x.ndim)
-    if isinstance(repeats, (int, np.integer)):
+    if isinstance(repeats, (int, np.integer)) and total_repeat_length in (
+        None,
+        repeats * x.shape[ax],
+    ):
         r = int(repeats)
+        if r < 0:
+            raise ValueError(f"repeat: repeats must be non-negative, got {r}")
         shape = list(x.shape)
         big = (*x.shape[: ax + 1], r, *x.shape[ax + 1 :])
         b = st.broadcast_in_dim(x, big, tuple(i if i <= ax else i + 1 for i in range(x.ndim)))
         shape[ax] *= r
         return st.reshape(b, shape)
-    reps = np.asarray(repeats if not isinstance(repeats, Array) else repeats.concrete_value())
-    idx = np.repeat(np.arange(x.shape[ax]), reps)
-    return take(x, Array(idx.astype(np.int32)), axis=ax)
+    if isinstance(repeats, core.Tracer):
+        raise core.ConcretizationError(
+            "repeat: traced repeats give a value-dependent output shape; pass concrete repeats"
+        )
+    reps = np.asarray(repeats.concrete_value() if isinstance(repeats, Array) else repeats)
+    if reps.ndim > 1 or (reps.ndim == 1 and reps.shape[0] not in (1, x.shape[ax])):
+        raise ValueError(
+            f"repeat: repeats of shape {reps.shape} do not match axis {ax} of size {x.shape[ax]}"
+        )
+    idx = np.repeat(np.arange(x.shape[ax]), np.broadcast_to(reps, (x.shape[ax],)))
+    if total_repeat_length is not None:
+        # JAX: extra entries are dropped, missing ones repeat the last element.
+        n = operator_index(total_repeat_length)
+        idx = idx[:n] if idx.size >= n else np.concatenate([idx, np.full(n - idx.size, idx[-1])])
+    return take(x, Array(idx.astype(np.int32)), axis=ax, mode="clip")
 
 
 def flip(m: ArrayLike, axis: Axis = None) -> Array:
@@ -1293,7 +1639,9 @@ def diagflat(v: ArrayLike, k: int = 0) -> Array:
     return diag(ravel(v), k)
 
 
-def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None) -> Array:
+def trace(
+    a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None
+) -> Array:
     return sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 
@@ -1318,8 +1666,13 @@ def roll(a: ArrayLike, shift: Any, axis: Axis = None) -> Array:
     return x
 
 
-def diff(a: ArrayLike, n: int = 1, axis: int = -1, prepend: ArrayLike | None = None,
-         append: ArrayLike | None = None) -> Array:  # fmt: skip
+def diff(
+    a: ArrayLike,
+    n: int = 1,
+    axis: int = -1,
+    prepend: ArrayLike | None = None,
+    append: ArrayLike | None = None,
+) -> Array:
     x = asarray(a)
     ax = _util.canonical_axis(axis, x.ndim)
     parts = []
@@ -1349,7 +1702,9 @@ def ediff1d(ary: ArrayLike) -> Array:
     return diff(ravel(ary))
 
 
-def meshgrid(*xi: ArrayLike, indexing: str = "xy", sparse: bool = False, copy: bool = True) -> list[Array]:
+def meshgrid(
+    *xi: ArrayLike, indexing: str = "xy", sparse: bool = False, copy: bool = True
+) -> list[Array]:
     arrs = [ravel(x) for x in xi]
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid indexing must be 'xy' or 'ij', got {indexing!r}")
@@ -1370,17 +1725,36 @@ def meshgrid(*xi: ArrayLike, indexing: str = "xy", sparse: bool = False, copy: b
     return out
 
 
-def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: ArrayLike = 0) -> Array:
+def pad(
+    array: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: ArrayLike = 0
+) -> Array:
     x = asarray(array)
-    pw = np.broadcast_to(np.asarray(pad_width, dtype=np.int64).reshape(-1, 2) if np.ndim(pad_width) else
-                         np.asarray([[pad_width, pad_width]]), (x.ndim, 2))  # fmt: skip
+    pw = np.broadcast_to(
+        np.asarray(pad_width, dtype=np.int64).reshape(-1, 2)
+        if np.ndim(pad_width)
+        else np.asarray([[pad_width, pad_width]]),
+        (x.ndim, 2),
+    )
     if builtins.any(int(v) < 0 for v in pw.ravel()):
         raise ValueError(f"pad: pad_width must be non-negative, got {pad_width}")
+    if mode == "empty":
+        mode, constant_values = "constant", 0
     if mode == "constant":
         cv = astype(asarray(constant_values), x.dtype)
-        if cv.ndim != 0:
-            raise NotImplementedError("pad: only scalar constant_values are supported")
-        return st.pad(x, cv, [(int(lo), int(hi), 0) for lo, hi in pw])
+        if cv.ndim == 0:
+            return st.pad(x, cv, [(int(lo), int(hi), 0) for lo, hi in pw])
+        if cv.ndim > 2 or cv.size not in (1, 2, 2 * x.ndim):
+            raise ValueError(
+                f"pad: constant_values of shape {cv.shape} do not fit an array of rank {x.ndim}"
+            )
+        # One (before, after) value per axis, padded axis by axis as numpy does.
+        cvs = broadcast_to(reshape(cv, (-1, 2)) if cv.size != 1 else cv, (x.ndim, 2))
+        for ax in range(x.ndim):
+            for side in (0, 1):
+                config = [(0, 0, 0)] * x.ndim
+                config[ax] = (int(pw[ax][0]), 0, 0) if side == 0 else (0, int(pw[ax][1]), 0)
+                x = st.pad(x, cvs[ax, side], config)
+        return x
     if mode in ("edge", "wrap", "reflect", "symmetric"):
         for ax in range(x.ndim):
             lo, hi = int(pw[ax][0]), int(pw[ax][1])
@@ -1398,9 +1772,12 @@ def pad(array: ArrayLike, pad_width: Any, mode: str = "constant", constant_value
                 period = 2 * n
                 idx = idx % period
                 idx = np.where(idx >= n, period - 1 - idx, idx)
-            x = take(x, Array(idx.astype(np.int32)), axis=ax)
+            x = take(x, Array(idx.astype(np.int32)), axis=ax, mode="clip")
         return x
-    raise NotImplementedError(f"pad mode {mode!r} is not supported")
+    raise NotImplementedError(
+        f"pad mode {mode!r} is not supported (supported: constant, empty, edge, wrap, reflect, "
+        "symmetric)"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1484,7 +1861,9 @@ def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = 2) -> Array:
     cb = _util.canonical_axes(ax_b, y.ndim)
     for i, j in zip(ca, cb, strict=True):
         if x.shape[i] != y.shape[j]:
-            raise ValueError(f"tensordot: shape mismatch for sum: {x.shape} axes {ca} vs {y.shape} axes {cb}")
+            raise ValueError(
+                f"tensordot: shape mismatch for sum: {x.shape} axes {ca} vs {y.shape} axes {cb}"
+            )
     return la.dot_general(x, y, ((ca, cb), ((), ())))
 
 
@@ -1506,8 +1885,14 @@ def cross(a: ArrayLike, b: ArrayLike, axis: int = -1) -> Array:
         raise ValueError("cross: only 3-vectors are supported")
     x0, x1, x2 = (st.index_in_dim(x, i, x.ndim - 1, False) for i in range(3))
     y0, y1, y2 = (st.index_in_dim(y, i, y.ndim - 1, False) for i in range(3))
-    out = stack([ew.sub(ew.mul(x1, y2), ew.mul(x2, y1)), ew.sub(ew.mul(x2, y0), ew.mul(x0, y2)),
-                 ew.sub(ew.mul(x0, y1), ew.mul(x1, y0))], -1)  # fmt: skip
+    out = stack(
+        [
+            ew.sub(ew.mul(x1, y2), ew.mul(x2, y1)),
+            ew.sub(ew.mul(x2, y0), ew.mul(x0, y2)),
+            ew.sub(ew.mul(x0, y1), ew.mul(x1, y0)),
+        ],
+        -1,
+    )
     return moveaxis(out, -1, axis)
 
 
@@ -1516,8 +1901,13 @@ def cross(a: ArrayLike, b: ArrayLike, axis: int = -1) -> Array:
 # ---------------------------------------------------------------------------
 
 
-def sort(a: ArrayLike, axis: int | None = -1, kind: str | None = None, stable: bool = True,
-         descending: bool = False) -> Array:  # fmt: skip
+def sort(
+    a: ArrayLike,
+    axis: int | None = -1,
+    kind: str | None = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Array:
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
@@ -1528,92 +1918,211 @@ def sort(a: ArrayLike, axis: int | None = -1, kind: str | None = None, stable: b
     return flip(out, ax) if descending else out
 
 
-def argsort(a: ArrayLike, axis: int | None = -1, kind: str | None = None, stable: bool = True,
-            descending: bool = False) -> Array:  # fmt: skip
+def argsort(
+    a: ArrayLike,
+    axis: int | None = -1,
+    kind: str | None = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Array:
+    """Indices that sort ``a`` (always stable; ties keep their order in both directions)."""
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
+    if x.ndim == 0:
+        return zeros((), dtypes.default_int_dtype())
     ax = _util.canonical_axis(axis, x.ndim)
     pos = st.iota(dtypes.default_int_dtype(), x.shape, ax)
-    key = ew.neg(x) if descending and not dtypes.is_bool(x.dtype) else x
-    _, perm = so.sort([key, pos], ax, num_keys=1)
-    return perm
+    if not descending:
+        return so.sort([x, pos], ax, num_keys=1)[1]
+    # Descending and stable: sort the reversed array ascending, then reverse the result.
+    rev_pos = st.rev(pos, (ax,))
+    _, perm = so.sort([st.rev(x, (ax,)), rev_pos], ax, num_keys=1)
+    return st.rev(perm, (ax,))
 
 
-def searchsorted(a: ArrayLike, v: ArrayLike, side: str = "left", sorter: ArrayLike | None = None) -> Array:
+def searchsorted(
+    a: ArrayLike, v: ArrayLike, side: str = "left", sorter: ArrayLike | None = None
+) -> Array:
     arr, vals = _promote_no_broadcast("searchsorted", (a, v))
     if arr.ndim != 1:
         raise ValueError("searchsorted: a must be one-dimensional")
     if sorter is not None:
-        arr = take(arr, sorter)
+        arr = take(arr, sorter, mode="clip")
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
-    # Count the elements of a that come before each v (a comparison against all of a).
+    # Count the elements of a that come before each v (a comparison against all of a),
+    # in sort's order, where nan is above everything.
     flat = ravel(vals)
     n = arr.shape[0]
     grid_a = st.broadcast_in_dim(arr, (flat.shape[0], n), (1,))
     grid_v = st.broadcast_in_dim(flat, (flat.shape[0], n), (0,))
-    before = ew.lt(grid_a, grid_v) if side == "left" else ew.le(grid_a, grid_v)
+    if side == "left":
+        before = _sort_less(grid_a, grid_v)
+    else:
+        before = ew.bitwise_not(_sort_less(grid_v, grid_a))
     counts = red.reduce_sum(ew.convert_element_type(before, dtypes.default_int_dtype()), (1,))
     return reshape(counts, vals.shape)
 
 
-def nonzero(a: ArrayLike, size: int | None = None, fill_value: Any = None) -> tuple[Array, ...]:
+def _sort_less(a: Array, b: Array) -> Array:
+    """``a < b`` in the total order ``sort`` uses: nan sorts after every number."""
+    if not dtypes.is_float(a.dtype):
+        return ew.lt(a, b)
+    a_nan, b_nan = ew.ne(a, a), ew.ne(b, b)
+    return ew.bitwise_or(ew.lt(a, b), ew.bitwise_and(b_nan, ew.bitwise_not(a_nan)))
+
+
+def nonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) -> tuple[Array, ...]:
+    """Indices of the nonzero elements, one array per axis.
+
+    Without ``size`` the result's length depends on the values, so they must be
+    concrete. With a static ``size`` it works under every transformation: the first
+    ``size`` hits are kept and missing ones are ``fill_value`` (default 0).
+    """
     x = asarray(a)
-    v = x.concrete_value() if size is None else None
-    if v is None:
-        raise NotImplementedError("nonzero with size= under a transformation is not supported yet")
-    return tuple(Array(i.astype(dtypes.default_int_dtype())) for i in np.nonzero(v))
+    if x.ndim == 0:
+        raise ValueError("nonzero is not defined for 0-d arrays; use atleast_1d first")
+    idx_dt = dtypes.default_int_dtype()
+    if size is None:
+        if isinstance(x, core.Tracer):
+            raise core.ConcretizationError(
+                "nonzero: the number of nonzero elements of a traced array is unknown; "
+                "pass a static size= (and fill_value=)"
+            )
+        return tuple(Array(i.astype(idx_dt)) for i in np.nonzero(x.concrete_value()))
+    size = operator_index(size)
+    fills = fill_value if isinstance(fill_value, (tuple, list)) else [fill_value] * x.ndim
+    if len(fills) != x.ndim:
+        raise ValueError(f"nonzero: fill_value needs {x.ndim} entries, got {len(fills)}")
+    mask = ravel(_to_bool(x))
+    # The k-th hit goes to slot k; misses go to slot `size`, which scatter drops.
+    counts = red.cumsum(ew.convert_element_type(mask, np.dtype(np.int32)), 0)
+    slot = ew.sub(counts, ones_like(counts))
+    slot = ew.select(mask, slot, ew.full_like(slot, size))
+    grid = st.reshape(slot, (mask.shape[0], 1))
+    out = []
+    for axis, fill in enumerate(fills):
+        coord = st.reshape(st.iota(idx_dt, x.shape, axis), (mask.shape[0],))
+        base = st.full((size,), 0 if fill is None else fill, idx_dt)
+        out.append(ix.scatter(base, grid, coord, "set"))
+    return tuple(out)
 
 
-def argwhere(a: ArrayLike) -> Array:
-    return stack(nonzero(a), -1) if asarray(a).ndim else reshape(asarray([], dtypes.default_int_dtype()), (0, 0))
+def argwhere(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) -> Array:
+    """Indices of the nonzero elements as rows (see ``nonzero`` for ``size``)."""
+    x = atleast_1d(asarray(a))
+    return stack(nonzero(x, size=size, fill_value=fill_value), -1)
 
 
-def flatnonzero(a: ArrayLike) -> Array:
-    return nonzero(ravel(a))[0]
+def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) -> Array:
+    return nonzero(ravel(a), size=size, fill_value=fill_value)[0]
 
 
 def count_nonzero(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
     return sum(_to_bool(a), axis=axis, dtype=dtypes.default_int_dtype(), keepdims=keepdims)
 
 
-def take(a: ArrayLike, indices: ArrayLike, axis: int | None = None, mode: str | None = None) -> Array:
+def _fill_value(dt: DType, fill_value: Any) -> Any:
+    """JAX's default for out-of-bounds reads in "fill" mode: an obviously invalid value."""
+    if fill_value is not None:
+        return fill_value
+    if dtypes.is_inexact(dt):
+        return np.nan
+    if dtypes.is_bool(dt):
+        return True
+    info = np.iinfo(dt)
+    return info.max if dtypes.is_unsigned(dt) else info.min
+
+
+def _index_mode(idx: Array, n: int, mode: str | None, name: str) -> tuple[Array, Array | None]:
+    """Normalized in-range indices and, for "fill" mode, the mask of valid entries."""
+    if not dtypes.is_integer(idx.dtype):
+        raise TypeError(f"{name}: indices must be integers, got dtype {idx.dtype.name}")
+    if mode not in (None, "fill", "clip", "wrap"):
+        raise ValueError(f"{name}: mode must be 'fill', 'clip' or 'wrap', got {mode!r}")
+    idx = ew.convert_element_type(idx, np.dtype(np.int32))
+    if mode == "wrap":
+        return remainder(idx, builtins.max(n, 1)), None
+    idx = _normalize_index(idx, n)
+    if mode == "clip":
+        return idx, None
+    valid = ew.bitwise_and(ew.ge(idx, zeros_like(idx)), ew.lt(idx, ew.full_like(idx, n)))
+    return idx, valid
+
+
+def take(
+    a: ArrayLike,
+    indices: ArrayLike,
+    axis: int | None = None,
+    mode: str | None = None,
+    fill_value: Any = None,
+) -> Array:
+    """``a`` indexed by ``indices`` along ``axis``.
+
+    As in JAX, out-of-bounds indices give ``fill_value`` (default: nan, or the
+    extreme value of an integer dtype) unless ``mode`` is "clip" or "wrap".
+    """
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
     ax = _util.canonical_axis(axis, x.ndim)
-    idx = asarray(indices)
-    if not dtypes.is_integer(idx.dtype):
-        raise TypeError(f"take: indices must be integers, got {idx.dtype}")
-    idx = _normalize_index(idx, x.shape[ax])
+    idx, valid = _index_mode(asarray(indices), x.shape[ax], mode, "take")
     xt = moveaxis(x, ax, 0)
-    out = ix.gather(xt, reshape(idx, (*idx.shape, 1)), "fill" if mode == "fill" else "clip")
+    out = ix.gather(xt, reshape(idx, (*idx.shape, 1)), "clip")
     # out: (*idx.shape, *rest); move idx dims to where the axis was.
     k = idx.ndim
     order = list(range(k, k + ax)) + list(range(k)) + list(range(k + ax, out.ndim))
-    return st.transpose_(out, order)
+    out = st.transpose_(out, order)
+    if valid is None:
+        return out
+    mask = st.broadcast_in_dim(valid, out.shape, tuple(range(ax, ax + k)))
+    return ew.select(mask, out, st.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
 
 
 def _normalize_index(idx: Array, n: int) -> Array:
-    if dtypes.is_unsigned(idx.dtype):
-        return ew.convert_element_type(idx, np.dtype(np.int32))
-    idx = ew.convert_element_type(idx, np.dtype(np.int32)) if idx.dtype != np.int32 else idx
-    return ew.select(ew.lt(idx, zeros_like(idx)), ew.add(idx, st.full(idx.shape, n, idx.dtype)), idx)
+    """Negative indices count from the end (int32 indices)."""
+    idx = ew.convert_element_type(idx, np.dtype(np.int32))
+    return ew.select(
+        ew.lt(idx, zeros_like(idx)), ew.add(idx, st.full(idx.shape, n, idx.dtype)), idx
+    )
 
 
-def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int | None) -> Array:
+def take_along_axis(
+    arr: ArrayLike,
+    indices: ArrayLike,
+    axis: int | None,
+    mode: str | None = None,
+    fill_value: Any = None,
+) -> Array:
+    """numpy's ``take_along_axis`` (indices broadcast against ``arr`` off ``axis``)."""
     x = asarray(arr)
     idx = asarray(indices)
     if axis is None:
         x, axis = ravel(x), 0
     ax = _util.canonical_axis(axis, x.ndim)
     if idx.ndim != x.ndim:
-        raise ValueError(f"take_along_axis: indices of rank {idx.ndim} for an array of rank {x.ndim}")
-    shape = tuple(n if i == ax else builtins.max(n, m) for i, (n, m) in enumerate(zip(idx.shape, x.shape, strict=True)))
-    idx = st.broadcast_to(idx, tuple(idx.shape[i] if i == ax else shape[i] for i in range(x.ndim)))
-    xb = st.broadcast_to(x, tuple(x.shape[i] if i == ax else shape[i] for i in range(x.ndim)))
-    return ix.take_along_axis(xb, _normalize_index(idx, x.shape[ax]), ax)
+        raise ValueError(
+            f"take_along_axis: indices of shape {idx.shape} need the rank of the array, "
+            f"of shape {x.shape}"
+        )
+    try:
+        rest = broadcast_shapes(
+            tuple(1 if i == ax else n for i, n in enumerate(idx.shape)),
+            tuple(1 if i == ax else n for i, n in enumerate(x.shape)),
+        )
+    except ValueError:
+        raise ValueError(
+            f"take_along_axis: indices of shape {idx.shape} do not broadcast against the array "
+            f"of shape {x.shape} off axis {ax}"
+        ) from None
+    idx = st.broadcast_to(idx, tuple(idx.shape[i] if i == ax else rest[i] for i in range(x.ndim)))
+    xb = st.broadcast_to(x, tuple(x.shape[i] if i == ax else rest[i] for i in range(x.ndim)))
+    norm, valid = _index_mode(idx, x.shape[ax], mode, "take_along_axis")
+    out = ix.take_along_axis(xb, norm, ax)
+    if valid is None:
+        return out
+    return ew.select(valid, out, st.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
 
 
 # ---------------------------------------------------------------------------
@@ -1621,7 +2130,9 @@ def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int | None) -> Arr
 # ---------------------------------------------------------------------------
 
 
-def einsum(subscripts: str, *operands: ArrayLike, optimize: Any = None, precision: Any = None) -> Array:
+def einsum(
+    subscripts: str, *operands: ArrayLike, optimize: Any = None, precision: Any = None
+) -> Array:
     from fad._src.numpy.einsum import einsum as _einsum
 
     return _einsum(subscripts, *operands)
@@ -1636,7 +2147,9 @@ def isrealobj(x: Any) -> bool:
 
 
 def isscalar(x: Any) -> bool:
-    return isinstance(x, (bool, int, float, complex, np.generic)) or (isinstance(x, Array) and x.ndim == 0)
+    return isinstance(x, (bool, int, float, complex, np.generic)) or (
+        isinstance(x, Array) and x.ndim == 0
+    )
 
 
 def issubdtype(a: Any, b: Any) -> bool:
@@ -1647,9 +2160,17 @@ def copy(a: ArrayLike) -> Array:
     return asarray(a)
 
 
-def interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: Any = None, right: Any = None) -> Array:
-    xv, xpv, fpv = promote_inexact("interp", x, 0.0)[0], *_promote_no_broadcast("interp", (xp, fp))
-    xpv, fpv = promote_inexact("interp", xpv, fpv)
+def interp(
+    x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: Any = None, right: Any = None
+) -> Array:
+    """Piecewise-linear interpolation of ``(xp, fp)`` at ``x`` (``xp`` increasing)."""
+    xv, xpv = _to_inexact(_promote_no_broadcast("interp", (x, xp)))
+    (fpv,) = _to_inexact([asarray(fp)])
+    if xpv.ndim != 1 or fpv.shape != xpv.shape or xpv.shape[0] == 0:
+        raise ValueError(
+            f"interp: xp and fp must be non-empty 1-d arrays of one shape, got {xpv.shape} "
+            f"and {fpv.shape}"
+        )
     n = xpv.shape[0]
     i = clip(searchsorted(xpv, xv, side="right"), 1, n - 1)
     x0, x1 = take(xpv, subtract(i, 1)), take(xpv, i)

@@ -19,7 +19,7 @@ from fad._src.core import Array, DType, Primitive, ShapedArray
 from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.jvp import MaybeZero, Zero
 from fad._src.interpreters.transpose import NonlinearError, is_undefined
-from fad._src.prims import _util
+from fad._src.prims import _util, bits
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
 
@@ -122,10 +122,20 @@ expm1_p = unop("expm1", np.expm1, hlo="stablehlo.exponential_minus_one")
 sqrt_p = unop("sqrt", np.sqrt, hlo="stablehlo.sqrt")
 rsqrt_p = unop("rsqrt", _keep(lambda x: 1 / np.sqrt(x)), hlo="stablehlo.rsqrt")
 cbrt_p = unop("cbrt", np.cbrt, "float", hlo="stablehlo.cbrt")
-logistic_p = unop("logistic", _keep(sps.expit), hlo="stablehlo.logistic")
-erf_p = unop("erf", _keep(sps.erf), "float", hlo="chlo.erf")
+
+
+def _logistic(x: np.ndarray[Any, Any]) -> Any:
+    # scipy's expit has no complex loop; 1 / (1 + exp(-x)) is the same function there.
+    return 1 / (1 + np.exp(-x)) if np.iscomplexobj(x) else sps.expit(x)
+
+
+logistic_p = unop("logistic", _keep(_logistic), hlo="stablehlo.logistic")
+# float32 erf and erf_inv replay XLA's kernels, so eager bits equal compiled ones (and JAX's).
+erf_p = unop("erf", bits.float32_kernel(bits.xla_erf_f32, sps.erf), "float", hlo="chlo.erf")
 erfc_p = unop("erfc", _keep(sps.erfc), "float", hlo="chlo.erfc")
-erf_inv_p = unop("erf_inv", _keep(sps.erfinv), "float", hlo="chlo.erf_inv")
+erf_inv_p = unop(
+    "erf_inv", bits.float32_kernel(bits.xla_erf_inv_f32, sps.erfinv), "float", hlo="chlo.erf_inv"
+)
 lgamma_p = unop("lgamma", _keep(sps.gammaln), "float", hlo="chlo.lgamma")
 digamma_p = unop("digamma", _keep(sps.digamma), "float", hlo="chlo.digamma")
 abs_p = unop("abs", np.abs, "number", out_dtype=_to_real, hlo="stablehlo.abs")
@@ -180,9 +190,27 @@ jvp.defjvp(
     lambda g, ans, x: mul(g, mul(full_like(x, np.sqrt(np.pi) / 2), exp(mul(ans, ans)))),
 )
 jvp.defjvp(lgamma_p, lambda g, ans, x: mul(g, digamma(x)))
-jvp.defjvp_zero(digamma_p)  # its derivative (polygamma) is not a primitive yet
-for _p in (sign_p, floor_p, ceil_p, round_p, is_finite_p, not_p, stop_gradient_p):
+jvp.defjvp(digamma_p, lambda g, ans, x: mul(g, polygamma(ones_like(x), x)))
+for _p in (floor_p, ceil_p, round_p, is_finite_p, not_p, stop_gradient_p):
     jvp.defjvp_zero(_p)
+
+
+def _sign_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero]) -> tuple[Array, MaybeZero]:
+    # Piecewise constant for real and integer x; for complex x, s = x/|x| moves along the
+    # unit circle: ds = (dx - s Re(conj(s) dx)) / |x| (zero at x = 0, like the real case).
+    (x,), (t,) = primals, tangents
+    ans = sign(x)
+    if isinstance(t, Zero) or not dtypes.is_complex(x.dtype):
+        return ans, Zero.like(ans)
+    r = abs(x)
+    zero = zeros_like(r)
+    at_zero = eq(r, zero)
+    inv_r = select_n(at_zero, div(ones_like(r), select_n(at_zero, r, ones_like(r))), zero)
+    radial = mul(ans, complex_(real(mul(conj(ans), t)), zero))
+    return ans, mul(sub(t, radial), complex_(inv_r, zero))
+
+
+jvp.jvp_rules[sign_p] = _sign_jvp
 
 
 def _abs_jvp(g: Array, ans: Array, x: Array) -> Array:
@@ -422,9 +450,29 @@ for _p, (_name, (_fn, _direction)) in zip((eq_p, ne_p, lt_p, le_p, gt_p, ge_p), 
     lowering.def_compare(_p, _direction)
     jvp.defjvp_zero(_p)
 
-for _p in (and_p, or_p, xor_p, shift_left_p, shift_right_arithmetic_p, shift_right_logical_p,
-           nextafter_p):  # fmt: skip
+for _p in (and_p, or_p, xor_p, shift_left_p, shift_right_arithmetic_p, shift_right_logical_p):
     jvp.defjvp_zero(_p)
+# nextafter(x, y) is x moved by one ulp: slope 1 in x, piecewise constant in y.
+jvp.defjvp(nextafter_p, lambda g, ans, x, y: g, None)
+
+
+def _polygamma_impl(m: np.ndarray[Any, Any], x: np.ndarray[Any, Any]) -> Any:
+    with np.errstate(all="ignore"):
+        out = sps.polygamma(m.astype(np.int64), x)
+    return np.where(m == np.round(m), out, np.nan).astype(x.dtype)
+
+
+def _polygamma_jvp_m(g: Array, ans: Array, m: Array, x: Array) -> Array:
+    raise TypeError("polygamma(m, x) is not differentiable with respect to its order m")
+
+
+# polygamma(m, x): the m-th derivative of digamma (m a non-negative integer stored as a float).
+polygamma_p = binop("polygamma", _polygamma_impl, "float", hlo="chlo.polygamma")
+jvp.defjvp(
+    polygamma_p,
+    _polygamma_jvp_m,
+    lambda g, ans, m, x: mul(g, polygamma(add(m, ones_like(m)), x)),
+)
 
 jvp.deflinear(add_p)
 jvp.deflinear(sub_p)
@@ -543,6 +591,10 @@ def atan2(x: Array, y: Array) -> Array:
 
 def nextafter(x: Array, y: Array) -> Array:
     return nextafter_p.bind1(x, y)
+
+
+def polygamma(m: Array, x: Array) -> Array:
+    return polygamma_p.bind1(m, x)
 
 
 def bitwise_and(x: Array, y: Array) -> Array:

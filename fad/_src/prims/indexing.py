@@ -204,8 +204,28 @@ def _scatter_transpose(ct: Array, x: Any, idx: Any, upd: Any, *, kind: str) -> l
             ct_x = ct
         else:
             ct_x = scatter(ct, idx, st.full(upd.aval.shape, 0, ct.dtype), "set")
-    ct_u = gather(ct, idx, "fill") if is_undefined(upd) else None
+    ct_u: MaybeZero | None = None
+    if is_undefined(upd):
+        ct_u = gather(ct, idx, "fill")
+        if kind == "set":
+            # Of several updates to one location only the one that was written gets a cotangent.
+            won = _set_winners(idx, ct.shape)
+            mask = st.broadcast_in_dim(won, ct_u.shape, tuple(range(won.ndim)))
+            ct_u = ew.select(mask, ct_u, ew.zeros_like(ct_u))
     return [ct_x, None, ct_u]
+
+
+def _set_winners(idx: Array, shape: tuple[int, ...]) -> Array:
+    """Which index rows a scatter-set into an array of ``shape`` keeps (duplicates: one wins).
+
+    Scattering each row's position and reading it back finds the winner by the same
+    rule the scatter itself follows.
+    """
+    rows = idx.shape[:-1]
+    n = int(np.prod(rows, dtype=np.int64))
+    ids = st.reshape(st.iota(np.dtype(np.int32), (n,), 0), rows)
+    slots = scatter(st.full(shape[: idx.shape[-1]], -1, np.dtype(np.int32)), idx, ids, "set")
+    return ew.eq(gather(slots, idx, "fill"), ids)
 
 
 def _scatter_batch(vals: Sequence[Array], dims: Sequence[BDim], *, kind: str) -> tuple[Array, int]:

@@ -18,6 +18,7 @@ from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero
 from fad._src.interpreters.transpose import NonlinearError, is_undefined
 from fad._src.prims import _util
+from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
 
@@ -45,7 +46,7 @@ def _dot_general_impl(
     bb, mm, nn = (int(np.prod(s, dtype=np.int64)) for s in (b, m, n))
     left = np.transpose(lhs, (*lb, *lf, *lc)).reshape(bb, mm, k)
     right = np.transpose(rhs, (*rb, *rc, *rf)).reshape(bb, k, nn)
-    out = np.matmul(left, right).reshape(*b, *m, *n)
+    out = np.matmul(left, right).reshape((*b, *m, *n))
     dt = lhs.dtype if preferred_element_type is None else preferred_element_type
     return np.asarray(out.astype(dt, copy=False))
 
@@ -108,9 +109,12 @@ def _dot_general_transpose(
 ) -> list[MaybeZero | None]:  # fmt: skip
     if is_undefined(lhs) and is_undefined(rhs):
         raise NonlinearError("dot_general of two values that both depend linearly on the input")
+    # With a preferred_element_type the cotangent is wider than the operands: contract in
+    # its dtype, and let the transposed dot_general round back to the operand's dtype.
+    dn = dimension_numbers
     if is_undefined(lhs):
-        return [_transpose_lhs(ct, rhs, lhs.aval, dimension_numbers), None]
-    return [None, _transpose_rhs(ct, lhs, rhs.aval, dimension_numbers)]
+        return [_transpose_lhs(ct, ew.convert_element_type(rhs, ct.dtype), lhs.aval, dn), None]
+    return [None, _transpose_rhs(ct, ew.convert_element_type(lhs, ct.dtype), rhs.aval, dn)]
 
 
 def _shift(dims: Dims, d: int) -> Dims:
@@ -124,8 +128,9 @@ def _dot_general_batch(
     (lhs, rhs), (dl, dr) = vals, dims
     (lc, rc), (lb, rb) = dimension_numbers
     if dl is not None and dr is not None:
-        lhs, rhs = batch.moveaxis(lhs, dl, 0), batch.moveaxis(rhs, dr, 0)
-        new = ((_shift(lc, 0), _shift(rc, 0)), ((0, *_shift(lb, 0)), (0, *_shift(rb, 0))))
+        # Both batched: the batch axes become one more pair of dot_general batch
+        # dimensions, wherever they are (the output puts batch dimensions first).
+        new = ((_shift(lc, dl), _shift(rc, dr)), ((dl, *_shift(lb, dl)), (dr, *_shift(rb, dr))))
         return dot_general(lhs, rhs, new, preferred_element_type), 0
     if dl is not None:
         nlc, nlb = _shift(lc, dl), _shift(lb, dl)

@@ -61,10 +61,10 @@ def _sort_jvp(
 def _sort_batch(
     vals: Sequence[Array], dims: Sequence[BDim], *, dimension: int, is_stable: bool, num_keys: int
 ) -> Any:
-    size = batch.batch_size(vals, dims)
-    moved = [batch.bdim_at_front(v, d, size) for v, d in zip(vals, dims, strict=True)]
-    outs = sort(moved, dimension=dimension + 1, is_stable=is_stable, num_keys=num_keys)
-    return outs, [0] * len(outs)
+    aligned, d = batch.align(vals, dims)
+    dim = dimension if dimension < d else dimension + 1
+    outs = sort(aligned, dimension=dim, is_stable=is_stable, num_keys=num_keys)
+    return outs, [d] * len(outs)
 
 
 core.def_impl(sort_p, _sort_impl)

@@ -73,9 +73,12 @@ def _broadcast_in_dim_batch(
 ) -> tuple[Array, int]:
     (x,), (d,) = vals, dims
     assert d is not None
-    x = batch.moveaxis(x, d, 0)
-    out_shape = (x.shape[0], *shape)
-    return broadcast_in_dim(x, out_shape, (0, *(b + 1 for b in broadcast_dimensions))), 0
+    # The batch axis stays where it is relative to the operand's other axes: it goes
+    # right after the output axis that the operand axis before it maps to.
+    q = broadcast_dimensions[d - 1] + 1 if d > 0 else 0
+    shifted = [b if b < q else b + 1 for b in broadcast_dimensions]
+    out_shape = (*shape[:q], x.shape[d], *shape[q:])
+    return broadcast_in_dim(x, out_shape, (*shifted[:d], q, *shifted[d:])), q
 
 
 core.def_impl(broadcast_in_dim_p, _broadcast_in_dim_impl)
@@ -271,9 +274,8 @@ def _concatenate_transpose(ct: Array, *xs: Any, dimension: int) -> list[MaybeZer
 
 
 def _concatenate_batch(vals: Sequence[Array], dims: Sequence[BDim], *, dimension: int) -> tuple[Array, int]:
-    size = batch.batch_size(vals, dims)
-    moved = [batch.bdim_at_front(v, d, size) for v, d in zip(vals, dims, strict=True)]
-    return concatenate(moved, dimension + 1), 0
+    aligned, d = batch.align(vals, dims)
+    return concatenate(aligned, dimension if dimension < d else dimension + 1), d
 
 
 core.def_impl(concatenate_p, lambda *xs, dimension: np.concatenate(xs, axis=dimension))
@@ -358,16 +360,17 @@ def _pad_batch(
 ) -> tuple[Array, int]:
     (x, pv), (dx, dpv) = vals, dims
     size = batch.batch_size(vals, dims)
-    x = batch.bdim_at_front(x, dx, size)
-    config = ((0, 0, 0), *padding_config)
+    d = 0 if dx is None else dx
+    x = batch.bdim_to(x, dx, size, d)
+    config = (*padding_config[:d], (0, 0, 0), *padding_config[d:])
     if dpv is None:
-        return pad(x, pv, config), 0
+        return pad(x, pv, config), d
     # A batched padding value: pad with zero, then fill the padding from a mask.
     zero = _scalar_zero(x)
     padded = pad(x, zero, config)
     mask = pad(ew.full_like(x, False, np.dtype(np.bool_)), Array(np.asarray(True)), config)
-    fill = broadcast_in_dim(batch.moveaxis(pv, dpv, 0), padded.shape, (0,))
-    return ew.select(mask, fill, padded), 0
+    fill = broadcast_in_dim(pv, padded.shape, (d,))
+    return ew.select(mask, fill, padded), d
 
 
 core.def_impl(pad_p, _pad_impl)
@@ -611,11 +614,12 @@ def _dynamic_update_slice_batch(vals: Sequence[Array], dims: Sequence[BDim]) -> 
     x, upd, *idx = vals
     dx, du, *didx = dims
     size = batch.batch_size(vals, dims)
+    if all(d is None for d in didx):
+        (x, upd), d = batch.align([x, upd], [dx, du])
+        zero = Array(np.asarray(0, idx[0].dtype if idx else np.int32))
+        return dynamic_update_slice(x, upd, [*idx[:d], zero, *idx[d:]]), d
     x = batch.bdim_at_front(x, dx, size)
     upd = batch.bdim_at_front(upd, du, size)
-    if all(d is None for d in didx):
-        zero = Array(np.asarray(0, idx[0].dtype if idx else np.int32))
-        return dynamic_update_slice(x, upd, [zero, *idx]), 0
     starts = _batched_starts(idx, didx, size)
     window = upd.shape
     cols = [reshape(iota(np.dtype(np.int32), window, 0), (*window, 1))]

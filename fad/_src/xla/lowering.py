@@ -1,21 +1,52 @@
-"""StableHLO lowering: the rule table and the ways primitives register into it.
+"""StableHLO lowering: the rule table, the ways primitives register into it, and
+the emitter that turns a program into StableHLO *text*.
 
-A lowering rule turns one equation into StableHLO text through a
-``LoweringContext``. Primitives register here from their own modules, in one of
-three forms: a plain elementwise op name, a comparison direction, or a rule
-function. ``def_via`` lowers a primitive by lowering a fad function built from
-other primitives (for ops StableHLO lacks, such as ``exp2``).
+A lowering rule turns one equation into StableHLO through a
+:class:`LoweringContext`. Primitives register here from their own modules, in
+one of four forms: a plain elementwise op name, a comparison direction, a rule
+function, or ``def_via`` (lower a fad function built from other primitives,
+for ops StableHLO lacks, such as ``exp2``).
+
+Text, not the MLIR Python bindings: building a module as text is about ten
+times faster, and the compiler parses it anyway. Every op is written in MLIR's
+*generic* form (``%3 = "stablehlo.add"(%1, %2) : (t, t) -> t``), which the
+parser accepts for every dialect without per-op syntax. CHLO ops are fine:
+XLA legalizes them itself.
+
+Rules see values as opaque :class:`Value` handles (an SSA name and an aval).
+The context knows the output avals of the equation being lowered
+(``ctx.out_avals``), so rules never recompute result types.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import itertools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, final
 
-from fad._src.core import Array, Primitive
+import numpy as np
 
-# (ctx, *operand values, **params) -> value or list of values. The value type is
-# the emitter's own; rules treat values as opaque handles.
+from fad._src import core, dtypes
+from fad._src.core import Array, DType, Primitive, ShapedArray
+from fad._src.ir import ClosedProgram, Literal, Program, Var
+
+__all__ = [
+    "LoweredModule",
+    "LoweringContext",
+    "Value",
+    "def_compare",
+    "def_elementwise",
+    "def_rule",
+    "def_via",
+    "element_type",
+    "lower_program",
+    "lowering_rules",
+    "tensor_type",
+]
+
+# (ctx, *operand values, **params) -> value or list of values.
 LoweringRule = Callable[..., Any]
 lowering_rules: dict[Primitive, LoweringRule] = {}
 
@@ -36,3 +67,777 @@ def def_compare(prim: Primitive, direction: str) -> None:
 def def_via(prim: Primitive, fun: Callable[..., Array]) -> None:
     """Lower ``prim`` by staging ``fun`` (same operands and params) and lowering that."""
     lowering_rules[prim] = lambda ctx, *args, **params: ctx.inline(fun, args, params)
+
+
+# ---------------------------------------------------------------------------
+# Types
+# ---------------------------------------------------------------------------
+
+_ELEMENT_TYPES: dict[str, str] = {
+    "bool": "i1",
+    "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
+    "uint8": "ui8", "uint16": "ui16", "uint32": "ui32", "uint64": "ui64",
+    "float16": "f16", "bfloat16": "bf16", "float32": "f32", "float64": "f64",
+    "complex64": "complex<f32>", "complex128": "complex<f64>",
+    "float8_e4m3fn": "f8E4M3FN", "float8_e5m2": "f8E5M2", "float8_e4m3b11fnuz": "f8E4M3B11FNUZ",
+    "float8_e4m3fnuz": "f8E4M3FNUZ", "float8_e5m2fnuz": "f8E5M2FNUZ",
+}  # fmt: skip
+
+
+def element_type(dtype: DType) -> str:
+    """The MLIR element type of a numpy dtype (``i1`` for bool, ``ui32``, ``complex<f32>``...)."""
+    t = _ELEMENT_TYPES.get(dtype.name)
+    if t is None:
+        if dtype == dtypes.float0:
+            raise TypeError(
+                "float0 values (tangents of integer inputs) cannot be lowered to StableHLO; "
+                "they carry no data and are produced on the host"
+            )
+        raise TypeError(f"dtype {dtype.name} has no StableHLO element type")
+    return t
+
+
+_tensor_types: dict[tuple[tuple[int, ...], DType], str] = {}
+
+
+def tensor_type(shape: tuple[int, ...], dtype: DType) -> str:
+    """``tensor<3x4xf32>``; ``tensor<f32>`` for a scalar."""
+    key = (shape, dtype)
+    t = _tensor_types.get(key)
+    if t is None:
+        dims = "".join(f"{d}x" for d in shape)
+        t = _tensor_types.setdefault(key, f"tensor<{dims}{element_type(dtype)}>")
+    return t
+
+
+def _i64s(xs: Sequence[int]) -> str:
+    """A dense i64 array attribute: ``array<i64: 1, 2>``."""
+    return f"array<i64: {', '.join(str(int(x)) for x in xs)}>" if len(xs) else "array<i64>"
+
+
+def _ints(xs: Sequence[int]) -> str:
+    return "[" + ", ".join(str(int(x)) for x in xs) + "]"
+
+
+@final
+class Value:
+    """An SSA value of the function being emitted: its name and abstract value."""
+
+    __slots__ = ("aval", "name", "type")
+    name: str
+    aval: ShapedArray
+    type: str
+
+    def __init__(self, name: str, aval: ShapedArray) -> None:
+        self.name = name
+        self.aval = aval
+        self.type = tensor_type(aval.shape, aval.dtype)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.aval.shape
+
+    @property
+    def dtype(self) -> DType:
+        return self.aval.dtype
+
+    def __repr__(self) -> str:
+        return f"Value({self.name}: {self.type})"
+
+
+def _aval(shape: Sequence[int], dtype: DType) -> ShapedArray:
+    return ShapedArray(tuple(int(s) for s in shape), np.dtype(dtype), False)
+
+
+# ---------------------------------------------------------------------------
+# Constants
+# ---------------------------------------------------------------------------
+
+
+def _dense(value: np.ndarray[Any, Any]) -> str:
+    """A ``dense<...>`` attribute body for ``value`` (splats written once).
+
+    Non-bool values are written as their raw little-endian bytes in hex, which is
+    exact for every float (NaN payloads and -0.0 included) and needs no per-type
+    number formatting.
+    """
+    v = np.ascontiguousarray(value)
+    if v.dtype == np.bool_:
+        flat = v.reshape(-1)
+        if v.size == 0 or bool(flat.all()) or not bool(flat.any()):
+            return "dense<true>" if v.size and bool(flat[0]) else "dense<false>"
+        return "dense<" + _nested_bools(v) + ">"
+    if v.dtype.byteorder == ">":
+        v = v.astype(v.dtype.newbyteorder("<"))
+    raw = v.tobytes()
+    item = v.dtype.itemsize
+    if v.size == 0:
+        raw = bytes(item)
+    elif raw == raw[:item] * v.size:
+        raw = raw[:item]
+    return f'dense<"0x{raw.hex().upper()}">'
+
+
+def _nested_bools(v: np.ndarray[Any, Any]) -> str:
+    if v.ndim == 0:
+        return "true" if bool(v) else "false"
+    return "[" + ", ".join(_nested_bools(s) for s in v) + "]"
+
+
+_MONOID_OPS = {
+    "add": "stablehlo.add", "mul": "stablehlo.multiply", "max": "stablehlo.maximum",
+    "min": "stablehlo.minimum", "and": "stablehlo.and", "or": "stablehlo.or",
+}  # fmt: skip
+_SCATTER_OPS = {k: _MONOID_OPS[k] for k in ("add", "mul", "min", "max")}
+
+# Array constants larger than this (in bytes) become parameters of ``main``
+# instead of being written into the module text (keeps text and compile small).
+_EMBED_LIMIT = 256
+
+
+# ---------------------------------------------------------------------------
+# The emitter
+# ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Module:
+    """State shared by every function body of one module being emitted."""
+
+    names: Iterator[int] = field(default_factory=itertools.count)
+    # Large concrete constants hoisted into parameters of ``main`` (by identity).
+    hoisted: list[Array] = field(default_factory=list)
+    hoisted_values: dict[int, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class _Body:
+    """One block being emitted: its lines and the constants already made in it."""
+
+    lines: list[str]
+    indent: str
+    constants: dict[tuple[str, bytes, tuple[int, ...]], Value] = field(default_factory=dict)
+
+
+class LoweringContext:
+    """What a lowering rule emits StableHLO through.
+
+    ``out_avals`` are the output avals of the equation being lowered (one per
+    result). Methods take and return :class:`Value` s; each appends ops to the
+    current block. The primitive-level methods (``elementwise``, ``compare``,
+    ``reduce``, ``gather``...) are what the registered rules call; ``op``,
+    ``region``, ``constant`` and ``call`` are the building blocks for new rules
+    (control flow included: ``op`` takes regions built with ``region``).
+    """
+
+    __slots__ = ("_body", "_module", "out_avals")
+
+    def __init__(self, module: _Module, body: _Body, out_avals: Sequence[ShapedArray] = ()) -> None:
+        self._module = module
+        self._body = body
+        self.out_avals: Sequence[ShapedArray] = out_avals
+
+    @property
+    def out_aval(self) -> ShapedArray:
+        """The single output aval of the current equation."""
+        return self.out_avals[0]
+
+    # -- building blocks ---------------------------------------------------
+
+    def op(
+        self,
+        name: str,
+        operands: Sequence[Value],
+        results: Sequence[ShapedArray],
+        attrs: str = "",
+        regions: Sequence[str] = (),
+    ) -> list[Value]:
+        """Emit ``name`` (e.g. ``"stablehlo.add"``) in generic form; returns its results.
+
+        ``attrs`` is the inside of the attribute dictionary (``dimension = 0 : i64``),
+        ``regions`` are region texts from :meth:`region`.
+        """
+        n = next(self._module.names)
+        base = f"%{n}"
+        if len(results) == 1:
+            outs = [Value(base, results[0])]
+            lhs = f"{base} = "
+        else:
+            outs = [Value(f"{base}#{i}", a) for i, a in enumerate(results)]
+            lhs = f"{base}:{len(results)} = " if results else ""
+        ins = ", ".join(v.name for v in operands)
+        in_types = ", ".join(v.type for v in operands)
+        out_types = ", ".join(v.type for v in outs)
+        if len(outs) != 1:
+            out_types = f"({out_types})"
+        region_str = f" ({', '.join(regions)})" if regions else ""
+        attr_str = f" {{{attrs}}}" if attrs else ""
+        sig = f"({in_types}) -> {out_types}"
+        self._body.lines.append(
+            f'{self._body.indent}{lhs}"{name}"({ins}){region_str}{attr_str} : {sig}'
+        )
+        return outs
+
+    def op1(
+        self, name: str, operands: Sequence[Value], result: ShapedArray, attrs: str = "",
+        regions: Sequence[str] = (),
+    ) -> Value:  # fmt: skip
+        return self.op(name, operands, [result], attrs, regions)[0]
+
+    def region(
+        self,
+        arg_avals: Sequence[ShapedArray],
+        body: Callable[[LoweringContext, list[Value]], Sequence[Value]],
+    ) -> str:
+        """The text of a one-block region with arguments of ``arg_avals``.
+
+        ``body(ctx, args)`` emits the block through the given context and returns the
+        values the block yields (``stablehlo.return``).
+        """
+        indent = self._body.indent + "  "
+        sub = _Body([], indent + "  ")
+        ctx = LoweringContext(self._module, sub)
+        args = [Value(f"%{next(self._module.names)}", a) for a in arg_avals]
+        results = list(body(ctx, args))
+        ret_types = ", ".join(v.type for v in results)
+        ret = ", ".join(v.name for v in results)
+        sub.lines.append(f'{sub.indent}"stablehlo.return"({ret}) : ({ret_types}) -> ()')
+        header = ""
+        if args:
+            header = f"{indent}^bb0({', '.join(f'{a.name}: {a.type}' for a in args)}):\n"
+        return "{\n" + header + "\n".join(sub.lines) + f"\n{self._body.indent}}}"
+
+    def constant(self, value: np.ndarray[Any, Any] | Array) -> Value:
+        """A constant in the current block (large arrays become parameters of ``main``)."""
+        arr = value if isinstance(value, Array) else None
+        v = value._value if isinstance(value, Array) else np.asarray(value)
+        if arr is not None and v.nbytes > _EMBED_LIMIT:
+            return self._hoist(arr)
+        key = (v.dtype.str, v.tobytes(), v.shape)
+        cached = self._body.constants.get(key)
+        if cached is not None:
+            return cached
+        aval = _aval(v.shape, v.dtype)
+        out = self.op1(
+            "stablehlo.constant",
+            [],
+            aval,
+            f"value = {_dense(v)} : {tensor_type(aval.shape, aval.dtype)}",
+        )
+        self._body.constants[key] = out
+        return out
+
+    def _hoist(self, arr: Array) -> Value:
+        m = self._module
+        v = m.hoisted_values.get(id(arr))
+        if v is None:
+            v = Value(f"%c{len(m.hoisted)}", _aval(arr.shape, arr.dtype))
+            m.hoisted.append(arr)
+            m.hoisted_values[id(arr)] = v
+        return v
+
+    def full(self, value: Any, shape: Sequence[int], dtype: DType) -> Value:
+        """A constant array of ``shape`` filled with ``value`` (one splat constant)."""
+        return self.constant(np.full(tuple(shape), value, dtype=dtype))
+
+    def scalar(self, value: Any, dtype: DType) -> Value:
+        return self.constant(np.asarray(value, dtype=dtype))
+
+    def call(self, program: ClosedProgram | Program, args: Sequence[Value]) -> list[Value]:
+        """Lower ``program`` inline on ``args``; its concrete constants become constants."""
+        if isinstance(program, ClosedProgram):
+            prog, consts = program.program, program.consts
+        else:
+            prog, consts = program, ()
+        if len(args) != len(prog.invars):
+            raise TypeError(f"call: program takes {len(prog.invars)} arguments, got {len(args)}")
+        saved = self.out_avals
+        try:
+            env: dict[Var, Value] = {}
+            for var, c in zip(prog.constvars, consts, strict=True):
+                if isinstance(c, core.Tracer):
+                    raise TypeError(
+                        "cannot lower a program whose constants are traced values; pass them "
+                        "as arguments"
+                    )
+                env[var] = self.constant(c)
+            env.update(zip(prog.invars, args, strict=True))
+            return _lower_eqns(self, prog, env)
+        finally:
+            self.out_avals = saved
+
+    # -- elementwise ------------------------------------------------------
+
+    def elementwise(self, op_name: str, args: Sequence[Value]) -> Value:
+        return self.op1(op_name, args, self.out_aval)
+
+    def compare(self, direction: str, x: Value, y: Value) -> Value:
+        out = _aval(x.shape, np.dtype(np.bool_))
+        return self._compare(direction, x, y, out)
+
+    def _compare(
+        self, direction: str, x: Value, y: Value, out: ShapedArray, total: bool = False
+    ) -> Value:
+        dt = x.dtype
+        if total and dtypes.is_float(dt):
+            kind = "TOTALORDER"
+        elif dtypes.is_inexact(dt):
+            kind = "FLOAT"
+        elif dtypes.is_bool(dt) or dtypes.is_unsigned(dt):
+            kind = "UNSIGNED"
+        else:
+            kind = "SIGNED"
+        if dtypes.is_complex(dt) and direction not in ("EQ", "NE"):
+            raise TypeError(f"cannot compare complex values with {direction}")
+        attrs = (
+            f"comparison_direction = #stablehlo<comparison_direction {direction}>, "
+            f"compare_type = #stablehlo<comparison_type {kind}>"
+        )
+        return self.op1("stablehlo.compare", [x, y], out, attrs)
+
+    def select(self, pred: Value, on_true: Value, on_false: Value) -> Value:
+        return self.op1("stablehlo.select", [pred, on_true, on_false], on_true.aval)
+
+    def select_n(self, which: Value, cases: Sequence[Value]) -> Value:
+        """``cases[which]`` elementwise; a bool ``which`` picks ``cases[1]`` where true."""
+        if len(cases) == 1:
+            return cases[0]
+        if dtypes.is_bool(which.dtype):
+            return self.select(which, cases[1], cases[0])
+        # which >= i picks cases[i]: the last case whose index is <= which wins.
+        result = cases[0]
+        bool_aval = _aval(which.shape, np.dtype(np.bool_))
+        for i in range(1, len(cases)):
+            idx = self.full(i, which.shape, which.dtype)
+            result = self.select(self._compare("GE", which, idx, bool_aval), cases[i], result)
+        return result
+
+    def convert(self, x: Value, new_dtype: DType) -> Value:
+        out = self.out_avals[0] if self.out_avals else _aval(x.shape, new_dtype)
+        return self._convert(x, np.dtype(new_dtype), out)
+
+    def _convert(self, x: Value, new_dtype: DType, out: ShapedArray) -> Value:
+        if x.dtype == new_dtype:
+            return x
+        if dtypes.is_complex(x.dtype) and not dtypes.is_complex(new_dtype):
+            # numpy drops the imaginary part (bool: nonzero real part).
+            x = self.op1("stablehlo.real", [x], _aval(x.shape, dtypes.real_dtype(x.dtype)))
+            if x.dtype == new_dtype:
+                return x
+        if dtypes.is_bool(new_dtype) and not dtypes.is_bool(x.dtype):
+            zero = self.full(0, x.shape, x.dtype)
+            return self._compare("NE", x, zero, out)
+        return self.op1("stablehlo.convert", [x], out)
+
+    def bitcast_convert(self, x: Value, new_dtype: DType) -> Value:
+        out = self.out_avals[0] if self.out_avals else _aval(x.shape, new_dtype)
+        return self.op1("stablehlo.bitcast_convert", [x], out)
+
+    # -- shapes -------------------------------------------------------------
+
+    def broadcast_in_dim(
+        self, x: Value, dims: Sequence[int], out: ShapedArray | None = None
+    ) -> Value:
+        out = out or self.out_aval
+        if x.shape == out.shape and tuple(dims) == tuple(range(len(out.shape))):
+            return x
+        return self.op1(
+            "stablehlo.broadcast_in_dim", [x], out, f"broadcast_dimensions = {_i64s(dims)}"
+        )
+
+    def reshape(self, x: Value, out: ShapedArray | None = None) -> Value:
+        out = out or self.out_aval
+        if x.shape == out.shape:
+            return x
+        return self.op1("stablehlo.reshape", [x], out)
+
+    def transpose(self, x: Value, perm: Sequence[int]) -> Value:
+        out = _aval([x.shape[p] for p in perm], x.dtype)
+        return self.op1("stablehlo.transpose", [x], out, f"permutation = {_i64s(perm)}")
+
+    def reverse(self, x: Value, dims: Sequence[int]) -> Value:
+        return self.op1("stablehlo.reverse", [x], x.aval, f"dimensions = {_i64s(dims)}")
+
+    def concatenate(self, xs: Sequence[Value], dim: int) -> Value:
+        shape = list(xs[0].shape)
+        shape[dim] = sum(x.shape[dim] for x in xs)
+        return self.op1(
+            "stablehlo.concatenate", xs, _aval(shape, xs[0].dtype), f"dimension = {dim} : i64"
+        )
+
+    def pad(self, x: Value, pv: Value, config: Sequence[tuple[int, int, int]]) -> Value:
+        lo, hi, interior = zip(*config, strict=True) if config else ((), (), ())
+        attrs = (
+            f"edge_padding_high = {_i64s(hi)}, edge_padding_low = {_i64s(lo)}, "
+            f"interior_padding = {_i64s(interior)}"
+        )
+        return self.op1("stablehlo.pad", [x, pv], self.out_aval, attrs)
+
+    def slice(
+        self, x: Value, start: Sequence[int], limit: Sequence[int], strides: Sequence[int] | None
+    ) -> Value:
+        st = tuple(strides) if strides is not None else (1,) * len(start)
+        shape = [(hi - lo + s - 1) // s for lo, hi, s in zip(start, limit, st, strict=True)]
+        attrs = (
+            f"limit_indices = {_i64s(limit)}, start_indices = {_i64s(start)}, strides = {_i64s(st)}"
+        )
+        return self.op1("stablehlo.slice", [x], _aval(shape, x.dtype), attrs)
+
+    def _index_scalars(self, idx: Sequence[Value]) -> list[Value]:
+        """Start indices converted to one integer type (StableHLO requires it)."""
+        if not idx:
+            return []
+        wide = any(i.dtype.itemsize > 4 for i in idx)
+        target = np.dtype(np.int64 if wide else np.int32)
+        return [self._convert(i, target, _aval((), target)) for i in idx]
+
+    def dynamic_slice(self, x: Value, idx: Sequence[Value], sizes: Sequence[int]) -> Value:
+        starts = self._index_scalars(idx)
+        out = _aval(sizes, x.dtype)
+        return self.op1(
+            "stablehlo.dynamic_slice", [x, *starts], out, f"slice_sizes = {_i64s(sizes)}"
+        )
+
+    def dynamic_update_slice(self, x: Value, upd: Value, idx: Sequence[Value]) -> Value:
+        starts = self._index_scalars(idx)
+        return self.op1("stablehlo.dynamic_update_slice", [x, upd, *starts], x.aval)
+
+    def iota(self, dim: int, out: ShapedArray | None = None) -> Value:
+        out = out or self.out_aval
+        return self.op1("stablehlo.iota", [], out, f"iota_dimension = {dim} : i64")
+
+    # -- reductions -----------------------------------------------------------
+
+    @staticmethod
+    def _monoid_identity(monoid: str, dtype: DType) -> Any:
+        if dtypes.is_bool(dtype):
+            return {"add": False, "or": False, "max": False, "mul": True, "and": True, "min": True}[
+                monoid
+            ]
+        if monoid in ("add", "or"):
+            return 0
+        if monoid == "mul":
+            return 1
+        if monoid == "and":
+            return np.iinfo(dtype).max if dtypes.is_unsigned(dtype) else -1
+        if dtypes.is_inexact(dtype):
+            return -np.inf if monoid == "max" else np.inf
+        info = np.iinfo(dtype)
+        return info.min if monoid == "max" else info.max
+
+    def reduce(self, monoid: str, x: Value, axes: Sequence[int]) -> Value:
+        dt = x.dtype
+        op = _MONOID_OPS[monoid]
+        if dtypes.is_bool(dt):  # max/min/add/mul of booleans are or/and
+            op = {"max": "stablehlo.or", "add": "stablehlo.or", "min": "stablehlo.and",
+                  "mul": "stablehlo.and"}.get(monoid, op)  # fmt: skip
+        init = self.scalar(self._monoid_identity(monoid, dt), dt)
+        scalar = _aval((), dt)
+
+        def body(ctx: LoweringContext, args: list[Value]) -> list[Value]:
+            return [ctx.op1(op, args, scalar)]
+
+        out = _aval([n for i, n in enumerate(x.shape) if i not in axes], dt)
+        region = self.region([scalar, scalar], body)
+        return self.op1("stablehlo.reduce", [x, init], out, f"dimensions = {_i64s(axes)}", [region])
+
+    def argreduce(self, monoid: str, x: Value, axis: int, index_dtype: DType) -> Value:
+        """numpy's argmax/argmin: the first index of the extremum; NaN counts as the extremum."""
+        dt, it = x.dtype, np.dtype(index_dtype)
+        idx = self.iota(axis, _aval(x.shape, it))
+        init_val = self.scalar(self._monoid_identity(monoid, dt), dt)
+        init_idx = self.scalar(0, it)
+        sv, si, sb = _aval((), dt), _aval((), it), _aval((), np.dtype(np.bool_))
+        better = "GT" if monoid == "max" else "LT"
+        nan_aware = dtypes.is_inexact(dt)
+
+        def body(ctx: LoweringContext, args: list[Value]) -> list[Value]:
+            a, ia, b, ib = args
+            a_better = ctx._compare(better, a, b, sb)
+            tie = ctx._compare("EQ", a, b, sb)
+            if nan_aware:
+                a_nan = ctx._compare("NE", a, a, sb)
+                b_nan = ctx._compare("NE", b, b, sb)
+                not_b_nan = ctx.op1("stablehlo.not", [b_nan], sb)
+                # a wins if it is NaN and b is not, or neither is NaN and a is better.
+                a_better = ctx.op1("stablehlo.or", [
+                    ctx.op1("stablehlo.and", [a_nan, not_b_nan], sb),
+                    ctx.op1("stablehlo.and", [a_better, not_b_nan], sb),
+                ], sb)  # fmt: skip
+                tie = ctx.op1(
+                    "stablehlo.or", [tie, ctx.op1("stablehlo.and", [a_nan, b_nan], sb)], sb
+                )
+            first = ctx._compare("LT", ia, ib, sb)
+            pick_a = ctx.op1(
+                "stablehlo.or", [a_better, ctx.op1("stablehlo.and", [tie, first], sb)], sb
+            )
+            return [ctx.select(pick_a, a, b), ctx.select(pick_a, ia, ib)]
+
+        region = self.region([sv, si, sv, si], body)
+        kept = [n for i, n in enumerate(x.shape) if i != axis]
+        outs = self.op(
+            "stablehlo.reduce", [x, idx, init_val, init_idx], [_aval(kept, dt), _aval(kept, it)],
+            f"dimensions = {_i64s([axis])}", [region],
+        )  # fmt: skip
+        return outs[1]
+
+    # -- linear algebra -------------------------------------------------------
+
+    def dot_general(self, x: Value, y: Value, dimension_numbers: Any) -> Value:
+        (lc, rc), (lb, rb) = dimension_numbers
+        out = self.out_aval
+        fields = [
+            ("lhs_batching_dimensions", lb), ("rhs_batching_dimensions", rb),
+            ("lhs_contracting_dimensions", lc), ("rhs_contracting_dimensions", rc),
+        ]  # fmt: skip
+        dn = ", ".join(f"{k} = {_ints(v)}" for k, v in fields if len(v))
+        attrs = (
+            f"dot_dimension_numbers = #stablehlo.dot<{dn}>, precision_config = "
+            "[#stablehlo<precision HIGHEST>, #stablehlo<precision HIGHEST>]"
+        )
+        in_dt, out_dt = x.dtype, out.dtype
+        widening = out_dt == in_dt or (
+            out_dt.kind == in_dt.kind and out_dt.itemsize >= in_dt.itemsize and out_dt.kind in "fiu"
+        )
+        if widening:
+            return self.op1("stablehlo.dot_general", [x, y], out, attrs)
+        # numpy multiplies in the operand dtype, then converts.
+        res = self.op1("stablehlo.dot_general", [x, y], _aval(out.shape, in_dt), attrs)
+        return self._convert(res, out_dt, out)
+
+    # -- gather / scatter -------------------------------------------------------
+
+    def _in_range(self, idx: Value, bounds: Sequence[int]) -> Value:
+        """Per index row (all but the last axis): whether every component is in range."""
+        sb = np.dtype(np.bool_)
+        full_b = _aval(idx.shape, sb)
+        hi = self.constant(np.broadcast_to(np.asarray(bounds, idx.dtype), idx.shape).copy())
+        ok = self._compare("LT", idx, hi, full_b)
+        if not dtypes.is_unsigned(idx.dtype):
+            zero = self.full(0, idx.shape, idx.dtype)
+            ok = self.op1("stablehlo.and", [ok, self._compare("GE", idx, zero, full_b)], full_b)
+        true = self.scalar(True, sb)
+        scalar = _aval((), sb)
+        region = self.region([scalar, scalar], lambda c, a: [c.op1("stablehlo.and", a, scalar)])
+        out = _aval(idx.shape[:-1], sb)
+        return self.op1(
+            "stablehlo.reduce",
+            [ok, true],
+            out,
+            f"dimensions = {_i64s([idx.aval.ndim - 1])}",
+            [region],
+        )
+
+    def gather(self, x: Value, idx: Value, mode: str) -> Value:
+        """``x[idx[b, 0], ..., idx[b, k-1]]`` for each index row ``b``; see prims/indexing."""
+        out = self.out_aval
+        k = idx.shape[-1]
+        batch = idx.shape[:-1]
+        if x.aval.size == 0 or out.size == 0:
+            return self.full(0, out.shape, out.dtype)
+        if k == 0:
+            return self.broadcast_in_dim(x, range(len(batch), len(out.shape)), out)
+        offset = list(range(len(batch), len(out.shape)))
+        dn = (
+            (f"offset_dims = {_ints(offset)}, " if offset else "")
+            + f"collapsed_slice_dims = {_ints(range(k))}, start_index_map = {_ints(range(k))}, "
+            + (f"index_vector_dim = {len(batch)}")
+        )
+        sizes = [1] * k + list(x.shape[k:])
+        attrs = (
+            f"dimension_numbers = #stablehlo.gather<{dn}>, indices_are_sorted = false, "
+            f"slice_sizes = {_i64s(sizes)}"
+        )
+        res = self.op1("stablehlo.gather", [x, idx], out, attrs)
+        if mode == "fill":
+            valid = self._in_range(idx, x.shape[:k])
+            mask = self.broadcast_in_dim(
+                valid, range(len(batch)), _aval(out.shape, np.dtype(np.bool_))
+            )
+            res = self.select(mask, res, self.full(0, out.shape, out.dtype))
+        return res
+
+    def scatter(self, x: Value, idx: Value, upd: Value, kind: str) -> Value:
+        """Combine ``upd`` into ``x`` at index rows ``idx`` by ``kind``; drop out-of-range rows."""
+        k = idx.shape[-1]
+        nb = idx.aval.ndim - 1
+        if x.aval.size == 0 or upd.aval.size == 0:
+            return x
+        dt = x.dtype
+        scalar = _aval((), dt)
+        op = _SCATTER_OPS.get(kind)
+        if dtypes.is_bool(dt) and op is not None:
+            op = "stablehlo.or" if kind in ("add", "max") else "stablehlo.and"
+
+        def body(ctx: LoweringContext, args: list[Value]) -> list[Value]:
+            return [args[1]] if op is None else [ctx.op1(op, args, scalar)]
+
+        region = self.region([scalar, scalar], body)
+        window = list(range(nb, upd.aval.ndim))
+        dn = ", ".join(
+            s for s in (
+                f"update_window_dims = {_ints(window)}" if window else "",
+                f"inserted_window_dims = {_ints(range(k))}" if k else "",
+                f"scatter_dims_to_operand_dims = {_ints(range(k))}" if k else "",
+                f"index_vector_dim = {nb}",
+            ) if s
+        )  # fmt: skip
+        attrs = (
+            f"indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<{dn}>, "
+            "unique_indices = false"
+        )
+        return self.op1("stablehlo.scatter", [x, idx, upd], x.aval, attrs, [region])
+
+    # -- sorting ------------------------------------------------------------------
+
+    def _sort_key(self, v: Value) -> Value:
+        """Floats made totally ordered as numpy sorts them: -0.0 == 0.0, NaNs last."""
+        if not dtypes.is_float(v.dtype):
+            return v
+        sb = _aval(v.shape, np.dtype(np.bool_))
+        zero = self.full(0, v.shape, v.dtype)
+        v = self.select(self._compare("EQ", v, zero, sb), zero, v)
+        nan = self.full(np.nan, v.shape, v.dtype)
+        return self.select(self._compare("NE", v, v, sb), nan, v)
+
+    def _key_lt_eq(self, a: Value, b: Value) -> tuple[Value, Value]:
+        sb = _aval((), np.dtype(np.bool_))
+        if dtypes.is_complex(a.dtype):
+            rt = _aval((), dtypes.real_dtype(a.dtype))
+            ar, ai = (self.op1(op, [a], rt) for op in ("stablehlo.real", "stablehlo.imag"))
+            br, bi = (self.op1(op, [b], rt) for op in ("stablehlo.real", "stablehlo.imag"))
+            lt_r, eq_r = self._key_lt_eq(ar, br)
+            lt_i, eq_i = self._key_lt_eq(ai, bi)
+            lt = self.op1("stablehlo.or", [lt_r, self.op1("stablehlo.and", [eq_r, lt_i], sb)], sb)
+            return lt, self.op1("stablehlo.and", [eq_r, eq_i], sb)
+        a, b = self._sort_key(a), self._sort_key(b)
+        return self._compare("LT", a, b, sb, total=True), self._compare("EQ", a, b, sb, total=True)
+
+    def sort(
+        self, xs: Sequence[Value], dimension: int, is_stable: bool, num_keys: int
+    ) -> list[Value]:
+        scalars = [_aval((), x.dtype) for x in xs]
+        sb = _aval((), np.dtype(np.bool_))
+
+        def body(ctx: LoweringContext, args: list[Value]) -> list[Value]:
+            pairs = [ctx._key_lt_eq(args[2 * i], args[2 * i + 1]) for i in range(num_keys)]
+            result = pairs[-1][0]
+            for lt, eq in reversed(pairs[:-1]):
+                result = ctx.op1(
+                    "stablehlo.or", [lt, ctx.op1("stablehlo.and", [eq, result], sb)], sb
+                )
+            return [result]
+
+        region = self.region([a for s in scalars for a in (s, s)], body)
+        attrs = f"dimension = {dimension} : i64, is_stable = {'true' if is_stable else 'false'}"
+        return self.op("stablehlo.sort", xs, [x.aval for x in xs], attrs, [region])
+
+    # -- staging other fad functions ----------------------------------------------
+
+    def inline(self, fun: Callable[..., Any], args: Sequence[Value], params: dict[str, Any]) -> Any:
+        """Stage ``fun(*args, **params)`` into a program and lower it here (``def_via``)."""
+        closed = _staged_via(fun, tuple(a.aval for a in args), params)
+        outs = self.call(closed, args)
+        return outs if len(outs) != 1 or len(self.out_avals) != 1 else outs[0]
+
+
+_via_cache: dict[tuple[Any, ...], ClosedProgram] = {}
+
+
+def _staged_via(
+    fun: Callable[..., Any], avals: tuple[ShapedArray, ...], params: dict[str, Any]
+) -> ClosedProgram:
+    from fad._src.interpreters.stage import StageHandler
+
+    try:
+        key: tuple[Any, ...] | None = (fun, avals, tuple(sorted(params.items())))
+        hash(key)
+    except TypeError:
+        key = None
+    if key is not None:
+        cached = _via_cache.get(key)
+        if cached is not None:
+            return cached
+    handler = StageHandler(forward_known=False)
+    with core.installed(handler):
+        ins = [handler.new_arg(a) for a in avals]
+        out = fun(*ins, **params)
+    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+    closed = handler.build(ins, outs)
+    if key is not None:
+        _via_cache[key] = closed
+    return closed
+
+
+def _lower_eqns(ctx: LoweringContext, program: Program, env: dict[Var, Value]) -> list[Value]:
+    def read(a: Var | Literal) -> Value:
+        if isinstance(a, Literal):
+            return ctx.constant(a.value._value)
+        return env[a]
+
+    for eqn in program.eqns:
+        rule = lowering_rules.get(eqn.prim)
+        if rule is None:
+            raise NotImplementedError(f"no StableHLO lowering rule for primitive '{eqn.prim.name}'")
+        ctx.out_avals = [v.aval for v in eqn.outputs]
+        out = rule(ctx, *[read(a) for a in eqn.inputs], **eqn.params)
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        if len(outs) != len(eqn.outputs):
+            raise RuntimeError(
+                f"lowering rule of '{eqn.prim.name}' returned {len(outs)} values for "
+                f"{len(eqn.outputs)} outputs"
+            )
+        for var, val in zip(eqn.outputs, outs, strict=True):
+            if val.shape != var.aval.shape or val.dtype != var.aval.dtype:
+                raise RuntimeError(
+                    f"lowering rule of '{eqn.prim.name}' produced {val.type} for an output "
+                    f"typed {tensor_type(var.aval.shape, var.aval.dtype)}"
+                )
+            env[var] = val
+    return [read(a) for a in program.outvars]
+
+
+# ---------------------------------------------------------------------------
+# Whole programs
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoweredModule:
+    """StableHLO text of a program: ``main`` takes the ``hoisted`` constants first,
+    then the program's inputs, and returns its outputs."""
+
+    text: str
+    hoisted: tuple[Array, ...]
+    in_avals: tuple[ShapedArray, ...]
+    out_avals: tuple[ShapedArray, ...]
+
+
+_SYMBOL = re.compile(r"[^A-Za-z0-9_]")
+
+
+def lower_program(program: ClosedProgram, name: str = "main") -> LoweredModule:
+    """Lower ``program`` (concrete constants only) to a StableHLO module with ``@main``."""
+    module = _Module()
+    body = _Body([], "    ")
+    ctx = LoweringContext(module, body)
+    prog = program.program
+    args = [Value(f"%arg{i}", v.aval) for i, v in enumerate(prog.invars)]
+    outs = ctx.call(program, args)
+    params = [f"{v.name}: {v.type}" for v in module.hoisted_values.values()]
+    params += [f"{a.name}: {a.type}" for a in args]
+    ret_types = ", ".join(v.type for v in outs)
+    sig = f"@main({', '.join(params)})" + (f" -> ({ret_types})" if outs else "")
+    ret = f'    "func.return"({", ".join(v.name for v in outs)}) : ({ret_types}) -> ()'
+    mod_name = _SYMBOL.sub("_", name) or "main"
+    if not mod_name[0].isalpha() and mod_name[0] != "_":
+        mod_name = f"m_{mod_name}"
+    text = "\n".join(
+        [f"module @{mod_name} {{", f"  func.func public {sig} {{", *body.lines, ret, "  }", "}", ""]
+    )
+    return LoweredModule(
+        text,
+        tuple(module.hoisted),
+        tuple(v.aval for v in prog.invars),
+        tuple(a.aval for a in prog.outvars),
+    )

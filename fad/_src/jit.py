@@ -1,0 +1,941 @@
+"""``jit``: stage a function to fad's IR, lower it to StableHLO, compile it with XLA.
+
+The first call with a new signature (argument structure, avals including weak
+types, static argument values, the x64 flag) traces the function with a
+``StageHandler`` into a ``ClosedProgram``; the program is lowered to StableHLO
+text, compiled through :mod:`fad._src.xla.runtime` and cached with the entry.
+Later calls with that signature go straight to the executable. Outputs are
+``Array`` s that keep their device buffer, so feeding them back costs no upload.
+
+Composition with the other transformations goes through one primitive,
+``xla_call[program, name, backend]``. A jitted function called while any handler
+but the evaluator is current binds ``xla_call`` on its staged program, so that
+handler interprets the call with the rules below:
+
+* JVP: stage the JVP of the sub-program, then split it by dependency on the
+  tangent inputs into a *known* program (primals -> primal outputs and
+  residuals) and a *tangent* program ((residuals, tangents) -> tangent outputs),
+  and bind one call of each. Under reverse mode's partial evaluator the known
+  call runs at once and only the (linear) tangent call is staged.
+* Transpose: stage ``backward_pass`` of the sub-program into a new program and
+  call that.
+* Batching: stage ``vmap`` of the sub-program and call that.
+* Lowering: the sub-program is lowered inline.
+
+Derived programs are cached per program object, so a ``grad(jit(f))`` in a
+training loop traces, splits, transposes and compiles once.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import weakref
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, final
+
+import numpy as np
+
+from fad._src import core, dtypes
+from fad._src import tree_util as tu
+from fad._src.config import config
+from fad._src.core import Array, ShapedArray, Tracer
+from fad._src.interpreters import batch as batching
+from fad._src.interpreters import jvp as jvp_mod
+from fad._src.interpreters import transpose as transpose_mod
+from fad._src.interpreters.batch import BatchHandler, BatchTracer, BDim
+from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
+from fad._src.interpreters.stage import StageHandler, StageTracer
+from fad._src.interpreters.transpose import backward_pass, is_undefined
+from fad._src.ir import ClosedProgram, Eqn, Literal, Program, Var
+from fad._src.xla import lowering, runtime
+
+__all__ = [
+    "JitStats",
+    "Lowered",
+    "default_backend",
+    "device_put",
+    "devices",
+    "disable_compilation_cache",
+    "enable_compilation_cache",
+    "jit",
+    "stats",
+    "xla_call_p",
+]
+
+
+@dataclass
+class JitStats:
+    """Process-wide counters (for tests and benchmarks): traces of jitted functions,
+    programs lowered to StableHLO, and executables compiled (or loaded from the
+    persistent cache)."""
+
+    traces: int = 0
+    lowerings: int = 0
+    compiles: int = 0
+
+
+stats = JitStats()
+
+
+# ---------------------------------------------------------------------------
+# Compiled programs
+# ---------------------------------------------------------------------------
+
+
+class DonatedArgumentError(ValueError):
+    """An array whose buffer was donated to an earlier call was passed again."""
+
+
+def _buffer_of(a: Array, device: runtime.Device | None) -> runtime.DeviceBuffer:
+    """The device buffer of a concrete array, uploading (and remembering) it if needed."""
+    buf: Any = a._buffer
+    if buf is not None:
+        return buf  # type: ignore[no-any-return]
+    v = a._value
+    if v.flags.writeable:  # fad's own results are frozen when handed out (see Array.__array__)
+        v.flags.writeable = False
+    new = runtime.device_put(v, device)
+    # A zero-copy alias of memory nobody can write is a pure cache of the value.
+    if runtime._is_immutable(v):
+        a._buffer = new
+    return new
+
+
+@final
+class _Compiled:
+    """An executable for one program, with its hoisted constants already on the device."""
+
+    __slots__ = ("const_bufs", "device", "exe", "execute", "module", "n_args", "out_weak")
+
+    def __init__(
+        self, module: lowering.LoweredModule, backend: str | None, donated: Sequence[int]
+    ) -> None:
+        be = runtime.get_backend(backend)
+        n = len(module.hoisted)
+        out_avals = [runtime.Aval(a.shape, a.dtype, a.weak_type) for a in module.out_avals]
+        self.exe = runtime.compile(
+            module.text, be, out_avals=out_avals, donated=[n + i for i in donated]
+        )
+        stats.compiles += 1
+        self.module = module
+        self.device = self.exe.device
+        self.execute = self.exe.execute
+        self.const_bufs = [
+            runtime.device_put(np.asarray(c._value), self.device) for c in module.hoisted
+        ]
+        self.out_weak = tuple(a.weak_type for a in module.out_avals)
+        self.n_args = len(module.in_avals)
+
+    def run(self, args: Sequence[Array], names: Sequence[str] | None = None) -> list[Array]:
+        device = self.device
+        bufs = [*self.const_bufs, *(_buffer_of(a, device) for a in args)]
+        try:
+            outs = self.execute(bufs)
+        except Exception as err:
+            outs = self._recover(args, err, names)
+        to_numpy = runtime.to_numpy
+        return [Array(to_numpy(b), w, b) for b, w in zip(outs, self.out_weak, strict=True)]
+
+    def _recover(
+        self, args: Sequence[Array], err: Exception, names: Sequence[str] | None
+    ) -> list[runtime.DeviceBuffer]:
+        """A donated argument gets a clear error; buffers on another device are re-uploaded."""
+        for i, a in enumerate(args):
+            if a.is_deleted():
+                what = names[i] if names is not None and i < len(names) else f"argument {i}"
+                raise DonatedArgumentError(
+                    f"{what} was donated to an earlier jitted call (donate_argnums), so its "
+                    "device buffer has been deleted; it cannot be passed again. Use the output "
+                    "of the donating call instead, or do not donate it."
+                ) from err
+        host = [runtime.device_put(np.asarray(a._value), self.device) for a in args]
+        try:
+            return self.execute([*self.const_bufs, *host])
+        except Exception:
+            raise err from None
+
+
+_compiled_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, _Compiled]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _compiled_for(
+    closed: ClosedProgram, name: str, backend: str | None, donated: tuple[int, ...] = ()
+) -> _Compiled:
+    per = _compiled_cache.get(closed)
+    if per is None:
+        per = _compiled_cache.setdefault(closed, {})
+    key = (backend, donated)
+    c = per.get(key)
+    if c is None:
+        module = lowering.lower_program(closed, name)
+        stats.lowerings += 1
+        c = per.setdefault(key, _Compiled(module, backend, donated))
+    return c
+
+
+# ---------------------------------------------------------------------------
+# Program surgery: dead-code elimination and splitting by dependency
+# ---------------------------------------------------------------------------
+
+
+def _prune(program: Program, consts: Sequence[Array]) -> ClosedProgram:
+    """Drop equations and constants no output needs."""
+    live: set[Var] = {a for a in program.outvars if isinstance(a, Var)}
+    kept: list[Eqn] = []
+    for e in reversed(program.eqns):
+        if any(v in live for v in e.outputs):
+            kept.append(e)
+            live.update(a for a in e.inputs if isinstance(a, Var))
+    pairs = [(v, c) for v, c in zip(program.constvars, consts, strict=True) if v in live]
+    return ClosedProgram(
+        Program(tuple(v for v, _ in pairs), program.invars, tuple(reversed(kept)), program.outvars),
+        tuple(c for _, c in pairs),
+    )
+
+
+def _read_trivial(closed: ClosedProgram, args: Sequence[Array]) -> list[Array]:
+    """The outputs of a program with no equations (inputs, constants or literals)."""
+    prog = closed.program
+    env: dict[Var, Array] = dict(zip(prog.constvars, closed.consts, strict=True))
+    env.update(zip(prog.invars, args, strict=True))
+    return [a.value if isinstance(a, Literal) else env[a] for a in prog.outvars]
+
+
+def _call(
+    closed: ClosedProgram, args: Sequence[Array], name: str, backend: str | None
+) -> list[Array]:
+    """Bind ``xla_call`` on ``closed`` (a program with no equations is read off directly)."""
+    if not closed.program.eqns:
+        return _read_trivial(closed, args)
+    return xla_call_p.bindn(*args, program=closed, name=name, backend=backend)
+
+
+@final
+@dataclass(frozen=True, eq=False)
+class _JvpSplit:
+    """The JVP of a program, whole and split into its known and tangent parts.
+
+    ``tangent`` takes ``[primal operands at res_in] + [known's residual outputs] +
+    [non-zero tangents]``; ``out_nonzero`` marks outputs with a non-zero tangent.
+    """
+
+    full: ClosedProgram
+    known: ClosedProgram
+    tangent: ClosedProgram
+    res_in: tuple[int, ...]
+    out_nonzero: tuple[bool, ...]
+
+
+_jvp_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[tuple[bool, ...], _JvpSplit]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _jvp_split(closed: ClosedProgram, nonzero: tuple[bool, ...]) -> _JvpSplit:
+    per = _jvp_cache.setdefault(closed, {})
+    hit = per.get(nonzero)
+    if hit is not None:
+        return hit
+    in_avals = closed.in_avals
+    stage = StageHandler(forward_known=False)
+    with core.installed(stage):
+        primals = [stage.new_arg(a) for a in in_avals]
+        tangents = [
+            stage.new_arg(a.strip_weak_type()) for a, m in zip(in_avals, nonzero, strict=True) if m
+        ]
+        jh = JVPHandler()
+        with core.installed(jh):
+            it = iter(tangents)
+            ins = [
+                JVPTracer(jh, p, next(it)) if m else p
+                for p, m in zip(primals, nonzero, strict=True)
+            ]
+            outs = closed(*ins)
+        pairs = [jh.unwrap(o) for o in outs]
+    out_p = [p for p, _ in pairs]
+    out_t = [t for _, t in pairs if not isinstance(t, Zero)]
+    out_nonzero = tuple(not isinstance(t, Zero) for _, t in pairs)
+    full = stage.build([*primals, *tangents], [*out_p, *out_t])
+    known, tangent, res_in = _split_known(full, len(primals), len(out_p))
+    split = _JvpSplit(full, known, tangent, res_in, out_nonzero)
+    per[nonzero] = split
+    return split
+
+
+def _split_known(
+    closed: ClosedProgram, n_known_in: int, n_known_out: int
+) -> tuple[ClosedProgram, ClosedProgram, tuple[int, ...]]:
+    """Partial evaluation by dependency: equations that read none of the inputs after the
+    first ``n_known_in`` are known. The first ``n_known_out`` outputs must be known.
+
+    Returns (known: known inputs -> known outputs + residuals,
+    unknown: [known inputs at res_in] + residuals + unknown inputs -> remaining outputs,
+    res_in).
+    """
+    prog = closed.program
+    known_in = prog.invars[:n_known_in]
+    unknown: set[Var] = set(prog.invars[n_known_in:])
+    # Known values computed from constants alone are recomputed on the unknown side
+    # rather than passed over as residuals (broadcast scalars, converted constants...).
+    const_only: set[Var] = set(prog.constvars)
+    producer: dict[Var, Eqn] = {}
+    known_eqns: list[Eqn] = []
+    unknown_eqns: list[Eqn] = []
+    for e in prog.eqns:
+        if any(isinstance(a, Var) and a in unknown for a in e.inputs):
+            unknown_eqns.append(e)
+            unknown.update(e.outputs)
+            continue
+        known_eqns.append(e)
+        if all(not isinstance(a, Var) or a in const_only for a in e.inputs):
+            const_only.update(e.outputs)
+            producer.update((v, e) for v in e.outputs)
+    for a in prog.outvars[:n_known_out]:
+        if isinstance(a, Var) and a in unknown:
+            raise RuntimeError("partial evaluation: a primal output depends on a tangent input")
+    # Known values the unknown side reads.
+    needed: dict[Var, None] = {}
+    for e in unknown_eqns:
+        for a in e.inputs:
+            if isinstance(a, Var) and a not in unknown:
+                needed[a] = None
+    for a in prog.outvars[n_known_out:]:
+        if isinstance(a, Var) and a not in unknown:
+            needed[a] = None
+    replay: set[Eqn] = set()
+    work = [v for v in needed if v in producer]
+    while work:
+        e = producer[work.pop()]
+        if e not in replay:
+            replay.add(e)
+            work.extend(a for a in e.inputs if isinstance(a, Var) and a in producer)
+    in_index = {v: i for i, v in enumerate(known_in)}
+    res_in = [v for v in needed if v in in_index]
+    res_out = [v for v in needed if v not in const_only and v not in in_index]
+    known = _prune(
+        Program(
+            prog.constvars, known_in, tuple(known_eqns), (*prog.outvars[:n_known_out], *res_out)
+        ),
+        closed.consts,
+    )
+    rest = _prune(
+        Program(
+            prog.constvars, (*res_in, *res_out, *prog.invars[n_known_in:]),
+            (*(e for e in known_eqns if e in replay), *unknown_eqns), prog.outvars[n_known_out:],
+        ),
+        closed.consts,
+    )  # fmt: skip
+    return known, rest, tuple(in_index[v] for v in res_in)
+
+
+@final
+@dataclass(frozen=True, eq=False)
+class _Derived:
+    """A staged program derived from another (transposed or batched), with a mask of
+    which of its conceptual outputs are real (the others are symbolic zeros / unbatched)."""
+
+    program: ClosedProgram
+    out_mask: tuple[bool, ...]
+
+
+_transpose_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, _Derived]] = (
+    weakref.WeakKeyDictionary()
+)
+_batch_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, _Derived]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _transpose_program(
+    closed: ClosedProgram, undefined: tuple[bool, ...], ct_nonzero: tuple[bool, ...]
+) -> _Derived:
+    """Stage the transpose: (defined operands, non-zero cotangents) -> input cotangents."""
+    per = _transpose_cache.setdefault(closed, {})
+    key = (undefined, ct_nonzero)
+    hit = per.get(key)
+    if hit is not None:
+        return hit
+    prog = closed.program
+    defined = [v for v, u in zip(prog.invars, undefined, strict=True) if not u]
+    linear = [v for v, u in zip(prog.invars, undefined, strict=True) if u]
+    lin_prog = Program((*prog.constvars, *defined), tuple(linear), prog.eqns, prog.outvars)
+    out_avals = closed.out_avals
+    stage = StageHandler(forward_known=False)
+    with core.installed(stage):
+        res = [stage.new_arg(v.aval) for v in defined]
+        cts = [
+            stage.new_arg(a.strip_weak_type())
+            for a, m in zip(out_avals, ct_nonzero, strict=True)
+            if m
+        ]
+        it = iter(cts)
+        cts_out: list[MaybeZero] = [
+            next(it) if m else Zero(a) for a, m in zip(out_avals, ct_nonzero, strict=True)
+        ]
+        in_cts = backward_pass(lin_prog, [*closed.consts, *res], cts_out)
+    mask = tuple(not isinstance(c, Zero) for c in in_cts)
+    program = stage.build([*res, *cts], [c for c in in_cts if not isinstance(c, Zero)])
+    derived = _Derived(program, mask)
+    per[key] = derived
+    return derived
+
+
+def _batch_program(closed: ClosedProgram, batched: tuple[bool, ...], size: int) -> _Derived:
+    """Stage ``vmap`` of the program with batch axes at 0; outputs batched at 0 or unbatched."""
+    per = _batch_cache.setdefault(closed, {})
+    key = (batched, size)
+    hit = per.get(key)
+    if hit is not None:
+        return hit
+    stage = StageHandler(forward_known=False)
+    with core.installed(stage):
+        ins = [
+            stage.new_arg(ShapedArray((size, *a.shape), a.dtype, a.weak_type) if b else a)
+            for a, b in zip(closed.in_avals, batched, strict=True)
+        ]
+        bh = BatchHandler(size)
+        with core.installed(bh):
+            wrapped = [BatchTracer(bh, x, 0) if b else x for x, b in zip(ins, batched, strict=True)]
+            outs = closed(*wrapped)
+        pairs = [bh.unwrap(o) for o in outs]
+        results = [v if d is None else batching.moveaxis(v, d, 0) for v, d in pairs]
+    derived = _Derived(stage.build(ins, results), tuple(d is not None for _, d in pairs))
+    per[key] = derived
+    return derived
+
+
+# ---------------------------------------------------------------------------
+# The call primitive and its rules
+# ---------------------------------------------------------------------------
+
+xla_call_p = core.new_primitive("xla_call", multiple_results=True)
+
+
+def _xla_call_abstract(
+    *avals: ShapedArray, program: ClosedProgram, name: str, backend: str | None
+) -> list[ShapedArray]:
+    want = program.in_avals
+    if len(avals) != len(want) or any(
+        a.shape != w.shape or a.dtype != w.dtype for a, w in zip(avals, want, strict=False)
+    ):
+        raise TypeError(
+            f"xla_call {name}: operands ({', '.join(a.str_short() for a in avals)}) do not match "
+            f"the program's inputs ({', '.join(w.str_short() for w in want)})"
+        )
+    return program.out_avals
+
+
+def _xla_call_eager(
+    *args: Array, program: ClosedProgram, name: str, backend: str | None
+) -> list[Array]:
+    if not program.program.eqns:
+        return _read_trivial(program, args)
+    return _compiled_for(program, name, backend).run(args)
+
+
+def _xla_call_jvp(
+    primals: Sequence[Array], tangents: Sequence[MaybeZero], *, program: ClosedProgram, name: str,
+    backend: str | None,
+) -> tuple[list[Array], list[MaybeZero]]:  # fmt: skip
+    nonzero = tuple(not isinstance(t, Zero) for t in tangents)
+    split = _jvp_split(program, nonzero)
+    nz_t = [t for t in tangents if not isinstance(t, Zero)]
+    n_out = len(program.out_avals)
+    if isinstance(core.current_handler(), core.EvalHandler):
+        # Everything runs now anyway: one executable, no residuals materialised.
+        outs = _call(split.full, [*primals, *nz_t], f"jvp_{name}", backend)
+        primal_out, t_out = outs[:n_out], outs[n_out:]
+    else:
+        known = _call(split.known, primals, f"jvp_known_{name}", backend)
+        primal_out, res = known[:n_out], known[n_out:]
+        res_in = [primals[i] for i in split.res_in]
+        t_out = (
+            _call(split.tangent, [*res_in, *res, *nz_t], f"jvp_tangent_{name}", backend)
+            if any(split.out_nonzero) else []
+        )  # fmt: skip
+    it = iter(t_out)
+    out_tangents: list[MaybeZero] = [
+        next(it) if m else Zero(p.aval) for p, m in zip(primal_out, split.out_nonzero, strict=True)
+    ]
+    return primal_out, out_tangents
+
+
+def _xla_call_transpose(
+    cts: Sequence[MaybeZero], *args: Any, program: ClosedProgram, name: str, backend: str | None
+) -> list[MaybeZero | None]:
+    undefined = tuple(is_undefined(a) for a in args)
+    ct_nonzero = tuple(isinstance(c, Array) for c in cts)
+    t = _transpose_program(program, undefined, ct_nonzero)
+    res = [a for a, u in zip(args, undefined, strict=True) if not u]
+    nz_cts = [c for c in cts if isinstance(c, Array)]
+    outs = (
+        _call(t.program, [*res, *nz_cts], f"transpose_{name}", backend) if any(t.out_mask) else []
+    )
+    it = iter(outs)
+    mask = iter(t.out_mask)
+    result: list[MaybeZero | None] = []
+    for a, u in zip(args, undefined, strict=True):
+        if not u:
+            result.append(None)
+        else:
+            result.append(next(it) if next(mask) else Zero(a.aval))
+    return result
+
+
+def _xla_call_batch(
+    vals: Sequence[Array], dims: Sequence[BDim], *, program: ClosedProgram, name: str,
+    backend: str | None,
+) -> tuple[list[Array], list[BDim]]:  # fmt: skip
+    size = batching.batch_size(vals, dims)
+    moved = [
+        v if d is None else batching.moveaxis(v, d, 0) for v, d in zip(vals, dims, strict=True)
+    ]
+    b = _batch_program(program, tuple(d is not None for d in dims), size)
+    outs = _call(b.program, moved, f"vmap_{name}", backend)
+    return outs, [0 if m else None for m in b.out_mask]
+
+
+core.def_abstract(xla_call_p, _xla_call_abstract)
+core.array_impls[xla_call_p] = _xla_call_eager
+jvp_mod.jvp_rules[xla_call_p] = _xla_call_jvp
+transpose_mod.transpose_rules[xla_call_p] = _xla_call_transpose
+batching.batch_rules[xla_call_p] = _xla_call_batch
+lowering.def_rule(xla_call_p, lambda ctx, *args, program, name, backend: ctx.call(program, args))
+
+
+# ---------------------------------------------------------------------------
+# jit
+# ---------------------------------------------------------------------------
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _leaf_paths(td: tu.PyTreeDef, prefix: str, out: list[str]) -> None:
+    if td.is_leaf():
+        out.append(prefix)
+        return
+    for i, child in enumerate(td.children()):
+        _leaf_paths(child, prefix + tu._path_entry(td, i), out)
+
+
+@final
+class _Entry:
+    """One cached signature: the traced program, how to rebuild outputs, the executable."""
+
+    __slots__ = ("closed", "compiled", "donated", "names", "out_slots", "out_tree", "simple",
+                 "tracer_consts")  # fmt: skip
+
+    def __init__(
+        self, closed: ClosedProgram, tracer_consts: tuple[Array, ...], out_tree: tu.PyTreeDef,
+        out_slots: tuple[int | np.ndarray[Any, Any], ...], donated: tuple[int, ...],
+        names: list[str],
+    ) -> None:  # fmt: skip
+        self.closed = closed
+        self.tracer_consts = tracer_consts
+        self.out_tree = out_tree
+        self.out_slots = out_slots
+        self.simple = out_tree.is_leaf() and len(out_slots) == 1 and isinstance(out_slots[0], int)
+        self.donated = donated
+        self.names = names
+        self.compiled: _Compiled | None = None
+
+    def outputs(self, outs: Sequence[Any]) -> Any:
+        if self.simple:
+            return outs[0]
+        leaves = [outs[s] if isinstance(s, int) else s for s in self.out_slots]
+        return tu.tree_unflatten(self.out_tree, leaves)
+
+
+class Lowered:
+    """A jitted function lowered for one signature: ``as_text()`` is its StableHLO."""
+
+    def __init__(self, fun: JitFunction, entry: _Entry, module: lowering.LoweredModule) -> None:
+        self._fun = fun
+        self._entry = entry
+        self._module = module
+
+    def as_text(self) -> str:
+        return self._module.text
+
+    @property
+    def in_avals(self) -> tuple[ShapedArray, ...]:
+        return self._module.in_avals
+
+    @property
+    def out_avals(self) -> tuple[ShapedArray, ...]:
+        return self._module.out_avals
+
+    def compile(self) -> Compiled:
+        return Compiled(self._fun, self._entry, self._fun._compile(self._entry))
+
+
+class Compiled:
+    """A jitted function compiled for one signature; call it with arguments of that signature."""
+
+    def __init__(self, fun: JitFunction, entry: _Entry, compiled: _Compiled) -> None:
+        self._fun = fun
+        self._entry = entry
+        self._compiled = compiled
+
+    def as_text(self) -> str:
+        """The optimized HLO XLA produced (for inspection)."""
+        return self._compiled.exe.hlo_text()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        entry, flat = self._fun._entry(args, kwargs)
+        if entry is not self._entry:
+            raise TypeError(
+                f"this compiled {self._fun.__name__} was compiled for another signature; "
+                "call the jitted function instead"
+            )
+        return self._fun._run(entry, flat)
+
+
+class JitFunction:
+    """The callable ``jit`` returns; see :func:`jit`."""
+
+    __name__: str
+
+    def __init__(
+        self, fun: Callable[..., Any], static_argnums: tuple[int, ...],
+        static_argnames: tuple[str, ...],
+        donate_argnums: tuple[int, ...], backend: str | None,
+    ) -> None:  # fmt: skip
+        self._fun = fun
+        self._backend = backend
+        try:
+            self._params: list[inspect.Parameter] | None = list(
+                inspect.signature(fun).parameters.values()
+            )
+        except (TypeError, ValueError):
+            self._params = None
+        params = self._params or []
+        nums, names = set(static_argnums), set(static_argnames)
+        # As in JAX, a static parameter may be passed by position or by name.
+        for i, p in enumerate(params):
+            if p.kind in _POSITIONAL:
+                if p.name in names:
+                    nums.add(i)
+                if i in nums:
+                    names.add(p.name)
+        self._static_argnums = frozenset(nums)
+        self._static_argnames = frozenset(names)
+        self._donate_argnums = frozenset(donate_argnums)
+        self._no_statics = not nums and not names
+        self._cache: dict[Hashable, _Entry] = {}
+        self._fast: dict[Hashable, _Entry] = {}
+        self.__name__ = getattr(fun, "__name__", "fun")
+        functools.update_wrapper(self, fun)
+
+    # -- calling ---------------------------------------------------------------
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._no_statics and not kwargs and core.current_handler() is core._EVAL:
+            key = []
+            for a in args:
+                if type(a) is not Array:
+                    break
+                v = a._value
+                key.append((v.shape, v.dtype, a._weak_type))
+            else:
+                entry = self._fast.get((tuple(key), config.x64_enabled))
+                if entry is not None:
+                    return self._run(entry, args)
+        entry, flat = self._entry(args, kwargs)
+        if core.current_handler() is not core._EVAL:
+            outs = _call(entry.closed, [*entry.tracer_consts, *flat], self.__name__, self._backend)
+            return entry.outputs(outs)
+        for x in flat:
+            if isinstance(x, Tracer):
+                raise core.escaped_tracer(x)
+        return self._run(entry, flat)
+
+    def _run(self, entry: _Entry, flat: Sequence[Array]) -> Any:
+        compiled = entry.compiled
+        if compiled is None:
+            compiled = self._compile(entry)
+        outs = compiled.run(flat, entry.names)
+        for i in entry.donated:
+            buf: Any = flat[i]._buffer
+            if buf is not None and not buf.is_deleted():
+                buf.delete()
+        return entry.outputs(outs)
+
+    def _compile(self, entry: _Entry) -> _Compiled:
+        if entry.tracer_consts:
+            raise core.escaped_tracer(next(c for c in entry.tracer_consts if isinstance(c, Tracer)))
+        if entry.compiled is None:
+            entry.compiled = _compiled_for(
+                entry.closed, self.__name__, self._backend, entry.donated
+            )
+        return entry.compiled
+
+    # -- signatures --------------------------------------------------------------
+
+    def _arg_name(self, i: int) -> str:
+        params = self._params or []
+        if i < len(params) and params[i].kind in _POSITIONAL:
+            return params[i].name
+        return f"args[{i}]"
+
+    def _entry(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[_Entry, list[Array]]:
+        """The cache entry for this call (tracing on a miss) and the flat dynamic arguments."""
+        nargs = len(args)
+        statics: list[tuple[Any, ...]] = []
+        dyn_pos: list[int] = []
+        for i in range(nargs):
+            if i in self._static_argnums or (i - nargs) in self._static_argnums:
+                statics.append((i, _check_static(args[i], self._arg_name(i))))
+            else:
+                dyn_pos.append(i)
+        params = self._params or []
+        for i in self._static_argnums:
+            has_default = 0 <= i < len(params) and params[i].default is not inspect.Parameter.empty
+            if not -nargs <= i < nargs and self._arg_name(i) not in kwargs and not has_default:
+                raise ValueError(
+                    f"jitted function {self.__name__} has static_argnums "
+                    f"{tuple(sorted(self._static_argnums))}, but was called with only {nargs} "
+                    "positional arguments"
+                )
+        dyn_kw: dict[str, Any] = {}
+        for k in sorted(kwargs):
+            if k in self._static_argnames:
+                statics.append((k, _check_static(kwargs[k], k)))
+            else:
+                dyn_kw[k] = kwargs[k]
+        dyn_args = tuple(args[i] for i in dyn_pos)
+        leaves, in_tree = tu.tree_flatten((dyn_args, dyn_kw))
+        flat: list[Array] = []
+        for j, leaf in enumerate(leaves):
+            if isinstance(leaf, Array):
+                flat.append(leaf)
+            elif core.is_arraylike(leaf):
+                flat.append(core.asarray(leaf))
+            else:
+                what = self._leaf_names(in_tree, dyn_pos)[j]
+                raise TypeError(
+                    f"jitted function {self.__name__}: {what} is a "
+                    f"{type(leaf).__name__} ({leaf!r}), which is not an array type. Pass arrays or "
+                    "scalars, or mark the argument static with static_argnums/static_argnames."
+                )
+        avals = tuple((x.aval.shape, x.aval.dtype, x.aval.weak_type) for x in flat)
+        key = (in_tree, avals, tuple(statics), config.x64_enabled)
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._trace(args, kwargs, dyn_pos, flat, in_tree)
+            if not entry.tracer_consts:
+                self._cache[key] = entry
+                if not kwargs and self._no_statics and all(type(a) is Array for a in args):
+                    self._fast[(avals, config.x64_enabled)] = entry
+        return entry, flat
+
+    def _leaf_names(self, in_tree: tu.PyTreeDef, dyn_pos: Sequence[int]) -> list[str]:
+        args_td, kw_td = in_tree.children()
+        names: list[str] = []
+        for i, td in zip(dyn_pos, args_td.children(), strict=True):
+            _leaf_paths(td, f"argument {self._arg_name(i)}", names)
+        kw_paths: list[str] = []
+        _leaf_paths(kw_td, "", kw_paths)
+        # Keyword paths come out as "['k']..."; show them as "argument k...".
+        for p in kw_paths:
+            key, _, rest = p[2:].partition("']")
+            names.append(f"argument {key}{rest}")
+        return names
+
+    def _trace(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], dyn_pos: list[int], flat: list[Array],
+        in_tree: tu.PyTreeDef,
+    ) -> _Entry:  # fmt: skip
+        stats.traces += 1
+        names = self._leaf_names(in_tree, dyn_pos)
+        stage = StageHandler(forward_known=False)
+        with core.installed(stage):
+            tracers: list[StageTracer] = [
+                stage.new_arg(x.aval, n) for x, n in zip(flat, names, strict=True)
+            ]
+            dyn_args, dyn_kw = tu.tree_unflatten(in_tree, tracers)
+            full = list(args)
+            for i, a in zip(dyn_pos, dyn_args, strict=True):
+                full[i] = a
+            out = self._fun(*full, **{**kwargs, **dyn_kw})
+        leaves, out_tree = tu.tree_flatten(out)
+        outs: list[Array] = []
+        slots: list[int | np.ndarray[Any, Any]] = []
+        for j, leaf in enumerate(leaves):
+            if isinstance(leaf, np.ndarray) and leaf.dtype == dtypes.float0:
+                slots.append(leaf)  # tangent of an integer: no data, stays on the host
+                continue
+            if isinstance(leaf, Array):
+                arr = leaf
+            elif core.is_arraylike(leaf):
+                arr = core.asarray(leaf)
+            else:
+                raise TypeError(
+                    f"jitted function {self.__name__} returned a {type(leaf).__name__} ({leaf!r}) "
+                    f"as output leaf {j}; outputs must be arrays or scalars (pytrees of them)"
+                )
+            slots.append(len(outs))
+            outs.append(arr)
+        closed = stage.build(tracers, outs)
+        closed, tracer_consts = _hoist_tracer_consts(closed)
+        donated: list[int] = []
+        if self._donate_argnums:
+            start = 0
+            for i, td in zip(dyn_pos, in_tree.children()[0].children(), strict=True):
+                n = td.num_leaves
+                if i in self._donate_argnums or (i - len(args)) in self._donate_argnums:
+                    donated.extend(range(start, start + n))
+                start += n
+        return _Entry(closed, tracer_consts, out_tree, tuple(slots), tuple(donated), names)
+
+    # -- inspection ----------------------------------------------------------------
+
+    def lower(self, *args: Any, **kwargs: Any) -> Lowered:
+        """Trace (or reuse the trace) for these arguments and lower to StableHLO."""
+        entry, _ = self._entry(args, kwargs)
+        if entry.tracer_consts:
+            raise TypeError(
+                f"cannot lower {self.__name__}: it closes over values traced by an enclosing "
+                "transformation"
+            )
+        module = lowering.lower_program(entry.closed, self.__name__)
+        stats.lowerings += 1
+        return Lowered(self, entry, module)
+
+    def _cache_size(self) -> int:
+        """How many signatures have been traced and cached."""
+        return len(self._cache)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self._fast.clear()
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        # Decorating a method: bind ``self`` like a function would.
+        return self if obj is None else functools.partial(self, obj)
+
+    def __repr__(self) -> str:
+        return f"<jit {self.__name__}>"
+
+
+def _check_static(value: Any, name: str) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        raise ValueError(
+            f"static argument {name} must be hashable (it is part of jit's cache key), got "
+            f"{type(value).__name__}: {value!r}. Use a tuple instead of a list, or pass it as "
+            "a (non-static) array."
+        ) from None
+    if isinstance(value, (Array, np.ndarray)):
+        raise ValueError(
+            f"static argument {name} is an array; arrays cannot be static. Pass it as a "
+            "regular argument, or convert it to a hashable Python value (e.g. a tuple)."
+        )
+    return value
+
+
+def _hoist_tracer_consts(closed: ClosedProgram) -> tuple[ClosedProgram, tuple[Array, ...]]:
+    """Constants that are tracers of enclosing handlers become leading inputs."""
+    prog = closed.program
+    traced = [isinstance(c, Tracer) for c in closed.consts]
+    if not any(traced):
+        return closed, ()
+    keep = [(v, c) for v, c, t in zip(prog.constvars, closed.consts, traced, strict=True) if not t]
+    moved = [(v, c) for v, c, t in zip(prog.constvars, closed.consts, traced, strict=True) if t]
+    program = Program(
+        tuple(v for v, _ in keep), (*(v for v, _ in moved), *prog.invars), prog.eqns, prog.outvars
+    )
+    return ClosedProgram(program, tuple(c for _, c in keep)), tuple(c for _, c in moved)
+
+
+def _argnums(value: int | Sequence[int], what: str) -> tuple[int, ...]:
+    nums = (value,) if isinstance(value, int) else tuple(value)
+    for n in nums:
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise TypeError(f"jit: {what} must be an int or a sequence of ints, got {value!r}")
+    return nums
+
+
+def jit(
+    fun: Callable[..., Any],
+    static_argnums: int | Sequence[int] = (),
+    static_argnames: str | Sequence[str] = (),
+    donate_argnums: int | Sequence[int] = (),
+    backend: str | None = None,
+) -> JitFunction:
+    """Compile ``fun`` with XLA: trace once per signature, then call the executable.
+
+    ``static_argnums``/``static_argnames`` name arguments that are hashable Python
+    values: they are part of the cache key and concrete while tracing (so Python
+    control flow may depend on them). ``donate_argnums`` lets the executable reuse
+    the buffers of those arguments; the donated arrays are deleted afterwards.
+    ``backend`` ("cpu", "cuda"/"gpu") picks the platform; default
+    :func:`default_backend`.
+    """
+    if not callable(fun):
+        raise TypeError(f"jit expects a callable as its first argument, got {type(fun).__name__}")
+    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+    for n in names:
+        if not isinstance(n, str):
+            raise TypeError(f"jit: static_argnames must be strings, got {static_argnames!r}")
+    statics = _argnums(static_argnums, "static_argnums")
+    donated = _argnums(donate_argnums, "donate_argnums")
+    clash = set(statics) & set(donated)
+    if clash:
+        raise ValueError(f"jit: arguments {sorted(clash)} are both static and donated")
+    if backend is not None:
+        runtime._canonical_backend_name(backend)  # validates the name now
+    return JitFunction(fun, statics, names, donated, backend)
+
+
+# ---------------------------------------------------------------------------
+# Devices and the compilation cache
+# ---------------------------------------------------------------------------
+
+
+def devices(backend: str | None = None) -> list[runtime.Device]:
+    """The devices of ``backend`` ("cpu", "cuda"/"gpu"; default: the default backend)."""
+    return runtime.devices(backend)
+
+
+def default_backend() -> str:
+    """The platform jit compiles for by default: "cuda" when a GPU is usable, else "cpu"."""
+    return runtime.default_backend()
+
+
+def device_put(x: Any, device: runtime.Device | None = None) -> Any:
+    """Copy ``x`` (a pytree of arrays) to ``device`` (default: the default device).
+
+    The results are ``Array`` s backed by the device buffer, so jitted functions take
+    them without another upload. Traced values are returned unchanged.
+    """
+
+    def put(leaf: Any) -> Any:
+        if isinstance(leaf, Tracer):
+            return leaf
+        a = leaf if isinstance(leaf, Array) else core.asarray(leaf)
+        v = a._value
+        if v.flags.writeable:  # fad's own results are frozen when handed out
+            v.flags.writeable = False
+        buf = runtime.device_put(v, device)
+        return Array(runtime.to_numpy(buf), a._weak_type, buf)
+
+    return tu.tree_map(put, x)
+
+
+def enable_compilation_cache(path: str | os.PathLike[str]) -> None:
+    """Keep compiled executables under ``path`` and reuse them across processes.
+
+    Off by default. Entries are native code: point this only at a directory you trust.
+    """
+    runtime.enable_persistent_cache(path)
+
+
+def disable_compilation_cache() -> None:
+    runtime.disable_persistent_cache()

@@ -1,0 +1,408 @@
+"""Bit-level primitives, and numpy kernels that give XLA's float32 bits in eager mode.
+
+``bitcast_convert_type`` reinterprets an array's bits as another dtype (how the PRNG
+turns random mantissa bits into floats). ``fma`` is a fused multiply-add, rounded
+once: XLA's CPU compiler fuses ``a * b + c`` into one hardware FMA, so a numpy
+evaluation with two roundings disagrees with compiled code (and with JAX) in the
+last bit of about one value in five; sampling code that must match JAX bit for bit
+spells the multiply-add as ``fma``.
+
+The second half of the module holds numpy versions of the float32 kernels that
+XLA's CPU backend emits for ``log``, ``log1p``, ``erf`` and ``erf_inv``, operation
+for operation, including the multiply-adds the compiler fuses. ``fad``'s eager
+``erf`` and ``erf_inv`` use them for float32, so eager results equal compiled ones
+(and JAX's) exactly rather than to within a few ulps. They assume an FMA-capable
+x86-64 or ARM64 host, as XLA does there, and ignore subnormal operands (which XLA
+flushes to zero).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+import numpy as np
+
+from fad._src import core, dtypes
+from fad._src.core import Array, DType, ShapedArray
+from fad._src.interpreters import batch, jvp
+from fad._src.interpreters.batch import BDim
+from fad._src.prims import _util
+from fad._src.xla import lowering
+
+NDArray = np.ndarray[Any, Any]
+
+# ---------------------------------------------------------------------------
+# bitcast_convert_type
+# ---------------------------------------------------------------------------
+
+bitcast_convert_type_p = core.new_primitive("bitcast_convert_type")
+
+
+def _bitcast_ok(dt: DType) -> bool:
+    return dtypes.is_integer(dt) or dtypes.is_float(dt)
+
+
+def _bitcast_abstract(x: ShapedArray, *, new_dtype: DType) -> ShapedArray:
+    for what, dt in (("operand", x.dtype), ("new_dtype", new_dtype)):
+        if not _bitcast_ok(dt):
+            raise TypeError(
+                f"bitcast_convert_type: {what} dtype must be an integer or real float type, "
+                f"got {dt.name}"
+            )
+    old, new = x.dtype.itemsize, new_dtype.itemsize
+    if old == new:
+        shape = x.shape
+    elif old > new:
+        shape = (*x.shape, old // new)
+    else:
+        ratio = new // old
+        if not x.shape or x.shape[-1] != ratio:
+            raise TypeError(
+                f"bitcast_convert_type: converting {x.str_short()} to the wider {new_dtype.name} "
+                f"needs a trailing axis of size {ratio}, got shape {x.shape}"
+            )
+        shape = x.shape[:-1]
+    return ShapedArray(shape, new_dtype, False)
+
+
+def _bitcast_impl(x: NDArray, *, new_dtype: DType) -> NDArray:
+    # A trailing unit axis makes numpy's view legal for 0-d operands and narrowing casts;
+    # numpy splits each element little-endian first, as XLA does.
+    x = np.ascontiguousarray(x).reshape(x.shape)  # (ascontiguousarray makes 0-d arrays 1-d)
+    old, new = x.dtype.itemsize, new_dtype.itemsize
+    if old == new:
+        return x.view(new_dtype)
+    if old > new:
+        return x.reshape((*x.shape, 1)).view(new_dtype)
+    return x.view(new_dtype).reshape(x.shape[:-1])
+
+
+def _bitcast_batch(
+    vals: Sequence[Array], dims: Sequence[BDim], *, new_dtype: DType
+) -> tuple[Array, int]:
+    (x,), (d,) = vals, dims
+    assert d is not None
+    if x.dtype.itemsize >= new_dtype.itemsize or d < x.ndim - 1:
+        return bitcast_convert_type(x, new_dtype), d
+    # Widening consumes the trailing axis, so the batch axis must not be it.
+    return bitcast_convert_type(batch.moveaxis(x, d, 0), new_dtype), 0
+
+
+core.def_impl(bitcast_convert_type_p, _bitcast_impl)
+core.def_abstract(bitcast_convert_type_p, _bitcast_abstract)
+jvp.defjvp_zero(bitcast_convert_type_p)
+batch.batch_rules[bitcast_convert_type_p] = _bitcast_batch
+lowering.def_rule(
+    bitcast_convert_type_p, lambda ctx, x, *, new_dtype: ctx.bitcast_convert(x, new_dtype)
+)
+
+
+def bitcast_convert_type(x: Array, new_dtype: Any) -> Array:
+    """Reinterpret the bits of ``x`` as ``new_dtype`` (like JAX's ``lax.bitcast_convert_type``).
+
+    Equal widths keep the shape; a narrower ``new_dtype`` adds a trailing axis of
+    ``old_width // new_width`` elements; a wider one consumes a trailing axis of that size.
+    """
+    dt = np.dtype(new_dtype)
+    _bitcast_abstract(x.aval, new_dtype=dt)  # eager evaluation skips abstract checks
+    if x.dtype == dt:
+        return x
+    return bitcast_convert_type_p.bind1(x, new_dtype=dt)
+
+
+# ---------------------------------------------------------------------------
+# fma: a * b + c with a single rounding
+# ---------------------------------------------------------------------------
+
+fma_p = core.new_primitive("fma")
+
+_F32: Final = np.dtype(np.float32)
+_F64: Final = np.dtype(np.float64)
+
+
+def _as_uint64(x: NDArray) -> NDArray:
+    """The bits of a float64 array, same shape."""
+    return np.ascontiguousarray(x).reshape(np.shape(x)).view(np.uint64)
+
+
+def _two_sum(a: NDArray, b: NDArray) -> tuple[NDArray, NDArray]:
+    """``a + b == s + e`` exactly, ``s`` the rounded sum (Knuth's TwoSum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _fma_f32(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
+    a64, b64, c64 = a.astype(_F64), b.astype(_F64), c.astype(_F64)
+    p = a64 * b64  # exact: two 24-bit significands fit in 53 bits
+    s, err = _two_sum(p, c64)
+    # ``s`` rounds to the right float32 unless it sits exactly halfway between two
+    # float32 values while the exact sum does not; then ``err`` says which way to go.
+    halfway = (_as_uint64(s) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
+    nudge = halfway & (err != 0) & np.isfinite(err)
+    s = np.where(nudge, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+    return s.astype(_F32)
+
+
+_SPLIT: Final = 134217729.0  # 2**27 + 1, Veltkamp's splitting constant for float64
+
+
+def _two_prod(a: NDArray, b: NDArray) -> tuple[NDArray, NDArray]:
+    """``a * b == p + e`` exactly (Dekker's product, barring overflow)."""
+    p = a * b
+
+    def split(x: NDArray) -> tuple[NDArray, NDArray]:
+        t = _SPLIT * x
+        hi = t - (t - x)
+        return hi, x - hi
+
+    ah, al = split(a)
+    bh, bl = split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _round_to_odd_sum(a: NDArray, b: NDArray) -> NDArray:
+    """``a + b`` rounded to odd: an inexact sum takes the neighbour with an odd last bit."""
+    s, err = _two_sum(a, b)
+    even = (_as_uint64(s) & np.uint64(1)) == 0
+    fix = even & (err != 0)
+    return np.where(fix, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
+
+
+def _fma_f64(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
+    # Boldo and Melquiond's emulation: exact product and sum, then one sum rounded
+    # to odd before the final rounding to nearest, which makes that rounding correct.
+    uh, ul = _two_prod(a, b)
+    th, tl = _two_sum(c, uh)
+    v = _round_to_odd_sum(tl, ul)
+    out = th + v
+    plain = a * b + c
+    return np.where(np.isfinite(out) & np.isfinite(ul), out, plain)
+
+
+def _fma_impl(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
+    with np.errstate(all="ignore"):
+        if a.dtype == _F64:
+            return _fma_f64(a, b, c)
+        if a.dtype == _F32:
+            return _fma_f32(a, b, c)
+        if dtypes.is_float(a.dtype):  # float16, bfloat16: one rounding from float32
+            return _fma_f32(a.astype(_F32), b.astype(_F32), c.astype(_F32)).astype(a.dtype)
+        return np.asarray(a * b + c).astype(a.dtype)
+
+
+def _fma_abstract(a: ShapedArray, b: ShapedArray, c: ShapedArray) -> ShapedArray:
+    return _util.elementwise_aval("fma", [a, b, c], "float")
+
+
+core.def_impl(fma_p, _fma_impl)
+core.def_abstract(fma_p, _fma_abstract)
+# The tangent is linear in the tangents (mul and add), so fma itself needs no transpose.
+jvp.defjvp(
+    fma_p,
+    lambda g, ans, a, b, c: _mul(g, b),
+    lambda g, ans, a, b, c: _mul(a, g),
+    lambda g, ans, a, b, c: g,
+)
+batch.defbroadcasting(fma_p)
+# XLA fuses the multiply and the add back into one FMA.
+lowering.def_via(fma_p, lambda a, b, c: _add(_mul(a, b), c))
+
+
+def _mul(x: Array, y: Array) -> Array:
+    from fad._src.prims import elementwise as ew
+
+    return ew.mul(x, y)
+
+
+def _add(x: Array, y: Array) -> Array:
+    from fad._src.prims import elementwise as ew
+
+    return ew.add(x, y)
+
+
+def fma(a: Array, b: Array, c: Array) -> Array:
+    """``a * b + c`` rounded once, for floats of one shape and dtype."""
+    return fma_p.bind1(a, b, c)
+
+
+# ---------------------------------------------------------------------------
+# XLA CPU float32 kernels, in numpy
+# ---------------------------------------------------------------------------
+
+
+def _c(v: float) -> np.float32:
+    return np.float32(v)
+
+
+def _fma32(a: NDArray | np.float32, b: NDArray | np.float32, c: NDArray | np.float32) -> NDArray:
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c))
+    return _fma_f32(*(np.broadcast_to(np.asarray(v, _F32), shape) for v in (a, b, c)))
+
+
+# Cephes' single-precision log polynomial, in the split (Estrin-like) evaluation order
+# that XLA's CPU kernel uses; q1 + q2 is ln 2 split into a short head and a tail.
+_LOG_P: Final = tuple(
+    _c(v)
+    for v in (
+        7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
+        -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
+    )
+)  # fmt: skip
+_LOG_Q1: Final = _c(-2.12194440e-4)
+_LOG_Q2: Final = _c(0.693359375)
+_SQRT_HALF: Final = _c(0.707106781186547524)
+_TINY32: Final = np.finfo(np.float32).tiny
+
+
+def xla_log_f32(x: NDArray) -> NDArray:
+    """XLA CPU's float32 natural logarithm, bit for bit."""
+    x = np.asarray(x, _F32)
+    with np.errstate(all="ignore"):
+        m, e_int = np.frexp(np.maximum(x, _TINY32))
+        m = m.astype(_F32)
+        e = e_int.astype(_F32)
+        small = m < _SQRT_HALF
+        e = e - np.where(small, _c(1), _c(0))
+        t = (m - _c(1)) + np.where(small, m, _c(0))
+        t2 = t * t
+        t3 = t2 * t
+        p = _LOG_P
+        y = _fma32(p[0], t, p[1])
+        y1 = _fma32(p[3], t, p[4])
+        y2 = _fma32(p[6], t, p[7])
+        y = _fma32(y, t, p[2])
+        y1 = _fma32(y1, t, p[5])
+        y2 = _fma32(y2, t, p[8])
+        y = _fma32(y, t3, y1)
+        y = _fma32(y, t3, y2)
+        y = _fma32(y, t3, e * _LOG_Q1)
+        t = _fma32(_c(-0.5), t2, t)
+        t = t + y
+        out = _fma32(_LOG_Q2, e, t)
+        out = np.where(x < _TINY32, np.where(x < 0, _c(np.nan), _c(-np.inf)), out)
+        out = np.where(np.isposinf(x), x, out)
+        return np.where(np.isnan(x), x, out).astype(_F32)
+
+
+# Cephes' log1p rational approximation, highest power first.
+_LOG1P_NUM: Final = tuple(
+    _c(v)
+    for v in (
+        4.5270000862445199635215e-5, 4.9854102823193375972212e-1, 6.5787325942061044846969e0,
+        2.9911919328553073277375e1, 6.0949667980987787057556e1, 5.7112963590585538103336e1,
+        2.0039553499201281259648e1,
+    )
+)  # fmt: skip
+_LOG1P_DEN: Final = tuple(
+    _c(v)
+    for v in (
+        1.0, 1.5062909083469192043167e1, 8.3047565967967209469434e1, 2.2176239823732856465394e2,
+        3.0909872225312059774938e2, 2.1642788614495947685003e2, 6.0118660497603843919306e1,
+    )
+)  # fmt: skip
+
+
+def _horner(x: NDArray, coeffs: Sequence[np.float32]) -> NDArray:
+    out = np.full_like(x, coeffs[0])
+    for c in coeffs[1:]:
+        out = _fma32(out, x, c)
+    return out
+
+
+def xla_log1p_f32(x: NDArray) -> NDArray:
+    """XLA CPU's float32 ``log1p``: a rational approximation near 0, else ``log(1 + x)``."""
+    x = np.asarray(x, _F32)
+    with np.errstate(all="ignore"):
+        x2 = x * x
+        r = _horner(x, _LOG1P_NUM) / _horner(x, _LOG1P_DEN)
+        r = (x * x2) * r
+        r = _fma32(_c(-0.5), x2, r)
+        near_zero = x + r
+        far = xla_log_f32(x + _c(1))
+        return np.where(np.abs(x) < _c(0.41421356237309504880), near_zero, far).astype(_F32)
+
+
+# Giles' single-precision erfinv polynomials (for w < 5 and w >= 5), highest power first.
+_ERFINV_LT5: Final = tuple(
+    _c(v)
+    for v in (
+        2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+        -0.00125372503, -0.00417768164, 0.246640727, 1.50140941,
+    )
+)  # fmt: skip
+_ERFINV_GE5: Final = tuple(
+    _c(v)
+    for v in (
+        -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+        -0.0076224613, 0.00943887047, 1.00167406, 2.83297682,
+    )
+)  # fmt: skip
+
+
+def xla_erf_inv_f32(x: NDArray) -> NDArray:
+    """XLA's float32 ``erf_inv`` (Giles' approximation) as its CPU backend evaluates it."""
+    x = np.asarray(x, _F32)
+    with np.errstate(all="ignore"):
+        w = -xla_log1p_f32(x * -x)
+        lt = w < _c(5)
+        w = np.where(lt, w - _c(2.5), np.sqrt(w) - _c(3))
+        p = np.where(lt, _ERFINV_LT5[0], _ERFINV_GE5[0]).astype(_F32)
+        for a, b in zip(_ERFINV_LT5[1:], _ERFINV_GE5[1:], strict=True):
+            p = _fma32(p, w, np.where(lt, a, b).astype(_F32))
+        out = p * x
+        return np.where(np.abs(x) == _c(1), x * _c(np.inf), out).astype(_F32)
+
+
+# The odd numerator and even denominator of XLA's float32 erf approximation, in x**2,
+# highest power first; beyond 3.8325..., erf rounds to +-1.
+_ERF_NUM: Final = tuple(
+    _c(v)
+    for v in (
+        0.00022905065861350646, 0.0034082910107109506, 0.050955695062380861, 0.18520832239976145,
+        1.128379143519084,
+    )
+)  # fmt: skip
+_ERF_DEN: Final = tuple(
+    _c(v)
+    for v in (
+        -1.1791602954361697e-7, 0.000023547966471313185, 0.0010179625278914885,
+        0.014070470171167667, 0.11098505178285362, 0.49746925110067538, 1.0,
+    )
+)  # fmt: skip
+
+
+def xla_erf_f32(x: NDArray) -> NDArray:
+    """XLA CPU's float32 ``erf``, bit for bit."""
+    x = np.asarray(x, _F32)
+    with np.errstate(all="ignore"):
+        x2 = x * x
+        num = x * _horner(x2, _ERF_NUM)
+        out = num / _horner(x2, _ERF_DEN)
+        saturated = np.abs(x) >= _c(3.832506856900711)
+        return np.where(saturated, np.copysign(_c(1), x), out).astype(_F32)
+
+
+def float32_kernel(
+    kernel: Callable[[NDArray], NDArray], fallback: Callable[[NDArray], Any]
+) -> Callable[[NDArray], NDArray]:
+    """An eager impl: ``kernel`` for float32 (and, via float32, float16/bfloat16), else ``fallback``.
+
+    Results keep the operand's dtype.
+    """
+
+    def impl(x: NDArray) -> NDArray:
+        if x.dtype == _F32:
+            return kernel(x)
+        if x.dtype.itemsize < 4 and dtypes.is_float(x.dtype):
+            return kernel(x.astype(_F32)).astype(x.dtype)
+        return np.asarray(fallback(x)).astype(x.dtype, copy=False)
+
+    return impl
+
+
+__all__ = [
+    "bitcast_convert_type", "bitcast_convert_type_p", "float32_kernel", "fma", "fma_p",
+    "xla_erf_f32", "xla_erf_inv_f32", "xla_log1p_f32", "xla_log_f32",
+]  # fmt: skip

@@ -1,0 +1,32 @@
+"""fad.numpy.linalg: numpy.linalg's API (JAX's semantics) on fad arrays."""
+
+from fad._src.numpy.linalg import EighResult as EighResult
+from fad._src.numpy.linalg import QRResult as QRResult
+from fad._src.numpy.linalg import SlogdetResult as SlogdetResult
+from fad._src.numpy.linalg import SVDResult as SVDResult
+from fad._src.numpy.linalg import cholesky as cholesky
+from fad._src.numpy.linalg import cond as cond
+from fad._src.numpy.linalg import cross as cross
+from fad._src.numpy.linalg import det as det
+from fad._src.numpy.linalg import diagonal as diagonal
+from fad._src.numpy.linalg import eigh as eigh
+from fad._src.numpy.linalg import eigvalsh as eigvalsh
+from fad._src.numpy.linalg import inv as inv
+from fad._src.numpy.linalg import matmul as matmul
+from fad._src.numpy.linalg import matrix_norm as matrix_norm
+from fad._src.numpy.linalg import matrix_power as matrix_power
+from fad._src.numpy.linalg import matrix_rank as matrix_rank
+from fad._src.numpy.linalg import matrix_transpose as matrix_transpose
+from fad._src.numpy.linalg import multi_dot as multi_dot
+from fad._src.numpy.linalg import norm as norm
+from fad._src.numpy.linalg import outer as outer
+from fad._src.numpy.linalg import pinv as pinv
+from fad._src.numpy.linalg import qr as qr
+from fad._src.numpy.linalg import slogdet as slogdet
+from fad._src.numpy.linalg import solve as solve
+from fad._src.numpy.linalg import svd as svd
+from fad._src.numpy.linalg import svdvals as svdvals
+from fad._src.numpy.linalg import tensordot as tensordot
+from fad._src.numpy.linalg import trace as trace
+from fad._src.numpy.linalg import vecdot as vecdot
+from fad._src.numpy.linalg import vector_norm as vector_norm
