@@ -168,7 +168,8 @@ def test_at_duplicate_indices_accumulate(method: str) -> None:
     # Two-dimensional, with a row index repeated and a column slice.
     y = np.ones((3, 4), np.float32)
     ref2 = y.copy()
-    ufunc.at(ref2, ([1, 1, 2], slice(1, 3)), 2.0)
+    rows_cols: Any = (np.array([1, 1, 2]), slice(1, 3))  # numpy's stubs omit slices here
+    ufunc.at(ref2, rows_cols, 2.0)
     out2 = getattr(jnp.asarray(y).at[[1, 1, 2], 1:3], method)(2.0)
     np.testing.assert_allclose(np.asarray(out2), ref2)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,10 +64,10 @@ def _draw(rng: np.random.Generator, shape: tuple[int, ...], dtype: str, domain: 
     if np.dtype(dtype).kind in "iu":
         if np.dtype(dtype).kind == "u":
             lo = max(lo, 0.0)
-        v = rng.integers(math.ceil(lo), math.floor(hi) + 1, size=shape)
+        ints = rng.integers(math.ceil(lo), math.floor(hi) + 1, size=shape)
         if domain == "nonzero":
-            v = np.where(v == 0, 1, v) * rng.choice([-1, 1], size=shape)
-        return v.astype(dtype)
+            ints = np.where(ints == 0, 1, ints) * rng.choice([-1, 1], size=shape)
+        return ints.astype(dtype)
     v = rng.uniform(lo, hi, size=shape)
     if domain == "nonzero":
         v = v * rng.choice([-1.0, 1.0], size=shape)
@@ -415,7 +415,7 @@ def test_isclose_allclose_array_equal() -> None:
     assert bool(jnp.array_equal(a, a)) is False  # nan != nan
     assert bool(jnp.array_equal(a, a, equal_nan=True)) is True
     assert bool(jnp.array_equal(a, a[:3])) is False
-    assert bool(jnp.array_equal(np.arange(3), [0, 1, 2])) is True
+    assert bool(jnp.array_equal(np.arange(3), np.array([0, 1, 2]))) is True
 
 
 # ---------------------------------------------------------------------------
@@ -1088,7 +1088,7 @@ def test_errors_name_shapes() -> None:
         jnp.broadcast_to(x, (4, 2))
     with pytest.raises(ValueError, match=r"einsum.*\(2, 3\)"):
         jnp.einsum("ijk->i", x)
-    with pytest.raises(ValueError, match="einsum.*sizes 3 and 2"):
+    with pytest.raises(ValueError, match=r"einsum.*sizes 3 and 2"):
         jnp.einsum("ij,jk->ik", x, x)
     with pytest.raises(ValueError, match="axis 2 is out of bounds"):
         jnp.sum(x, axis=2)
@@ -1193,8 +1193,11 @@ def test_reduction_axes_property(
 
 
 def test_list_and_scalar_inputs() -> None:
-    check(jnp.add([1, 2], 3), np.array([4, 5]), np.dtype(np.int32))
-    check(jnp.sum([[1.0, 2.0], [3.0, 4.0]], axis=0), np.array([4.0, 6.0]), np.dtype(np.float32))
-    check(jnp.maximum(2, [1, 3]), np.array([2, 3]), np.dtype(np.int32))
+    """Lists are accepted like arrays (a numpy convenience outside the typed API)."""
+    check(jnp.add([1, 2], 3), np.array([4, 5]), np.dtype(np.int32))  # type: ignore[arg-type]
+    nested = [[1.0, 2.0], [3.0, 4.0]]
+    check(jnp.sum(nested, axis=0), np.array([4.0, 6.0]), np.dtype(np.float32))  # type: ignore[arg-type]
+    check(jnp.maximum(2, [1, 3]), np.array([2, 3]), np.dtype(np.int32))  # type: ignore[arg-type]
     check(jnp.sin(1), np.sin(np.float32(1)), np.dtype(np.float32))
-    check(jnp.concatenate([[1, 2], np.array([3])]), np.array([1, 2, 3]), np.dtype(np.int32))
+    joined = jnp.concatenate([[1, 2], np.array([3])])  # type: ignore[list-item]
+    check(joined, np.array([1, 2, 3]), np.dtype(np.int32))

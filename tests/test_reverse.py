@@ -355,3 +355,76 @@ def test_if_and_while_under_grad() -> None:
 
     assert float(fad.grad(doubling)(1.5)) == 8.0  # 1.5 -> 12 takes three doublings
     assert float(fad.grad(fad.grad(lambda x: x**3 if x > 0 else x))(2.0)) == 12.0
+
+
+# ---------------------------------------------------------------------------
+# check_grads itself: it passes correct rules in every precision and catches wrong ones
+# ---------------------------------------------------------------------------
+
+
+def test_check_grads_default_tolerances_per_dtype() -> None:
+    def f(x: Any, y: Any) -> Any:
+        return jnp.sum(jnp.tanh(x) * y) + jnp.sum(jnp.exp(x) / y)
+
+    for dt in (np.float32, np.float64, np.complex64, np.complex128):
+        x = np.array([0.3, -0.8, 1.1]).astype(dt)
+        y = np.array([1.5, 0.7, -2.0]).astype(dt)
+        check_grads(f, (x, y), order=2)
+    assert default_tolerance(np.float64) < default_tolerance(np.float32)
+    assert default_eps(np.float64) < default_eps(np.float32)
+
+
+def test_check_grads_catches_wrong_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fad._src.interpreters import jvp as jvp_mod
+    from fad._src.interpreters import transpose as transpose_mod
+    from fad._src.prims import elementwise as ew
+    from fad._src.prims import reductions as red
+
+    x = np.array([0.3, -0.8, 1.1])
+    # A wrong derivative (d sin = sin): forward and reverse mode both see it.
+    monkeypatch.setitem(
+        jvp_mod.jvp_rules,
+        ew.sin_p,
+        lambda primals, tangents: (ew.sin(primals[0]), ew.mul(tangents[0], ew.sin(primals[0]))),
+    )
+    with pytest.raises(AssertionError, match=r"JVP: tangent output 0 vs\. central differences"):
+        check_grads(jnp.sin, (x,), order=1, modes=("fwd",))
+    with pytest.raises(AssertionError, match="VJP is not the transpose"):
+        check_grads(jnp.sin, (x,), order=1, modes=("rev",))
+    monkeypatch.undo()
+    check_grads(jnp.sin, (x,), order=1)
+
+    # A wrong transpose: only reverse mode sees it.
+    rule = transpose_mod.transpose_rules[red.cumsum_p]
+    monkeypatch.setitem(
+        transpose_mod.transpose_rules,
+        red.cumsum_p,
+        lambda ct, x, *, axis, reverse: rule(ct, x, axis=axis, reverse=not reverse),
+    )
+    check_grads(lambda x: jnp.cumsum(x), (x,), order=1, modes=("fwd",))
+    with pytest.raises(AssertionError, match="VJP is not the transpose"):
+        check_grads(lambda x: jnp.cumsum(x), (x,), order=1, modes=("rev",))
+    monkeypatch.undo()
+
+    # Right first derivatives whose own derivatives are wrong: only order 2 sees it.
+    monkeypatch.setitem(
+        jvp_mod.jvp_rules,
+        ew.tanh_p,
+        lambda primals, tangents: (
+            ew.tanh(primals[0]),
+            ew.mul(tangents[0], ew.stop_gradient(ew.sub(ew.ones_like(primals[0]),
+                                                        ew.integer_pow(ew.tanh(primals[0]), 2)))),
+        ),
+    )  # fmt: skip
+    check_grads(jnp.tanh, (x,), order=1)
+    with pytest.raises(AssertionError, match=r"(JVP|VJP) of (JVP|VJP)"):
+        check_grads(jnp.tanh, (x,), order=2)
+
+
+def test_check_grads_argument_errors() -> None:
+    with pytest.raises(ValueError, match="order must be a positive int"):
+        check_grads(jnp.sin, (1.0,), order=0)
+    with pytest.raises(ValueError, match="modes"):
+        check_grads(jnp.sin, (1.0,), order=1, modes=("forward",))
+    with pytest.raises(ValueError, match="modes"):
+        check_grads(jnp.sin, (1.0,), order=1, modes="fwd")

@@ -16,9 +16,9 @@ import fad
 from fad._src import core
 from fad._src.core import Primitive
 from fad._src.interpreters.batch import batch_rules
-from fad._src.tree_util import tree_leaves
 from fad._src.interpreters.jvp import jvp_rules
 from fad._src.interpreters.transpose import transpose_rules
+from fad._src.tree_util import tree_leaves
 from fad._src.xla.lowering import lowering_rules
 
 # Primitives linear in at least one operand; each must have a transpose rule. mul,

@@ -319,6 +319,11 @@ CASES += [
         tol=1e-5,
     ),
     Case("lu", lambda rng: [_f32(rng, (3, 3))], fn=lapack.lu, tol=1e-5),
+    Case(
+        "lu_pivots_to_permutation",
+        lambda rng: [np.array([rng.integers(i, 5) for i in range(3)], np.int32)],
+        {"permutation_size": 5},
+    ),
     Case("qr", lambda rng: [_f32(rng, (4, 3))], fn=lapack.qr, tol=1e-5),
     Case("eigh", _spd, fn=lapack.eigh, tol=1e-5),
     Case("svd", lambda rng: [_f32(rng, (4, 3))], fn=lapack.svd, tol=1e-5),

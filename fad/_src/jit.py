@@ -599,6 +599,13 @@ class Compiled:
 class JitFunction:
     """The callable ``jit`` returns; see :func:`jit`."""
 
+    # Internal state lives in slots, not in ``__dict__``: ``functools.wraps`` (used by
+    # grad, vmap, ...) copies a wrapped object's ``__dict__`` into its wrapper, and a
+    # jitted function must not hand its caches to whatever wraps it.
+    __slots__ = (
+        "__dict__", "__weakref__", "_backend", "_cache", "_donate_argnums", "_fast", "_fun",
+        "_no_statics", "_params", "_static_argnames", "_static_argnums",
+    )  # fmt: skip
     __name__: str
 
     def __init__(
@@ -629,8 +636,13 @@ class JitFunction:
         self._no_statics = not nums and not names
         self._cache: dict[Hashable, _Entry] = {}
         self._fast: dict[Hashable, _Entry] = {}
+        # Like functools.update_wrapper, but without copying ``fun.__dict__`` (which, for
+        # a function wrapping another jitted function, may hold foreign state).
+        for attr in ("__module__", "__qualname__", "__doc__"):
+            if hasattr(fun, attr):
+                setattr(self, attr, getattr(fun, attr))
         self.__name__ = getattr(fun, "__name__", "fun")
-        functools.update_wrapper(self, fun)
+        self.__wrapped__ = fun
 
     # -- calling ---------------------------------------------------------------
 

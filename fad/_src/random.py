@@ -309,8 +309,8 @@ def _seed_data(name: str, seed: Any) -> Array:
         s = int(seed)
         if not -(2**63) <= s < 2**63:
             raise OverflowError(f"{name}: seed {s} does not fit in int64")
-        hi = (s >> 32) & 0xFFFFFFFF if config.x64_enabled else 0
-        return Array(np.array([hi, s & 0xFFFFFFFF], dtype=_U32))
+        high_word = (s >> 32) & 0xFFFFFFFF if config.x64_enabled else 0
+        return Array(np.array([high_word, s & 0xFFFFFFFF], dtype=_U32))
     if not core.is_arraylike(seed):
         raise TypeError(f"{name}: seed must be an integer, got {type(seed).__name__}: {seed!r}")
     a = core.asarray(seed)
@@ -525,9 +525,10 @@ def normal(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
         halves = _split(data, (2,))
         re = _normal_real(st.reshape(st.slice_(halves, (0, 0), (1, 2)), (2,)), shp, real)
         im = _normal_real(st.reshape(st.slice_(halves, (1, 0), (2, 2)), (2,)), shp, real)
-        # XLA turns division by a constant into multiplication by its reciprocal.
-        inv = st.full(shp, _inv_sqrt2(real), real)
-        return ew.complex_(ew.mul(re, inv), ew.mul(im, inv))
+        # XLA turns division by a constant into multiplication by its reciprocal; a
+        # complex product keeps the compiler from merging it with the sqrt(2) inside.
+        inv = st.full(shp, _inv_sqrt2(real).astype(dt), dt)
+        return ew.mul(ew.complex_(re, im), inv)
     if not dtypes.is_float(dt):
         raise ValueError(f"normal: dtype must be a float or complex dtype, got {dt.name}")
     return _normal_real(data, shp, dt)
@@ -594,9 +595,7 @@ def _urem(x: Array, span: Array) -> Array:
     return ew.select(zero, x, ew.rem(x, safe))
 
 
-def _randint(
-    data: Array, shape: Shape, minval: Array, maxval: Array, dtype: DType
-) -> Array:
+def _randint(data: Array, shape: Shape, minval: Array, maxval: Array, dtype: DType) -> Array:
     info = dtypes.iinfo(dtype)
     nbits = int(info.bits)
     unsigned = _UINT[nbits]
@@ -702,7 +701,9 @@ def _gumbel_mode(name: str, mode: str | None) -> str:
     return mode
 
 
-def gumbel(key: Any, shape: Sequence[int] = (), dtype: Any = None, mode: str | None = None) -> Array:
+def gumbel(
+    key: Any, shape: Sequence[int] = (), dtype: Any = None, mode: str | None = None
+) -> Array:
     """Standard Gumbel samples, ``-log(-log(u))``."""
     data, _ = _key_data("gumbel", key)
     dt = _float_dtype("gumbel", dtype)
@@ -710,7 +711,7 @@ def gumbel(key: Any, shape: Sequence[int] = (), dtype: Any = None, mode: str | N
 
 
 def _top_k_indices(x: Array, k: int) -> Array:
-    """Indices of the ``k`` largest entries along the last axis, largest first (ties: lower index)."""
+    """Indices of the ``k`` largest entries on the last axis, largest first, ties by index."""
     last = x.ndim - 1
     position = st.iota(np.dtype(np.int32), x.shape, last)  # like lax.top_k's int32 indices
     order = sorting.sort([ew.neg(x), position], dimension=last, is_stable=True, num_keys=1)[1]
@@ -798,9 +799,8 @@ def choice(
             )
         if replace:
             p_cuml = jnp.cumsum(p_arr)
-            u = _uniform(
-                data, shp, p_cuml.dtype, st.full(shp, 0, p_cuml.dtype), st.full(shp, 1, p_cuml.dtype)
-            )
+            cdt = p_cuml.dtype
+            u = _uniform(data, shp, cdt, st.full(shp, 0, cdt), st.full(shp, 1, cdt))
             r = ew.mul(st.broadcast_to(p_cuml[-1], shp), ew.sub(st.full(shp, 1, u.dtype), u))
             ind = jnp.astype(jnp.searchsorted(p_cuml, r), int_dt)
         else:

@@ -133,7 +133,7 @@ def lu_factor(
 
 
 def _permutation_from_pivots(piv: Array, m: int) -> Array:
-    return _lap._pivots_to_permutation(piv.astype(np.int32), m)
+    return _lap.lu_pivots_to_permutation(piv.astype(np.int32), m)
 
 
 def lu_solve(

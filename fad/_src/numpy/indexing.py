@@ -93,7 +93,8 @@ def _expand(x: Array, idx: tuple[Any, ...]) -> list[Any]:
         consumed += i.ndim if _is_bool_mask(i) else 1
     if consumed > x.ndim:
         raise IndexError(
-            f"too many indices for array: array is {x.ndim}-dimensional, but {consumed} were indexed"
+            f"too many indices for array: array is {x.ndim}-dimensional, but {consumed} were "
+            "indexed"
         )
     ellipses = [k for k, i in enumerate(idx) if i is Ellipsis]
     if len(ellipses) > 1:

@@ -7,7 +7,9 @@ promotion (with weak Python scalars), default dtypes and argument checking.
 from __future__ import annotations
 
 import builtins
+import itertools
 import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
@@ -178,18 +180,12 @@ def _shape_arg(shape: Any, name: str = "shape") -> tuple[int, ...]:
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
     try:
-        out = tuple(operator_index(s) for s in shape)
+        out = tuple(operator.index(s) for s in shape)
     except TypeError:
         raise TypeError(f"{name} must be a sequence of integers, got {shape!r}") from None
     if builtins.any(s < 0 for s in out):
         raise ValueError(f"{name} must not contain negative sizes, got {out}")
     return out
-
-
-def operator_index(x: Any) -> int:
-    import operator
-
-    return operator.index(x)
 
 
 def _default_dtype(dtype: Any, fallback: DType | None = None) -> DType:
@@ -501,7 +497,8 @@ def divmod(x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
 
 
 def power(x: ArrayLike, y: ArrayLike) -> Array:
-    """``x ** y``; a static integer exponent becomes ``integer_pow`` (exact, cheap to differentiate)."""
+    """``x ** y``; a static integer exponent becomes ``integer_pow`` (exact, cheap to
+    differentiate)."""
     if isinstance(y, (int, np.integer)) and not isinstance(y, (bool, np.bool_)):
         a = asarray(x)
         if dtypes.is_bool(a.dtype):
@@ -1287,7 +1284,7 @@ def reshape(a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any 
         dims = [int(target)]
     else:
         try:
-            dims = [operator_index(d) for d in target]
+            dims = [operator.index(d) for d in target]
         except TypeError:
             raise TypeError(f"reshape: shape must be integers, got {target!r}") from None
     if dims.count(-1) > 1:
@@ -1490,7 +1487,7 @@ def split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array
         bounds = [0, *[builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections], n]
     return [
         st.slice_in_dim(x, lo, builtins.max(lo, hi), axis=ax)
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+        for lo, hi in itertools.pairwise(bounds)
     ]
 
 
@@ -1555,7 +1552,7 @@ def repeat(
     idx = np.repeat(np.arange(x.shape[ax]), np.broadcast_to(reps, (x.shape[ax],)))
     if total_repeat_length is not None:
         # JAX: extra entries are dropped, missing ones repeat the last element.
-        n = operator_index(total_repeat_length)
+        n = operator.index(total_repeat_length)
         idx = idx[:n] if idx.size >= n else np.concatenate([idx, np.full(n - idx.size, idx[-1])])
     return take(x, Array(idx.astype(np.int32)), axis=ax, mode="clip")
 
@@ -1806,8 +1803,8 @@ def matmul(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:
     y2 = reshape(y, (y.shape[0], 1)) if y.ndim == 1 else y
     if x2.shape[-1] != y2.shape[-2]:
         raise ValueError(
-            f"matmul: input operand 1 has a mismatch in its core dimension 0 "
-            f"(size {y2.shape[-2]} is different from {x2.shape[-1]}); shapes {x.shape} and {y.shape}"
+            f"matmul: input operand 1 has a mismatch in its core dimension 0 (size "
+            f"{y2.shape[-2]} is different from {x2.shape[-1]}); shapes {x.shape} and {y.shape}"
         )
     batch_shape = broadcast_shapes(x2.shape[:-2], y2.shape[:-2])
     xb = st.broadcast_to(x2, (*batch_shape, *x2.shape[-2:]))
@@ -1991,7 +1988,7 @@ def nonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) ->
                 "pass a static size= (and fill_value=)"
             )
         return tuple(Array(i.astype(idx_dt)) for i in np.nonzero(x.concrete_value()))
-    size = operator_index(size)
+    size = operator.index(size)
     fills = fill_value if isinstance(fill_value, (tuple, list)) else [fill_value] * x.ndim
     if len(fills) != x.ndim:
         raise ValueError(f"nonzero: fill_value needs {x.ndim} entries, got {len(fills)}")

@@ -18,6 +18,7 @@ flushes to zero).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
@@ -287,21 +288,19 @@ def xla_log_f32(x: NDArray) -> NDArray:
 
 
 # Cephes' log1p rational approximation, highest power first.
-_LOG1P_NUM: Final = tuple(
-    _c(v)
-    for v in (
-        4.5270000862445199635215e-5, 4.9854102823193375972212e-1, 6.5787325942061044846969e0,
-        2.9911919328553073277375e1, 6.0949667980987787057556e1, 5.7112963590585538103336e1,
-        2.0039553499201281259648e1,
-    )
-)  # fmt: skip
-_LOG1P_DEN: Final = tuple(
-    _c(v)
-    for v in (
-        1.0, 1.5062909083469192043167e1, 8.3047565967967209469434e1, 2.2176239823732856465394e2,
-        3.0909872225312059774938e2, 2.1642788614495947685003e2, 6.0118660497603843919306e1,
-    )
-)  # fmt: skip
+_LOG1P_NUM_64: Final = tuple(float(v) for v in (
+    4.5270000862445199635215e-5, 4.9854102823193375972212e-1, 6.5787325942061044846969e0,
+    2.9911919328553073277375e1, 6.0949667980987787057556e1, 5.7112963590585538103336e1,
+    2.0039553499201281259648e1,
+))  # fmt: skip
+_LOG1P_DEN_64: Final = tuple(float(v) for v in (
+    1.0, 1.5062909083469192043167e1, 8.3047565967967209469434e1, 2.2176239823732856465394e2,
+    3.0909872225312059774938e2, 2.1642788614495947685003e2, 6.0118660497603843919306e1,
+))  # fmt: skip
+
+
+_LOG1P_NUM: Final = tuple(_c(v) for v in _LOG1P_NUM_64)
+_LOG1P_DEN: Final = tuple(_c(v) for v in _LOG1P_DEN_64)
 
 
 def _horner(x: NDArray, coeffs: Sequence[np.float32]) -> NDArray:
@@ -384,25 +383,109 @@ def xla_erf_f32(x: NDArray) -> NDArray:
         return np.where(saturated, np.copysign(_c(1), x), out).astype(_F32)
 
 
-def float32_kernel(
-    kernel: Callable[[NDArray], NDArray], fallback: Callable[[NDArray], Any]
-) -> Callable[[NDArray], NDArray]:
-    """An eager impl: ``kernel`` for float32 (and, via float32, float16/bfloat16), else ``fallback``.
+# Giles' double-precision erfinv polynomials for w < 6.25, w < 16 and beyond, highest
+# power first; the shorter ones line up with the tail of the longest.
+_ERFINV64_LT6_25: Final = (
+    -3.6444120640178196996e-21, -1.685059138182016589e-19, 1.2858480715256400167e-18,
+    1.115787767802518096e-17, -1.333171662854620906e-16, 2.0972767875968561637e-17,
+    6.6376381343583238325e-15, -4.0545662729752068639e-14, -8.1519341976054721522e-14,
+    2.6335093153082322977e-12, -1.2975133253453532498e-11, -5.4154120542946279317e-11,
+    1.051212273321532285e-09, -4.1126339803469836976e-09, -2.9070369957882005086e-08,
+    4.2347877827932403518e-07, -1.3654692000834678645e-06, -1.3882523362786468719e-05,
+    0.0001867342080340571352, -0.00074070253416626697512, -0.0060336708714301490533,
+    0.24015818242558961693, 1.6536545626831027356,
+)  # fmt: skip
+_ERFINV64_LT16: Final = (
+    2.2137376921775787049e-09, 9.0756561938885390979e-08, -2.7517406297064545428e-07,
+    1.8239629214389227755e-08, 1.5027403968909827627e-06, -4.013867526981545969e-06,
+    2.9234449089955446044e-06, 1.2475304481671778723e-05, -4.7318229009055733981e-05,
+    6.8284851459573175448e-05, 2.4031110387097893999e-05, -0.0003550375203628474796,
+    0.00095328937973738049703, -0.0016882755560235047313, 0.0024914420961078508066,
+    -0.0037512085075692412107, 0.005370914553590063617, 1.0052589676941592334,
+    3.0838856104922207635,
+)  # fmt: skip
+_ERFINV64_GE16: Final = (
+    -2.7109920616438573243e-11, -2.5556418169965252055e-10, 1.5076572693500548083e-09,
+    -3.7894654401267369937e-09, 7.6157012080783393804e-09, -1.4960026627149240478e-08,
+    2.9147953450901080826e-08, -6.7711997758452339498e-08, 2.2900482228026654717e-07,
+    -9.9298272942317002539e-07, 4.5260625972231537039e-06, -1.9681778105531670567e-05,
+    7.5995277030017761139e-05, -0.00021503011930044477347, -0.00013871931833623122026,
+    1.0103004648645343977, 4.8499064014085844221,
+)  # fmt: skip
 
-    Results keep the operand's dtype.
-    """
+
+def _fma64(a: Any, b: Any, c: Any) -> NDArray:
+    return _fma_f64(*np.broadcast_arrays(*(np.asarray(v, _F64) for v in (a, b, c))))
+
+
+def xla_log1p_f64(x: NDArray) -> NDArray:
+    """XLA CPU's float64 ``log1p``: the same rational approximation near 0, else libm's log."""
+    x = np.asarray(x, _F64)
+    with np.errstate(all="ignore"):
+        x2 = x * x
+        num, den = np.full_like(x, _LOG1P_NUM_64[0]), np.full_like(x, _LOG1P_DEN_64[0])
+        for c in _LOG1P_NUM_64[1:]:
+            num = _fma64(num, x, c)
+        for c in _LOG1P_DEN_64[1:]:
+            den = _fma64(den, x, c)
+        r = (x * x2) * (num / den)
+        near_zero = x + _fma64(-0.5, x2, r)
+        return np.where(np.abs(x) < 0.41421356237309504880, near_zero, np.log(x + 1.0))
+
+
+def xla_erf_inv_f64(x: NDArray) -> NDArray:
+    """XLA's float64 ``erf_inv`` (Giles' double-precision approximation), as compiled on CPU."""
+    x = np.asarray(x, _F64)
+    with np.errstate(all="ignore"):
+        w = -xla_log1p_f64(x * -x)
+        lt_6_25, lt_16 = w < 6.25, w < 16.0
+
+        def coefficient(i: int) -> NDArray:
+            c = np.full_like(x, _ERFINV64_LT6_25[i])
+            if i < 19:
+                c = np.where(lt_6_25, c, _ERFINV64_LT16[i])
+            if i < 17:
+                c = np.where(lt_16, c, _ERFINV64_GE16[i])
+            return c
+
+        shift = np.where(lt_16, 3.25, 5.0)
+        w = np.where(lt_6_25, w - 3.125, np.sqrt(w) - shift)
+        p = coefficient(0)
+        for i in range(1, 17):
+            p = _fma64(p, w, coefficient(i))
+        for i in range(17, 19):
+            p = np.where(lt_16, _fma64(p, w, coefficient(i)), p)
+        for i in range(19, 23):
+            p = np.where(lt_6_25, _fma64(p, w, coefficient(i)), p)
+        return np.where(np.abs(x) == 1.0, x * np.inf, p * x)
+
+
+_libm_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def libm_erf_f64(x: NDArray) -> NDArray:
+    """float64 ``erf`` from the C library, which XLA's CPU backend calls."""
+    return np.asarray(_libm_erf(np.asarray(x, _F64)), dtype=_F64)
+
+
+def xla_kernel(
+    f32: Callable[[NDArray], NDArray], f64: Callable[[NDArray], NDArray]
+) -> Callable[[NDArray], NDArray]:
+    """An eager impl: ``f32`` for float32 (float16/bfloat16 go through float32, as in XLA),
+    ``f64`` for float64. Results keep the operand's dtype."""
 
     def impl(x: NDArray) -> NDArray:
+        if x.dtype == _F64:
+            return f64(x)
         if x.dtype == _F32:
-            return kernel(x)
-        if x.dtype.itemsize < 4 and dtypes.is_float(x.dtype):
-            return kernel(x.astype(_F32)).astype(x.dtype)
-        return np.asarray(fallback(x)).astype(x.dtype, copy=False)
+            return f32(x)
+        return f32(x.astype(_F32)).astype(x.dtype)
 
     return impl
 
 
 __all__ = [
-    "bitcast_convert_type", "bitcast_convert_type_p", "float32_kernel", "fma", "fma_p",
-    "xla_erf_f32", "xla_erf_inv_f32", "xla_log1p_f32", "xla_log_f32",
+    "bitcast_convert_type", "bitcast_convert_type_p", "fma", "fma_p", "libm_erf_f64",
+    "xla_erf_f32", "xla_erf_inv_f32", "xla_erf_inv_f64", "xla_kernel", "xla_log1p_f32",
+    "xla_log1p_f64", "xla_log_f32",
 ]  # fmt: skip

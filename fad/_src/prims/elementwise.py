@@ -130,11 +130,12 @@ def _logistic(x: np.ndarray[Any, Any]) -> Any:
 
 
 logistic_p = unop("logistic", _keep(_logistic), hlo="stablehlo.logistic")
-# float32 erf and erf_inv replay XLA's kernels, so eager bits equal compiled ones (and JAX's).
-erf_p = unop("erf", bits.float32_kernel(bits.xla_erf_f32, sps.erf), "float", hlo="chlo.erf")
+# erf and erf_inv replay XLA's CPU kernels, so eager bits equal compiled ones (and JAX's).
+erf_p = unop("erf", bits.xla_kernel(bits.xla_erf_f32, bits.libm_erf_f64), "float", hlo="chlo.erf")
 erfc_p = unop("erfc", _keep(sps.erfc), "float", hlo="chlo.erfc")
 erf_inv_p = unop(
-    "erf_inv", bits.float32_kernel(bits.xla_erf_inv_f32, sps.erfinv), "float", hlo="chlo.erf_inv"
+    "erf_inv", bits.xla_kernel(bits.xla_erf_inv_f32, bits.xla_erf_inv_f64), "float",
+    hlo="chlo.erf_inv",
 )
 lgamma_p = unop("lgamma", _keep(sps.gammaln), "float", hlo="chlo.lgamma")
 digamma_p = unop("digamma", _keep(sps.digamma), "float", hlo="chlo.digamma")

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from fad._src import core, dtypes
-from fad._src.core import Array, DType, ShapedArray
+from fad._src.core import Array, ArrayLike, DType, ShapedArray
 from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero, Zero
@@ -42,6 +42,7 @@ _SUPPORTED = tuple(np.dtype(t) for t in (np.float32, np.float64, np.complex64, n
 cholesky_p = core.new_primitive("cholesky")
 triangular_solve_p = core.new_primitive("triangular_solve")
 lu_p = core.new_primitive("lu", multiple_results=True)
+lu_pivots_to_permutation_p = core.new_primitive("lu_pivots_to_permutation")
 qr_p = core.new_primitive("qr", multiple_results=True)
 eigh_p = core.new_primitive("eigh", multiple_results=True)
 svd_p = core.new_primitive("svd", multiple_results=True)
@@ -200,6 +201,16 @@ def _batched(
     return outs
 
 
+def _array(x: ArrayLike) -> Array:
+    return x if isinstance(x, Array) else core.asarray(x)
+
+
+def _checked(prim: core.Primitive, *args: Array, **params: Any) -> None:
+    """Run the abstract rule on the operands, so that eager calls (which go straight
+    to the numpy implementation) get the same shape and dtype errors as traced ones."""
+    core.abstract_eval(prim, [a.aval for a in args], params)
+
+
 def _batch_at_front(prim: core.Primitive) -> batch.BatchRule:
     """These primitives map over leading axes: move every batch axis to the front."""
 
@@ -276,12 +287,14 @@ jvp.jvp_rules[cholesky_p] = _cholesky_jvp
 batch.batch_rules[cholesky_p] = _batch_at_front(cholesky_p)
 
 
-def cholesky(x: Array, *, symmetrize_input: bool = True) -> Array:
+def cholesky(x: ArrayLike, *, symmetrize_input: bool = True) -> Array:
     """The lower Cholesky factor (upper triangle zero; all NaN where not positive definite).
 
     With ``symmetrize_input`` the factor is of ``(x + x^H) / 2``; otherwise only
     the lower triangle of ``x`` is read.
     """
+    x = _array(x)
+    _checked(cholesky_p, x)
     if symmetrize_input:
         x = symmetrize(x)
     return cholesky_p.bind1(x)
@@ -406,8 +419,8 @@ batch.batch_rules[triangular_solve_p] = _batch_at_front(triangular_solve_p)
 
 
 def triangular_solve(
-    a: Array,
-    b: Array,
+    a: ArrayLike,
+    b: ArrayLike,
     *,
     left_side: bool = False,
     lower: bool = False,
@@ -420,15 +433,16 @@ def triangular_solve(
     ``op`` transposes and/or conjugates ``a``; only the ``lower`` (or upper)
     triangle of ``a`` is read, and not its diagonal when ``unit_diagonal``.
     """
-    return triangular_solve_p.bind1(
-        a,
-        b,
+    params = dict(
         left_side=bool(left_side),
         lower=bool(lower),
         transpose_a=bool(transpose_a),
         conjugate_a=bool(conjugate_a),
         unit_diagonal=bool(unit_diagonal),
     )
+    a, b = _array(a), _array(b)
+    _checked(triangular_solve_p, a, b, **params)
+    return triangular_solve_p.bind1(a, b, **params)
 
 
 # ---------------------------------------------------------------------------
@@ -517,15 +531,54 @@ jvp.jvp_rules[lu_p] = _lu_jvp
 batch.batch_rules[lu_p] = _batch_at_front(lu_p)
 
 
-def lu(x: Array) -> tuple[Array, Array, Array]:
+def lu(x: ArrayLike) -> tuple[Array, Array, Array]:
     """LU with partial pivoting: ``(lu, pivots, permutation)``.
 
     ``lu`` packs the unit-lower ``L`` (below the diagonal) and ``U``;
     ``x[..., permutation, :] == L @ U``; ``pivots[i]`` is the row swapped with row
     ``i`` at step ``i`` (0-based, as LAPACK's ``ipiv`` minus one).
     """
+    x = _array(x)
+    _checked(lu_p, x)
     a, piv, perm = lu_p.bindn(x)
     return a, piv, perm
+
+
+def _pivots_to_permutation_impl(pivots: NDArray, *, permutation_size: int) -> NDArray:
+    flat = pivots.reshape(-1, pivots.shape[-1])
+    out = np.empty((flat.shape[0], permutation_size), np.int32)
+    for row, piv in enumerate(flat):
+        out[row] = _pivots_to_permutation_np(piv, permutation_size)
+    return out.reshape(*pivots.shape[:-1], permutation_size)
+
+
+def _pivots_to_permutation_abstract(pivots: ShapedArray, *, permutation_size: int) -> ShapedArray:
+    if pivots.dtype != _I32 or pivots.ndim < 1:
+        raise TypeError(
+            "lu_pivots_to_permutation: pivots must be int32 of shape (..., k), got "
+            f"{pivots.str_short()}"
+        )
+    if pivots.shape[-1] > permutation_size:
+        raise TypeError(
+            f"lu_pivots_to_permutation: {pivots.shape[-1]} pivots do not fit a permutation of "
+            f"size {permutation_size}"
+        )
+    return ShapedArray((*pivots.shape[:-1], permutation_size), _I32)
+
+
+core.def_impl(lu_pivots_to_permutation_p, _pivots_to_permutation_impl)
+core.def_abstract(lu_pivots_to_permutation_p, _pivots_to_permutation_abstract)
+jvp.defjvp_zero(lu_pivots_to_permutation_p)
+batch.batch_rules[lu_pivots_to_permutation_p] = _batch_at_front(lu_pivots_to_permutation_p)
+
+
+def lu_pivots_to_permutation(pivots: ArrayLike, permutation_size: int) -> Array:
+    """The permutation that applying the row swaps ``pivots`` (0-based; swap rows ``i`` and
+    ``pivots[i]`` in turn) makes of ``0..permutation_size-1``."""
+    piv = _array(pivots)
+    params = {"permutation_size": int(permutation_size)}
+    _checked(lu_pivots_to_permutation_p, piv, **params)
+    return lu_pivots_to_permutation_p.bind1(piv, **params)
 
 
 # ---------------------------------------------------------------------------
@@ -589,8 +642,10 @@ jvp.jvp_rules[qr_p] = _qr_jvp
 batch.batch_rules[qr_p] = _batch_at_front(qr_p)
 
 
-def qr(x: Array, *, full_matrices: bool = True) -> tuple[Array, Array]:
+def qr(x: ArrayLike, *, full_matrices: bool = True) -> tuple[Array, Array]:
     """``x = q @ r`` with orthonormal columns in ``q`` and upper-trapezoidal ``r``."""
+    x = _array(x)
+    _checked(qr_p, x, full_matrices=bool(full_matrices))
     q, r = qr_p.bindn(x, full_matrices=bool(full_matrices))
     return q, r
 
@@ -634,12 +689,14 @@ jvp.jvp_rules[eigh_p] = _eigh_jvp
 batch.batch_rules[eigh_p] = _batch_at_front(eigh_p)
 
 
-def eigh(x: Array, *, lower: bool = True, symmetrize_input: bool = True) -> tuple[Array, Array]:
+def eigh(x: ArrayLike, *, lower: bool = True, symmetrize_input: bool = True) -> tuple[Array, Array]:
     """``(v, w)``: eigenvectors (columns) and ascending eigenvalues of a Hermitian matrix.
 
     With ``symmetrize_input`` the decomposition is of ``(x + x^H) / 2``; otherwise
     only the ``lower`` (or upper) triangle is read.
     """
+    x = _array(x)
+    _checked(eigh_p, x, lower=bool(lower))
     if symmetrize_input:
         x = symmetrize(x)
     v, w = eigh_p.bindn(x, lower=bool(lower))
@@ -743,10 +800,13 @@ jvp.jvp_rules[svd_p] = _svd_jvp
 batch.batch_rules[svd_p] = _batch_at_front(svd_p)
 
 
-def svd(x: Array, *, full_matrices: bool = True, compute_uv: bool = True) -> Any:
+def svd(x: ArrayLike, *, full_matrices: bool = True, compute_uv: bool = True) -> Any:
     """``(u, s, vh)`` with ``x = u @ diag(s) @ vh`` and descending ``s``; ``s`` alone
     without ``compute_uv``."""
-    outs = svd_p.bindn(x, full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
+    params = dict(full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
+    x = _array(x)
+    _checked(svd_p, x, **params)
+    outs = svd_p.bindn(x, **params)
     if compute_uv:
         s, u, vh = outs
         return u, s, vh
@@ -868,33 +928,47 @@ def _trsm_lowering(
     return _custom_call(ctx, "trsm", a.dtype, [a, b], [b.aval], [True, True], [True], config)[0]
 
 
-def _pivots_to_permutation(pivots: Array, m: int) -> Array:
-    """Apply the row swaps ``pivots`` (0-based) to ``0..m-1``, one step at a time (unrolled)."""
-    nb = pivots.ndim - 1
-    batch_shape = pivots.shape[:-1]
-    shape = (*batch_shape, m)
-    pos = st.iota(_I32, shape, nb)
-    zero = _full(shape, 0, _I32)
+def _swap_step(i: Array, perm: Array, pivots: Array) -> list[Array]:
+    """One step of the pivots loop: swap ``perm[..., i]`` and ``perm[..., pivots[..., i]]``."""
+    nb = perm.ndim - 1
+    batch_shape, shape = perm.shape[:-1], perm.shape
+    starts = [Array(np.zeros((), _I32))] * nb + [i]
 
-    def column(x: Array, i: int) -> Array:
-        """x[..., i] broadcast back along the last axis."""
-        c = st.reshape(st.slice_(x, (0,) * nb + (i,), (*batch_shape, i + 1)), batch_shape)
+    def column(x: Array) -> Array:
+        c = st.reshape(st.dynamic_slice(x, starts, (*batch_shape, 1)), batch_shape)
         return st.broadcast_in_dim(c, shape, tuple(range(nb)))
 
-    perm = pos
-    for i in range(pivots.shape[-1]):
-        at_p = ew.eq(pos, column(pivots, i))
-        at_i = ew.eq(pos, _full(shape, i, _I32))
-        perm_p = st.broadcast_in_dim(
-            red.reduce_sum(ew.select_n(at_p, zero, perm), (nb,)), shape, tuple(range(nb))
-        )
-        perm = ew.select_n(at_i, ew.select_n(at_p, perm, column(perm, i)), perm_p)
-    return perm
+    pos = st.iota(_I32, shape, nb)
+    at_p = ew.eq(pos, column(pivots))
+    at_i = ew.eq(pos, st.broadcast_in_dim(i, shape, ()))
+    perm_p = red.reduce_sum(ew.select_n(at_p, _full(shape, 0, _I32), perm), (nb,))
+    perm_p = st.broadcast_in_dim(perm_p, shape, tuple(range(nb)))
+    new = ew.select_n(at_i, ew.select_n(at_p, perm, column(perm)), perm_p)
+    return [ew.add(i, _full((), 1, _I32)), new]
 
 
-def _lu_finish(lu_: Array, ipiv: Array) -> list[Array]:
-    pivots = ew.sub(ipiv, _full(ipiv.shape, 1, ipiv.dtype))
-    return [lu_, pivots, _pivots_to_permutation(pivots, lu_.shape[-2])]
+def _pivots_to_permutation_lowering(ctx: Any, pivots: Any, *, permutation_size: int) -> Any:
+    """A ``stablehlo.while`` over the pivots (unrolled selects compile very slowly)."""
+    nb = len(pivots.shape) - 1
+    counter = ShapedArray((), _I32)
+    perm_aval = ShapedArray((*pivots.shape[:-1], permutation_size), _I32)
+    avals = [counter, perm_aval, pivots.aval]
+    steps = pivots.shape[-1]
+
+    def cond(c: Any, args: list[Any]) -> list[Any]:
+        return [c.compare("LT", args[0], c.scalar(steps, _I32))]
+
+    def body(c: Any, args: list[Any]) -> list[Any]:
+        i, perm = _inline(c, _swap_step, args)
+        return [i, perm, args[2]]
+
+    init = [ctx.scalar(0, _I32), ctx.iota(nb, perm_aval), pivots]
+    regions = [ctx.region(avals, cond), ctx.region(avals, body)]
+    return ctx.op("stablehlo.while", init, avals, "", regions)[1]
+
+
+def _minus_one(x: Array) -> Array:
+    return ew.sub(x, _full(x.shape, 1, x.dtype))
 
 
 def _lu_lowering(ctx: Any, x: Any) -> Any:
@@ -911,7 +985,9 @@ def _lu_lowering(ctx: Any, x: Any) -> Any:
         [True],
         [True, False, False],
     )
-    return _inline(ctx, _lu_finish, [lu_, ipiv])
+    (pivots,) = _inline(ctx, _minus_one, [ipiv])
+    (perm,) = _inline(ctx, lu_pivots_to_permutation, [pivots], permutation_size=m)
+    return [lu_, pivots, perm]
 
 
 def _pad_columns(a: Array, *, to: int) -> Array:
@@ -1002,6 +1078,7 @@ def _svd_lowering(ctx: Any, x: Any, *, full_matrices: bool, compute_uv: bool) ->
 lowering.def_rule(cholesky_p, _cholesky_lowering)
 lowering.def_rule(triangular_solve_p, _trsm_lowering)
 lowering.def_rule(lu_p, _lu_lowering)
+lowering.def_rule(lu_pivots_to_permutation_p, _pivots_to_permutation_lowering)
 lowering.def_rule(qr_p, _qr_lowering)
 lowering.def_rule(eigh_p, _eigh_lowering)
 lowering.def_rule(svd_p, _svd_lowering)
