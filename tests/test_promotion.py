@@ -148,13 +148,7 @@ ROWS: list[Row] = [
 ]  # fmt: skip
 
 
-# Known gap: converting a strong array to a weak result dtype gives a strong array
-# (convert_element_type has no weak_type parameter), and eager select_n counts its
-# predicate when deciding weakness. The dtypes are right; only weak_type differs.
-WEAK_GAPS = {
-    "i32+1.5", "i32+1.5-x64", "i8*1.0", "u8+1.0", "i32+1j", "bool+1", "bool*1.0", "weak*weak",
-    "i32**0.5", "where(i32,.5)", "where(1,2)", "maximum(i8,1.5)",
-}  # fmt: skip
+WEAK_GAPS: set[str] = set()
 WEAK_PARAMS = [
     pytest.param(*r, id=r[0], marks=pytest.mark.xfail(strict=True, reason="weak_type gap"))
     if r[0] in WEAK_GAPS

@@ -529,12 +529,15 @@ class Primitive:
     ``multiple_results`` primitives return a list. A primitive compares by identity.
     """
 
-    __slots__ = ("impl", "multiple_results", "name")
+    __slots__ = ("impl", "multiple_results", "name", "weak_from")
 
     def __init__(self, name: str, multiple_results: bool = False) -> None:
         self.name = name
         self.multiple_results = multiple_results
         self.impl: Callable[..., Any] | None = None
+        # Index of the first operand that decides whether the result is weakly typed
+        # (``select_n`` skips its predicate).
+        self.weak_from = 0
 
     def __repr__(self) -> str:
         return self.name
@@ -664,6 +667,10 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
             raise TypeError(f"{prim.name} expects fad Arrays, got {type(a).__name__}")
         vals.append(a._value)
         weak = weak and a._weak_type
+    weak_args = args
+    if prim.weak_from:
+        weak_args = args[prim.weak_from :]
+        weak = all(a._weak_type for a in weak_args)
     impl = prim.impl
     if impl is None:
         array_impl = array_impls.get(prim)
@@ -673,10 +680,13 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
     out = impl(*vals, **params)
     if prim.multiple_results:
         return [_wrap_result(o, False) for o in out]
-    # Weak types survive only ops whose inputs were all weak (and dtype-preserving).
-    if weak and args:
+    # Weak types survive only ops whose inputs were all weak (and dtype-preserving),
+    # unless the primitive says so itself (``convert_element_type``).
+    if "weak_type" in params:
+        return _wrap_result(out, params["weak_type"])
+    if weak and weak_args:
         out = np.asarray(out)
-        return _wrap_result(out, out.dtype == vals[0].dtype)
+        return _wrap_result(out, out.dtype == weak_args[0]._value.dtype)
     return _wrap_result(out, False)
 
 

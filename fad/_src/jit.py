@@ -104,6 +104,10 @@ def _buffer_of(a: Array, device: runtime.Device | None) -> runtime.DeviceBuffer:
     return new
 
 
+_new_object = object.__new__
+_PY_SCALARS = (float, int, bool, complex)
+
+
 @final
 class _Compiled:
     """An executable for one program, with its hoisted constants already on the device."""
@@ -131,13 +135,24 @@ class _Compiled:
 
     def run(self, args: Sequence[Array], names: Sequence[str] | None = None) -> list[Array]:
         device = self.device
-        bufs = [*self.const_bufs, *(_buffer_of(a, device) for a in args)]
+        bufs = self.const_bufs.copy()
+        for a in args:
+            b: Any = a._buffer
+            bufs.append(b if b is not None else _buffer_of(a, device))
         try:
             outs = self.execute(bufs)
         except Exception as err:
             outs = self._recover(args, err, names)
         to_numpy = runtime.to_numpy
-        return [Array(to_numpy(b), w, b) for b, w in zip(outs, self.out_weak, strict=True)]
+        results = []
+        for b, w in zip(outs, self.out_weak, strict=True):
+            # The hot path: skip Array.__init__ (to_numpy's view is already read-only).
+            arr: Array = _new_object(Array)
+            arr._value = to_numpy(b)
+            arr._weak_type = w
+            arr._buffer = b
+            results.append(arr)
+        return results
 
     def _recover(
         self, args: Sequence[Array], err: Exception, names: Sequence[str] | None
@@ -648,16 +663,21 @@ class JitFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._no_statics and not kwargs and core.current_handler() is core._EVAL:
+            # Fast path: positional arrays and Python scalars, a signature seen before.
             key = []
+            flat_fast: list[Array] = []
             for a in args:
                 if type(a) is not Array:
-                    break
+                    if type(a) not in _PY_SCALARS:
+                        break
+                    a = core.asarray(a)
                 v = a._value
                 key.append((v.shape, v.dtype, a._weak_type))
+                flat_fast.append(a)
             else:
                 entry = self._fast.get((tuple(key), config.x64_enabled))
                 if entry is not None:
-                    return self._run(entry, args)
+                    return self._run(entry, flat_fast)
         entry, flat = self._entry(args, kwargs)
         if core.current_handler() is not core._EVAL:
             outs = _call(entry.closed, [*entry.tracer_consts, *flat], self.__name__, self._backend)
@@ -742,7 +762,11 @@ class JitFunction:
             entry = self._trace(args, kwargs, dyn_pos, flat, in_tree)
             if not entry.tracer_consts:
                 self._cache[key] = entry
-                if not kwargs and self._no_statics and all(type(a) is Array for a in args):
+                if (
+                    not kwargs
+                    and self._no_statics
+                    and all(type(a) is Array or type(a) in _PY_SCALARS for a in args)
+                ):
                     self._fast[(avals, config.x64_enabled)] = entry
         return entry, flat
 

@@ -91,10 +91,10 @@ def _lift(x: ArrayLike, dt: DType, weak: bool) -> Array:
     if isinstance(x, Array):
         if x.dtype == dt:
             return x
-        return ew.convert_element_type(x, dt)
+        return ew.convert_element_type(x, dt, weak)
     if isinstance(x, (bool, int, float, complex)):
         return Array(np.asarray(x, dt), weak)
-    return ew.convert_element_type(core.asarray(x), dt)
+    return ew.convert_element_type(core.asarray(x), dt, weak)
 
 
 def _aval_of(x: ArrayLike) -> tuple[DType, bool]:
@@ -167,7 +167,7 @@ def astype(x: ArrayLike, dtype: Any) -> Array:
     dt = dtypes.check_user_dtype(dtype, "astype")
     a = asarray(x)
     if a.dtype == dt:
-        return a if not a.weak_type else ew.convert_element_type_p.bind1(a, new_dtype=dt)
+        return ew.convert_element_type(a, dt, weak_type=False)
     return ew.convert_element_type(a, dt)
 
 

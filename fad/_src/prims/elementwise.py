@@ -741,6 +741,7 @@ def _select_n_transpose(ct: Array, which: Any, *cases: Any) -> list[MaybeZero | 
     return out
 
 
+select_n_p.weak_from = 1
 core.def_impl(select_n_p, _select_n_impl)
 core.def_abstract(select_n_p, _select_n_abstract)
 jvp.jvp_rules[select_n_p] = _select_n_jvp
@@ -778,27 +779,29 @@ def clamp(lo: Array, x: Array, hi: Array) -> Array:
 convert_element_type_p = core.new_primitive("convert_element_type")
 
 
-def _convert_impl(x: np.ndarray[Any, Any], *, new_dtype: DType) -> Any:
+def _convert_impl(x: np.ndarray[Any, Any], *, new_dtype: DType, weak_type: bool) -> Any:
     if np.issubdtype(x.dtype, np.complexfloating) and not np.issubdtype(new_dtype, np.complexfloating):
         x = x.real
     with np.errstate(invalid="ignore"):
         return x.astype(new_dtype)
 
 
-def _convert_abstract(x: ShapedArray, *, new_dtype: DType) -> ShapedArray:
-    return ShapedArray(x.shape, new_dtype, False)
+def _convert_abstract(x: ShapedArray, *, new_dtype: DType, weak_type: bool) -> ShapedArray:
+    return ShapedArray(x.shape, new_dtype, weak_type)
 
 
-def _convert_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero], *, new_dtype: DType) -> Any:
+def _convert_jvp(
+    primals: Sequence[Array], tangents: Sequence[MaybeZero], *, new_dtype: DType, weak_type: bool
+) -> Any:
     (x,), (t,) = primals, tangents
-    ans = convert_element_type(x, new_dtype)
+    ans = convert_element_type(x, new_dtype, weak_type)
     if isinstance(t, Zero) or not dtypes.is_inexact(new_dtype):
         return ans, Zero.like(ans)
-    return ans, convert_element_type(t, new_dtype)
+    return ans, convert_element_type(t, new_dtype, weak_type)
 
 
-def _convert_transpose(ct: Array, x: Any, *, new_dtype: DType) -> list[MaybeZero | None]:
-    return [convert_element_type(ct, x.aval.dtype)]
+def _convert_transpose(ct: Array, x: Any, *, new_dtype: DType, weak_type: bool) -> list[MaybeZero | None]:
+    return [convert_element_type(ct, x.aval.dtype, x.aval.weak_type)]
 
 
 core.def_impl(convert_element_type_p, _convert_impl)
@@ -806,10 +809,15 @@ core.def_abstract(convert_element_type_p, _convert_abstract)
 jvp.jvp_rules[convert_element_type_p] = _convert_jvp
 transpose.transpose_rules[convert_element_type_p] = _convert_transpose
 batch.defvectorized(convert_element_type_p)
-lowering.def_rule(convert_element_type_p, lambda ctx, x, *, new_dtype: ctx.convert(x, new_dtype))
+lowering.def_rule(
+    convert_element_type_p, lambda ctx, x, *, new_dtype, weak_type: ctx.convert(x, new_dtype)
+)
 
 
-def convert_element_type(x: Array, new_dtype: DType) -> Array:
-    if x.dtype == new_dtype:
+def convert_element_type(x: Array, new_dtype: DType, weak_type: bool = False) -> Array:
+    """Cast ``x`` to ``new_dtype``; ``weak_type`` marks the result weakly typed, as when
+    promotion converts an operand to a weak result type."""
+    aval = x.aval
+    if aval.dtype == new_dtype and aval.weak_type == weak_type:
         return x
-    return convert_element_type_p.bind1(x, new_dtype=np.dtype(new_dtype))
+    return convert_element_type_p.bind1(x, new_dtype=np.dtype(new_dtype), weak_type=bool(weak_type))

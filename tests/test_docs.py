@@ -1,0 +1,285 @@
+"""Every code block in the documentation runs, and type-checks under ``mypy --strict``.
+
+Each ``docs/**/*.md`` page's fenced ``python`` blocks run in order in one fresh module
+per page, so later blocks see the names earlier ones defined. A block is skipped only
+when the line before its fence is ``<!-- notest: reason -->`` with a non-empty reason.
+A block preceded by ``<!-- mypy-error: text -->`` shows a type error on purpose: it is
+not run, and mypy must report an error containing ``text`` inside that block (and none
+elsewhere). A line ``--8<-- "path"`` inside a block is a pymdownx snippet include and is
+replaced by the file at ``path`` (relative to the repository root), as the site build
+does. Docstring examples (``>>>``) of the public modules run as doctests.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import io
+import re
+import sys
+import types
+from collections.abc import Iterator
+from contextlib import redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import mypy.api
+import pytest
+
+import fad
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.rglob("*.md"))
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}|~{3,})[ \t]*(?P<info>[^`]*)$")
+_MARKER = re.compile(r"^\s*<!--\s*(?P<kind>notest|mypy-error)\s*:?(?P<text>.*?)-->\s*$")
+_SNIPPET = re.compile(r"^\s*--8<--\s+\"(?P<path>[^\"]+)\"\s*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced python block of a page; ``line`` is the fence's 1-based line number."""
+
+    page: Path
+    line: int
+    code: str
+    kind: str  # "run", "notest" or "mypy-error"
+    note: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+def _expand_snippets(code: str, where: str) -> str:
+    out = []
+    for line in code.splitlines():
+        m = _SNIPPET.match(line)
+        if m is None:
+            out.append(line)
+            continue
+        path = ROOT / m["path"]
+        if not path.is_file():
+            raise AssertionError(f"{where}: snippet {m['path']!r} does not exist")
+        out.extend(path.read_text().splitlines())
+    return "\n".join(out) + "\n"
+
+
+def parse_blocks(page: Path) -> list[Block]:
+    """The python blocks of ``page``, with their markers; fences inside other fences ignored."""
+    lines = page.read_text().splitlines()
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        m = _FENCE.match(lines[i])
+        if m is None:
+            i += 1
+            continue
+        indent, ticks, info = m["indent"], m["ticks"], m["info"].strip()
+        start = i
+        body: list[str] = []
+        i += 1
+        while i < len(lines) and not (
+            lines[i].strip().startswith(ticks) and lines[i].strip().strip(ticks[0]) == ""
+        ):
+            body.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i])
+            i += 1
+        i += 1
+        lang = info.split()[0].split("{")[0] if info else ""
+        if lang not in ("python", "py"):
+            continue
+        prev = start - 1
+        while prev >= 0 and not lines[prev].strip():
+            prev -= 1
+        kind, note = "run", ""
+        marker = _MARKER.match(lines[prev]) if prev >= 0 else None
+        if marker is not None:
+            kind, note = marker["kind"], marker["text"].strip()
+        where = f"{page.relative_to(ROOT)}:{start + 1}"
+        code = _expand_snippets("\n".join(body), where)
+        blocks.append(Block(page, start + 1, code, kind, note))
+    return blocks
+
+
+def _module_name(page: Path) -> str:
+    rel = page.relative_to(DOCS).with_suffix("")
+    return "docs_page_" + re.sub(r"\W", "_", "_".join(rel.parts))
+
+
+def _module_source(blocks: list[Block]) -> tuple[str, list[tuple[int, int, Block]]]:
+    """The blocks joined into one module, and each block's (first, last) line in it."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, Block]] = []
+    n = 0
+    for b in blocks:
+        header = f"# --- {b.where}\n"
+        parts.append(header + b.code)
+        first = n + 2
+        n += 1 + b.code.count("\n")
+        spans.append((first, n, b))
+    return "".join(parts), spans
+
+
+def test_pages_exist_and_have_code() -> None:
+    names = {p.relative_to(DOCS).as_posix() for p in PAGES}
+    for required in (
+        "index.md", "getting-started.md", "transformations.md", "typed-tangents.md",
+        "interpreters.md", "jit.md", "pytrees.md", "random.md", "coming-from-jax.md",
+        "comparison.md", "design.md", "benchmarks.md",
+    ):  # fmt: skip
+        assert required in names, f"docs/{required} is missing"
+    runnable = [b for p in PAGES for b in parse_blocks(p) if b.kind == "run"]
+    assert len(runnable) >= 30, f"only {len(runnable)} runnable blocks in the docs"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_markers_have_reasons(page: Path) -> None:
+    for b in parse_blocks(page):
+        if b.kind != "run":
+            assert b.note, f"{b.where}: a {b.kind} marker needs a reason / expected message"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_page_code_runs(page: Path) -> None:
+    blocks = [b for b in parse_blocks(page) if b.kind == "run"]
+    if not blocks:
+        pytest.skip("no runnable python blocks")
+    name = _module_name(page)
+    module = types.ModuleType(name)
+    module.__file__ = str(page)
+    sys.modules[name] = module  # dataclasses and pickling look their module up here
+    x64 = fad.config.x64_enabled
+    try:
+        for b in blocks:
+            out = io.StringIO()
+            try:
+                with redirect_stdout(out):
+                    exec(compile(b.code, b.where, "exec"), module.__dict__)
+            except Exception as e:
+                raise AssertionError(
+                    f"{b.where}: block failed with {type(e).__name__}: {e}\n{b.code}"
+                ) from e
+    finally:
+        del sys.modules[name]
+    assert fad.config.x64_enabled == x64, f"{page.name} left enable_x64 changed"
+
+
+@dataclass(frozen=True)
+class _MypyResult:
+    text: str
+    spans: dict[str, list[tuple[int, int, Block]]]  # module file name -> block spans
+
+
+@pytest.fixture(scope="module")
+def mypy_result(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: None) -> _MypyResult:
+    """One ``mypy --strict`` run over a module per page, plus one per expected-error block
+    (the page's earlier runnable blocks followed by the erroneous block)."""
+    tmp = tmp_path_factory.mktemp("docs_mypy")
+    files: list[str] = []
+    spans: dict[str, list[tuple[int, int, Block]]] = {}
+    for page in PAGES:
+        blocks = parse_blocks(page)
+        name = _module_name(page)
+        run = [b for b in blocks if b.kind == "run"]
+        if run:
+            src, sp = _module_source(run)
+            (tmp / f"{name}.py").write_text(src)
+            files.append(str(tmp / f"{name}.py"))
+            spans[f"{name}.py"] = sp
+        for k, b in enumerate(blocks):
+            if b.kind != "mypy-error":
+                continue
+            before = [c for c in blocks[:k] if c.kind == "run"]
+            src, sp = _module_source([*before, b])
+            fname = f"{name}_error{k}.py"
+            (tmp / fname).write_text(src)
+            files.append(str(tmp / fname))
+            spans[fname] = sp
+    args = ["--strict", "--config-file", str(ROOT / "mypy.ini"), "--no-error-summary",
+            "--show-error-codes", "--hide-error-context", *files]  # fmt: skip
+    stdout, stderr, status = mypy.api.run(args)
+    assert status in (0, 1), f"mypy crashed:\n{stdout}\n{stderr}"
+    return _MypyResult(stdout, spans)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[None]:
+    """mypy resolves ``mypy_path`` and ``docs.examples`` from the repository root."""
+    mp = pytest.MonkeyPatch()
+    mp.chdir(ROOT)
+    yield
+    mp.undo()
+
+
+def _errors_by_line(text: str, fname: str) -> list[tuple[int, str]]:
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^(?P<file>[^:]+):(?P<line>\d+): error: (?P<msg>.*)$", line)
+        if m and Path(m["file"]).name == fname:
+            out.append((int(m["line"]), m["msg"]))
+    return out
+
+
+def _in_block(line: int, spans: list[tuple[int, int, Block]]) -> Block | None:
+    for first, last, b in spans:
+        if first <= line <= last:
+            return b
+    return None
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_page_code_typechecks(page: Path, mypy_result: _MypyResult) -> None:
+    name = _module_name(page)
+    fname = f"{name}.py"
+    if fname in mypy_result.spans:
+        errs = _errors_by_line(mypy_result.text, fname)
+        sp = mypy_result.spans[fname]
+        described = [
+            f"{b.where if b else '?'} (module line {ln}): {msg}"
+            for ln, msg in errs
+            for b in [_in_block(ln, sp)]
+        ]
+        assert not errs, "mypy --strict errors in the page's blocks:\n" + "\n".join(described)
+    for fname, sp in mypy_result.spans.items():
+        if not fname.startswith(f"{name}_error"):
+            continue
+        bad = sp[-1][2]
+        errs = _errors_by_line(mypy_result.text, fname)
+        inside = [msg for ln, msg in errs if sp[-1][0] <= ln <= sp[-1][1]]
+        outside = [msg for ln, msg in errs if not sp[-1][0] <= ln <= sp[-1][1]]
+        assert not outside, f"{bad.where}: unexpected errors before the block: {outside}"
+        assert any(bad.note in msg for msg in inside), (
+            f"{bad.where}: expected a mypy error containing {bad.note!r}, got {inside}"
+        )
+
+
+# Docstring examples of the public API.
+DOCTEST_MODULES = [
+    "fad._src.api",
+    "fad._src.jit",
+    "fad._src.random",
+    "fad._src.tree_util",
+    "fad._src.typing",
+    "fad.test_util",
+]
+
+
+@pytest.mark.parametrize("modname", DOCTEST_MODULES)
+def test_docstring_examples(modname: str) -> None:
+    module = importlib.import_module(modname)
+    import fad.numpy
+    import fad.random
+    import fad.tree
+
+    globs = {"fad": fad, "jnp": fad.numpy}
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    runner = doctest.DocTestRunner(
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False
+    )
+    tests = [t for t in finder.find(module, modname, globs=globs) if t.examples]
+    out = io.StringIO()
+    for t in tests:
+        runner.run(t, out=out.write)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, out.getvalue()
