@@ -49,7 +49,7 @@ def main() -> None:
     entry = next(iter(f._cache.values()))
     exe = entry.compiled.exe  # type: ignore[union-attr]
     buf = x._buffer
-    t_floor = _per_call_us(lambda: runtime.to_numpy(exe.execute([buf])[0]), 20000)  # type: ignore[list-item]
+    t_floor = _per_call_us(lambda: runtime.to_numpy(exe.execute([buf])[0]), 20000)
     print(f"jit scalar call, device-resident input: {t_resident:6.1f} us/call")
     print(f"jit scalar call, Python float input:    {t_python:6.1f} us/call")
     print(f"runtime floor (execute + to_numpy):     {t_floor:6.1f} us/call")

@@ -1,5 +1,5 @@
-"""Linear-algebra primitives: ``cholesky``, ``triangular_solve``, ``lu``, ``qr``,
-``eigh`` and ``svd``.
+"""Linear-algebra primitives: ``cholesky``, ``triangular_solve``, ``lu`` (with
+``lu_pivots_to_permutation``), ``qr``, ``eigh`` and ``svd``.
 
 Each acts on the last two axes and maps over any leading (batch) axes, so the
 batching rules only move the batch axis to the front. The eager
@@ -545,7 +545,7 @@ def lu(x: ArrayLike) -> tuple[Array, Array, Array]:
 
 
 def _pivots_to_permutation_impl(pivots: NDArray, *, permutation_size: int) -> NDArray:
-    flat = pivots.reshape(-1, pivots.shape[-1])
+    flat = pivots.reshape(int(np.prod(pivots.shape[:-1])), pivots.shape[-1])
     out = np.empty((flat.shape[0], permutation_size), np.int32)
     for row, piv in enumerate(flat):
         out[row] = _pivots_to_permutation_np(piv, permutation_size)

@@ -309,10 +309,9 @@ class LoweringContext:
 
     def constant(self, value: np.ndarray[Any, Any] | Array) -> Value:
         """A constant in the current block (large arrays become parameters of ``main``)."""
-        arr = value if isinstance(value, Array) else None
         v = value._value if isinstance(value, Array) else np.asarray(value)
-        if arr is not None and v.nbytes > _EMBED_LIMIT:
-            return self._hoist(arr)
+        if v.nbytes > _EMBED_LIMIT:
+            return self._hoist(value if isinstance(value, Array) else Array(v))
         key = (v.dtype.str, v.tobytes(), v.shape)
         cached = self._body.constants.get(key)
         if cached is not None:
