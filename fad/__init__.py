@@ -33,3 +33,4 @@ from fad._src.jit import enable_compilation_cache as enable_compilation_cache
 from fad._src.jit import jit as jit
 
 __version__ = "0.1.0"
+from fad import random as random

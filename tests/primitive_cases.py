@@ -861,3 +861,8 @@ for _c in CASES:
 
 _names = [c.name for c in CASES]
 assert len(set(_names)) == len(_names), "case names must be unique"
+
+# The unary elementwise table (primitive, function, dtypes, domain), for strategies that
+# draw their own shapes (tests/laws/strategies.py).
+Unary = _Unary
+UNARY: tuple[_Unary, ...] = tuple(_UNARY)

@@ -45,11 +45,17 @@ from fad._src.core import Array, ShapedArray, Tracer
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters import jvp as jvp_mod
 from fad._src.interpreters import transpose as transpose_mod
-from fad._src.interpreters.batch import BatchHandler, BatchTracer, BDim
-from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
+from fad._src.interpreters.batch import BDim
+from fad._src.interpreters.jvp import MaybeZero, Zero
+from fad._src.interpreters.programs import (
+    batch_program,
+    jvp_split,
+    read_trivial,
+    transpose_program,
+)
 from fad._src.interpreters.stage import StageHandler, StageTracer
-from fad._src.interpreters.transpose import backward_pass, is_undefined
-from fad._src.ir import ClosedProgram, Eqn, Literal, Program, Var
+from fad._src.interpreters.transpose import is_undefined
+from fad._src.ir import ClosedProgram, Program
 from fad._src.xla import lowering, runtime
 
 __all__ = [
@@ -89,12 +95,29 @@ class DonatedArgumentError(ValueError):
     """An array whose buffer was donated to an earlier call was passed again."""
 
 
-def _buffer_of(a: Array, device: runtime.Device | None) -> runtime.DeviceBuffer:
-    """The device buffer of a concrete array, uploading (and remembering) it if needed."""
+def _buffer_of(
+    a: Array, device: runtime.Device | None, shared: bool = True
+) -> runtime.DeviceBuffer:
+    """The device buffer of a concrete array, uploading (and remembering) it if needed.
+
+    ``shared=False`` (a donated argument) never hands out a cached scalar buffer.
+    """
     buf: Any = a._buffer
     if buf is not None:
         return buf  # type: ignore[no-any-return]
     v = a._value
+    if v.ndim == 0 and shared:
+        # Scalars (Python numbers, mostly) are uploaded once per value and device: an
+        # upload costs more than the call itself. Keyed by bytes, so -0.0 != 0.0.
+        key = (v.dtype, v.tobytes(), device)
+        cached: Any = _scalar_buffers.get(key)
+        if cached is not None and not cached.is_deleted():
+            return cached  # type: ignore[no-any-return]
+        if len(_scalar_buffers) >= _SCALAR_CACHE_SIZE:
+            _scalar_buffers.clear()
+        new = runtime.device_put(v, device)
+        _scalar_buffers[key] = new
+        return new
     if v.flags.writeable:  # fad's own results are frozen when handed out (see Array.__array__)
         v.flags.writeable = False
     new = runtime.device_put(v, device)
@@ -102,6 +125,10 @@ def _buffer_of(a: Array, device: runtime.Device | None) -> runtime.DeviceBuffer:
     if runtime._is_immutable(v):
         a._buffer = new
     return new
+
+
+_SCALAR_CACHE_SIZE = 1024
+_scalar_buffers: dict[tuple[Any, bytes, Any], runtime.DeviceBuffer] = {}
 
 
 _new_object = object.__new__
@@ -112,7 +139,9 @@ _PY_SCALARS = (float, int, bool, complex)
 class _Compiled:
     """An executable for one program, with its hoisted constants already on the device."""
 
-    __slots__ = ("const_bufs", "device", "exe", "execute", "module", "n_args", "out_weak")
+    __slots__ = (
+        "const_bufs", "device", "donated_args", "exe", "execute", "module", "n_args", "out_weak",
+    )  # fmt: skip
 
     def __init__(
         self, module: lowering.LoweredModule, backend: str | None, donated: Sequence[int]
@@ -125,6 +154,7 @@ class _Compiled:
         )
         stats.compiles += 1
         self.module = module
+        self.donated_args = frozenset(donated)
         self.device = self.exe.device
         self.execute = self.exe.execute
         self.const_bufs = [
@@ -136,9 +166,13 @@ class _Compiled:
     def run(self, args: Sequence[Array], names: Sequence[str] | None = None) -> list[Array]:
         device = self.device
         bufs = self.const_bufs.copy()
-        for a in args:
-            b: Any = a._buffer
-            bufs.append(b if b is not None else _buffer_of(a, device))
+        if self.donated_args:
+            for i, a in enumerate(args):
+                bufs.append(_buffer_of(a, device, i not in self.donated_args))
+        else:
+            for a in args:
+                b: Any = a._buffer
+                bufs.append(b if b is not None else _buffer_of(a, device))
         try:
             outs = self.execute(bufs)
         except Exception as err:
@@ -194,31 +228,8 @@ def _compiled_for(
 
 
 # ---------------------------------------------------------------------------
-# Program surgery: dead-code elimination and splitting by dependency
+# Calling a staged program
 # ---------------------------------------------------------------------------
-
-
-def _prune(program: Program, consts: Sequence[Array]) -> ClosedProgram:
-    """Drop equations and constants no output needs."""
-    live: set[Var] = {a for a in program.outvars if isinstance(a, Var)}
-    kept: list[Eqn] = []
-    for e in reversed(program.eqns):
-        if any(v in live for v in e.outputs):
-            kept.append(e)
-            live.update(a for a in e.inputs if isinstance(a, Var))
-    pairs = [(v, c) for v, c in zip(program.constvars, consts, strict=True) if v in live]
-    return ClosedProgram(
-        Program(tuple(v for v, _ in pairs), program.invars, tuple(reversed(kept)), program.outvars),
-        tuple(c for _, c in pairs),
-    )
-
-
-def _read_trivial(closed: ClosedProgram, args: Sequence[Array]) -> list[Array]:
-    """The outputs of a program with no equations (inputs, constants or literals)."""
-    prog = closed.program
-    env: dict[Var, Array] = dict(zip(prog.constvars, closed.consts, strict=True))
-    env.update(zip(prog.invars, args, strict=True))
-    return [a.value if isinstance(a, Literal) else env[a] for a in prog.outvars]
 
 
 def _call(
@@ -226,202 +237,8 @@ def _call(
 ) -> list[Array]:
     """Bind ``xla_call`` on ``closed`` (a program with no equations is read off directly)."""
     if not closed.program.eqns:
-        return _read_trivial(closed, args)
+        return read_trivial(closed, args)
     return xla_call_p.bindn(*args, program=closed, name=name, backend=backend)
-
-
-@final
-@dataclass(frozen=True, eq=False)
-class _JvpSplit:
-    """The JVP of a program, whole and split into its known and tangent parts.
-
-    ``tangent`` takes ``[primal operands at res_in] + [known's residual outputs] +
-    [non-zero tangents]``; ``out_nonzero`` marks outputs with a non-zero tangent.
-    """
-
-    full: ClosedProgram
-    known: ClosedProgram
-    tangent: ClosedProgram
-    res_in: tuple[int, ...]
-    out_nonzero: tuple[bool, ...]
-
-
-_jvp_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[tuple[bool, ...], _JvpSplit]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _jvp_split(closed: ClosedProgram, nonzero: tuple[bool, ...]) -> _JvpSplit:
-    per = _jvp_cache.setdefault(closed, {})
-    hit = per.get(nonzero)
-    if hit is not None:
-        return hit
-    in_avals = closed.in_avals
-    stage = StageHandler(forward_known=False)
-    with core.installed(stage):
-        primals = [stage.new_arg(a) for a in in_avals]
-        tangents = [
-            stage.new_arg(a.strip_weak_type()) for a, m in zip(in_avals, nonzero, strict=True) if m
-        ]
-        jh = JVPHandler()
-        with core.installed(jh):
-            it = iter(tangents)
-            ins = [
-                JVPTracer(jh, p, next(it)) if m else p
-                for p, m in zip(primals, nonzero, strict=True)
-            ]
-            outs = closed(*ins)
-        pairs = [jh.unwrap(o) for o in outs]
-    out_p = [p for p, _ in pairs]
-    out_t = [t for _, t in pairs if not isinstance(t, Zero)]
-    out_nonzero = tuple(not isinstance(t, Zero) for _, t in pairs)
-    full = stage.build([*primals, *tangents], [*out_p, *out_t])
-    known, tangent, res_in = _split_known(full, len(primals), len(out_p))
-    split = _JvpSplit(full, known, tangent, res_in, out_nonzero)
-    per[nonzero] = split
-    return split
-
-
-def _split_known(
-    closed: ClosedProgram, n_known_in: int, n_known_out: int
-) -> tuple[ClosedProgram, ClosedProgram, tuple[int, ...]]:
-    """Partial evaluation by dependency: equations that read none of the inputs after the
-    first ``n_known_in`` are known. The first ``n_known_out`` outputs must be known.
-
-    Returns (known: known inputs -> known outputs + residuals,
-    unknown: [known inputs at res_in] + residuals + unknown inputs -> remaining outputs,
-    res_in).
-    """
-    prog = closed.program
-    known_in = prog.invars[:n_known_in]
-    unknown: set[Var] = set(prog.invars[n_known_in:])
-    # Known values computed from constants alone are recomputed on the unknown side
-    # rather than passed over as residuals (broadcast scalars, converted constants...).
-    const_only: set[Var] = set(prog.constvars)
-    producer: dict[Var, Eqn] = {}
-    known_eqns: list[Eqn] = []
-    unknown_eqns: list[Eqn] = []
-    for e in prog.eqns:
-        if any(isinstance(a, Var) and a in unknown for a in e.inputs):
-            unknown_eqns.append(e)
-            unknown.update(e.outputs)
-            continue
-        known_eqns.append(e)
-        if all(not isinstance(a, Var) or a in const_only for a in e.inputs):
-            const_only.update(e.outputs)
-            producer.update((v, e) for v in e.outputs)
-    for a in prog.outvars[:n_known_out]:
-        if isinstance(a, Var) and a in unknown:
-            raise RuntimeError("partial evaluation: a primal output depends on a tangent input")
-    # Known values the unknown side reads.
-    needed: dict[Var, None] = {}
-    for e in unknown_eqns:
-        for a in e.inputs:
-            if isinstance(a, Var) and a not in unknown:
-                needed[a] = None
-    for a in prog.outvars[n_known_out:]:
-        if isinstance(a, Var) and a not in unknown:
-            needed[a] = None
-    replay: set[Eqn] = set()
-    work = [v for v in needed if v in producer]
-    while work:
-        e = producer[work.pop()]
-        if e not in replay:
-            replay.add(e)
-            work.extend(a for a in e.inputs if isinstance(a, Var) and a in producer)
-    in_index = {v: i for i, v in enumerate(known_in)}
-    res_in = [v for v in needed if v in in_index]
-    res_out = [v for v in needed if v not in const_only and v not in in_index]
-    known = _prune(
-        Program(
-            prog.constvars, known_in, tuple(known_eqns), (*prog.outvars[:n_known_out], *res_out)
-        ),
-        closed.consts,
-    )
-    rest = _prune(
-        Program(
-            prog.constvars, (*res_in, *res_out, *prog.invars[n_known_in:]),
-            (*(e for e in known_eqns if e in replay), *unknown_eqns), prog.outvars[n_known_out:],
-        ),
-        closed.consts,
-    )  # fmt: skip
-    return known, rest, tuple(in_index[v] for v in res_in)
-
-
-@final
-@dataclass(frozen=True, eq=False)
-class _Derived:
-    """A staged program derived from another (transposed or batched), with a mask of
-    which of its conceptual outputs are real (the others are symbolic zeros / unbatched)."""
-
-    program: ClosedProgram
-    out_mask: tuple[bool, ...]
-
-
-_transpose_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, _Derived]] = (
-    weakref.WeakKeyDictionary()
-)
-_batch_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, _Derived]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _transpose_program(
-    closed: ClosedProgram, undefined: tuple[bool, ...], ct_nonzero: tuple[bool, ...]
-) -> _Derived:
-    """Stage the transpose: (defined operands, non-zero cotangents) -> input cotangents."""
-    per = _transpose_cache.setdefault(closed, {})
-    key = (undefined, ct_nonzero)
-    hit = per.get(key)
-    if hit is not None:
-        return hit
-    prog = closed.program
-    defined = [v for v, u in zip(prog.invars, undefined, strict=True) if not u]
-    linear = [v for v, u in zip(prog.invars, undefined, strict=True) if u]
-    lin_prog = Program((*prog.constvars, *defined), tuple(linear), prog.eqns, prog.outvars)
-    out_avals = closed.out_avals
-    stage = StageHandler(forward_known=False)
-    with core.installed(stage):
-        res = [stage.new_arg(v.aval) for v in defined]
-        cts = [
-            stage.new_arg(a.strip_weak_type())
-            for a, m in zip(out_avals, ct_nonzero, strict=True)
-            if m
-        ]
-        it = iter(cts)
-        cts_out: list[MaybeZero] = [
-            next(it) if m else Zero(a) for a, m in zip(out_avals, ct_nonzero, strict=True)
-        ]
-        in_cts = backward_pass(lin_prog, [*closed.consts, *res], cts_out)
-    mask = tuple(not isinstance(c, Zero) for c in in_cts)
-    program = stage.build([*res, *cts], [c for c in in_cts if not isinstance(c, Zero)])
-    derived = _Derived(program, mask)
-    per[key] = derived
-    return derived
-
-
-def _batch_program(closed: ClosedProgram, batched: tuple[bool, ...], size: int) -> _Derived:
-    """Stage ``vmap`` of the program with batch axes at 0; outputs batched at 0 or unbatched."""
-    per = _batch_cache.setdefault(closed, {})
-    key = (batched, size)
-    hit = per.get(key)
-    if hit is not None:
-        return hit
-    stage = StageHandler(forward_known=False)
-    with core.installed(stage):
-        ins = [
-            stage.new_arg(ShapedArray((size, *a.shape), a.dtype, a.weak_type) if b else a)
-            for a, b in zip(closed.in_avals, batched, strict=True)
-        ]
-        bh = BatchHandler(size)
-        with core.installed(bh):
-            wrapped = [BatchTracer(bh, x, 0) if b else x for x, b in zip(ins, batched, strict=True)]
-            outs = closed(*wrapped)
-        pairs = [bh.unwrap(o) for o in outs]
-        results = [v if d is None else batching.moveaxis(v, d, 0) for v, d in pairs]
-    derived = _Derived(stage.build(ins, results), tuple(d is not None for _, d in pairs))
-    per[key] = derived
-    return derived
 
 
 # ---------------------------------------------------------------------------
@@ -449,7 +266,7 @@ def _xla_call_eager(
     *args: Array, program: ClosedProgram, name: str, backend: str | None
 ) -> list[Array]:
     if not program.program.eqns:
-        return _read_trivial(program, args)
+        return read_trivial(program, args)
     return _compiled_for(program, name, backend).run(args)
 
 
@@ -458,7 +275,7 @@ def _xla_call_jvp(
     backend: str | None,
 ) -> tuple[list[Array], list[MaybeZero]]:  # fmt: skip
     nonzero = tuple(not isinstance(t, Zero) for t in tangents)
-    split = _jvp_split(program, nonzero)
+    split = jvp_split(program, nonzero)
     nz_t = [t for t in tangents if not isinstance(t, Zero)]
     n_out = len(program.out_avals)
     if isinstance(core.current_handler(), core.EvalHandler):
@@ -485,7 +302,7 @@ def _xla_call_transpose(
 ) -> list[MaybeZero | None]:
     undefined = tuple(is_undefined(a) for a in args)
     ct_nonzero = tuple(isinstance(c, Array) for c in cts)
-    t = _transpose_program(program, undefined, ct_nonzero)
+    t = transpose_program(program, undefined, ct_nonzero)
     res = [a for a, u in zip(args, undefined, strict=True) if not u]
     nz_cts = [c for c in cts if isinstance(c, Array)]
     outs = (
@@ -510,7 +327,7 @@ def _xla_call_batch(
     moved = [
         v if d is None else batching.moveaxis(v, d, 0) for v, d in zip(vals, dims, strict=True)
     ]
-    b = _batch_program(program, tuple(d is not None for d in dims), size)
+    b = batch_program(program, tuple(d is not None for d in dims), size)
     outs = _call(b.program, moved, f"vmap_{name}", backend)
     return outs, [0 if m else None for m in b.out_mask]
 

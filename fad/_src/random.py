@@ -18,7 +18,9 @@ roundings on the way (``minval + u * (maxval - minval)`` and ``erf_inv``/``erf``
 computed the way XLA's CPU backend computes them: a fused multiply-add and
 float32 ``erf``/``erf_inv`` kernels that replay XLA's (see ``prims/bits.py``).
 ``gumbel`` uses ``log``, whose eager float32 result may differ from XLA's by a few
-ulps; ``categorical`` (an argmax over it) agrees in practice.
+ulps; ``categorical`` (an argmax over it) agrees in practice. Under ``jit``, bounds
+that are compile-time constants let XLA fold ``erf`` with its own arithmetic, so
+``truncated_normal`` matches bit for bit when its bounds are arguments.
 
 Seeds follow JAX: a Python int must fit in int64; with x64 off the seed keeps its
 low 32 bits (key ``[0, seed mod 2**32]``), with x64 on a 64-bit seed fills both words.

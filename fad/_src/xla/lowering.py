@@ -312,17 +312,17 @@ class LoweringContext:
         v = value._value if isinstance(value, Array) else np.asarray(value)
         if v.nbytes > _EMBED_LIMIT:
             return self._hoist(value if isinstance(value, Array) else Array(v))
-        key = (v.dtype.str, v.tobytes(), v.shape)
+        return self._embed(v, v.shape)
+
+    def _embed(self, v: np.ndarray[Any, Any], shape: tuple[int, ...]) -> Value:
+        """``v`` written into the text; a one-element ``v`` is a splat of ``shape``."""
+        key = (v.dtype.str, v.tobytes(), shape)
         cached = self._body.constants.get(key)
         if cached is not None:
             return cached
-        aval = _aval(v.shape, v.dtype)
-        out = self.op1(
-            "stablehlo.constant",
-            [],
-            aval,
-            f"value = {_dense(v)} : {tensor_type(aval.shape, aval.dtype)}",
-        )
+        aval = _aval(shape, v.dtype)
+        attrs = f"value = {_dense(v)} : {tensor_type(aval.shape, aval.dtype)}"
+        out = self.op1("stablehlo.constant", [], aval, attrs)
         self._body.constants[key] = out
         return out
 
@@ -337,7 +337,7 @@ class LoweringContext:
 
     def full(self, value: Any, shape: Sequence[int], dtype: DType) -> Value:
         """A constant array of ``shape`` filled with ``value`` (one splat constant)."""
-        return self.constant(np.full(tuple(shape), value, dtype=dtype))
+        return self._embed(np.asarray(value, dtype=dtype), tuple(int(d) for d in shape))
 
     def scalar(self, value: Any, dtype: DType) -> Value:
         return self.constant(np.asarray(value, dtype=dtype))

@@ -1,0 +1,258 @@
+"""General transformations of staged programs, shared by every primitive that carries one.
+
+``xla_call`` (jit), the control-flow primitives (``cond``, ``while``, ``scan``) and the
+custom-derivative primitives all hold a ``ClosedProgram`` and interpret it under
+another transformation the same way: stage the JVP and split it by dependency into a
+known and a tangent part, stage the transpose of a linear program, stage its ``vmap``.
+The derived programs are cached per program object (weakly), so a training loop
+derives each one once.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import final
+
+from fad._src import core
+from fad._src.core import Array, ShapedArray
+from fad._src.interpreters import batch as batching
+from fad._src.interpreters.batch import BatchHandler, BatchTracer
+from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
+from fad._src.interpreters.stage import StageHandler
+from fad._src.interpreters.transpose import backward_pass
+from fad._src.ir import ClosedProgram, Eqn, Literal, Program, Var
+
+__all__ = [
+    "Derived",
+    "JvpSplit",
+    "batch_program",
+    "jvp_split",
+    "prune",
+    "read_trivial",
+    "split_known",
+    "transpose_program",
+]
+
+
+# ---------------------------------------------------------------------------
+# Program surgery: dead-code elimination and splitting by dependency
+# ---------------------------------------------------------------------------
+
+
+def prune(program: Program, consts: Sequence[Array]) -> ClosedProgram:
+    """Drop equations and constants no output needs."""
+    live: set[Var] = {a for a in program.outvars if isinstance(a, Var)}
+    kept: list[Eqn] = []
+    for e in reversed(program.eqns):
+        if any(v in live for v in e.outputs):
+            kept.append(e)
+            live.update(a for a in e.inputs if isinstance(a, Var))
+    pairs = [(v, c) for v, c in zip(program.constvars, consts, strict=True) if v in live]
+    return ClosedProgram(
+        Program(tuple(v for v, _ in pairs), program.invars, tuple(reversed(kept)), program.outvars),
+        tuple(c for _, c in pairs),
+    )
+
+
+def read_trivial(closed: ClosedProgram, args: Sequence[Array]) -> list[Array]:
+    """The outputs of a program with no equations (inputs, constants or literals)."""
+    prog = closed.program
+    env: dict[Var, Array] = dict(zip(prog.constvars, closed.consts, strict=True))
+    env.update(zip(prog.invars, args, strict=True))
+    return [a.value if isinstance(a, Literal) else env[a] for a in prog.outvars]
+
+
+@final
+@dataclass(frozen=True, eq=False)
+class JvpSplit:
+    """The JVP of a program, whole and split into its known and tangent parts.
+
+    ``tangent`` takes ``[primal operands at res_in] + [known's residual outputs] +
+    [non-zero tangents]``; ``out_nonzero`` marks outputs with a non-zero tangent.
+    """
+
+    full: ClosedProgram
+    known: ClosedProgram
+    tangent: ClosedProgram
+    res_in: tuple[int, ...]
+    out_nonzero: tuple[bool, ...]
+
+
+_jvp_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[tuple[bool, ...], JvpSplit]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def jvp_split(closed: ClosedProgram, nonzero: tuple[bool, ...]) -> JvpSplit:
+    per = _jvp_cache.setdefault(closed, {})
+    hit = per.get(nonzero)
+    if hit is not None:
+        return hit
+    in_avals = closed.in_avals
+    stage = StageHandler(forward_known=False)
+    with core.installed(stage):
+        primals = [stage.new_arg(a) for a in in_avals]
+        tangents = [
+            stage.new_arg(a.strip_weak_type()) for a, m in zip(in_avals, nonzero, strict=True) if m
+        ]
+        jh = JVPHandler()
+        with core.installed(jh):
+            it = iter(tangents)
+            ins = [
+                JVPTracer(jh, p, next(it)) if m else p
+                for p, m in zip(primals, nonzero, strict=True)
+            ]
+            outs = closed(*ins)
+        pairs = [jh.unwrap(o) for o in outs]
+    out_p = [p for p, _ in pairs]
+    out_t = [t for _, t in pairs if not isinstance(t, Zero)]
+    out_nonzero = tuple(not isinstance(t, Zero) for _, t in pairs)
+    full = stage.build([*primals, *tangents], [*out_p, *out_t])
+    known, tangent, res_in = split_known(full, len(primals), len(out_p))
+    split = JvpSplit(full, known, tangent, res_in, out_nonzero)
+    per[nonzero] = split
+    return split
+
+
+def split_known(
+    closed: ClosedProgram, n_known_in: int, n_known_out: int
+) -> tuple[ClosedProgram, ClosedProgram, tuple[int, ...]]:
+    """Partial evaluation by dependency: equations that read none of the inputs after the
+    first ``n_known_in`` are known. The first ``n_known_out`` outputs must be known.
+
+    Returns (known: known inputs -> known outputs + residuals,
+    unknown: [known inputs at res_in] + residuals + unknown inputs -> remaining outputs,
+    res_in).
+    """
+    prog = closed.program
+    known_in = prog.invars[:n_known_in]
+    unknown: set[Var] = set(prog.invars[n_known_in:])
+    # Known values computed from constants alone are recomputed on the unknown side
+    # rather than passed over as residuals (broadcast scalars, converted constants...).
+    const_only: set[Var] = set(prog.constvars)
+    producer: dict[Var, Eqn] = {}
+    known_eqns: list[Eqn] = []
+    unknown_eqns: list[Eqn] = []
+    for e in prog.eqns:
+        if any(isinstance(a, Var) and a in unknown for a in e.inputs):
+            unknown_eqns.append(e)
+            unknown.update(e.outputs)
+            continue
+        known_eqns.append(e)
+        if all(not isinstance(a, Var) or a in const_only for a in e.inputs):
+            const_only.update(e.outputs)
+            producer.update((v, e) for v in e.outputs)
+    for a in prog.outvars[:n_known_out]:
+        if isinstance(a, Var) and a in unknown:
+            raise RuntimeError("partial evaluation: a primal output depends on a tangent input")
+    # Known values the unknown side reads.
+    needed: dict[Var, None] = {}
+    for e in unknown_eqns:
+        for a in e.inputs:
+            if isinstance(a, Var) and a not in unknown:
+                needed[a] = None
+    for a in prog.outvars[n_known_out:]:
+        if isinstance(a, Var) and a not in unknown:
+            needed[a] = None
+    replay: set[Eqn] = set()
+    work = [v for v in needed if v in producer]
+    while work:
+        e = producer[work.pop()]
+        if e not in replay:
+            replay.add(e)
+            work.extend(a for a in e.inputs if isinstance(a, Var) and a in producer)
+    in_index = {v: i for i, v in enumerate(known_in)}
+    res_in = [v for v in needed if v in in_index]
+    res_out = [v for v in needed if v not in const_only and v not in in_index]
+    known = prune(
+        Program(
+            prog.constvars, known_in, tuple(known_eqns), (*prog.outvars[:n_known_out], *res_out)
+        ),
+        closed.consts,
+    )
+    rest = prune(
+        Program(
+            prog.constvars, (*res_in, *res_out, *prog.invars[n_known_in:]),
+            (*(e for e in known_eqns if e in replay), *unknown_eqns), prog.outvars[n_known_out:],
+        ),
+        closed.consts,
+    )  # fmt: skip
+    return known, rest, tuple(in_index[v] for v in res_in)
+
+
+@final
+@dataclass(frozen=True, eq=False)
+class Derived:
+    """A staged program derived from another (transposed or batched), with a mask of
+    which of its conceptual outputs are real (the others are symbolic zeros / unbatched)."""
+
+    program: ClosedProgram
+    out_mask: tuple[bool, ...]
+
+
+_transpose_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, Derived]] = (
+    weakref.WeakKeyDictionary()
+)
+_batch_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, Derived]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def transpose_program(
+    closed: ClosedProgram, undefined: tuple[bool, ...], ct_nonzero: tuple[bool, ...]
+) -> Derived:
+    """Stage the transpose: (defined operands, non-zero cotangents) -> input cotangents."""
+    per = _transpose_cache.setdefault(closed, {})
+    key = (undefined, ct_nonzero)
+    hit = per.get(key)
+    if hit is not None:
+        return hit
+    prog = closed.program
+    defined = [v for v, u in zip(prog.invars, undefined, strict=True) if not u]
+    linear = [v for v, u in zip(prog.invars, undefined, strict=True) if u]
+    lin_prog = Program((*prog.constvars, *defined), tuple(linear), prog.eqns, prog.outvars)
+    out_avals = closed.out_avals
+    stage = StageHandler(forward_known=False)
+    with core.installed(stage):
+        res = [stage.new_arg(v.aval) for v in defined]
+        cts = [
+            stage.new_arg(a.strip_weak_type())
+            for a, m in zip(out_avals, ct_nonzero, strict=True)
+            if m
+        ]
+        it = iter(cts)
+        cts_out: list[MaybeZero] = [
+            next(it) if m else Zero(a) for a, m in zip(out_avals, ct_nonzero, strict=True)
+        ]
+        in_cts = backward_pass(lin_prog, [*closed.consts, *res], cts_out)
+    mask = tuple(not isinstance(c, Zero) for c in in_cts)
+    program = stage.build([*res, *cts], [c for c in in_cts if not isinstance(c, Zero)])
+    derived = Derived(program, mask)
+    per[key] = derived
+    return derived
+
+
+def batch_program(closed: ClosedProgram, batched: tuple[bool, ...], size: int) -> Derived:
+    """Stage ``vmap`` of the program with batch axes at 0; outputs batched at 0 or unbatched."""
+    per = _batch_cache.setdefault(closed, {})
+    key = (batched, size)
+    hit = per.get(key)
+    if hit is not None:
+        return hit
+    stage = StageHandler(forward_known=False)
+    with core.installed(stage):
+        ins = [
+            stage.new_arg(ShapedArray((size, *a.shape), a.dtype, a.weak_type) if b else a)
+            for a, b in zip(closed.in_avals, batched, strict=True)
+        ]
+        bh = BatchHandler(size)
+        with core.installed(bh):
+            wrapped = [BatchTracer(bh, x, 0) if b else x for x, b in zip(ins, batched, strict=True)]
+            outs = closed(*wrapped)
+        pairs = [bh.unwrap(o) for o in outs]
+        results = [v if d is None else batching.moveaxis(v, d, 0) for v, d in pairs]
+    derived = Derived(stage.build(ins, results), tuple(d is not None for _, d in pairs))
+    per[key] = derived
+    return derived
