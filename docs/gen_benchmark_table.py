@@ -106,7 +106,7 @@ def main() -> None:
     for script in scripts:
         print(f"running {script.name} ...", file=sys.stderr)
         out = run(script)
-        doc = (script.read_text().split('"""')[1] if '"""' in script.read_text() else "")
+        doc = script.read_text().split('"""')[1] if '"""' in script.read_text() else ""
         summary = doc.strip().splitlines()[0] if doc.strip() else ""
         lines += [f"## `benchmarks/{script.name}`", ""]
         if summary:

@@ -31,6 +31,15 @@ from fad._src.jit import devices as devices
 from fad._src.jit import disable_compilation_cache as disable_compilation_cache
 from fad._src.jit import enable_compilation_cache as enable_compilation_cache
 from fad._src.jit import jit as jit
+from fad._src.typing import Cotangent as Cotangent
+from fad._src.typing import Linear as Linear
+from fad._src.typing import LinearTranspose as LinearTranspose
+from fad._src.typing import Tangent as Tangent
+from fad._src.typing import cotangent as cotangent
+from fad._src.typing import pack as pack
+from fad._src.typing import primal_of as primal_of
+from fad._src.typing import tangent as tangent
+from fad._src.typing import unpack as unpack
 
 __version__ = "0.1.0"
 from fad import random as random

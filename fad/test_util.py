@@ -54,12 +54,35 @@ Fun = Callable[..., Any]
 
 
 def default_eps(dtype: Any) -> float:
-    """The finite-difference step used for values of ``dtype``."""
+    """The finite-difference step used for values of ``dtype``.
+
+    Args:
+        dtype: A floating-point or complex dtype.
+
+    Returns:
+        About the cube root of the dtype's machine epsilon.
+
+    Examples:
+        >>> fad.test_util.default_eps(jnp.float32)
+        0.001
+    """
     return _EPS.get(np.dtype(dtype), _EPS[dtypes.float32])
 
 
 def default_tolerance(dtype: Any) -> float:
-    """The default ``atol`` and ``rtol`` of gradient checks on values of ``dtype``."""
+    """The default ``atol`` and ``rtol`` of gradient checks on values of ``dtype``.
+
+    Args:
+        dtype: A floating-point or complex dtype.
+
+    Returns:
+        The tolerance, comfortably above the finite-difference error at
+        :func:`default_eps`.
+
+    Examples:
+        >>> fad.test_util.default_tolerance(jnp.float32)
+        0.005
+    """
     return _TOL.get(np.dtype(dtype), _TOL[dtypes.float32])
 
 
@@ -199,6 +222,26 @@ def check_jvp(
     The primal output must equal ``f(*args)``; the tangent of every inexact output
     must match the finite difference along one random tangent; the tangent of an
     integer or bool output must be ``float0``.
+
+    Args:
+        f: The function.
+        f_jvp: Its claimed JVP, called as ``f_jvp(args, tangents)`` (for example
+            ``functools.partial(fad.jvp, f)``).
+        args: The point, one value per positional argument.
+        atol: Absolute tolerance (default: :func:`default_tolerance` of the least precise
+            dtype).
+        rtol: Relative tolerance (same default).
+        eps: The finite-difference step (default: :func:`default_eps`).
+        err_msg: Prefix for the failure message.
+        seed: Seed of the random tangent.
+
+    Raises:
+        AssertionError: The JVP disagrees with the finite differences.
+
+    Examples:
+        >>> import functools
+        >>> f = lambda x: jnp.sin(x) * x
+        >>> fad.test_util.check_jvp(f, functools.partial(fad.jvp, f), (jnp.arange(3.0),))
     """
     args = tuple(args)
     flat, tree = tu.tree_flatten(args)
@@ -242,6 +285,27 @@ def check_vjp(
     For a random tangent ``v`` and cotangent ``u``, ``Re <v, pullback(u)>`` must equal
     ``Re <(f(x + eps v) - f(x - eps v)) / 2eps, u>``; cotangents must have the
     structure, shapes and dtypes of the primals (``float0`` for integer ones).
+
+    Args:
+        f: The function.
+        f_vjp: Its claimed VJP, called as ``f_vjp(*args)`` (for example
+            ``functools.partial(fad.vjp, f)``).
+        args: The point, one value per positional argument.
+        atol: Absolute tolerance (default: :func:`default_tolerance` of the least precise
+            dtype).
+        rtol: Relative tolerance (same default).
+        eps: The finite-difference step (default: :func:`default_eps`).
+        err_msg: Prefix for the failure message.
+        seed: Seed of the random tangent and cotangent.
+
+    Raises:
+        AssertionError: The pullback disagrees with the finite differences, or returns
+            cotangents of the wrong structure, shape or dtype.
+
+    Examples:
+        >>> import functools
+        >>> f = lambda x: jnp.sum(jnp.tanh(x) ** 2)
+        >>> fad.test_util.check_vjp(f, functools.partial(fad.vjp, f), (jnp.arange(3.0),))
     """
     args = tuple(args)
     flat, tree = tu.tree_flatten(args)
@@ -296,6 +360,22 @@ def check_grads(
     checked at order ``k - 1``, which for ``order=2`` covers JVP-of-JVP,
     VJP-of-VJP and both mixed compositions. Raises ``AssertionError`` naming the
     composition and output that disagree.
+
+    Args:
+        f: The function to check.
+        args: The point, one value per positional argument.
+        order: The highest derivative order to check.
+        modes: ``"fwd"``, ``"rev"`` or both.
+        atol: Absolute tolerance (default: :func:`default_tolerance` of the least precise
+            dtype).
+        rtol: Relative tolerance (same default).
+        eps: The finite-difference step (default: :func:`default_eps`).
+
+    Raises:
+        AssertionError: A derivative disagrees with the finite differences.
+
+    Examples:
+        >>> fad.test_util.check_grads(lambda x: jnp.sin(x) * x, (jnp.arange(3.0),), order=2)
     """
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise ValueError(f"check_grads: order must be a positive int, got {order!r}")

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
 import io
 import re
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import mypy.api
 import pytest
@@ -83,7 +85,7 @@ def parse_blocks(page: Path) -> list[Block]:
         while i < len(lines) and not (
             lines[i].strip().startswith(ticks) and lines[i].strip().strip(ticks[0]) == ""
         ):
-            body.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i])
+            body.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
             i += 1
         i += 1
         lang = info.split()[0].split("{")[0] if info else ""
@@ -268,11 +270,9 @@ DOCTEST_MODULES = [
 @pytest.mark.parametrize("modname", DOCTEST_MODULES)
 def test_docstring_examples(modname: str) -> None:
     module = importlib.import_module(modname)
-    import fad.numpy
-    import fad.random
-    import fad.tree
-
-    globs = {"fad": fad, "jnp": fad.numpy}
+    for sub in ("fad.numpy", "fad.random", "fad.tree", "fad.test_util"):
+        importlib.import_module(sub)  # the examples use fad.random, fad.tree, ...
+    globs = {"fad": fad, "jnp": importlib.import_module("fad.numpy")}
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False
@@ -283,3 +283,59 @@ def test_docstring_examples(modname: str) -> None:
         runner.run(t, out=out.write)
     result = runner.summarize(verbose=False)
     assert result.failed == 0, out.getvalue()
+
+
+def _public_functions() -> list[tuple[str, Callable[..., Any]]]:
+    out: list[tuple[str, Callable[..., Any]]] = []
+    mods = [importlib.import_module(m) for m in ("fad", "fad.random", "fad.tree", "fad.test_util")]
+    for mod in mods:
+        names = getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")]
+        for name in names:
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj) and obj.__module__ in DOCTEST_MODULES:
+                out.append((f"{mod.__name__}.{name}", obj))
+    return out
+
+
+PUBLIC_FUNCTIONS = _public_functions()
+
+
+@pytest.mark.parametrize("name,obj", PUBLIC_FUNCTIONS, ids=[n for n, _ in PUBLIC_FUNCTIONS])
+def test_public_function_docstrings(name: str, obj: Callable[..., Any]) -> None:
+    """Summary line, arguments, returns and a runnable example on every public function."""
+    doc = inspect.getdoc(obj) or ""
+    lines = doc.splitlines()
+    assert lines and lines[0].strip(), f"{name} has no docstring"
+    assert ">>>" in doc, f"{name}: docstring has no example"
+    if inspect.signature(obj).parameters:
+        assert "Args:" in doc, f"{name}: docstring does not describe its arguments"
+    ret = inspect.signature(obj).return_annotation
+    if ret not in ("None", None, inspect.Signature.empty):
+        assert "Returns:" in doc, f"{name}: docstring does not describe what it returns"
+
+
+def test_api_reference_lists_every_public_name() -> None:
+    text = (DOCS / "api" / "fad.md").read_text()
+    documented = set(re.findall(r"^::: fad\.(\w+)", text, re.MULTILINE))
+    public = {
+        n for n in dir(fad)
+        if not n.startswith("_") and not isinstance(getattr(fad, n), types.ModuleType)
+    }  # fmt: skip
+    missing = sorted(public - documented)
+    assert not missing, f"docs/api/fad.md does not list: {missing}"
+    text = (DOCS / "api" / "numpy.md").read_text()
+    m = re.search(r"::: fad\.numpy\.linalg\n(?:\s+.*\n)*?\s+members: \[([^\]]*)\]", text)
+    assert m is not None
+    listed = {s.strip() for s in m[1].split(",")}
+    la = importlib.import_module("fad.numpy.linalg")
+    linalg = {n for n in dir(la) if not n.startswith("_")}
+    linalg = {n for n in linalg if not isinstance(getattr(la, n), types.ModuleType)}
+    assert linalg <= listed, f"docs/api/numpy.md linalg members miss {sorted(linalg - listed)}"
+
+
+def test_benchmark_page_names_existing_scripts() -> None:
+    text = (DOCS / "benchmarks.md").read_text()
+    scripts = re.findall(r"^## `benchmarks/([\w.]+)`", text, re.MULTILINE)
+    assert scripts, "docs/benchmarks.md has no benchmark sections; run docs/gen_benchmark_table.py"
+    for s in scripts:
+        assert (ROOT / "benchmarks" / s).is_file(), f"docs/benchmarks.md names a missing {s}"

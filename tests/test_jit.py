@@ -521,6 +521,16 @@ def test_outputs_keep_buffers_and_inputs_are_not_uploaded_again(
     )
 
 
+def test_python_scalars_keep_their_bits_and_can_be_donated() -> None:
+    add = jit(lambda x, y: x + y)
+    assert math.copysign(1.0, float(add(-0.0, -0.0))) == -1.0
+    assert math.copysign(1.0, float(add(0.0, -0.0))) == 1.0
+    assert int(add(True, 1)) == 2
+    scale = jit(lambda x, y: x * y, donate_argnums=0)
+    for _ in range(3):  # the same value, donated and not, in one call
+        assert float(scale(0.5, 0.5)) == 0.25
+
+
 def test_weak_types_follow_eager() -> None:
     for f in (lambda x: x * 2, lambda x: x + np.float32(1), lambda x: jnp.sin(x)):
         for arg in (1.5, np.float32(1.5), jnp.array([1.0, 2.0])):

@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, TypeVarTuple, cast, overload
 
 import numpy as np
 
 from fad._src import core, dtypes
 from fad._src import tree_util as tu
-from fad._src.core import Array, ShapedArray
+from fad._src.core import Array, ArrayLike, ShapedArray
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters.batch import BatchHandler, BatchTracer
 from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero, tangent_aval
@@ -25,6 +25,17 @@ from fad._src.interpreters.stage import StageHandler, StageTracer
 from fad._src.interpreters.transpose import backward_pass
 from fad._src.ir import ClosedProgram
 from fad._src.prims import structural as st
+from fad._src.typing import Linear, LinearTranspose, Tangent
+
+# Static types of the signatures below (see fad/_src/typing.py for the design).
+Ts = TypeVarTuple("Ts")
+P = ParamSpec("P")
+A = TypeVar("A")
+A2 = TypeVar("A2")
+A3 = TypeVar("A3")
+B = TypeVar("B")
+R = TypeVar("R")
+X = TypeVar("X")
 
 # ---------------------------------------------------------------------------
 # Argument handling
@@ -127,10 +138,77 @@ def _check_tangent(p: Array, t: Any, i: int, what: str, name: str | None = None)
     return ta
 
 
+@overload
 def jvp(
-    fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], has_aux: bool = False
+    fun: Callable[[*Ts], B], primals: tuple[*Ts], tangents: Tangent[tuple[*Ts]],
+    has_aux: Literal[False] = False,
+) -> tuple[B, Tangent[B]]: ...
+@overload
+def jvp(
+    fun: Callable[[A], B], primals: tuple[A], tangents: tuple[Tangent[A]],
+    has_aux: Literal[False] = False,
+) -> tuple[B, Tangent[B]]: ...
+@overload
+def jvp(
+    fun: Callable[[A, A2], B], primals: tuple[A, A2], tangents: tuple[Tangent[A], Tangent[A2]],
+    has_aux: Literal[False] = False,
+) -> tuple[B, Tangent[B]]: ...
+@overload
+def jvp(
+    fun: Callable[[A, A2, A3], B], primals: tuple[A, A2, A3],
+    tangents: tuple[Tangent[A], Tangent[A2], Tangent[A3]], has_aux: Literal[False] = False,
+) -> tuple[B, Tangent[B]]: ...
+@overload
+def jvp(
+    fun: Callable[[*Ts], tuple[B, X]], primals: tuple[*Ts], tangents: Tangent[tuple[*Ts]],
+    has_aux: Literal[True],
+) -> tuple[B, Tangent[B], X]: ...
+@overload
+def jvp(
+    fun: Callable[[A], tuple[B, X]], primals: tuple[A], tangents: tuple[Tangent[A]],
+    has_aux: Literal[True],
+) -> tuple[B, Tangent[B], X]: ...
+@overload
+def jvp(
+    fun: Callable[[A, A2], tuple[B, X]], primals: tuple[A, A2],
+    tangents: tuple[Tangent[A], Tangent[A2]], has_aux: Literal[True],
+) -> tuple[B, Tangent[B], X]: ...
+@overload
+def jvp(
+    fun: Callable[[A, A2, A3], tuple[B, X]], primals: tuple[A, A2, A3],
+    tangents: tuple[Tangent[A], Tangent[A2], Tangent[A3]], has_aux: Literal[True],
+) -> tuple[B, Tangent[B], X]: ...
+def jvp(
+    fun: Callable[..., Any], primals: Sequence[Any], tangents: Any, has_aux: bool = False
 ) -> Any:
-    """Evaluate ``fun`` at ``primals`` and push ``tangents`` forward: ``(out, tangent_out)``."""
+    """Evaluate ``fun`` at ``primals`` and push ``tangents`` forward: ``(out, tangent_out)``.
+
+    Forward mode: ``tangent_out`` is the Jacobian of ``fun`` at ``primals`` applied to
+    ``tangents``, computed alongside ``out`` at a small multiple of the cost of ``fun``.
+
+    Args:
+        fun: The function to differentiate. Its positional arguments and its result are
+            arrays, scalars or pytrees of them.
+        primals: A tuple or list with one value (a pytree) per positional argument.
+        tangents: A tuple or list with the structure of ``primals``. Each leaf has its
+            primal's shape and dtype (``fad.float0`` for integer and boolean primals).
+        has_aux: ``fun`` returns ``(output, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns:
+        ``(out, tangent_out)``, or ``(out, tangent_out, aux)`` with ``has_aux``;
+        ``tangent_out`` has the structure, shapes and dtypes of ``out``.
+
+    Raises:
+        TypeError: ``fun`` is not callable, ``primals`` or ``tangents`` is not a tuple or
+            list, or a tangent's dtype does not match its primal's.
+        ValueError: ``primals`` and ``tangents`` differ in length, tree structure or a
+            leaf's shape.
+
+    Examples:
+        >>> y, y_dot = fad.jvp(jnp.sin, (0.0,), (2.0,))
+        >>> print(y, y_dot)
+        0.0 2.0
+    """
     _check_callable(fun, "jvp")
     for name, v in (("primals", primals), ("tangents", tangents)):
         if not isinstance(v, (tuple, list)):
@@ -288,8 +366,42 @@ def _pullback(lin: _Linearized, name: str) -> Callable[[Any], Any]:
     return pullback
 
 
-def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
-    """``(out, pullback)``: ``pullback(ct)`` returns one cotangent per primal argument."""
+@overload
+def vjp(
+    fun: Callable[[*Ts], B], *primals: *Ts, has_aux: Literal[False] = False
+) -> tuple[B, LinearTranspose[B, tuple[*Ts]]]: ...
+@overload
+def vjp(
+    fun: Callable[[*Ts], tuple[B, X]], *primals: *Ts, has_aux: Literal[True]
+) -> tuple[B, LinearTranspose[B, tuple[*Ts]], X]: ...
+def vjp(fun: Callable[..., Any], *primals: object, has_aux: bool = False) -> Any:
+    """Evaluate ``fun`` at ``primals`` and return its pullback: ``(out, pullback)``.
+
+    Reverse mode. ``pullback(ct)`` maps a cotangent of the output (the structure, shapes and
+    dtypes of ``out``) to a tuple with one cotangent per positional argument. It is derived
+    by transposing the linearized JVP of ``fun``, so calling it runs only linear operations
+    on the residuals saved now.
+
+    Args:
+        fun: The function to differentiate. Its positional arguments and its result are
+            arrays, scalars or pytrees of them.
+        *primals: The positional arguments at which to evaluate ``fun``.
+        has_aux: ``fun`` returns ``(output, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns:
+        ``(out, pullback)``, or ``(out, pullback, aux)`` with ``has_aux``.
+
+    Raises:
+        TypeError: ``fun`` is not callable, or a primal is not an array, a scalar or a
+            pytree of them. ``pullback`` raises it for a cotangent of the wrong dtype.
+        ValueError: ``pullback`` was given a cotangent whose structure or shapes differ
+            from ``out``'s.
+
+    Examples:
+        >>> y, pullback = fad.vjp(lambda x: x * x, 3.0)
+        >>> pullback(1.0)
+        (Array(6., dtype=float32),)
+    """
     _check_callable(fun, "vjp")
     flat, in_tree = _flatten_args(primals, "vjp primal")
     lin = _linearize(fun, flat, in_tree, has_aux, "vjp")
@@ -298,15 +410,67 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
     return (out, pullback, lin.aux) if has_aux else (out, pullback)
 
 
-def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Any:
-    """``(out, f_jvp)`` where ``f_jvp(*tangents)`` runs only the staged linear program."""
+@overload
+def linearize(
+    fun: Callable[[A], B], primal: A, /, *, has_aux: Literal[False] = False
+) -> tuple[B, Linear[A, B]]: ...
+@overload
+def linearize(
+    fun: Callable[[A, A2, *Ts], B], primal: A, primal2: A2, /, *primals: *Ts,
+    has_aux: Literal[False] = False,
+) -> tuple[B, Linear[tuple[A, A2, *Ts], B]]: ...
+@overload
+def linearize(
+    fun: Callable[[A], tuple[B, X]], primal: A, /, *, has_aux: Literal[True]
+) -> tuple[B, Linear[A, B], X]: ...
+@overload
+def linearize(
+    fun: Callable[[A, A2, *Ts], tuple[B, X]], primal: A, primal2: A2, /, *primals: *Ts,
+    has_aux: Literal[True],
+) -> tuple[B, Linear[tuple[A, A2, *Ts], B], X]: ...
+def linearize(fun: Callable[..., Any], *primals: object, has_aux: bool = False) -> Any:
+    """Linearize ``fun`` at ``primals``: ``(out, f_jvp)`` where ``f_jvp(*tangents)`` is the JVP.
+
+    The nonlinear work runs once, now; ``f_jvp`` runs only the staged linear program (with
+    the residuals it needs as constants), so applying it to many tangents is cheaper than
+    calling :func:`jvp` each time.
+
+    Args:
+        fun: The function to linearize. Its positional arguments and its result are arrays,
+            scalars or pytrees of them.
+        *primals: The point: one value per positional argument of ``fun``.
+        has_aux: ``fun`` returns ``(output, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns:
+        ``(out, f_jvp)``, or ``(out, f_jvp, aux)`` with ``has_aux``. ``f_jvp`` takes one
+        tangent per primal and returns the output tangent.
+
+    Raises:
+        TypeError: ``fun`` is not callable, or a primal is not an array, a scalar or a
+            pytree of them.
+        ValueError: ``f_jvp`` was given tangents whose structure or shapes differ from the
+            primals'.
+
+    Examples:
+        >>> y, f_jvp = fad.linearize(jnp.sin, 0.0)
+        >>> f_jvp(3.0)
+        Array(3., dtype=float32)
+    """
     _check_callable(fun, "linearize")
     flat, in_tree = _flatten_args(primals, "linearize primal")
     lin = _linearize(fun, flat, in_tree, has_aux, "linearize")
     out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
 
     def f_jvp(*tangents: Any) -> Any:
+        # One tangent per primal (as jax), or, for several primals, their tangents packed
+        # into one tuple (the typed form: a ``Linear[tuple[...], B]`` takes one argument).
         flat_t, tree_t = tu.tree_flatten(tangents)
+        if tree_t != in_tree and len(primals) > 1 and len(tangents) == 1:
+            packed = tangents[0]
+            if isinstance(packed, (tuple, list)):
+                flat_p, tree_p = tu.tree_flatten(tuple(packed))
+                if tree_p == in_tree:
+                    flat_t, tree_t = flat_p, tree_p
         if tree_t != in_tree:
             raise ValueError(
                 f"linearized function: tangents must have the structure of the primals, {in_tree}; got {tree_t}"
@@ -321,8 +485,34 @@ def linearize(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> 
     return (out, f_jvp, lin.aux) if has_aux else (out, f_jvp)
 
 
-def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[[Any], Any]:
-    """The transpose of a linear ``fun``, traced at the shapes and dtypes of ``primals``."""
+@overload
+def linear_transpose(fun: Linear[A, B], primal: A, /) -> LinearTranspose[B, tuple[A]]: ...
+@overload
+def linear_transpose(fun: Callable[[*Ts], B], *primals: *Ts) -> LinearTranspose[B, tuple[*Ts]]: ...
+def linear_transpose(fun: Callable[..., Any], *primals: object) -> Callable[[Any], Any]:
+    """The transpose of a linear ``fun``, traced at the shapes and dtypes of ``primals``.
+
+    For ``fun(x) = A x`` the result computes ``u ↦ A.T @ u``: it maps a cotangent of the output
+    to the tuple of cotangents of the inputs. Only the shapes and dtypes of ``primals``
+    matter, not their values.
+
+    Args:
+        fun: A function that is linear in all its positional arguments.
+        *primals: Example arguments (arrays or pytrees of floating-point arrays) that fix
+            the shapes and dtypes.
+
+    Returns:
+        The transposed function, taking one cotangent with the structure of ``fun``'s output.
+
+    Raises:
+        TypeError: ``fun`` is not callable, or a primal does not have a floating-point dtype.
+
+    Examples:
+        >>> A = jnp.array([[1.0, 2.0], [3.0, 4.0]])
+        >>> f_t = fad.linear_transpose(lambda x: A @ x, jnp.zeros(2))
+        >>> f_t(jnp.array([1.0, 0.0]))
+        (Array([1., 2.], dtype=float32),)
+    """
     _check_callable(fun, "linear_transpose")
     flat, in_tree = _flatten_args(primals, "linear_transpose primal")
     for i, p in enumerate(flat):
@@ -345,6 +535,11 @@ def linear_transpose(fun: Callable[..., Any], *primals: Any) -> Callable[[Any], 
     return transposed
 
 
+# Untyped views of jvp and vjp, for the internal callers that pass ``has_aux`` on as a bool.
+_jvp_any: Callable[..., Any] = jvp
+_vjp_any: Callable[..., Any] = vjp
+
+
 def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, name: str) -> None:
     for i, leaf in enumerate(tu.tree_leaves(args)):
         dt = _leaf_to_array(leaf, f"{name} argument").dtype
@@ -361,11 +556,57 @@ def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, 
             )
 
 
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, P], ArrayLike], argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False, holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[Concatenate[A, P], tuple[Array, A]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
+    has_aux: Literal[True], holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[Concatenate[A, P], tuple[tuple[Array, X], A]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, P], ArrayLike], argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[False] = False, holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[Concatenate[A, A2, P], tuple[Array, tuple[A, A2]]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool = False,
+    holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[..., Any]: ...
 def value_and_grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
 ) -> Callable[..., Any]:  # fmt: skip
-    """A function returning ``fun``'s value and its gradient with respect to ``argnums``."""
+    """A function returning ``fun``'s value and its gradient with respect to ``argnums``.
+
+    Like :func:`grad`, but the new function returns ``(value, gradient)``, from one forward
+    and one backward pass.
+
+    Args:
+        fun: A function with a real scalar output (complex with ``holomorphic``).
+        argnums: The positional argument(s) to differentiate with respect to: an int (one
+            gradient) or a sequence of ints (a tuple of gradients).
+        has_aux: ``fun`` returns ``(output, aux)``; the value is then ``(output, aux)``.
+        holomorphic: ``fun`` is holomorphic with complex inputs and output: return the
+            complex derivative.
+        allow_int: Accept integer and boolean inputs; their gradients are ``float0`` zeros.
+
+    Returns:
+        A function with ``fun``'s arguments returning ``(value, gradient)``.
+
+    Raises:
+        TypeError: ``fun`` is not callable; or, when called, the output is not a real
+            scalar, an input is an integer without ``allow_int``, or ``holomorphic`` is
+            set with real inputs or output.
+        ValueError: When called, ``argnums`` is out of range for the arguments given.
+
+    Examples:
+        >>> fad.value_and_grad(lambda x: x ** 2)(3.0)
+        (Array(9., dtype=float32), Array(6., dtype=float32))
+    """
     _check_callable(fun, "value_and_grad")
 
     @functools.wraps(fun)
@@ -402,11 +643,60 @@ def value_and_grad(
     return value_and_grad_f
 
 
+@overload
+def grad(
+    fun: Callable[Concatenate[A, P], ArrayLike], argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False, holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[Concatenate[A, P], A]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
+    has_aux: Literal[True], holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[Concatenate[A, P], tuple[A, X]]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, P], ArrayLike], argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[False] = False, holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[Concatenate[A, A2, P], tuple[A, A2]]: ...
+@overload
+def grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool = False,
+    holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[..., Any]: ...
 def grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
 ) -> Callable[..., Any]:  # fmt: skip
-    """The gradient of a scalar-valued ``fun`` with respect to the arguments ``argnums``."""
+    """The gradient of a scalar-valued ``fun`` with respect to the arguments ``argnums``.
+
+    The gradient is reverse mode: the pullback of the output cotangent ``1``. It has the
+    structure of the differentiated argument (a pytree for a pytree argument).
+
+    Args:
+        fun: A function with a real scalar output (complex with ``holomorphic``).
+        argnums: The positional argument(s) to differentiate with respect to: an int (one
+            gradient) or a sequence of ints (a tuple of gradients).
+        has_aux: ``fun`` returns ``(output, aux)``; the new function returns
+            ``(gradient, aux)``.
+        holomorphic: ``fun`` is holomorphic with complex inputs and output: return the
+            complex derivative.
+        allow_int: Accept integer and boolean inputs; their gradients are ``float0`` zeros.
+
+    Returns:
+        A function with ``fun``'s arguments returning the gradient.
+
+    Raises:
+        TypeError: ``fun`` is not callable; or, when called, the output is not a real
+            scalar, an input is an integer without ``allow_int``, or ``holomorphic`` is
+            set with real inputs or output.
+        ValueError: When called, ``argnums`` is out of range for the arguments given.
+
+    Examples:
+        >>> fad.grad(lambda x: x ** 3)(2.0)
+        Array(12., dtype=float32)
+        >>> fad.grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 5.0)
+        (Array(5., dtype=float32), Array(2., dtype=float32))
+    """
     _check_callable(fun, "grad")
     vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
 
@@ -496,14 +786,38 @@ def _axis_of(ax: int | None, x: Array, name: str) -> int | None:
 
 
 def vmap(
-    fun: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
+    fun: Callable[P, R], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
     axis_name: Any = None,
-) -> Callable[..., Any]:  # fmt: skip
+) -> Callable[P, R]:  # fmt: skip
     """Vectorize ``fun`` over a batch axis of its arguments and results.
 
     ``in_axes`` is an int, None, or a tuple with one entry (a prefix tree) per positional
     argument; keyword arguments are always mapped over their axis 0, as in JAX. Negative
     axes count from the end. ``axis_size`` is needed only when no argument is mapped.
+
+    Args:
+        fun: The function to batch; it is written for one example.
+        in_axes: The batch axis of each argument (``None``: not batched, the same value
+            for every example).
+        out_axes: Where the batch axis goes in each output (a prefix tree of the output);
+            ``None`` for an output that does not depend on the batch.
+        axis_size: The batch size, when no argument is batched.
+        axis_name: A name for the batch axis (accepted for JAX compatibility).
+
+    Returns:
+        The batched function.
+
+    Raises:
+        TypeError: ``fun`` is not callable, or ``in_axes``/``out_axes``/``axis_size`` are
+            not of the accepted forms.
+        ValueError: When called: ``in_axes`` does not match the arguments, a batch axis is
+            out of range, the batched arguments disagree on the batch size, nothing is
+            batched and no ``axis_size`` is given, or an output with ``out_axes=None``
+            depends on the batch.
+
+    Examples:
+        >>> fad.vmap(jnp.dot, in_axes=(0, None))(jnp.ones((4, 3)), jnp.arange(3.0))
+        Array([3., 3., 3., 3.], dtype=float32)
     """
     _check_callable(fun, "vmap")
     if isinstance(in_axes, list):
@@ -623,10 +937,33 @@ def _check_jac_inputs(dyn: Sequence[Any], holomorphic: bool, name: str) -> None:
 
 
 def jacfwd(
-    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False,
-) -> Callable[..., Any]:  # fmt: skip
-    """The Jacobian by forward mode: ``vmap`` of ``jvp`` over the input basis."""
+) -> Callable[P, Any]:  # fmt: skip
+    """The Jacobian by forward mode: ``vmap`` of ``jvp`` over the input basis.
+
+    One JVP per input element, batched; efficient when there are fewer inputs than outputs.
+    The result has shape ``out.shape + in.shape`` (per pair of output and input leaves).
+
+    Args:
+        fun: The function to differentiate.
+        argnums: The positional argument(s) to differentiate with respect to.
+        has_aux: ``fun`` returns ``(output, aux)``; the new function returns
+            ``(jacobian, aux)``.
+        holomorphic: ``fun`` is holomorphic with complex inputs: return the complex Jacobian.
+
+    Returns:
+        A function with ``fun``'s arguments returning the Jacobian.
+
+    Raises:
+        TypeError: ``fun`` is not callable; or, when called, an input is not real-valued
+            (complex without ``holomorphic``, or integer).
+
+    Examples:
+        >>> fad.jacfwd(lambda x: x ** 2)(jnp.array([1.0, 2.0]))
+        Array([[2., 0.],
+               [0., 4.]], dtype=float32)
+    """
     _check_callable(fun, "jacfwd")
 
     def jacfun(*args: Any, **kwargs: Any) -> Any:
@@ -637,7 +974,7 @@ def jacfwd(
         basis, n = _std_basis(flat)
 
         def push(*tangents: Array) -> Any:
-            res = jvp(f, tuple(tu.tree_unflatten(in_tree, flat)),
+            res = _jvp_any(f, tuple(tu.tree_unflatten(in_tree, flat)),
                       tuple(tu.tree_unflatten(in_tree, list(tangents))), has_aux=has_aux)  # fmt: skip
             return (res[1], res[0], res[2]) if has_aux else (res[1], res[0])
 
@@ -650,10 +987,33 @@ def jacfwd(
 
 
 def jacrev(
-    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
-) -> Callable[..., Any]:  # fmt: skip
-    """The Jacobian by reverse mode: ``vmap`` of the pullback over the output basis."""
+) -> Callable[P, Any]:  # fmt: skip
+    """The Jacobian by reverse mode: ``vmap`` of the pullback over the output basis.
+
+    One VJP per output element, batched; efficient when there are fewer outputs than inputs.
+    The result has shape ``out.shape + in.shape`` (per pair of output and input leaves).
+
+    Args:
+        fun: The function to differentiate.
+        argnums: The positional argument(s) to differentiate with respect to.
+        has_aux: ``fun`` returns ``(output, aux)``; the new function returns
+            ``(jacobian, aux)``.
+        holomorphic: ``fun`` is holomorphic with complex inputs: return the complex Jacobian.
+        allow_int: Accepted for JAX compatibility.
+
+    Returns:
+        A function with ``fun``'s arguments returning the Jacobian.
+
+    Raises:
+        TypeError: ``fun`` is not callable; or, when called, an input is not real-valued
+            (complex without ``holomorphic``, or integer).
+
+    Examples:
+        >>> fad.jacrev(lambda x: jnp.sum(x ** 2))(jnp.array([1.0, 2.0]))
+        Array([2., 4.], dtype=float32)
+    """
     _check_callable(fun, "jacrev")
 
     def jacfun(*args: Any, **kwargs: Any) -> Any:
@@ -661,7 +1021,7 @@ def jacrev(
         f, dyn = _partial_args(fun, args, kwargs, nums)
         _check_jac_inputs(dyn, holomorphic, "jacrev")
         flat_in, in_tree = _flatten_args(dyn, "jacrev argument")
-        res = vjp(f, *dyn, has_aux=has_aux)
+        res = _vjp_any(f, *dyn, has_aux=has_aux)
         y, pullback = res[0], res[1]
         flat_out, out_tree = _flatten_args(y, "jacrev output")
         basis, m = _std_basis(flat_out)
@@ -703,9 +1063,31 @@ def _reshape_jacobian(
     return tu.tree_unflatten(out_tree, leaves)
 
 
-def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
-            holomorphic: bool = False) -> Callable[..., Any]:  # fmt: skip
-    """Dense Hessian, forward-over-reverse: ``jacfwd(jacrev(fun))``."""
+def hessian(fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+            holomorphic: bool = False) -> Callable[P, Any]:  # fmt: skip
+    """Dense Hessian, forward-over-reverse: ``jacfwd(jacrev(fun))``.
+
+    For a scalar ``fun`` of an array of shape ``s`` the result has shape ``s + s``. To apply
+    the Hessian to a vector, prefer ``jvp(grad(fun), (x,), (v,))``, which never builds it.
+
+    Args:
+        fun: A scalar-valued function.
+        argnums: The positional argument(s) to differentiate with respect to.
+        has_aux: ``fun`` returns ``(output, aux)``; the new function returns
+            ``(hessian, aux)``.
+        holomorphic: ``fun`` is holomorphic with complex inputs.
+
+    Returns:
+        A function with ``fun``'s arguments returning the Hessian.
+
+    Raises:
+        TypeError: As :func:`jacfwd` and :func:`jacrev`.
+
+    Examples:
+        >>> fad.hessian(lambda x: jnp.sum(x ** 3))(jnp.array([1.0, 2.0]))
+        Array([[ 6.,  0.],
+               [ 0., 12.]], dtype=float32)
+    """
     return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
 
 
@@ -714,8 +1096,34 @@ def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: 
 # ---------------------------------------------------------------------------
 
 
-def make_jaxpr(fun: Callable[..., Any], static_argnums: int | Sequence[int] = ()) -> Callable[..., ClosedProgram]:
-    """``make_jaxpr(f)(*args)`` traces ``f`` at the avals of ``args`` and returns the program."""
+def make_jaxpr(
+    fun: Callable[P, Any], static_argnums: int | Sequence[int] = ()
+) -> Callable[P, ClosedProgram]:
+    """``make_jaxpr(f)(*args)`` traces ``f`` at the avals of ``args`` and returns the program.
+
+    The program is what ``jit`` would compile for these argument shapes and dtypes; it
+    prints as typed equations, one per primitive. Transformed functions can be traced too,
+    for example ``make_jaxpr(grad(f))``.
+
+    Args:
+        fun: The function to trace.
+        static_argnums: Positional arguments passed through as Python values, not traced.
+
+    Returns:
+        A function taking ``fun``'s arguments and returning a ``ClosedProgram`` (printable;
+        callable with arrays of the traced shapes).
+
+    Raises:
+        TypeError: ``fun`` is not callable.
+        fad.ConcretizationError: When called, ``fun`` needs the value of a traced argument.
+
+    Examples:
+        >>> print(fad.make_jaxpr(lambda x: jnp.sin(x) * 2.0)(1.0))
+        { lambda  ; a:f32[]. let
+            b:f32[] = sin a
+            c:f32[] = mul b 2.0
+          in (c) }
+    """
     _check_callable(fun, "make_jaxpr")
     statics = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
@@ -730,4 +1138,4 @@ def make_jaxpr(fun: Callable[..., Any], static_argnums: int | Sequence[int] = ()
             flat_out, _ = _flatten_args(out, "make_jaxpr output")
         return handler.build(ins, flat_out)
 
-    return traced
+    return cast("Callable[P, ClosedProgram]", traced)

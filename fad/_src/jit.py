@@ -34,7 +34,7 @@ import os
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, final
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, final, overload
 
 import numpy as np
 
@@ -57,6 +57,12 @@ from fad._src.interpreters.stage import StageHandler, StageTracer
 from fad._src.interpreters.transpose import is_undefined
 from fad._src.ir import ClosedProgram, Program
 from fad._src.xla import lowering, runtime
+
+# The jitted function's signature: its parameters and result type (kept by ``jit``).
+P = ParamSpec("P")
+P2 = ParamSpec("P2")
+R = TypeVar("R")
+S = TypeVar("S")
 
 __all__ = [
     "JitStats",
@@ -383,33 +389,53 @@ class _Entry:
         return tu.tree_unflatten(self.out_tree, leaves)
 
 
-class Lowered:
-    """A jitted function lowered for one signature: ``as_text()`` is its StableHLO."""
+class Lowered(Generic[P, R]):
+    """A jitted function lowered for one signature: ``as_text()`` is its StableHLO.
 
-    def __init__(self, fun: JitFunction, entry: _Entry, module: lowering.LoweredModule) -> None:
+    Made by ``fad.jit(f).lower(*args)``.
+
+    Examples:
+        >>> lowered = fad.jit(lambda x: x * 2.0).lower(jnp.ones(3))
+        >>> "stablehlo.multiply" in lowered.as_text()
+        True
+        >>> lowered.compile()(jnp.ones(3))
+        Array([2., 2., 2.], dtype=float32)
+    """
+
+    def __init__(
+        self, fun: JitFunction[P, R], entry: _Entry, module: lowering.LoweredModule
+    ) -> None:
         self._fun = fun
         self._entry = entry
         self._module = module
 
     def as_text(self) -> str:
+        """The StableHLO module, as MLIR text: what fad hands to XLA to compile."""
         return self._module.text
 
     @property
     def in_avals(self) -> tuple[ShapedArray, ...]:
+        """The abstract values (shape, dtype, weak type) of the flattened dynamic arguments."""
         return self._module.in_avals
 
     @property
     def out_avals(self) -> tuple[ShapedArray, ...]:
+        """The abstract values of the flattened outputs."""
         return self._module.out_avals
 
-    def compile(self) -> Compiled:
+    def compile(self) -> Compiled[P, R]:
+        """Compile the module (or reuse the executable of the jitted function's cache).
+
+        Returns:
+            A ``Compiled``, callable with arguments of this signature.
+        """
         return Compiled(self._fun, self._entry, self._fun._compile(self._entry))
 
 
-class Compiled:
+class Compiled(Generic[P, R]):
     """A jitted function compiled for one signature; call it with arguments of that signature."""
 
-    def __init__(self, fun: JitFunction, entry: _Entry, compiled: _Compiled) -> None:
+    def __init__(self, fun: JitFunction[P, R], entry: _Entry, compiled: _Compiled) -> None:
         self._fun = fun
         self._entry = entry
         self._compiled = compiled
@@ -418,7 +444,7 @@ class Compiled:
         """The optimized HLO XLA produced (for inspection)."""
         return self._compiled.exe.hlo_text()
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         entry, flat = self._fun._entry(args, kwargs)
         if entry is not self._entry:
             raise TypeError(
@@ -428,8 +454,12 @@ class Compiled:
         return self._fun._run(entry, flat)
 
 
-class JitFunction:
-    """The callable ``jit`` returns; see :func:`jit`."""
+class JitFunction(Generic[P, R]):
+    """The callable ``jit`` returns; see :func:`jit`.
+
+    Statically it has the signature of the function it wraps (``JitFunction[P, R]``
+    is called with ``P`` and returns ``R``), so a wrong keyword is a type error.
+    """
 
     # Internal state lives in slots, not in ``__dict__``: ``functools.wraps`` (used by
     # grad, vmap, ...) copies a wrapped object's ``__dict__`` into its wrapper, and a
@@ -441,7 +471,7 @@ class JitFunction:
     __name__: str
 
     def __init__(
-        self, fun: Callable[..., Any], static_argnums: tuple[int, ...],
+        self, fun: Callable[P, R], static_argnums: tuple[int, ...],
         static_argnames: tuple[str, ...],
         donate_argnums: tuple[int, ...], backend: str | None,
     ) -> None:  # fmt: skip
@@ -478,12 +508,13 @@ class JitFunction:
 
     # -- calling ---------------------------------------------------------------
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         if self._no_statics and not kwargs and core.current_handler() is core._EVAL:
             # Fast path: positional arrays and Python scalars, a signature seen before.
             key = []
             flat_fast: list[Array] = []
-            for a in args:
+            pos: tuple[Any, ...] = args
+            for a in pos:
                 if type(a) is not Array:
                     if type(a) not in _PY_SCALARS:
                         break
@@ -498,13 +529,14 @@ class JitFunction:
         entry, flat = self._entry(args, kwargs)
         if core.current_handler() is not core._EVAL:
             outs = _call(entry.closed, [*entry.tracer_consts, *flat], self.__name__, self._backend)
-            return entry.outputs(outs)
+            traced: R = entry.outputs(outs)
+            return traced
         for x in flat:
             if isinstance(x, Tracer):
                 raise core.escaped_tracer(x)
         return self._run(entry, flat)
 
-    def _run(self, entry: _Entry, flat: Sequence[Array]) -> Any:
+    def _run(self, entry: _Entry, flat: Sequence[Array]) -> R:
         compiled = entry.compiled
         if compiled is None:
             compiled = self._compile(entry)
@@ -513,7 +545,8 @@ class JitFunction:
             buf: Any = flat[i]._buffer
             if buf is not None and not buf.is_deleted():
                 buf.delete()
-        return entry.outputs(outs)
+        result: R = entry.outputs(outs)
+        return result
 
     def _compile(self, entry: _Entry) -> _Compiled:
         if entry.tracer_consts:
@@ -648,8 +681,24 @@ class JitFunction:
 
     # -- inspection ----------------------------------------------------------------
 
-    def lower(self, *args: Any, **kwargs: Any) -> Lowered:
-        """Trace (or reuse the trace) for these arguments and lower to StableHLO."""
+    def lower(self, *args: P.args, **kwargs: P.kwargs) -> Lowered[P, R]:
+        """Trace (or reuse the trace) for these arguments and lower to StableHLO.
+
+        Args:
+            *args: Arguments of the signature to lower, as for a call.
+            **kwargs: Keyword arguments, as for a call.
+
+        Returns:
+            The ``Lowered`` module.
+
+        Raises:
+            TypeError: The function closes over values traced by an enclosing transformation.
+
+        Examples:
+            >>> text = fad.jit(jnp.sin).lower(1.0).as_text()
+            >>> "stablehlo.sine" in text
+            True
+        """
         entry, _ = self._entry(args, kwargs)
         if entry.tracer_consts:
             raise TypeError(
@@ -665,9 +714,16 @@ class JitFunction:
         return len(self._cache)
 
     def clear_cache(self) -> None:
+        """Forget every traced and compiled signature; the next call traces and compiles again."""
         self._cache.clear()
         self._fast.clear()
 
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> JitFunction[P, R]: ...
+    @overload
+    def __get__(
+        self: JitFunction[Concatenate[S, P2], R], obj: S, objtype: type | None = None
+    ) -> Callable[P2, R]: ...
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         # Decorating a method: bind ``self`` like a function would.
         return self if obj is None else functools.partial(self, obj)
@@ -716,12 +772,12 @@ def _argnums(value: int | Sequence[int], what: str) -> tuple[int, ...]:
 
 
 def jit(
-    fun: Callable[..., Any],
+    fun: Callable[P, R],
     static_argnums: int | Sequence[int] = (),
     static_argnames: str | Sequence[str] = (),
     donate_argnums: int | Sequence[int] = (),
     backend: str | None = None,
-) -> JitFunction:
+) -> JitFunction[P, R]:
     """Compile ``fun`` with XLA: trace once per signature, then call the executable.
 
     ``static_argnums``/``static_argnames`` name arguments that are hashable Python
@@ -730,6 +786,33 @@ def jit(
     the buffers of those arguments; the donated arrays are deleted afterwards.
     ``backend`` ("cpu", "cuda"/"gpu") picks the platform; default
     :func:`default_backend`.
+
+    Args:
+        fun: The function to compile. Arguments and results are arrays, scalars or
+            pytrees of them (and, for static arguments, any hashable value).
+        static_argnums: Positions of the static arguments.
+        static_argnames: Names of the static arguments.
+        donate_argnums: Positions of arguments whose buffers the executable may reuse.
+        backend: The platform to compile for.
+
+    Returns:
+        A ``JitFunction``: call it like ``fun``; ``.lower(*args)`` gives the lowered
+        StableHLO module.
+
+    Raises:
+        TypeError: ``fun`` is not callable, or the argument numbers or names are not ints
+            or strings. When called: ``fad.ConcretizationError`` (a ``TypeError``) if ``fun``
+            needs the value of a traced argument.
+        ValueError: An argument is both static and donated, or ``backend`` is unknown. When
+            called: a static argument is unhashable or an array.
+
+    Examples:
+        >>> f = fad.jit(lambda x: x * 2.0 + 1.0)
+        >>> f(jnp.arange(3.0))
+        Array([1., 3., 5.], dtype=float32)
+        >>> power = fad.jit(lambda x, n: x ** n, static_argnums=1)
+        >>> power(jnp.array(2.0), 3)
+        Array(8., dtype=float32)
     """
     if not callable(fun):
         raise TypeError(f"jit expects a callable as its first argument, got {type(fun).__name__}")
@@ -753,12 +836,37 @@ def jit(
 
 
 def devices(backend: str | None = None) -> list[runtime.Device]:
-    """The devices of ``backend`` ("cpu", "cuda"/"gpu"; default: the default backend)."""
+    """The devices of ``backend`` ("cpu", "cuda"/"gpu"; default: the default backend).
+
+    Args:
+        backend: The platform; ``None`` for :func:`default_backend`.
+
+    Returns:
+        The PJRT devices of that platform.
+
+    Raises:
+        ValueError: ``backend`` is not a known platform name.
+        RuntimeError: The platform is not available (for example no usable GPU).
+
+    Examples:
+        >>> fad.devices("cpu")
+        [CpuDevice(id=0)]
+    """
     return runtime.devices(backend)
 
 
 def default_backend() -> str:
-    """The platform jit compiles for by default: "cuda" when a GPU is usable, else "cpu"."""
+    """The platform jit compiles for by default: "cuda" when a GPU is usable, else "cpu".
+
+    The environment variable ``FAD_PLATFORM`` overrides the choice.
+
+    Returns:
+        ``"cuda"`` or ``"cpu"``.
+
+    Examples:
+        >>> fad.default_backend() in ("cpu", "cuda")
+        True
+    """
     return runtime.default_backend()
 
 
@@ -767,6 +875,21 @@ def device_put(x: Any, device: runtime.Device | None = None) -> Any:
 
     The results are ``Array`` s backed by the device buffer, so jitted functions take
     them without another upload. Traced values are returned unchanged.
+
+    Args:
+        x: An array, a scalar, or a pytree of them.
+        device: The target device (from :func:`devices`); ``None`` for the default.
+
+    Returns:
+        ``x`` with every leaf copied to the device.
+
+    Raises:
+        TypeError: A leaf is not an array or a scalar.
+
+    Examples:
+        >>> x = fad.device_put(jnp.ones(3))
+        >>> fad.jit(lambda v: v + 1.0)(x)
+        Array([2., 2., 2.], dtype=float32)
     """
 
     def put(leaf: Any) -> Any:
@@ -786,9 +909,27 @@ def enable_compilation_cache(path: str | os.PathLike[str]) -> None:
     """Keep compiled executables under ``path`` and reuse them across processes.
 
     Off by default. Entries are native code: point this only at a directory you trust.
+
+    Args:
+        path: The cache directory (created if missing).
+
+    Examples:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     fad.enable_compilation_cache(d)
+        ...     print(fad.jit(lambda x: x - 1.0)(1.0))
+        ...     fad.disable_compilation_cache()
+        0.0
     """
     runtime.enable_persistent_cache(path)
 
 
 def disable_compilation_cache() -> None:
+    """Stop using the persistent compilation cache of :func:`enable_compilation_cache`.
+
+    Executables already compiled in this process stay cached in memory.
+
+    Examples:
+        >>> fad.disable_compilation_cache()
+    """
     runtime.disable_persistent_cache()

@@ -333,23 +333,85 @@ def _seed_data(name: str, seed: Any) -> Array:
 
 
 def key(seed: Any) -> PRNGKeyArray:
-    """A typed PRNG key (dtype ``key<fry>``, shape ``()``) from an integer seed."""
+    """A typed PRNG key (dtype ``key<fry>``, shape ``()``) from an integer seed.
+
+    Args:
+        seed: A Python integer or an integer scalar array (64-bit seeds use both key words).
+
+    Returns:
+        A ``PRNGKeyArray`` holding the ``uint32[2]`` threefry key.
+
+    Raises:
+        TypeError: ``seed`` is not an integer (or is already a key).
+        OverflowError: ``seed`` does not fit in 64 bits.
+
+    Examples:
+        >>> k = fad.random.key(0)
+        >>> k.shape, fad.random.key_data(k)
+        ((), Array([0, 0], dtype=uint32))
+    """
     return PRNGKeyArray(_seed_data("key", seed))
 
 
 def PRNGKey(seed: Any) -> Array:
-    """A raw PRNG key: a ``uint32[2]`` array (JAX's legacy key form) from an integer seed."""
+    """A raw PRNG key: a ``uint32[2]`` array (JAX's legacy key form) from an integer seed.
+
+    Args:
+        seed: A Python integer or an integer scalar array.
+
+    Returns:
+        The key data, a ``uint32`` array of shape ``(2,)``.
+
+    Raises:
+        TypeError: ``seed`` is not an integer (or is already a key).
+        OverflowError: ``seed`` does not fit in 64 bits.
+
+    Examples:
+        >>> fad.random.PRNGKey(42)
+        Array([ 0, 42], dtype=uint32)
+    """
     return _seed_data("PRNGKey", seed)
 
 
 def key_data(keys: Any) -> Array:
-    """The ``uint32[..., 2]`` data underlying typed (or raw) keys."""
+    """The ``uint32[..., 2]`` data underlying typed (or raw) keys.
+
+    Args:
+        keys: A typed key array or raw key data.
+
+    Returns:
+        A ``uint32`` array of shape ``keys.shape + (2,)``.
+
+    Raises:
+        TypeError: ``keys`` is not a key.
+
+    Examples:
+        >>> fad.random.key_data(fad.random.key(7))
+        Array([0, 7], dtype=uint32)
+    """
     data, _ = _key_data("key_data", keys, allow_batched=True)
     return data
 
 
 def wrap_key_data(key_bits_array: Any, *, impl: str | None = None) -> PRNGKeyArray:
-    """Typed keys around ``uint32[..., 2]`` key data (the inverse of ``key_data``)."""
+    """Typed keys around ``uint32[..., 2]`` key data (the inverse of ``key_data``).
+
+    Args:
+        key_bits_array: ``uint32`` data with a trailing axis of size 2.
+        impl: The PRNG implementation; only ``"threefry2x32"`` (the default) exists.
+
+    Returns:
+        A typed key array of shape ``key_bits_array.shape[:-1]``.
+
+    Raises:
+        TypeError: The data is already typed keys, or is not ``uint32[..., 2]``.
+        ValueError: ``impl`` names another implementation.
+
+    Examples:
+        >>> k = fad.random.wrap_key_data(fad.random.PRNGKey(3))
+        >>> bool(jnp.array_equal(fad.random.normal(k), fad.random.normal(fad.random.key(3))))
+        True
+    """
     if impl not in (None, IMPL_NAME):
         raise ValueError(f"wrap_key_data: only impl={IMPL_NAME!r} is supported, got {impl!r}")
     if isinstance(key_bits_array, PRNGKeyArray):
@@ -359,13 +421,39 @@ def wrap_key_data(key_bits_array: Any, *, impl: str | None = None) -> PRNGKeyArr
 
 
 def key_impl(keys: Any) -> str:
-    """The name of the PRNG implementation of ``keys`` (always ``'threefry2x32'``)."""
+    """The name of the PRNG implementation of ``keys`` (always ``'threefry2x32'``).
+
+    Args:
+        keys: A typed key array or raw key data.
+
+    Returns:
+        ``"threefry2x32"``.
+
+    Raises:
+        TypeError: ``keys`` is not a key.
+
+    Examples:
+        >>> fad.random.key_impl(fad.random.key(0))
+        'threefry2x32'
+    """
     _key_data("key_impl", keys, allow_batched=True)
     return IMPL_NAME
 
 
 def clone(key: Any) -> Any:
-    """``key`` itself: keys are immutable values, so a clone is the same key."""
+    """``key`` itself: keys are immutable values, so a clone is the same key.
+
+    Args:
+        key: A typed key array or raw key data.
+
+    Returns:
+        ``key``.
+
+    Examples:
+        >>> k = fad.random.key(0)
+        >>> fad.random.clone(k) is k
+        True
+    """
     _key_data("clone", key, allow_batched=True)
     return key
 
@@ -385,13 +473,55 @@ def _split_shape(num: int | Sequence[int]) -> Shape:
 
 
 def split(key: Any, num: int | Sequence[int] = 2) -> Any:
-    """``num`` new keys (a leading axis, or the shape ``num``) derived from ``key``."""
+    """``num`` new keys (a leading axis, or the shape ``num``) derived from ``key``.
+
+    The new keys are statistically independent of each other and of ``key``; consume the
+    new keys and do not reuse ``key`` itself.
+
+    Args:
+        key: A single key (typed or raw).
+        num: The number of keys, or a shape (tuple of ints) for the new key array.
+
+    Returns:
+        Keys of shape ``(num,)`` (or ``num``), typed if ``key`` was typed, else raw data
+        with a trailing axis of size 2.
+
+    Raises:
+        TypeError: ``key`` is not a key, or ``num`` is not an int or a tuple of ints.
+        ValueError: ``num`` is negative, or ``key`` is a batch of keys (use ``vmap``).
+
+    Examples:
+        >>> key, subkey = fad.random.split(fad.random.key(0))
+        >>> fad.random.split(fad.random.key(0), (2, 3)).shape
+        (2, 3)
+    """
     data, typed = _key_data("split", key)
     return _wrap(_split(data, _split_shape(num)), typed)
 
 
 def fold_in(key: Any, data: Any) -> Any:
-    """A new key that is a deterministic function of ``key`` and a 32-bit integer ``data``."""
+    """A new key that is a deterministic function of ``key`` and a 32-bit integer ``data``.
+
+    Use it to derive per-step or per-worker keys from one key.
+
+    Args:
+        key: A single key (typed or raw).
+        data: A Python integer or an integer scalar array, taken modulo ``2**32``.
+
+    Returns:
+        A key of the same kind as ``key``.
+
+    Raises:
+        TypeError: ``key`` is not a key, or ``data`` is not an integer.
+        OverflowError: A Python integer ``data`` is out of the ``uint32`` range.
+        ValueError: ``key`` is a batch of keys (use ``vmap``).
+
+    Examples:
+        >>> k = fad.random.key(0)
+        >>> a, b = fad.random.fold_in(k, 1), fad.random.fold_in(k, 2)
+        >>> bool(jnp.array_equal(fad.random.key_data(a), fad.random.key_data(b)))
+        False
+    """
     kd, typed = _key_data("fold_in", key)
     if isinstance(data, bool) or not (isinstance(data, int) or core.is_arraylike(data)):
         raise TypeError(f"fold_in: data must be an integer, got {type(data).__name__}: {data!r}")
@@ -464,7 +594,24 @@ def _param(name: str, what: str, x: Any, dtype: DType, shape: Shape) -> Array:
 
 
 def bits(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
-    """Uniform random bits as unsigned integers (uint32, or uint64 under x64, by default)."""
+    """Uniform random bits as unsigned integers (uint32, or uint64 under x64, by default).
+
+    Args:
+        key: A single key (typed or raw).
+        shape: The output shape.
+        dtype: An unsigned integer dtype.
+
+    Returns:
+        An array of ``shape`` and ``dtype`` with independent uniformly random bits.
+
+    Raises:
+        TypeError: ``key`` is not a key, or ``shape`` is not a sequence of ints.
+        ValueError: ``dtype`` is not an unsigned integer dtype.
+
+    Examples:
+        >>> fad.random.bits(fad.random.key(0), (3,)).dtype
+        dtype('uint32')
+    """
     data, _ = _key_data("bits", key)
     if dtype is None:
         dt = _UINT[64] if config.x64_enabled else _U32
@@ -496,7 +643,28 @@ def _uniform(data: Array, shape: Shape, dtype: DType, minval: Array, maxval: Arr
 def uniform(
     key: Any, shape: Sequence[int] = (), dtype: Any = None, minval: Any = 0.0, maxval: Any = 1.0
 ) -> Array:
-    """Uniform floats in ``[minval, maxval)``; differentiable in ``minval`` and ``maxval``."""
+    """Uniform floats in ``[minval, maxval)``; differentiable in ``minval`` and ``maxval``.
+
+    Args:
+        key: A single key (typed or raw).
+        shape: The output shape; ``minval`` and ``maxval`` broadcast to it.
+        dtype: A floating-point dtype (default float32, float64 under x64).
+        minval: The inclusive lower bound (a number or an array).
+        maxval: The exclusive upper bound (a number or an array).
+
+    Returns:
+        An array of ``shape`` and ``dtype``.
+
+    Raises:
+        TypeError: ``key`` is not a key, or a bound is not a number or an array.
+        ValueError: ``dtype`` is not a float dtype, or the bounds do not broadcast to
+            ``shape``.
+
+    Examples:
+        >>> u = fad.random.uniform(fad.random.key(0), (1000,), minval=2.0, maxval=3.0)
+        >>> bool(jnp.all((u >= 2.0) & (u < 3.0)))
+        True
+    """
     data, _ = _key_data("uniform", key)
     dt = _float_dtype("uniform", dtype)
     shp = _shape_arg("uniform", shape)
@@ -518,7 +686,26 @@ def _normal_real(data: Array, shape: Shape, dtype: DType) -> Array:
 
 
 def normal(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
-    """Standard normal samples (real or complex dtype), by inverting the CDF of a uniform."""
+    """Standard normal samples (real or complex dtype), by inverting the CDF of a uniform.
+
+    Args:
+        key: A single key (typed or raw).
+        shape: The output shape.
+        dtype: A float or complex dtype (complex samples have independent real and
+            imaginary parts, each of variance 1/2).
+
+    Returns:
+        An array of ``shape`` and ``dtype``.
+
+    Raises:
+        TypeError: ``key`` is not a key, or ``shape`` is not a sequence of ints.
+        ValueError: ``dtype`` is not a float or complex dtype.
+
+    Examples:
+        >>> x = fad.random.normal(fad.random.key(0), (10000,))
+        >>> bool(abs(jnp.mean(x)) < 0.05 and abs(jnp.std(x) - 1.0) < 0.05)
+        True
+    """
     data, _ = _key_data("normal", key)
     dt = dtypes.default_float_dtype() if dtype is None else dtypes.check_user_dtype(dtype, "normal")
     shp = _shape_arg("normal", shape)
@@ -539,7 +726,28 @@ def normal(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
 def truncated_normal(
     key: Any, lower: Any, upper: Any, shape: Sequence[int] | None = None, dtype: Any = None
 ) -> Array:
-    """Standard normal samples conditioned on the open interval ``(lower, upper)``."""
+    """Standard normal samples conditioned on the open interval ``(lower, upper)``.
+
+    Args:
+        key: A single key (typed or raw).
+        lower: The lower bound (a number or an array broadcasting to ``shape``).
+        upper: The upper bound.
+        shape: The output shape (default: the broadcast shape of the bounds).
+        dtype: A floating-point dtype.
+
+    Returns:
+        An array of ``shape`` and ``dtype`` with values strictly between the bounds.
+
+    Raises:
+        TypeError: ``key`` is not a key, or a bound is not a number or an array.
+        ValueError: ``dtype`` is not a float dtype, or the bounds do not broadcast to
+            ``shape``.
+
+    Examples:
+        >>> t = fad.random.truncated_normal(fad.random.key(0), -1.0, 1.0, (1000,))
+        >>> bool(jnp.all((t > -1.0) & (t < 1.0)))
+        True
+    """
     data, _ = _key_data("truncated_normal", key)
     dt = _float_dtype("truncated_normal", dtype)
     lo_shape, hi_shape = np.shape(lower), np.shape(upper)
@@ -563,7 +771,25 @@ def truncated_normal(
 
 
 def bernoulli(key: Any, p: Any = 0.5, shape: Sequence[int] | None = None) -> Array:
-    """Booleans that are True with probability ``p`` (a float or float array)."""
+    """Booleans that are True with probability ``p`` (a float or float array).
+
+    Args:
+        key: A single key (typed or raw).
+        p: The probability of True, broadcasting to ``shape``.
+        shape: The output shape (default: ``p``'s shape).
+
+    Returns:
+        A boolean array of ``shape``.
+
+    Raises:
+        TypeError: ``key`` is not a key, or ``p`` does not have a float dtype.
+        ValueError: ``p`` does not broadcast to ``shape``.
+
+    Examples:
+        >>> b = fad.random.bernoulli(fad.random.key(0), 0.25, (10000,))
+        >>> bool(abs(jnp.mean(b) - 0.25) < 0.02)
+        True
+    """
     data, _ = _key_data("bernoulli", key)
     pa = jnp.asarray(p)
     if not dtypes.is_float(pa.dtype):
@@ -625,7 +851,27 @@ def _randint(data: Array, shape: Shape, minval: Array, maxval: Array, dtype: DTy
 
 
 def randint(key: Any, shape: Sequence[int], minval: Any, maxval: Any, dtype: Any = None) -> Array:
-    """Uniform integers in ``[minval, maxval)`` (JAX's slightly biased modulus method)."""
+    """Uniform integers in ``[minval, maxval)`` (JAX's slightly biased modulus method).
+
+    Args:
+        key: A single key (typed or raw).
+        shape: The output shape; the bounds broadcast to it.
+        minval: The inclusive lower bound (clipped to the dtype's range).
+        maxval: The exclusive upper bound (clipped to the dtype's range).
+        dtype: An integer dtype (default int32, int64 under x64).
+
+    Returns:
+        An integer array of ``shape`` and ``dtype``.
+
+    Raises:
+        TypeError: ``key`` is not a key, or ``dtype`` is not an integer dtype.
+        ValueError: The bounds do not broadcast to ``shape``.
+
+    Examples:
+        >>> r = fad.random.randint(fad.random.key(0), (1000,), 3, 7)
+        >>> int(jnp.min(r)), int(jnp.max(r))
+        (3, 6)
+    """
     data, _ = _key_data("randint", key)
     dt = dtypes.default_int_dtype() if dtype is None else dtypes.check_user_dtype(dtype, "randint")
     if not dtypes.is_integer(dt):
@@ -657,7 +903,27 @@ def _shuffle(data: Array, x: Array, axis: int) -> Array:
 
 
 def permutation(key: Any, x: Any, axis: int = 0, independent: bool = False) -> Array:
-    """A random permutation of ``arange(x)`` (integer ``x``) or of ``x`` along ``axis``."""
+    """A random permutation of ``arange(x)`` (integer ``x``) or of ``x`` along ``axis``.
+
+    Args:
+        key: A single key (typed or raw).
+        x: An integer ``n`` (permute ``arange(n)``) or an array to shuffle.
+        axis: The axis of ``x`` to shuffle along.
+        independent: Shuffle each slice along ``axis`` independently, instead of moving
+            whole slices.
+
+    Returns:
+        The permuted array.
+
+    Raises:
+        TypeError: ``key`` is not a key, or ``x`` is a 0-d array.
+        ValueError: ``axis`` is out of bounds.
+
+    Examples:
+        >>> p = fad.random.permutation(fad.random.key(0), 5)
+        >>> sorted(p.tolist())
+        [0, 1, 2, 3, 4]
+    """
     data, _ = _key_data("permutation", key)
     arr = jnp.asarray(x)
     if arr.ndim == 0:
@@ -706,7 +972,27 @@ def _gumbel_mode(name: str, mode: str | None) -> str:
 def gumbel(
     key: Any, shape: Sequence[int] = (), dtype: Any = None, mode: str | None = None
 ) -> Array:
-    """Standard Gumbel samples, ``-log(-log(u))``."""
+    """Standard Gumbel samples, ``-log(-log(u))``.
+
+    Args:
+        key: A single key (typed or raw).
+        shape: The output shape.
+        dtype: A floating-point dtype.
+        mode: ``"low"`` (default) or ``"high"``, JAX's choice between speed and accuracy in
+            the upper tail.
+
+    Returns:
+        An array of ``shape`` and ``dtype``.
+
+    Raises:
+        TypeError: ``key`` is not a key, or ``shape`` is not a sequence of ints.
+        ValueError: ``dtype`` is not a float dtype, or ``mode`` is unknown.
+
+    Examples:
+        >>> g = fad.random.gumbel(fad.random.key(0), (10000,))
+        >>> bool(abs(jnp.mean(g) - 0.5772) < 0.05)  # the mean is Euler's constant
+        True
+    """
     data, _ = _key_data("gumbel", key)
     dt = _float_dtype("gumbel", dtype)
     return _gumbel(data, _shape_arg("gumbel", shape), dt, _gumbel_mode("gumbel", mode))
@@ -724,7 +1010,30 @@ def categorical(
     key: Any, logits: Any, axis: int = -1, shape: Sequence[int] | None = None,
     replace: bool = True, mode: str | None = None,
 ) -> Array:  # fmt: skip
-    """Samples of categories from unnormalized log-probabilities (the Gumbel-max trick)."""
+    """Samples of categories from unnormalized log-probabilities (the Gumbel-max trick).
+
+    Args:
+        key: A single key (typed or raw).
+        logits: Unnormalized log-probabilities; categories lie along ``axis``.
+        axis: The category axis of ``logits``.
+        shape: The output shape (default: ``logits``' shape without ``axis``); it must end
+            with that batch shape.
+        replace: Sample with replacement; ``False`` draws distinct categories.
+        mode: The Gumbel sampling mode (see :func:`gumbel`).
+
+    Returns:
+        An integer array of category indices.
+
+    Raises:
+        TypeError: ``key`` is not a key.
+        ValueError: ``axis`` is out of bounds, or ``shape`` is incompatible with ``logits``.
+
+    Examples:
+        >>> logits = jnp.log(jnp.array([0.1, 0.9]))
+        >>> c = fad.random.categorical(fad.random.key(0), logits, shape=(10000,))
+        >>> bool(abs(jnp.mean(c) - 0.9) < 0.02)
+        True
+    """
     data, _ = _key_data("categorical", key)
     lg = jnp.asarray(logits)
     if not dtypes.is_float(lg.dtype):
@@ -758,7 +1067,31 @@ def choice(
     key: Any, a: Any, shape: Sequence[int] = (), replace: bool = True, p: Any = None,
     axis: int = 0, mode: str | None = None,
 ) -> Array:  # fmt: skip
-    """Random samples from ``a`` (an array, or ``arange(a)`` for an int), optionally weighted."""
+    """Random samples from ``a`` (an array, or ``arange(a)`` for an int), optionally weighted.
+
+    Args:
+        key: A single key (typed or raw).
+        a: An integer ``n`` (choose from ``arange(n)``) or an array to choose slices of.
+        shape: The shape of the sample.
+        replace: Sample with replacement.
+        p: Probabilities of each entry of ``a`` along ``axis`` (default: uniform).
+        axis: The axis of ``a`` to choose along.
+        mode: The Gumbel sampling mode for weighted sampling without replacement.
+
+    Returns:
+        The sampled array.
+
+    Raises:
+        TypeError: ``key`` is not a key, ``shape`` is not a sequence, or ``a`` is neither
+            an integer nor an array.
+        ValueError: ``a`` is empty while samples are requested, more samples than entries
+            are requested without replacement, or ``p`` has the wrong shape.
+
+    Examples:
+        >>> c = fad.random.choice(fad.random.key(0), 10, (4,), replace=False)
+        >>> len(set(c.tolist()))
+        4
+    """
     data, _ = _key_data("choice", key)
     if not isinstance(shape, Sequence):
         raise TypeError(f"choice: shape must be a sequence, got {shape!r}")

@@ -445,6 +445,18 @@ def tree_flatten(tree: PyTree, is_leaf: IsLeaf = None) -> tuple[list[Any], PyTre
 
     ``is_leaf(x) -> True`` stops descent at ``x``, making it a leaf even if it is a
     container (or ``None``).
+
+    Args:
+        tree: A pytree.
+        is_leaf: Optional predicate marking extra leaves.
+
+    Returns:
+        ``(leaves, treedef)``; ``tree_unflatten(treedef, leaves)`` rebuilds ``tree``.
+
+    Examples:
+        >>> leaves, treedef = fad.tree.flatten({"b": (1, 2), "a": 3})
+        >>> leaves, treedef
+        ([3, 1, 2], PyTreeDef({'a': *, 'b': (*, *)}))
     """
     leaves: list[Any] = []
     treedef = _flatten(tree, leaves, is_leaf)
@@ -452,14 +464,38 @@ def tree_flatten(tree: PyTree, is_leaf: IsLeaf = None) -> tuple[list[Any], PyTre
 
 
 def tree_leaves(tree: PyTree, is_leaf: IsLeaf = None) -> list[Any]:
-    """The leaves of ``tree`` in flatten order."""
+    """The leaves of ``tree`` in flatten order.
+
+    Args:
+        tree: A pytree.
+        is_leaf: Optional predicate marking extra leaves.
+
+    Returns:
+        The list of leaves.
+
+    Examples:
+        >>> fad.tree.leaves([1, None, (2, {"x": 3})])
+        [1, 2, 3]
+    """
     leaves: list[Any] = []
     _flatten(tree, leaves, is_leaf)
     return leaves
 
 
 def tree_structure(tree: PyTree, is_leaf: IsLeaf = None) -> PyTreeDef:
-    """The :class:`PyTreeDef` of ``tree``."""
+    """The :class:`PyTreeDef` of ``tree``.
+
+    Args:
+        tree: A pytree.
+        is_leaf: Optional predicate marking extra leaves.
+
+    Returns:
+        The structure, without the leaves.
+
+    Examples:
+        >>> fad.tree.structure((1, [2, 3]))
+        PyTreeDef((*, [*, *]))
+    """
     return _flatten(tree, [], is_leaf)
 
 
@@ -477,7 +513,23 @@ def _unflatten(td: PyTreeDef, it: Iterator[Any]) -> Any:
 
 
 def tree_unflatten(treedef: PyTreeDef, leaves: Iterable[Any]) -> PyTree:
-    """Rebuild a tree with structure ``treedef`` from ``leaves`` (inverse of flatten)."""
+    """Rebuild a tree with structure ``treedef`` from ``leaves`` (inverse of flatten).
+
+    Args:
+        treedef: The structure, from :func:`tree_flatten` or :func:`tree_structure`.
+        leaves: One leaf per leaf position of ``treedef``, in flatten order.
+
+    Returns:
+        The rebuilt pytree.
+
+    Raises:
+        ValueError: The number of leaves does not match ``treedef``.
+
+    Examples:
+        >>> treedef = fad.tree.structure({"a": 0, "b": 0})
+        >>> fad.tree.unflatten(treedef, [1, 2])
+        {'a': 1, 'b': 2}
+    """
     if not isinstance(leaves, list | tuple):
         leaves = list(leaves)
     n = len(leaves)
@@ -662,6 +714,22 @@ def tree_map(f: Callable[..., Any], tree: PyTree, *rest: PyTree, is_leaf: IsLeaf
 
     Each tree in ``rest`` must have ``tree``'s structure or have it as a prefix (then
     ``f`` receives the whole corresponding subtree).  Mismatches raise ``ValueError``.
+
+    Args:
+        f: The function applied to each leaf (and the matching parts of ``rest``).
+        tree: The pytree whose structure the result has.
+        *rest: More pytrees with ``tree``'s structure.
+        is_leaf: Optional predicate marking extra leaves of ``tree``.
+
+    Returns:
+        A pytree of ``f``'s results.
+
+    Raises:
+        ValueError: A tree in ``rest`` does not match ``tree``'s structure.
+
+    Examples:
+        >>> fad.tree.map(lambda x, y: x + y, {"a": 1, "b": (2, 3)}, {"a": 10, "b": (20, 30)})
+        {'a': 11, 'b': (22, 33)}
     """
     leaves, treedef = tree_flatten(tree, is_leaf)
     if not rest:
@@ -700,7 +768,24 @@ def tree_reduce(
     initializer: Any = _NO_INIT,
     is_leaf: IsLeaf = None,
 ) -> Any:
-    """``functools.reduce`` over the leaves of ``tree``."""
+    """``functools.reduce`` over the leaves of ``tree``.
+
+    Args:
+        function: A two-argument function ``(accumulated, leaf) -> accumulated``.
+        tree: A pytree.
+        initializer: The starting value (default: the first leaf).
+        is_leaf: Optional predicate marking extra leaves.
+
+    Returns:
+        The reduced value.
+
+    Raises:
+        TypeError: The tree has no leaves and there is no ``initializer``.
+
+    Examples:
+        >>> fad.tree.reduce(lambda acc, x: acc + x, [1, (2, 3)], 0)
+        6
+    """
     leaves = tree_leaves(tree, is_leaf)
     if initializer is _NO_INIT:
         return functools.reduce(function, leaves)
@@ -708,7 +793,19 @@ def tree_reduce(
 
 
 def tree_all(tree: PyTree, is_leaf: IsLeaf = None) -> bool:
-    """True when every leaf is truthy (vacuously True for a tree without leaves)."""
+    """True when every leaf is truthy (vacuously True for a tree without leaves).
+
+    Args:
+        tree: A pytree.
+        is_leaf: Optional predicate marking extra leaves.
+
+    Returns:
+        ``all(leaves)``.
+
+    Examples:
+        >>> fad.tree.all({"a": True, "b": [1, 2]}), fad.tree.all([True, 0])
+        (True, False)
+    """
     return builtins.all(tree_leaves(tree, is_leaf))
 
 
@@ -719,6 +816,25 @@ def tree_transpose(
 
     E.g. a list of ``(a, b)`` pairs into a pair of lists.  ``inner_treedef=None`` infers
     the inner structure from the first outer subtree.
+
+    Args:
+        outer_treedef: The outer structure.
+        inner_treedef: The structure of each outer subtree, or ``None`` to infer it.
+        pytree_to_transpose: A tree of structure ``outer_treedef`` whose subtrees have
+            structure ``inner_treedef``.
+
+    Returns:
+        The transposed tree.
+
+    Raises:
+        ValueError: The tree does not have the given structures, or the inner structure
+            cannot be inferred from an empty tree.
+
+    Examples:
+        >>> pairs = [(1, "a"), (2, "b")]
+        >>> outer = fad.tree.structure([0, 0])
+        >>> fad.tree.transpose(outer, None, pairs)
+        ([1, 2], ['a', 'b'])
     """
     subtrees = outer_treedef.flatten_up_to(pytree_to_transpose)
     if inner_treedef is None:
@@ -749,6 +865,23 @@ def register_node(
     comparable, since it becomes part of the (cache-key) treedef.
     ``unflatten_fn(aux_data, children) -> x`` receives children as a tuple.
     Only exact instances of ``nodetype`` are nodes; subclasses need their own registration.
+
+    Args:
+        nodetype: The class to register.
+        flatten_fn: Splits an instance into children and hashable auxiliary data.
+        unflatten_fn: Rebuilds an instance from the auxiliary data and the children.
+
+    Raises:
+        TypeError: ``nodetype`` is not a class.
+        ValueError: ``nodetype`` is already registered.
+
+    Examples:
+        >>> class Pair:
+        ...     def __init__(self, a, b):
+        ...         self.a, self.b = a, b
+        >>> fad.tree.register_node(Pair, lambda p: ((p.a, p.b), None), lambda _, c: Pair(*c))
+        >>> fad.tree.leaves([Pair(1, 2), 3])
+        [1, 2, 3]
     """
     if not isinstance(nodetype, type):
         raise TypeError(f"register_node expects a class, got {nodetype!r}")
@@ -781,6 +914,30 @@ def register_dataclass(
     On a dataclass, an omitted list is the remaining ``init`` fields, and the two lists
     must partition them.  Returns the class, so it also works as a decorator (with or
     without keyword arguments).  Rebuilding calls ``nodetype(**fields)``.
+
+    Args:
+        nodetype: The class (omit it to get a decorator).
+        data_fields: Names of the fields that are children (leaves or subtrees).
+        meta_fields: Names of the fields kept in the structure (hashable values).
+
+    Returns:
+        ``nodetype``, or a decorator when ``nodetype`` is omitted.
+
+    Raises:
+        TypeError: The class is not a dataclass and the field lists are missing.
+        ValueError: The field lists do not partition the dataclass's ``init`` fields, or
+            the class is already registered.
+
+    Examples:
+        >>> import dataclasses
+        >>> @fad.tree.register_dataclass
+        ... @dataclasses.dataclass
+        ... class Point:
+        ...     x: float
+        ...     y: float
+        ...     label: str = dataclasses.field(default="p", metadata={"static": True})
+        >>> fad.tree.leaves(Point(1.0, 2.0))
+        [1.0, 2.0]
     """
     if nodetype is None:
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import given, reject, settings
+from hypothesis import given, note, reject, settings
 from hypothesis import strategies as st
 
 from fad._src import core
@@ -144,4 +144,5 @@ def draw(data: Any, prim: str, strategy: st.SearchStrategy[T], label: str = "dra
         out: T = data.value
         return out
     drawn: T = data.draw(strategy, label=label)
+    note(f"replay with @example(data=Replay({drawn!r}))")
     return drawn

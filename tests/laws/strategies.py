@@ -327,9 +327,8 @@ _register(Variant("rem", ("rem",), lambda p: (*FLOAT, I32), _rem_draw, _rem_buil
 
 def _select_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
     def shapes(n: int) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
-        # The predicate is a scalar or has the cases' shape (lax's select_n).
-        return _shapes().flatmap(lambda s: st.sampled_from([(), s]).map(
-            lambda p: ((p, *([s] * n)), (n,))))  # fmt: skip
+        # fad's select_n takes a predicate of the cases' shape (no scalar predicate).
+        return _shapes().map(lambda s: ((s, *([s] * n)), (n,)))
 
     return st.sampled_from([2, 3]).flatmap(shapes)
 

@@ -11,28 +11,34 @@ derives each one once.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import final
+from typing import Any, final
 
-from fad._src import core
-from fad._src.core import Array, ShapedArray
+from fad._src import core, dtypes
+from fad._src import tree_util as tu
+from fad._src.core import Array, ShapedArray, Tracer
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters.batch import BatchHandler, BatchTracer
 from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
 from fad._src.interpreters.stage import StageHandler
 from fad._src.interpreters.transpose import backward_pass
-from fad._src.ir import ClosedProgram, Eqn, Literal, Program, Var
+from fad._src.ir import Atom, ClosedProgram, Eqn, Literal, Program, Var
 
 __all__ = [
     "Derived",
     "JvpSplit",
+    "Saveable",
     "batch_program",
+    "hoist_tracer_consts",
     "jvp_split",
     "prune",
     "read_trivial",
     "split_known",
+    "trace_to_program",
     "transpose_program",
+    "with_invars",
+    "with_outvars",
 ]
 
 
@@ -80,14 +86,30 @@ class JvpSplit:
     out_nonzero: tuple[bool, ...]
 
 
-_jvp_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[tuple[bool, ...], JvpSplit]] = (
+_jvp_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, JvpSplit]] = (
     weakref.WeakKeyDictionary()
 )
 
+# Decides whether a known equation's outputs may be kept as residuals (``checkpoint``
+# policies); equations it rejects are recomputed on the tangent side instead.
+Saveable = Callable[[Eqn], bool]
 
-def jvp_split(closed: ClosedProgram, nonzero: tuple[bool, ...]) -> JvpSplit:
+
+def jvp_split(
+    closed: ClosedProgram,
+    nonzero: tuple[bool, ...],
+    instantiate: tuple[bool, ...] | None = None,
+    saveable: Saveable | None = None,
+) -> JvpSplit:
+    """Stage the JVP of ``closed`` with tangents for the inputs marked ``nonzero``.
+
+    ``instantiate`` marks outputs whose tangent must be materialised (as zeros) even
+    when it is symbolically zero, so that loops and branches get a fixed signature.
+    ``saveable`` restricts which known values become residuals (see ``split_known``).
+    """
+    key = (nonzero, instantiate, saveable)
     per = _jvp_cache.setdefault(closed, {})
-    hit = per.get(nonzero)
+    hit = per.get(key)
     if hit is not None:
         return hit
     in_avals = closed.in_avals
@@ -105,22 +127,34 @@ def jvp_split(closed: ClosedProgram, nonzero: tuple[bool, ...]) -> JvpSplit:
                 for p, m in zip(primals, nonzero, strict=True)
             ]
             outs = closed(*ins)
-        pairs = [jh.unwrap(o) for o in outs]
+        pairs: list[tuple[Array, MaybeZero]] = [jh.unwrap(o) for o in outs]
+    if instantiate is not None:
+        pairs = [
+            (p, core.zeros(p.aval.strip_weak_type()))
+            if m and isinstance(t, Zero) and dtypes.is_inexact(p.aval.dtype)
+            else (p, t)
+            for (p, t), m in zip(pairs, instantiate, strict=True)
+        ]
     out_p = [p for p, _ in pairs]
     out_t = [t for _, t in pairs if not isinstance(t, Zero)]
     out_nonzero = tuple(not isinstance(t, Zero) for _, t in pairs)
     full = stage.build([*primals, *tangents], [*out_p, *out_t])
-    known, tangent, res_in = split_known(full, len(primals), len(out_p))
+    known, tangent, res_in = split_known(full, len(primals), len(out_p), saveable)
     split = JvpSplit(full, known, tangent, res_in, out_nonzero)
-    per[nonzero] = split
+    per[key] = split
     return split
 
 
 def split_known(
-    closed: ClosedProgram, n_known_in: int, n_known_out: int
+    closed: ClosedProgram, n_known_in: int, n_known_out: int, saveable: Saveable | None = None
 ) -> tuple[ClosedProgram, ClosedProgram, tuple[int, ...]]:
     """Partial evaluation by dependency: equations that read none of the inputs after the
     first ``n_known_in`` are known. The first ``n_known_out`` outputs must be known.
+
+    Known values the unknown side reads are passed over as residuals, except values
+    computed from constants alone and, when ``saveable`` is given, outputs of known
+    equations it rejects: those equations are recomputed on the unknown side (from
+    residuals they read in turn), which is rematerialisation.
 
     Returns (known: known inputs -> known outputs + residuals,
     unknown: [known inputs at res_in] + residuals + unknown inputs -> remaining outputs,
@@ -144,6 +178,8 @@ def split_known(
         if all(not isinstance(a, Var) or a in const_only for a in e.inputs):
             const_only.update(e.outputs)
             producer.update((v, e) for v in e.outputs)
+        elif saveable is not None and not saveable(e):
+            producer.update((v, e) for v in e.outputs)
     for a in prog.outvars[:n_known_out]:
         if isinstance(a, Var) and a in unknown:
             raise RuntimeError("partial evaluation: a primal output depends on a tangent input")
@@ -156,16 +192,26 @@ def split_known(
     for a in prog.outvars[n_known_out:]:
         if isinstance(a, Var) and a not in unknown:
             needed[a] = None
+    # Follow recomputed equations back to what they read: more residuals, or more replay.
     replay: set[Eqn] = set()
-    work = [v for v in needed if v in producer]
-    while work:
-        e = producer[work.pop()]
-        if e not in replay:
-            replay.add(e)
-            work.extend(a for a in e.inputs if isinstance(a, Var) and a in producer)
+    residuals: dict[Var, None] = {}
+    queue = list(needed)
+    seen: set[Var] = set()
+    while queue:
+        v = queue.pop(0)
+        if v in seen:
+            continue
+        seen.add(v)
+        source = producer.get(v)
+        if source is None:
+            if v not in const_only:
+                residuals[v] = None
+        elif source not in replay:
+            replay.add(source)
+            queue.extend(a for a in source.inputs if isinstance(a, Var))
     in_index = {v: i for i, v in enumerate(known_in)}
-    res_in = [v for v in needed if v in in_index]
-    res_out = [v for v in needed if v not in const_only and v not in in_index]
+    res_in = [v for v in residuals if v in in_index]
+    res_out = [v for v in residuals if v not in in_index]
     known = prune(
         Program(
             prog.constvars, known_in, tuple(known_eqns), (*prog.outvars[:n_known_out], *res_out)
@@ -234,10 +280,19 @@ def transpose_program(
     return derived
 
 
-def batch_program(closed: ClosedProgram, batched: tuple[bool, ...], size: int) -> Derived:
-    """Stage ``vmap`` of the program with batch axes at 0; outputs batched at 0 or unbatched."""
+def batch_program(
+    closed: ClosedProgram,
+    batched: tuple[bool, ...],
+    size: int,
+    force: tuple[bool, ...] | None = None,
+) -> Derived:
+    """Stage ``vmap`` of the program with batch axes at 0; outputs batched at 0 or unbatched.
+
+    Outputs marked in ``force`` are batched even when they do not vary (broadcast), so
+    that loop carries and branch outputs keep one signature.
+    """
     per = _batch_cache.setdefault(closed, {})
-    key = (batched, size)
+    key = (batched, size, force)
     hit = per.get(key)
     if hit is not None:
         return hit
@@ -252,7 +307,80 @@ def batch_program(closed: ClosedProgram, batched: tuple[bool, ...], size: int) -
             wrapped = [BatchTracer(bh, x, 0) if b else x for x, b in zip(ins, batched, strict=True)]
             outs = closed(*wrapped)
         pairs = [bh.unwrap(o) for o in outs]
+        if force is not None:
+            pairs = [
+                (batching.bdim_at_front(v, d, size), 0) if f and d is None else (v, d)
+                for (v, d), f in zip(pairs, force, strict=True)
+            ]
         results = [v if d is None else batching.moveaxis(v, d, 0) for v, d in pairs]
     derived = Derived(stage.build(ins, results), tuple(d is not None for _, d in pairs))
     per[key] = derived
     return derived
+
+
+# ---------------------------------------------------------------------------
+# Tracing user functions into programs carried by higher-order primitives
+# ---------------------------------------------------------------------------
+
+
+def hoist_tracer_consts(closed: ClosedProgram) -> tuple[ClosedProgram, list[Array]]:
+    """Constants that are tracers of enclosing handlers become leading inputs.
+
+    A primitive that carries a program must pass such values as operands, so that the
+    handlers that own them see them (a closed-over value being differentiated, batched
+    or staged by an outer transformation).
+    """
+    prog = closed.program
+    traced = [isinstance(c, Tracer) for c in closed.consts]
+    if not any(traced):
+        return closed, []
+    keep = [(v, c) for v, c, t in zip(prog.constvars, closed.consts, traced, strict=True) if not t]
+    moved = [(v, c) for v, c, t in zip(prog.constvars, closed.consts, traced, strict=True) if t]
+    program = Program(
+        tuple(v for v, _ in keep), (*(v for v, _ in moved), *prog.invars), prog.eqns, prog.outvars
+    )
+    return ClosedProgram(program, tuple(c for _, c in keep)), [c for _, c in moved]
+
+
+def trace_to_program(
+    fun: Callable[..., Any], in_avals: Sequence[ShapedArray], what: str
+) -> tuple[ClosedProgram, list[Array], tu.PyTreeDef]:
+    """Stage ``fun`` (flat arrays in, a pytree of arrays out) on abstract inputs.
+
+    Returns the program (taking the hoisted tracer constants first, then the inputs),
+    those constants, and the output structure. ``what`` names the function in errors.
+    """
+    stage = StageHandler(forward_known=False)
+    with core.installed(stage):
+        ins = [stage.new_arg(a) for a in in_avals]
+        out = fun(*ins)
+        leaves, out_tree = tu.tree_flatten(out)
+        outs: list[Array] = []
+        for i, leaf in enumerate(leaves):
+            if isinstance(leaf, Array):
+                outs.append(leaf)
+            elif core.is_arraylike(leaf):
+                outs.append(core.asarray(leaf))
+            else:
+                raise TypeError(
+                    f"{what} must return arrays or scalars (pytrees of them), but output leaf {i} "
+                    f"is a {type(leaf).__name__}: {leaf!r}"
+                )
+    closed, consts = hoist_tracer_consts(stage.build(ins, outs))
+    return closed, consts, out_tree
+
+
+def with_invars(closed: ClosedProgram, invars: Sequence[Var]) -> ClosedProgram:
+    """The same program reading its inputs in another order (or with unused extra inputs)."""
+    prog = closed.program
+    return ClosedProgram(
+        Program(prog.constvars, tuple(invars), prog.eqns, prog.outvars), closed.consts
+    )
+
+
+def with_outvars(closed: ClosedProgram, outvars: Sequence[Atom]) -> ClosedProgram:
+    """The same program returning other (or reordered) values it computes."""
+    prog = closed.program
+    return ClosedProgram(
+        Program(prog.constvars, prog.invars, prog.eqns, tuple(outvars)), closed.consts
+    )

@@ -1,0 +1,76 @@
+"""Laws 3 and 4: the transpose of the linearized map is its adjoint, vjp is transpose after
+linearize, and grad of a scalar function is the vjp of 1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import fad
+
+from . import LAWS, draw, law_test
+from .checks import assert_close, assert_trees_close, eps_of, pairing, random_like, scalarize
+from .checks import view as view_of
+from .checks import x64
+from .strategies import build, specs
+
+
+@law_test("transpose_adjoint")
+def test_transpose_is_the_adjoint(prim: str, data: Any) -> None:
+    """Law 3: ``<L v, u> = <v, L^T u>`` for ``L = linearize(f, x)`` and ``L^T =
+    linear_transpose(L)``, under the bilinear pairing ``sum(a * b)`` (no conjugation, as in
+    JAX): its real part always, all of it where ``L`` is complex-linear."""
+    with x64():
+        spec = draw(data, prim, specs(prim, LAWS["transpose_adjoint"].needs))
+        ex = build(spec)
+        v = view_of(ex).restricted()
+        rng = np.random.default_rng(spec.seed + 1)
+        out, f_lin = fad.linearize(v.fn, *v.args)
+        tangents = [random_like(rng, x) for x in v.args]
+        lv = f_lin(*tangents)
+        cts = tuple(random_like(rng, o) for o in out)
+        ltu = fad.linear_transpose(f_lin, *v.args)(cts)
+        assert len(ltu) == len(v.args)
+        for x, c in zip(v.args, ltu, strict=True):
+            assert (np.shape(c), np.asarray(c).dtype) == (x.shape, x.dtype), spec
+        lhs, s1 = pairing(lv, cts)
+        rhs, s2 = pairing(tangents, ltu)
+        tol = 100 * eps_of([*v.args, *out]) * (s1 + s2 + 1.0)
+        msg = f"{spec!r}: <Lv, u> = {lhs}, <v, L^T u> = {rhs}"
+        assert abs(lhs.real - rhs.real) <= tol, msg
+        if ex.holomorphic:
+            assert abs(lhs - rhs) <= tol, msg
+
+
+@law_test("vjp_transpose")
+def test_vjp_is_transpose_of_linearize(prim: str, data: Any) -> None:
+    """Law 4a: ``vjp(f, x)[1](u) = linear_transpose(linearize(f, x)[1])(u)``."""
+    with x64():
+        spec = draw(data, prim, specs(prim, LAWS["vjp_transpose"].needs))
+        v = view_of(build(spec)).restricted()
+        rng = np.random.default_rng(spec.seed + 2)
+        out, pullback = fad.vjp(v.fn, *v.args)
+        _, f_lin = fad.linearize(v.fn, *v.args)
+        cts = tuple(random_like(rng, o) for o in out)
+        got = pullback(cts)
+        want = fad.linear_transpose(f_lin, *v.args)(cts)
+        assert_trees_close(tuple(got), tuple(want), factor=50, eps=eps_of([*v.args, *out]),
+                           what=repr(spec))  # fmt: skip
+
+
+@law_test("grad_vjp_one")
+def test_grad_is_vjp_of_one(prim: str, data: Any) -> None:
+    """Law 4b: for a real scalar ``h``, ``grad(h)(x) = vjp(h, x)[1](1)``."""
+    with x64():
+        spec = draw(data, prim, specs(prim, LAWS["grad_vjp_one"].needs))
+        v = view_of(build(spec))
+        h = scalarize(v, np.random.default_rng(spec.seed + 3))
+        argnums = tuple(range(len(v.args)))
+        value, g = fad.value_and_grad(h, argnums=argnums)(*v.args)
+        out, pullback = fad.vjp(h, *v.args)
+        assert np.shape(value) == () and not np.iscomplexobj(value)
+        want = pullback(np.ones((), np.asarray(out).dtype))
+        eps = eps_of([*v.args, value])
+        assert_close(value, out, factor=10, eps=eps, what=f"{spec!r}: value")
+        assert_trees_close(tuple(g), tuple(want), factor=10, eps=eps, what=repr(spec))
