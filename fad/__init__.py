@@ -12,6 +12,9 @@ from fad._src.api import make_jaxpr as make_jaxpr
 from fad._src.api import value_and_grad as value_and_grad
 from fad._src.api import vjp as vjp
 from fad._src.api import vmap as vmap
+from fad._src.checkpoint import checkpoint as checkpoint
+from fad._src.checkpoint import checkpoint_policies as checkpoint_policies
+from fad._src.checkpoint import remat as remat
 from fad._src.config import config as config
 from fad._src.core import Array as Array
 from fad._src.core import ArrayLike as ArrayLike
@@ -24,6 +27,8 @@ from fad._src.core import ShapedArray as ShapedArray
 from fad._src.core import Tracer as Tracer
 from fad._src.core import current_handler as current_handler
 from fad._src.core import installed as installed
+from fad._src.custom_derivatives import custom_jvp as custom_jvp
+from fad._src.custom_derivatives import custom_vjp as custom_vjp
 from fad._src.dtypes import float0 as float0
 from fad._src.jit import default_backend as default_backend
 from fad._src.jit import device_put as device_put

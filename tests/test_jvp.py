@@ -68,15 +68,15 @@ def test_jvp_matches_closed_form(case: Case) -> None:
         partials = case.deriv(*np_args)
         assert len(partials) == len(args)
         for i, expected in enumerate(partials):
-            tangents = [
+            tangents: list[Any] = [
                 (np.ones if j == i else np.zeros)(np.shape(a), a.dtype)
                 if _is_inexact(a)
                 else _float0(a)
                 for j, a in enumerate(args)
             ]
-            _, t = fad.jvp(case.fn, args, tangents)
-            want = np.broadcast_to(expected, np.shape(t))
-            np.testing.assert_allclose(np.asarray(t), want, rtol=1e-12, atol=1e-12,
+            _, t = fad.jvp(case.fn, args, fad.tangent(tuple(tangents)))
+            want = np.broadcast_to(expected, np.shape(fad.primal_of(t)))
+            np.testing.assert_allclose(np.asarray(fad.primal_of(t)), want, rtol=1e-12, atol=1e-12,
                                        err_msg=f"{case.name} {dt} d/d(arg {i})")  # fmt: skip
 
 
@@ -86,14 +86,14 @@ def test_zero_tangent_primitives(case: Case) -> None:
     for dt in case.dtypes_64():
         args = case.args(dt)
         rng = np.random.default_rng(0)
-        tangents = [
+        tangents: list[Any] = [
             np.asarray(rng.standard_normal(np.shape(a)).astype(a.dtype))
             if _is_inexact(a)
             else _float0(a)
             for a in args
         ]
-        out, t = fad.jvp(case.fn, args, tangents)
-        for o, to in zip(_leaves(out), _leaves(t), strict=True):
+        out, t = fad.jvp(case.fn, args, fad.tangent(tuple(tangents)))
+        for o, to in zip(_leaves(out), _leaves(fad.primal_of(t)), strict=True):
             if _is_inexact(o):
                 assert to.dtype == o.dtype
                 assert not np.asarray(to).any(), f"{case.name}: nonzero tangent {to}"
@@ -107,8 +107,8 @@ def test_integer_primitives_give_float0(case: Case) -> None:
     for dt in case.dtypes_64():
         args = case.args(dt)
         assert not any(_is_inexact(a) for a in args)
-        out, t = fad.jvp(case.fn, args, [_float0(a) for a in args])
-        for o, to in zip(_leaves(out), _leaves(t), strict=True):
+        out, t = fad.jvp(case.fn, args, fad.tangent(tuple(_float0(a) for a in args)))
+        for o, to in zip(_leaves(out), _leaves(fad.primal_of(t)), strict=True):
             if _is_inexact(o):
                 assert to.dtype == o.dtype and not np.asarray(to).any()
             else:
@@ -116,8 +116,11 @@ def test_integer_primitives_give_float0(case: Case) -> None:
 
 
 def test_integer_outputs_of_float_inputs_are_float0() -> None:
-    x = np.array([0.5, -2.0, 3.0])
-    _out, t = fad.jvp(lambda x: (jnp.argmax(x), x < 1.0, x * 2), (x,), (np.ones(3),))
+    x = jnp.array([0.5, -2.0, 3.0])
+    _out, t_out = fad.jvp(
+        lambda x: (jnp.argmax(x), x < 1.0, x * 2), (x,), (fad.tangent(jnp.ones(3)),)
+    )
+    t = fad.primal_of(t_out)
     assert t[0].dtype == dtypes_float0 and t[0].shape == ()
     assert t[1].dtype == dtypes_float0 and t[1].shape == (3,)
     np.testing.assert_array_equal(t[2], 2 * np.ones(3))
@@ -137,7 +140,7 @@ def _tanh_derivs(x: float) -> tuple[float, float, float]:
 @pytest.mark.parametrize("x", [-1.3, 0.0, 0.4, 2.0])
 def test_nested_jvp_third_derivative_of_tanh(x: float) -> None:
     def d(f: Any) -> Any:
-        return lambda y: fad.jvp(f, (y,), (1.0,))[1]
+        return lambda y: fad.primal_of(fad.jvp(f, (y,), (fad.tangent(1.0),))[1])
 
     d1, d2, d3 = _tanh_derivs(x)
     np.testing.assert_allclose(d(jnp.tanh)(x), d1, rtol=1e-13)
@@ -148,10 +151,10 @@ def test_nested_jvp_third_derivative_of_tanh(x: float) -> None:
 def test_perturbation_confusion_nested_jvp() -> None:
     # d/dx [x * d/dy (x + y)] at x = 1: the inner derivative is 1, so the answer is 1 (not 2).
     def inner(x: Any) -> Any:
-        return fad.jvp(lambda y: x + y, (1.0,), (1.0,))[1]
+        return fad.primal_of(fad.jvp(lambda y: x + y, (1.0,), (fad.tangent(1.0),))[1])
 
-    _, t = fad.jvp(lambda x: x * inner(x), (1.0,), (1.0,))
-    assert float(t) == 1.0
+    _, t = fad.jvp(lambda x: x * inner(x), (1.0,), (fad.tangent(1.0),))
+    assert float(fad.primal_of(t)) == 1.0
 
 
 def test_perturbation_confusion_grad() -> None:
@@ -172,11 +175,11 @@ def test_jvp_of_jvp_is_second_directional_derivative() -> None:
         return jnp.sum(jnp.sin(x) * x)
 
     def df_u(x: Any) -> Any:
-        return fad.jvp(f, (x,), (u,))[1]
+        return fad.primal_of(fad.jvp(f, (x,), (fad.tangent(u),))[1])
 
-    _, second = fad.jvp(df_u, (x,), (v,))
+    _, second = fad.jvp(df_u, (x,), (fad.tangent(v),))
     want = np.sum((2 * np.cos(x) - x * np.sin(x)) * u * v)
-    np.testing.assert_allclose(second, want, rtol=1e-13)
+    np.testing.assert_allclose(fad.primal_of(second), want, rtol=1e-13)
 
 
 # ---------------------------------------------------------------------------
@@ -188,28 +191,35 @@ def test_jvp_tangent_shape_mismatch_names_argument_and_shapes() -> None:
     with pytest.raises(
         ValueError, match=r"for argument y\): tangent shape \(2,\).*primal shape \(3,\)"
     ):
-        fad.jvp(lambda x, y: x * y, (np.ones(3), np.ones(3)), (np.ones(3), np.ones(2)))
+        fad.jvp(
+            lambda x, y: x * y, (np.ones(3), np.ones(3)), fad.tangent((np.ones(3), np.ones(2)))
+        )
 
 
 def test_jvp_tangent_dtype_mismatch_names_both_dtypes() -> None:
     with pytest.raises(TypeError, match=r"for argument w\).*primal float64, tangent float32"):
-        fad.jvp(lambda w: jnp.sin(w), (np.ones(3),), (np.ones(3, np.float32),))
+        bad: Any = np.ones(3, np.float32)  # statically, numpy's dtype-typed arrays clash too
+        fad.jvp(lambda w: jnp.sin(w), (np.ones(3),), (fad.tangent(bad),))
 
 
 def test_jvp_integer_primal_needs_float0_tangent() -> None:
+    def take(x: Any, i: Any) -> Any:
+        return x[i]
+
     with pytest.raises(TypeError, match=r"for argument i\).*int32.*float0"):
-        fad.jvp(lambda x, i: x[i], (np.ones(3), np.int32(1)), (np.ones(3), np.int32(0)))
+        fad.jvp(take, (np.ones(3), np.int32(1)), fad.tangent((np.ones(3), np.int32(0))))
     out, t = fad.jvp(
-        lambda x, i: x[i], (np.arange(3.0), np.int32(1)), (np.ones(3), _float0(np.int32(1)))
+        take, (np.arange(3.0), np.int32(1)), fad.tangent((np.ones(3), _float0(np.int32(1))))
     )
-    assert float(out) == 1.0 and float(t) == 1.0
+    assert float(out) == 1.0 and float(fad.primal_of(t)) == 1.0
 
 
 def test_jvp_structure_mismatch() -> None:
     with pytest.raises(ValueError, match="same tree structure"):
-        fad.jvp(lambda p: p[0] * p[1], ((1.0, 2.0),), ([1.0, 2.0],))
+        # A list is not a tuple: the structures differ (the static types do not catch it).
+        fad.jvp(lambda p: p[0] * p[1], ((1.0, 2.0),), fad.tangent(([1.0, 2.0],)))
     with pytest.raises(ValueError, match="same length"):
-        fad.jvp(jnp.sin, (1.0,), (1.0, 2.0))
+        fad.jvp(jnp.sin, (1.0,), (1.0, 2.0))  # type: ignore[arg-type]  # on purpose
 
 
 def test_polygamma_order_is_not_differentiable() -> None:

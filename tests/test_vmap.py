@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec
 
 import numpy as np
 import primitive_cases
@@ -489,8 +489,11 @@ def test_shared_cases_vmap_matches_loop(case: primitive_cases.Case) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _prim_names(fun: Callable[..., Any], *args: Any) -> list[str]:
-    return [e.prim.name for e in fad.make_jaxpr(fun)(*args).program.eqns]
+P = ParamSpec("P")
+
+
+def _prim_names(fun: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> list[str]:
+    return [e.prim.name for e in fad.make_jaxpr(fun)(*args, **kwargs).program.eqns]
 
 
 def test_batch_axis_stays_put_where_it_can() -> None:
@@ -589,7 +592,9 @@ class _Counting(core.Handler):
 R = np.random.default_rng(0)
 
 
-def _arr(*shape: int) -> NDArray:
+def _arr(*shape: int) -> Any:
+    """Random float32 data; typed ``Any`` because it is fed both to numpy and, as an array
+    argument, to functions annotated with ``fad.Array``."""
     return R.standard_normal(shape).astype(np.float32)
 
 
@@ -692,18 +697,21 @@ def _stack(vals: Sequence[Any]) -> NDArray:
 
 
 def test_vmap_of_jvp() -> None:
-    got = vmap(lambda x, t: jvp(_f, (x,), (t,)))(XS, TS)
-    want = [jvp(_f, (x,), (t,)) for x, t in zip(XS, TS, strict=True)]
+    got = vmap(lambda x, t: jvp(_f, (x,), (fad.tangent(t),)))(XS, TS)
+    want = [jvp(_f, (x,), (fad.tangent(t),)) for x, t in zip(XS, TS, strict=True)]
     np.testing.assert_allclose(np.asarray(got[0]), _stack([w[0] for w in want]), rtol=1e-5)
     np.testing.assert_allclose(
-        np.asarray(got[1]), _stack([w[1] for w in want]), rtol=1e-5, atol=1e-6
+        np.asarray(got[1]), _stack([fad.primal_of(w[1]) for w in want]), rtol=1e-5, atol=1e-6
     )
 
 
 def test_vmap_of_vjp_and_grad() -> None:
     cts = _arr(5, 3)
-    got = vmap(lambda x, c: vjp(_f, x)[1](c)[0])(XS, cts)
-    want = _stack([vjp(_f, Array(x))[1](Array(c))[0] for x, c in zip(XS, cts, strict=True)])
+    got = vmap(lambda x, c: vjp(_f, x)[1](fad.cotangent(c))[0])(XS, cts)
+    want = _stack(
+        [fad.primal_of(vjp(_f, Array(x))[1](fad.cotangent(Array(c))))[0]
+         for x, c in zip(XS, cts, strict=True)]
+    )  # fmt: skip
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6)
     got_g = vmap(grad(_loss))(XS)
     want_g = _stack([grad(_loss)(Array(x)) for x in XS])
@@ -715,14 +723,18 @@ def test_vmap_of_vjp_and_grad() -> None:
 
 
 def test_vmap_of_linearize_and_of_a_linearized_function() -> None:
-    got = vmap(lambda x, t: linearize(_f, x)[1](t))(XS, TS)
-    want = _stack([jvp(_f, (Array(x),), (Array(t),))[1] for x, t in zip(XS, TS, strict=True)])
+    got = vmap(lambda x, t: linearize(_f, x)[1](fad.tangent(t)))(XS, TS)
+    want = _stack(
+        [fad.primal_of(jvp(_f, (Array(x),), (fad.tangent(Array(t)),))[1])
+         for x, t in zip(XS, TS, strict=True)]
+    )  # fmt: skip
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6)
     # One linearization, many tangents: the staged linear program runs batched.
     _, f_jvp = linearize(_f, Array(XS[0]))
-    got2 = vmap(f_jvp)(TS)
-    want2 = _stack([jvp(_f, (Array(XS[0]),), (Array(t),))[1] for t in TS])
-    np.testing.assert_allclose(np.asarray(got2), want2, rtol=1e-5, atol=1e-6)
+    got2 = vmap(f_jvp)(fad.tangent(Array(TS)))
+    x0 = Array(XS[0])
+    want2 = _stack([fad.primal_of(jvp(_f, (x0,), (fad.tangent(Array(t)),))[1]) for t in TS])
+    np.testing.assert_allclose(np.asarray(fad.primal_of(got2)), want2, rtol=1e-5, atol=1e-6)
 
 
 def test_vmap_of_hessian() -> None:
@@ -733,12 +745,13 @@ def test_vmap_of_hessian() -> None:
 
 def test_jvp_and_grad_of_vmap() -> None:
     vf = vmap(_f, in_axes=1, out_axes=1)
-    out, tan = jvp(vf, (XS.T,), (TS.T,))
-    want = [jvp(_f, (Array(x),), (Array(t),)) for x, t in zip(XS, TS, strict=True)]
+    out, tan = jvp(vf, (XS.T,), (fad.tangent(TS.T),))
+    want = [jvp(_f, (Array(x),), (fad.tangent(Array(t)),)) for x, t in zip(XS, TS, strict=True)]
     np.testing.assert_allclose(np.asarray(out), _stack([w[0] for w in want]).T, rtol=1e-5)
     np.testing.assert_allclose(
-        np.asarray(tan), _stack([w[1] for w in want]).T, rtol=1e-5, atol=1e-6
-    )
+        np.asarray(fad.primal_of(tan)), _stack([fad.primal_of(w[1]) for w in want]).T,
+        rtol=1e-5, atol=1e-6,
+    )  # fmt: skip
     # Gradient of a batched loss with respect to unbatched parameters: the sum of the
     # per-example gradients.
     w0 = _arr(3)
@@ -809,23 +822,22 @@ def _cookbook_data() -> tuple[Array, Array, Array]:
 
 def loop_mjp(f: Callable[[Array], Array], x: Array, M: Array) -> Array:
     _, vjp_fun = vjp(f, x)
-    return jnp.vstack([vjp_fun(mi) for mi in M])
+    return jnp.vstack([fad.primal_of(vjp_fun(fad.cotangent(mi)))[0] for mi in M])
 
 
 def vmap_mjp(f: Callable[[Array], Array], x: Array, M: Array) -> Array:
     _, vjp_fun = vjp(f, x)
-    outs: Array = vmap(vjp_fun)(M)[0]
+    (outs,) = fad.primal_of(vmap(vjp_fun)(fad.cotangent(M)))
     return outs
 
 
 def loop_jmp(f: Callable[[Array], Array], W: Array, M: Array) -> Array:
-    return jnp.vstack([jvp(f, (W,), (mi,))[1] for mi in M])
+    return jnp.vstack([fad.primal_of(jvp(f, (W,), (fad.tangent(mi),))[1]) for mi in M])
 
 
 def vmap_jmp(f: Callable[[Array], Array], W: Array, M: Array) -> Array:
     def _jvp(s: Array) -> Array:
-        out: Array = jvp(f, (W,), (s,))[1]
-        return out
+        return fad.primal_of(jvp(f, (W,), (fad.tangent(s),))[1])
 
     out: Array = vmap(_jvp)(M)
     return out
@@ -835,8 +847,7 @@ def our_jacrev(f: Callable[[Array], Array]) -> Callable[[Array], Array]:
     def jacfun(x: Array) -> Array:
         y, vjp_fun = vjp(f, x)
         # Pull back every row of the identity at once: the rows of the Jacobian.
-        J: Array
-        (J,) = vmap(vjp_fun, in_axes=0)(jnp.eye(len(y)))
+        (J,) = fad.primal_of(vmap(vjp_fun, in_axes=0)(fad.cotangent(jnp.eye(len(y)))))
         return J
 
     return jacfun
@@ -845,8 +856,7 @@ def our_jacrev(f: Callable[[Array], Array]) -> Callable[[Array], Array]:
 def our_jacfwd(f: Callable[[Array], Array]) -> Callable[[Array], Array]:
     def jacfun(x: Array) -> Array:
         def _jvp(s: Array) -> Array:
-            out: Array = jvp(f, (x,), (s,))[1]
-            return out
+            return fad.primal_of(jvp(f, (x,), (fad.tangent(s),))[1])
 
         # Push every column of the identity at once: the columns of the Jacobian.
         Jt = vmap(_jvp, in_axes=1)(jnp.eye(len(x)))
@@ -857,8 +867,8 @@ def our_jacfwd(f: Callable[[Array], Array]) -> Callable[[Array], Array]:
 
 def our_jacfwd_out_axes(f: Callable[[Array], Array]) -> Callable[[Array], Array]:
     def jacfun(x: Array) -> Array:
-        J: Array = vmap(lambda s: jvp(f, (x,), (s,))[1], out_axes=1)(jnp.eye(len(x)))
-        return J
+        J = vmap(lambda s: fad.primal_of(jvp(f, (x,), (fad.tangent(s),))[1]), out_axes=1)
+        return J(jnp.eye(len(x)))
 
     return jacfun
 

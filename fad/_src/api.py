@@ -573,9 +573,9 @@ def value_and_grad(
 ) -> Callable[Concatenate[A, A2, P], tuple[Array, tuple[A, A2]]]: ...
 @overload
 def value_and_grad(
-    fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool = False,
+    fun: Callable[P, Any], argnums: int | Sequence[int], has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
-) -> Callable[..., Any]: ...
+) -> Callable[P, Any]: ...
 def value_and_grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
@@ -660,9 +660,9 @@ def grad(
 ) -> Callable[Concatenate[A, A2, P], tuple[A, A2]]: ...
 @overload
 def grad(
-    fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool = False,
+    fun: Callable[P, Any], argnums: int | Sequence[int], has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
-) -> Callable[..., Any]: ...
+) -> Callable[P, Any]: ...
 def grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,

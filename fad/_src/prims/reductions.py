@@ -58,8 +58,19 @@ reduce_sum_p = _reduction("reduce_sum", lambda x, *, axes: np.sum(x, axis=axes, 
 reduce_prod_p = _reduction("reduce_prod", lambda x, *, axes: np.prod(x, axis=axes, dtype=x.dtype), "number", "mul")
 reduce_max_p = _reduction("reduce_max", lambda x, *, axes: np.max(x, axis=axes) if x.size else _empty_reduce(x, axes, "max"), "any", "max")  # noqa: E501
 reduce_min_p = _reduction("reduce_min", lambda x, *, axes: np.min(x, axis=axes) if x.size else _empty_reduce(x, axes, "min"), "any", "min")  # noqa: E501
-reduce_and_p = _reduction("reduce_and", lambda x, *, axes: np.all(x, axis=axes), "int_or_bool", "and")
-reduce_or_p = _reduction("reduce_or", lambda x, *, axes: np.any(x, axis=axes), "int_or_bool", "or")
+
+
+def _bitwise_reduce(ufunc: np.ufunc) -> Callable[..., Any]:
+    """Logical for bools, bitwise for integers (as XLA's and/or reductions)."""
+
+    def impl(x: NDArray, *, axes: Axes) -> Any:
+        return np.asarray(ufunc.reduce(x, axis=axes)).astype(x.dtype, copy=False)
+
+    return impl
+
+
+reduce_and_p = _reduction("reduce_and", _bitwise_reduce(np.bitwise_and), "int_or_bool", "and")
+reduce_or_p = _reduction("reduce_or", _bitwise_reduce(np.bitwise_or), "int_or_bool", "or")
 
 
 def _identity(dtype: DType, op: str) -> Any:
