@@ -41,36 +41,72 @@ def _version(dist: str) -> str:
         return "not installed"
 
 
+# A value column: a number, optionally followed by a unit ("158.9 ns/call", "29.4x").
+_NUMBER = re.compile(r"^-?[\d.,]+\s*[^\s]*$")
+
+
 def _cell(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().replace("|", "\\|")
 
 
 def rows_of(output: str) -> list[tuple[str, str]]:
-    """(measurement, result) rows from a benchmark's printed lines."""
+    """(measurement, result) rows from a benchmark's printed lines.
+
+    Recognized layouts: ``label: result``; ``label  value ...`` (columns separated by two
+    or more spaces, named by a preceding deeply indented header line such as ``fad  jax``);
+    a line ending in a colon that titles the indented lines below it; an indented line
+    that continues the row above. Lines with neither a digit nor a colon (progress
+    messages) are dropped.
+    """
     rows: list[tuple[str, str]] = []
     title = ""
+    header: list[str] = []
     for raw in output.splitlines():
-        if not raw.strip():
-            continue
-        indented = raw[:1].isspace()
         line = raw.strip()
-        if line.endswith(":") and not indented:
-            title = line[:-1]
+        if not line:
             continue
-        if not indented:
+        indent = len(raw) - len(raw.lstrip())
+        has_digit = any(ch.isdigit() for ch in line)
+        if indent >= 8 and not has_digit:
+            header = re.split(r"\s{2,}", line)
+            continue
+        if line.endswith(":") and not indent:
+            title, header = line[:-1], []
+            continue
+        if not indent:
             title = ""
-        if ":" in line:
-            label, result = line.split(":", 1)
-            label = f"{title}: {label}" if title else label
-            rows.append((_cell(label), _cell(result)))
-        elif indented and rows and not title:
+        if indent and rows and not title and not header:
             label, result = rows[-1]
             rows[-1] = (label, f"{result}; {_cell(line)}")
+            continue
+        before_colon = re.split(r"\s{2,}", line.split(":", 1)[0])
+        colon_label = ":" in line and not any(_NUMBER.match(t) for t in before_colon)
+        columns = re.split(r"\s{2,}", line, maxsplit=1)
+        if colon_label:
+            label, result = line.split(":", 1)
+        elif len(columns) == 2:
+            label, rest = columns
+            values = rest.split()
+            if header and len(values) == len(header):
+                result = "; ".join(f"{h} {v}" for h, v in zip(header, values, strict=True))
+            else:
+                result = rest
+        elif not has_digit:
+            continue
         else:
-            words = line.split(None, 1)
-            head = f"{title}: {words[0]}" if title else words[0]
-            rows.append((_cell(head), _cell(words[1] if len(words) > 1 else "")))
+            label, _, result = line.partition(" ")
+        label = f"{title}: {label}" if title else label
+        rows.append((_cell(label), _cell(result)))
     return rows
+
+
+def _summary(script: Path) -> str:
+    """The first paragraph of the script's docstring."""
+    text = script.read_text()
+    if '"""' not in text:
+        return ""
+    doc = text.split('"""')[1].strip()
+    return " ".join(doc.split("\n\n")[0].split())
 
 
 def run(script: Path) -> str:
@@ -106,8 +142,7 @@ def main() -> None:
     for script in scripts:
         print(f"running {script.name} ...", file=sys.stderr)
         out = run(script)
-        doc = script.read_text().split('"""')[1] if '"""' in script.read_text() else ""
-        summary = doc.strip().splitlines()[0] if doc.strip() else ""
+        summary = _summary(script)
         lines += [f"## `benchmarks/{script.name}`", ""]
         if summary:
             lines += [summary, ""]

@@ -25,6 +25,7 @@ import numpy as np
 from fad._src import core, dtypes
 from fad._src import tree_util as tu
 from fad._src.api import jvp, vjp
+from fad._src.typing import cotangent, tangent
 
 __all__ = ["check_grads", "check_jvp", "check_vjp", "default_eps", "default_tolerance"]
 
@@ -247,7 +248,7 @@ def check_jvp(
     flat, tree = tu.tree_flatten(args)
     rng = np.random.default_rng(seed)
     tangents = [_random_like(rng, x) for x in flat]
-    out, t_out = f_jvp(args, tu.tree_unflatten(tree, tangents))
+    out, t_out = f_jvp(args, tangent(tu.tree_unflatten(tree, tangents)))
     expected = tu.tree_leaves(f(*args))
     out_leaves, out_tree = tu.tree_flatten(out)
     t_leaves, t_tree = tu.tree_flatten(t_out)
@@ -318,7 +319,7 @@ def check_vjp(
     for i, (o, e) in enumerate(zip(out_leaves, expected, strict=True)):
         _assert_close(o, _numpy(e), a_tol, r_tol, f"{pre}primal output {i} of the VJP")
     cts_out = [_random_like(rng, o) for o in out_leaves]
-    cts_in = pullback(tu.tree_unflatten(out_tree, cts_out))
+    cts_in = pullback(cotangent(tu.tree_unflatten(out_tree, cts_out)))
     ct_leaves, ct_tree = tu.tree_flatten(tuple(cts_in) if isinstance(cts_in, list) else cts_in)
     if ct_tree != tree:
         raise AssertionError(f"{pre}cotangent structure {ct_tree} != argument structure {tree}")
@@ -394,7 +395,7 @@ def check_grads(
             if k > 1:
 
                 def fun_jvp(primals: Any, tangents: Any) -> Any:
-                    return jvp(fun, primals, tangents)
+                    return jvp(fun, primals, tangent(tangents))
 
                 tangents = tu.tree_map(lambda x: x if _inexact(x) else _float0(_shape(x)), fargs)
                 go(fun_jvp, (fargs, tangents), k - 1, msg)

@@ -866,3 +866,144 @@ assert len(set(_names)) == len(_names), "case names must be unique"
 # draw their own shapes (tests/laws/strategies.py).
 Unary = _Unary
 UNARY: tuple[_Unary, ...] = tuple(_UNARY)
+
+
+# ---------------------------------------------------------------------------
+# Control flow, custom derivative rules and checkpointing
+# ---------------------------------------------------------------------------
+
+from fad._src import checkpoint as _ckpt  # noqa: E402
+from fad._src import custom_derivatives as _cd  # noqa: E402
+from fad._src.prims import control_flow as _cf  # noqa: E402
+
+
+def _cond_two_args(p: Array, x: Array, y: Array) -> Any:
+    return _cf.cond(p, lambda a, b: ew.mul(ew.sin(a), b), lambda a, b: ew.sub(a, ew.exp(b)), x, y)
+
+
+def _cond_closure(p: Array, x: Array, y: Array) -> Any:
+    # ``y`` is closed over: under a transformation it becomes an operand of the cond.
+    return _cf.cond(p, lambda a: (ew.mul(a, y), ew.sin(a)), lambda a: (ew.cos(a), a), x)
+
+
+def _switch_three(i: Array, x: Array, y: Array) -> Any:
+    branches = [
+        lambda a, b: ew.mul(a, b),
+        lambda a, b: ew.add(ew.tanh(a), b),
+        lambda a, b: ew.sub(ew.mul(a, a), ew.sin(b)),
+    ]
+    return _cf.switch(i, branches, x, y)
+
+
+def _scan_carry_ys(c: Array, xs: Array) -> Any:
+    return _cf.scan(lambda c, x: (ew.add(ew.mul(c, ew.sin(x)), x), ew.mul(c, c)), c, xs)
+
+
+def _scan_reverse_closure(w: Array, c: Array, xs: Array) -> Any:
+    def body(c: Array, x: Array) -> tuple[Array, Array]:
+        return ew.tanh(ew.add(ew.mul(c, w), x)), ew.add(c, ew.mul(x, w))
+
+    return _cf.scan(body, c, xs, reverse=True, unroll=2)
+
+
+def _fori_static(x: Array) -> Any:
+    return _cf.fori_loop(0, 3, lambda i, c: ew.sin(c) * 1.5 + c * i, x)
+
+
+def _map_square(xs: Array) -> Any:
+    return _cf.map(lambda v: ew.add(ew.mul(v, v), ew.sin(v)), xs)
+
+
+def _while_int(n: Array, x: Array) -> Any:
+    def body(c: tuple[Array, Array]) -> tuple[Array, Array]:
+        return c[0] + 1, c[1] * 2 + c[0]
+
+    return _cf.while_loop(lambda c: ew.lt(c[0], n), body, (core.asarray(np.int32(0)), x))
+
+
+def _while_float(x: Array) -> Any:
+    # The loop's value does not depend on x differentiably (stop_gradient): the case
+    # exercises the loop under jit, vmap and the adjointness test, not its JVP (see
+    # tests/test_control_flow.py for that).
+    def body(c: tuple[Array, Array]) -> tuple[Array, Array]:
+        return ew.add(ew.sin(c[0]), ew.full_like(c[0], 1.0)), c[1] + 1
+
+    w, _ = _cf.while_loop(lambda c: c[1] < 3, body, (ew.stop_gradient(x), 0))
+    return ew.mul(x, w)
+
+
+@_cd.custom_jvp
+def _softplus(x: Array) -> Array:
+    return ew.log1p(ew.exp(x))
+
+
+@_softplus.defjvp
+def _softplus_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
+    (x,), (t,) = primals, tangents
+    return _softplus(x), ew.mul(t, ew.logistic(x))
+
+
+@_cd.custom_jvp
+def _sin_times(x: Array, y: Array) -> Array:
+    return ew.mul(ew.sin(x), y)
+
+
+_sin_times.defjvps(
+    lambda t, ans, x, y: ew.mul(ew.mul(ew.cos(x), y), t), lambda t, ans, x, y: ew.mul(ew.sin(x), t)
+)
+
+
+@_cd.custom_vjp
+def _int_affine(n: Array) -> Array:
+    return n * 2 + 1
+
+
+_int_affine.defvjp(lambda n: (n * 2 + 1, None), lambda res, ct: (None,))
+
+
+def _checkpointed(x: Array, y: Array) -> Array:
+    return _ckpt.checkpoint(lambda a, b: ew.add(ew.mul(ew.sin(a), ew.cos(b)), ew.mul(a, b)))(x, y)
+
+
+def _checkpointed_dots(a: Array, b: Array) -> Array:
+    f = _ckpt.checkpoint(
+        lambda a, b: ew.tanh(linalg.dot_general(a, b, (((1,), (0,)), ((), ())))),
+        policy=_ckpt.checkpoint_policies.dots_saveable,
+    )
+    return f(a, b)
+
+
+def _control_flow_cases() -> list[Case]:
+    s = (2, 3)
+    pred = U((), dtype=BOOL)
+    return [
+        Case("cond_two_args", "cond", _cond_two_args, indep(pred, U(s), U(s)), FLOAT),
+        Case("cond_closure", "cond", _cond_closure, indep(pred, U(s), U(s)), FLOAT),
+        Case("switch_three", "cond", _switch_three,
+             indep(U((), -1, 3, dtype=I32), U(s), U(s)), FLOAT),
+        Case("scan_carry_ys", "scan", _scan_carry_ys, indep(U((3,)), U((4, 3))), FLOAT),
+        Case("scan_reverse_closure", "scan", _scan_reverse_closure,
+             indep(U((3,), -1, 1), U((3,)), U((5, 3))), FLOAT),
+        Case("fori_loop_static", "scan", _fori_static, indep(U(s, -1, 1)), FLOAT),
+        Case("map_square", "scan", _map_square, indep(U((3, 2))), FLOAT),
+        Case("while_int", "while", _while_int, indep(U((), 0, 4, dtype=I32), U(s)), (I32,),
+             kind="none"),
+        Case("while_float", "while", _while_float, indep(U(s)), FLOAT, fd=False),
+        Case("custom_jvp_softplus", "custom_jvp_call", _softplus, indep(U(s, -3, 3)), FLOAT,
+             lambda x: (1 / (1 + np.exp(-x)),)),
+        Case("custom_jvp_defjvps", "custom_jvp_call", _sin_times, indep(U(s), U(s)), FLOAT,
+             lambda x, y: (np.cos(x) * y, np.sin(x))),
+        Case("custom_vjp_int", "custom_vjp_call", _int_affine, indep(U(s, -3, 3)), (I32,),
+             kind="none"),
+        Case("checkpoint", "checkpoint", _checkpointed, indep(U(s), U(s)), FLOAT,
+             lambda x, y: (np.cos(x) * np.cos(y) + y, -np.sin(x) * np.sin(y) + x)),
+        Case("checkpoint_dots", "checkpoint", _checkpointed_dots, indep(U((2, 3)), U((3, 2))),
+             FLOAT),
+    ]  # fmt: skip
+
+
+_CONTROL_FLOW_CASES = _control_flow_cases()
+CASES.extend(_CONTROL_FLOW_CASES)
+for _c in _CONTROL_FLOW_CASES:
+    CASES_BY_PRIM.setdefault(_c.prim, []).append(_c)
+assert len({c.name for c in CASES}) == len(CASES), "case names must be unique"

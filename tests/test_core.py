@@ -85,7 +85,9 @@ def test_array_methods_match_numpy() -> None:
     np.testing.assert_array_equal(x % 3, v % 3)
     np.testing.assert_array_equal(x > 5, v > 5)
     np.testing.assert_array_equal(x == 5, v == 5)
-    np.testing.assert_array_equal(x.at[1, 2].set(-1.0), np.where(np.arange(12).reshape(3, 4) == 6, -1.0, v))
+    np.testing.assert_array_equal(
+        x.at[1, 2].set(-1.0), np.where(np.arange(12).reshape(3, 4) == 6, -1.0, v)
+    )
 
 
 def test_python_conversions_need_concrete_values() -> None:
@@ -122,7 +124,8 @@ def test_typecheck_rejects_wrong_output_type() -> None:
     prog = fad.make_jaxpr(jnp.sin)(jnp.ones(3)).program
     eqn = prog.eqns[0]
     bad_out = ir.Var(ShapedArray((4,), np.dtype(np.float32)))
-    bad = ir.Program(prog.constvars, prog.invars, (ir.Eqn(eqn.prim, eqn.inputs, eqn.params, (bad_out,)),), (bad_out,))
+    bad_eqn = ir.Eqn(eqn.prim, eqn.inputs, eqn.params, (bad_out,))
+    bad = ir.Program(prog.constvars, prog.invars, (bad_eqn,), (bad_out,))
     with pytest.raises(ir.ProgramTypeError, match="sin"):
         ir.typecheck(bad)
 

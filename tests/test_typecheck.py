@@ -26,7 +26,8 @@ FAIL = sorted(CASES.glob("fail_*.py"))
 _EXPECT_ERR = re.compile(r"#\s*E:\s*(?P<codes>[\w\-, ]+?)\s*$")
 _EXPECT_NOTE = re.compile(r"#\s*N:\s*(?P<note>.+?)\s*$")
 _REPORT = re.compile(
-    r"^(?P<file>[^:\n]+):(?P<line>\d+): (?P<kind>error|note): (?P<msg>.*?)(?:  \[(?P<code>[\w\-]+)\])?$"
+    r"^(?P<file>[^:\n]+):(?P<line>\d+): (?P<kind>error|note): (?P<msg>.*?)"
+    r"(?:  \[(?P<code>[\w\-]+)\])?$"
 )
 
 Found = dict[str, set[tuple[int, str]]]

@@ -330,9 +330,24 @@ CASES += [
     Case("xla_call", _binary_f32(), fn=_jit_fn, label="jit", tol=1e-6),
 ]
 
+# Control flow, custom derivative rules and checkpointing: their shared cases, in float32.
+CASES += [
+    Case(
+        c.prim,
+        lambda rng, c=c: list(c.make_args(rng, c.dtypes[0])),  # type: ignore[misc]
+        label=c.name,
+        tol=0.0 if c.dtypes[0] == I32 else 1e-5,
+        fn=c.fn,
+    )
+    for c in primitive_cases.CASES
+    if c.prim in ("cond", "while", "scan", "custom_jvp_call", "custom_vjp_call", "checkpoint")
+]
+
 # Primitives that no vmap can ever hand a batched operand to, and why.
 NOT_BATCHABLE: dict[str, str] = {
     "iota": "takes no operands, so nothing can carry a batch axis; vmap binds it unchanged",
+    "custom_vjp_lin": "never evaluated, only transposed (forward mode through custom_vjp is an "
+    "error); its batching rule is tested in tests/test_custom_derivatives.py",
 }
 
 

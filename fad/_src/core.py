@@ -28,6 +28,7 @@ from fad._src.config import config
 
 if TYPE_CHECKING:
     from fad._src.numpy.indexing import _IndexUpdateHelper
+    from fad._src.xla.runtime import DeviceBuffer
 
 DType = np.dtype[Any]
 Shape = tuple[int, ...]
@@ -136,11 +137,12 @@ class Array:
     # The device buffer this value came from (set by ``jit``), so that passing it
     # back into a compiled function needs no new upload. ``_value`` is then a
     # zero-copy, read-only numpy view of it.
-    _buffer: object | None
+    _buffer: DeviceBuffer | None
 
     def __init__(
-        self, value: np.ndarray[Any, Any], weak_type: bool = False, buffer: object | None = None
-    ) -> None:
+        self, value: np.ndarray[Any, Any], weak_type: bool = False,
+        buffer: DeviceBuffer | None = None,
+    ) -> None:  # fmt: skip
         if value.flags.writeable:
             value = value.view()
             value.flags.writeable = False
@@ -337,11 +339,13 @@ class Array:
     def __ge__(self, other: ArrayLike) -> Array:
         return _jnp.greater_equal(self, other)
 
-    def __eq__(self, other: object) -> Array:  # type: ignore[override]
-        return _jnp.equal(self, other)  # type: ignore[arg-type]
+    # Elementwise, as in numpy: the result is an array, not object.__eq__'s bool, and only
+    # array-likes compare (so the override narrows both types; mypy needs the ignore).
+    def __eq__(self, other: ArrayLike) -> Array:  # type: ignore[override]
+        return _jnp.equal(self, other)
 
-    def __ne__(self, other: object) -> Array:  # type: ignore[override]
-        return _jnp.not_equal(self, other)  # type: ignore[arg-type]
+    def __ne__(self, other: ArrayLike) -> Array:  # type: ignore[override]
+        return _jnp.not_equal(self, other)
 
     def __getitem__(self, idx: Any) -> Array:
         return _jnp_indexing.getitem(self, idx)

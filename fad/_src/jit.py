@@ -108,17 +108,17 @@ def _buffer_of(
 
     ``shared=False`` (a donated argument) never hands out a cached scalar buffer.
     """
-    buf: Any = a._buffer
+    buf = a._buffer
     if buf is not None:
-        return buf  # type: ignore[no-any-return]
+        return buf
     v = a._value
     if v.ndim == 0 and shared:
         # Scalars (Python numbers, mostly) are uploaded once per value and device: an
         # upload costs more than the call itself. Keyed by bytes, so -0.0 != 0.0.
         key = (v.dtype, v.tobytes(), device)
-        cached: Any = _scalar_buffers.get(key)
+        cached = _scalar_buffers.get(key)
         if cached is not None and not cached.is_deleted():
-            return cached  # type: ignore[no-any-return]
+            return cached
         if len(_scalar_buffers) >= _SCALAR_CACHE_SIZE:
             _scalar_buffers.clear()
         new = runtime.device_put(v, device)

@@ -1,5 +1,7 @@
 """Typed forward mode: jvp in both tangent idioms, linearize, tangent arithmetic."""
 
+# ruff: noqa: E501  (the expected revealed types are long, and must stay on their line)
+
 from __future__ import annotations
 
 from typing import reveal_type

@@ -12,7 +12,7 @@ import fad.numpy as jnp
 
 def jax_style(x: Any, v: Any) -> Any:
     # With Any values, the typed signatures accept JAX's bare tuples.
-    y, y_dot = fad.jvp(jnp.sin, (x,), (v,))
+    _, y_dot = fad.jvp(jnp.sin, (x,), (v,))
     return y_dot
 
 

@@ -1,5 +1,7 @@
 """jit keeps the wrapped function's signature; vmap keeps it too (shapes are not types)."""
 
+# ruff: noqa: E501  (the expected revealed types are long, and must stay on their line)
+
 from __future__ import annotations
 
 import functools

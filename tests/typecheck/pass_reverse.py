@@ -1,5 +1,7 @@
 """Typed reverse mode: vjp, grad, value_and_grad, linear_transpose, an optimizer step."""
 
+# ruff: noqa: E501  (the expected revealed types are long, and must stay on their line)
+
 from __future__ import annotations
 
 from collections.abc import Mapping

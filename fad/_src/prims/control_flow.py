@@ -21,7 +21,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, final
+from typing import Any, TypeVar, final
 
 import numpy as np
 
@@ -67,6 +67,10 @@ __all__ = [
 ]
 
 _I32 = np.dtype(np.int32)
+
+T = TypeVar("T")
+C = TypeVar("C")
+Y = TypeVar("Y")
 
 cond_p = core.new_primitive("cond", multiple_results=True)
 while_p = core.new_primitive("while", multiple_results=True)
@@ -372,9 +376,8 @@ def _cond_batch(
         outs = cond_p.bindn(index, *moved, branches=tuple(b.program for b in bs))
         return outs, [0 if f else None for f in force]
     # A batched index: every branch runs, and each lane selects its branch's results.
-    idx = ew.clamp(
-        core.asarray(np.int32(0)), _at_front(index, idim), core.asarray(np.int32(len(branches) - 1))
-    )
+    idx = _at_front(index, idim)
+    idx = ew.clamp(st.full(idx.shape, 0, _I32), idx, st.full(idx.shape, len(branches) - 1, _I32))
     all_b = tuple(True for _ in range(n_out))
     results_per = [batch_program(b, batched, size, all_b).program(*moved) for b in branches]
     results = []
@@ -457,9 +460,7 @@ def _scalar_index(x: Any, what: str) -> Array:
     return a
 
 
-def cond(
-    pred: Any, true_fun: Callable[..., Any], false_fun: Callable[..., Any], *operands: Any
-) -> Any:
+def cond(pred: Any, true_fun: Callable[..., T], false_fun: Callable[..., T], *operands: Any) -> T:
     """``true_fun(*operands)`` if ``pred`` else ``false_fun(*operands)``, as one primitive.
 
     Both branches are traced and must return the same structure and types. Unlike a
@@ -472,10 +473,11 @@ def cond(
     if not dtypes.is_bool(p.dtype):
         p = ew.ne(p, core.asarray(np.zeros((), p.dtype)))
     index = ew.convert_element_type(p, _I32)
-    return _switch(index, [false_fun, true_fun], ["false_fun", "true_fun"], operands, "cond")
+    out: T = _switch(index, [false_fun, true_fun], ["false_fun", "true_fun"], operands, "cond")
+    return out
 
 
-def switch(index: Any, branches: Sequence[Callable[..., Any]], *operands: Any) -> Any:
+def switch(index: Any, branches: Sequence[Callable[..., T]], *operands: Any) -> T:
     """``branches[index](*operands)``, the index clamped into range, as one primitive."""
     branches = list(branches)
     if not branches:
@@ -487,7 +489,8 @@ def switch(index: Any, branches: Sequence[Callable[..., Any]], *operands: Any) -
         i = ew.convert_element_type(i, _I32)
     i = ew.clamp(core.asarray(np.int32(0)), i, core.asarray(np.int32(len(branches) - 1)))
     names = [f"branches[{k}]" for k in range(len(branches))]
-    return _switch(i, branches, names, operands, "switch")
+    out: T = _switch(i, branches, names, operands, "switch")
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -696,9 +699,7 @@ batching.batch_rules[while_p] = _while_batch
 lowering.def_rule(while_p, _while_lowering)
 
 
-def while_loop(
-    cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], Any], init_val: Any
-) -> Any:
+def while_loop(cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], T], init_val: Any) -> T:
     """Repeat ``val = body_fun(val)`` while ``cond_fun(val)``; return the last ``val``.
 
     ``body_fun`` must return a value of ``init_val``'s structure and types. Forward
@@ -740,7 +741,8 @@ def while_loop(
         *cconsts, *bconsts, *init, cond_program=cprog, body_program=bprog,
         cond_nconsts=len(cconsts), body_nconsts=len(bconsts),
     )  # fmt: skip
-    return tu.tree_unflatten(tree, outs)
+    result: T = tu.tree_unflatten(tree, outs)
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -1228,7 +1230,8 @@ def _scan_lowering(
     carry = list(init)
     ys = [ctx.full(0, a.shape, a.dtype) for a in y_avals]
     k = max(1, min(unroll, length))
-    n_main = (length // k) * k
+    # A loop whose every iteration is unrolled is straight-line code.
+    n_main = (length // k) * k if k < length else 0
     if n_main:
         state_avals = [i32, *(v.aval for v in carry), *(v.aval for v in ys)]
         n_c = len(carry)
@@ -1264,9 +1267,9 @@ lowering.def_rule(scan_p, _scan_lowering)
 
 
 def scan(
-    f: Callable[[Any, Any], tuple[Any, Any]], init: Any, xs: Any = None, length: int | None = None,
+    f: Callable[[Any, Any], tuple[C, Y]], init: Any, xs: Any = None, length: int | None = None,
     reverse: bool = False, unroll: int | bool = 1,
-) -> tuple[Any, Any]:  # fmt: skip
+) -> tuple[C, Y]:  # fmt: skip
     """Loop ``carry, y = f(carry, x)`` over the leading axis of ``xs``; return the final
     carry and the ``y`` s stacked.
 
@@ -1357,9 +1360,9 @@ def _concrete_int(x: Any) -> int | None:
 
 
 def fori_loop(
-    lower: Any, upper: Any, body_fun: Callable[[Any, Any], Any], init_val: Any, *,
+    lower: Any, upper: Any, body_fun: Callable[[Array, Any], T], init_val: Any, *,
     unroll: int | bool | None = None,
-) -> Any:  # fmt: skip
+) -> T:  # fmt: skip
     """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``.
 
     With concrete bounds this is a ``scan`` over the indices (reverse mode works);
@@ -1404,10 +1407,10 @@ def fori_loop(
     return out
 
 
-def map(f: Callable[[Any], Any], xs: Any) -> Any:
+def map(f: Callable[[Any], Y], xs: Any) -> Y:
     """``f`` applied to each slice of ``xs`` along the leading axis, results stacked (a scan)."""
 
-    def step(carry: None, x: Any) -> tuple[None, Any]:
+    def step(carry: None, x: Any) -> tuple[None, Y]:
         return None, f(x)
 
     _, ys = scan(step, None, xs)
