@@ -311,7 +311,7 @@ def test_reverse_mode_through_while_loop_explains_why_not() -> None:
     for g in (fad.grad(f), fad.grad(fad.jit(f)), fad.jit(fad.grad(f))):
         with pytest.raises(ValueError, match=r"Reverse-mode differentiation does not work for "
                            r"while_loop.*scan"):  # fmt: skip
-            g(1.0)
+            g(_f64(1.0))
     dyn = lambda n, x: lax.fori_loop(0, n, lambda i, c: c * 2.0, x)  # noqa: E731
     with pytest.raises(ValueError, match="fori_loop with dynamic"):
         fad.grad(fad.jit(dyn), argnums=1)(_i32(3), 1.0)

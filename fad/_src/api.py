@@ -670,7 +670,9 @@ def grad(
     """The gradient of a scalar-valued ``fun`` with respect to the arguments ``argnums``.
 
     The gradient is reverse mode: the pullback of the output cotangent ``1``. It has the
-    structure of the differentiated argument (a pytree for a pytree argument).
+    structure of the differentiated argument (a pytree for a pytree argument), and is
+    typed as that argument (for ``argnums=0`` and ``argnums=(0, 1)``; other ``argnums``
+    give ``Any``), so ``w - lr * grad(loss)(w)`` type-checks.
 
     Args:
         fun: A function with a real scalar output (complex with ``holomorphic``).
@@ -794,6 +796,10 @@ def vmap(
     ``in_axes`` is an int, None, or a tuple with one entry (a prefix tree) per positional
     argument; keyword arguments are always mapped over their axis 0, as in JAX. Negative
     axes count from the end. ``axis_size`` is needed only when no argument is mapped.
+
+    Statically the batched function has ``fun``'s signature, which is exact for array
+    arguments and results; the extra batch axis is not visible in the types (shapes are
+    not part of ``fad.Array``'s type).
 
     Args:
         fun: The function to batch; it is written for one example.

@@ -195,8 +195,7 @@ def complex_dtype(dt: DType) -> DType:
 
 def finfo(dt: DType) -> np.finfo[Any]:
     """Floating-point limits; unlike ``np.finfo`` this also understands bfloat16."""
-    info: np.finfo[Any] = ml_dtypes.finfo(dt)  # type: ignore[no-untyped-call]
-    return info
+    return ml_dtypes.finfo(dt)
 
 
 def iinfo(dt: DType) -> np.iinfo[Any]:
@@ -337,6 +336,7 @@ def _lub(nodes: Iterable[str]) -> str:
 
 def _check_promotable(dt: object) -> DType:
     try:
+        # Any object may arrive here; np.dtype validates it, and the TypeError is caught.
         d = dt if isinstance(dt, np.dtype) else np.dtype(dt)  # type: ignore[call-overload]
     except TypeError:
         raise TypeError(f"result_type expects numpy dtypes, got {dt!r}") from None
@@ -457,6 +457,7 @@ def check_user_dtype(dt: object, name: str) -> DType:
     if dt is None:
         raise TypeError(f"{name}: invalid dtype None")
     try:
+        # Any object may arrive here; np.dtype validates it, and the error is caught.
         requested = dt if isinstance(dt, np.dtype) else np.dtype(dt)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise TypeError(f"{name}: invalid dtype {dt!r}") from None

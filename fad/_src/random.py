@@ -138,6 +138,8 @@ class PRNGKeyArray:
     def ravel(self) -> PRNGKeyArray:
         return self.reshape(-1)
 
+    # Keys compare elementwise (an array, not object.__eq__'s bool) and, like arrays, are
+    # unhashable: both break object's signatures on purpose, hence the ignores.
     def __eq__(self, other: object) -> Array:  # type: ignore[override]
         if not isinstance(other, PRNGKeyArray):
             return NotImplemented

@@ -35,7 +35,9 @@ def x64() -> Iterator[None]:
 
 
 def dtype_of(x: Any) -> DType:
-    return np.asarray(x).dtype
+    """The dtype of an Array, tracer or numpy value (without reading a tracer's value)."""
+    dt = getattr(x, "dtype", None)
+    return np.dtype(dt) if dt is not None else np.asarray(x).dtype
 
 
 def inexact(x: Any) -> bool:
@@ -56,7 +58,7 @@ def eps_of(leaves: Sequence[Any]) -> float:
 def random_like(rng: np.random.Generator, x: Any) -> NDArray:
     """Standard normal values of ``x``'s shape and dtype (complex: both parts); float0 for
     integer and bool leaves."""
-    shape, dt = np.shape(x), dtype_of(x)
+    shape, dt = tuple(x.shape), dtype_of(x)
     if not dtypes.is_inexact(dt):
         return np.zeros(shape, fad.float0)
     v = rng.standard_normal(shape)
@@ -139,6 +141,22 @@ class View:
             return tuple(outs[i] for i in keep)
 
         return View(g, self.args, tuple(self.out[i] for i in keep))
+
+    def subset(self, mask: int) -> View:
+        """The same function of only the operands whose bit is set in ``mask`` (at least
+        one), the others held at their values: transposition must then handle constant
+        operands next to linear ones (``mul`` by a constant, ``pad`` with a constant
+        operand, ...)."""
+        keep = [i for i in range(len(self.args)) if mask >> i & 1] or [0]
+        fn, args = self.fn, self.args
+
+        def g(*xs: Array) -> tuple[Array, ...]:
+            full = list(args)
+            for i, x in zip(keep, xs, strict=True):
+                full[i] = x
+            return fn(*full)
+
+        return View(g, tuple(args[i] for i in keep), self.out)
 
 
 def view(ex: Example, seed: int | None = None, args: Sequence[Array] | None = None) -> View:

@@ -171,6 +171,7 @@ class Variant:
     dtypes: Callable[[str], tuple[DType, ...]]
     draw: Callable[[str, DType], st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]]
     build: Callable[[Spec], Example]
+    fd: Callable[[str], bool] = lambda prim: True
 
 
 VARIANTS: dict[str, Variant] = {}
@@ -213,7 +214,8 @@ def _unary_build(spec: Spec) -> Example:
     return Example(spec, u.fn, make, _kind(u.kind, dt), u.fd, u.holomorphic)
 
 
-_register(Variant("unary", tuple(_UNARY), lambda p: _UNARY[p].dtypes, _unary_draw, _unary_build))
+_register(Variant("unary", tuple(_UNARY), lambda p: _UNARY[p].dtypes, _unary_draw, _unary_build,
+                  lambda p: _UNARY[p].fd))  # fmt: skip
 
 
 def _complex_sign_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
@@ -875,12 +877,14 @@ class Filter:
 
     ``differentiable``: an inexact main dtype (and, for cases, not an integer-only case);
     ``wide``: 32-bit inexact dtypes are widened to 64 bits (finite differences, Hessians);
-    ``operands``: the primitive is applied to at least one operand.
+    ``operands``: the primitive is applied to at least one operand;
+    ``fd``: finite differences measure the derivative (not through ``stop_gradient``).
     """
 
     differentiable: bool = False
     wide: bool = False
     operands: bool = False
+    fd: bool = False
     exclude: frozenset[str] = field(default_factory=frozenset)
 
     def dtypes(self, candidates: Sequence[DType]) -> list[DType]:
@@ -899,6 +903,8 @@ class Filter:
         if self.differentiable and case.kind == "none":
             return False
         if self.operands and not case.numpy_args(case.dtypes[0]):
+            return False
+        if self.fd and not case.fd:
             return False
         return case.name not in self.exclude
 
@@ -924,7 +930,7 @@ def sources(prim: str, flt: Filter = Filter()) -> list[st.SearchStrategy[Spec]]:
     out: list[st.SearchStrategy[Spec]] = []
     for v in variants_of(prim):
         dts = flt.dtypes(v.dtypes(prim))
-        if dts:
+        if dts and (v.fd(prim) or not flt.fd):
             out.append(_spec_strategy(prim, v.name, dts, lambda dt, _v=v: _v.draw(prim, dt)))
     for case in CASES_BY_PRIM.get(prim, []):
         dts = flt.dtypes(case.dtypes)

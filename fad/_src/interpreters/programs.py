@@ -23,7 +23,7 @@ from fad._src.interpreters.batch import BatchHandler, BatchTracer
 from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
 from fad._src.interpreters.stage import StageHandler
 from fad._src.interpreters.transpose import backward_pass
-from fad._src.ir import Atom, ClosedProgram, Eqn, Literal, Program, Var
+from fad._src.ir import ClosedProgram, Eqn, Literal, Program, Var
 
 __all__ = [
     "Derived",
@@ -38,7 +38,6 @@ __all__ = [
     "trace_to_program",
     "transpose_program",
     "with_invars",
-    "with_outvars",
 ]
 
 
@@ -375,12 +374,4 @@ def with_invars(closed: ClosedProgram, invars: Sequence[Var]) -> ClosedProgram:
     prog = closed.program
     return ClosedProgram(
         Program(prog.constvars, tuple(invars), prog.eqns, prog.outvars), closed.consts
-    )
-
-
-def with_outvars(closed: ClosedProgram, outvars: Sequence[Atom]) -> ClosedProgram:
-    """The same program returning other (or reordered) values it computes."""
-    prog = closed.program
-    return ClosedProgram(
-        Program(prog.constvars, prog.invars, prog.eqns, tuple(outvars)), closed.consts
     )

@@ -38,11 +38,11 @@ from fad._src.interpreters.programs import (
     JvpSplit,
     batch_program,
     jvp_split,
+    prune,
     split_known,
     trace_to_program,
     transpose_program,
     with_invars,
-    with_outvars,
 )
 from fad._src.interpreters.transpose import is_undefined
 from fad._src.ir import ClosedProgram, Program, Var
@@ -829,17 +829,25 @@ class _ScanSplit:
 
     The known scan takes the known consts, carries and xs and returns the known carries,
     the known ys, then residuals stacked per iteration (values it computed, then the
-    carries the rest reads). The rest scan takes as consts the known consts it reads and
-    the unknown consts; as carries the unknown ones; as xs the stacked carry residuals,
-    the known xs it reads, the stacked residuals and the unknown xs.
+    carries the rest reads). Residuals that depend on the known consts alone are the
+    same in every iteration: ``invariant`` computes them once, before the loop. The
+    rest scan takes as consts the known consts it reads, the invariant residuals and the
+    unknown consts; as carries the unknown ones; as xs the stacked carry residuals, the
+    known xs it reads, the stacked residuals and the unknown xs.
     """
 
     known: ClosedProgram
+    invariant: ClosedProgram  # known consts -> loop-invariant residuals
     rest: ClosedProgram
     const_res: tuple[int, ...]  # operand positions of known consts the rest reads
     xs_res: tuple[int, ...]  # operand positions of known xs the rest reads
-    n_res: int  # computed residuals
+    n_res: int  # stacked computed residuals
     n_carry_res: int  # carries the rest reads
+
+    def rest_consts(self, args: Sequence[Array], known_consts: Sequence[Array]) -> list[Array]:
+        """The rest's consts that come from the known side (invariants computed here)."""
+        inv = self.invariant(*known_consts) if self.invariant.out_avals else []
+        return [*(args[p] for p in self.const_res), *inv]
 
 
 def _split_scan(
@@ -858,29 +866,51 @@ def _split_scan(
         program.consts,
     )  # fmt: skip
     n_kin = sum(known_in)
-    known, rest, res_in = split_known(reordered, n_kin, sum(known_out))
+    n_kout = sum(known_out)
+    known, rest, res_in = split_known(reordered, n_kin, n_kout)
     role = [
         "c" if i < num_consts else "k" if i < num_consts + num_carry else "x" for i in range(n_in)
     ]
     res_pos = [order_in[j] for j in res_in]  # original positions of known inputs the rest reads
     carry_res = [p for p in res_pos if role[p] == "k"]
-    n_res = len(known.out_avals) - sum(known_out)
-    known = with_outvars(known, [*known.program.outvars, *(ins[p] for p in carry_res)])
+    # Residuals computed from the known consts alone are hoisted out of the loop.
+    kprog = known.program
+    n_kc = sum(1 for i in order_in[:n_kin] if role[i] == "c")
+    in_loop = _depends(kprog, [False] * n_kc + [True] * (n_kin - n_kc))
+    res_outs = kprog.outvars[n_kout:]
+    invariant = [not (isinstance(v, Var) and v in in_loop) for v in res_outs]
+    inv_prog = prune(
+        Program(kprog.constvars, kprog.invars[:n_kc], kprog.eqns,
+                tuple(v for v, m in zip(res_outs, invariant, strict=True) if m)),
+        known.consts,
+    )  # fmt: skip
+    stacked = [v for v, m in zip(res_outs, invariant, strict=True) if not m]
+    known = prune(
+        Program(kprog.constvars, kprog.invars, kprog.eqns,
+                (*kprog.outvars[:n_kout], *stacked, *(ins[p] for p in carry_res))),
+        known.consts,
+    )  # fmt: skip
     # The rest's inputs: [known inputs at res_in] + [residuals] + [unknown inputs].
     r_ins = rest.program.invars
+    n_res = len(res_outs)
     by_pos = dict(zip(res_pos, r_ins[: len(res_in)], strict=True))
     res_vars = r_ins[len(res_in) : len(res_in) + n_res]
+    inv_vars = [v for v, m in zip(res_vars, invariant, strict=True) if m]
+    stacked_vars = [v for v, m in zip(res_vars, invariant, strict=True) if not m]
     unknown = dict(zip(order_in[n_kin:], r_ins[len(res_in) + n_res :], strict=True))
     const_res = tuple(p for p in res_pos if role[p] == "c")
     xs_res = tuple(p for p in res_pos if role[p] == "x")
     u_pos = [i for i in range(n_in) if not known_in[i]]
     new_in = [
-        *(by_pos[p] for p in const_res), *(unknown[p] for p in u_pos if role[p] == "c"),
+        *(by_pos[p] for p in const_res), *inv_vars, *(unknown[p] for p in u_pos if role[p] == "c"),
         *(unknown[p] for p in u_pos if role[p] == "k"),
-        *(by_pos[p] for p in carry_res), *(by_pos[p] for p in xs_res), *res_vars,
+        *(by_pos[p] for p in carry_res), *(by_pos[p] for p in xs_res), *stacked_vars,
         *(unknown[p] for p in u_pos if role[p] == "x"),
     ]  # fmt: skip
-    return _ScanSplit(known, with_invars(rest, new_in), const_res, xs_res, n_res, len(carry_res))
+    return _ScanSplit(
+        known, inv_prog, with_invars(rest, new_in), const_res, xs_res, len(stacked_vars),
+        len(carry_res),
+    )  # fmt: skip
 
 
 def _run_split(
@@ -902,7 +932,7 @@ def _run_split(
     known_outs = k_outs[:n_known_out]
     res = k_outs[n_known_out : n_known_out + split.n_res]
     carry_res = k_outs[n_known_out + split.n_res :]
-    consts = [*(args[p] for p in split.const_res), *pick("c", False)]
+    consts = [*split.rest_consts(args, pick("c", True)), *pick("c", False)]
     xs = [*carry_res, *(args[p] for p in split.xs_res), *res, *pick("x", False)]
     rest_outs = _bind_scan(consts, pick("k", False), xs, split.rest, length, reverse, unroll)
     return known_outs, rest_outs
@@ -1142,7 +1172,7 @@ def _scan_transpose_known_carries(
     n_kout = sum(known_out)
     res = k_outs[n_kout : n_kout + split.n_res]
     carry_res = k_outs[n_kout + split.n_res :]
-    r_consts = [*(args[p] for p in split.const_res), *pick("c", False)]
+    r_consts = [*split.rest_consts(args, pick("c", True)), *pick("c", False)]
     r_carry = pick("k", False)
     r_xs = [*carry_res, *(args[p] for p in split.xs_res), *res, *pick("x", False)]
     r_cts = [c for c, k in zip(cts, known_out, strict=True) if not k]
@@ -1152,7 +1182,7 @@ def _scan_transpose_known_carries(
         length=length, reverse=reverse, unroll=unroll,
     )  # fmt: skip
     # Map the rest's cotangents back to the operands they came from.
-    n_rc = len(split.const_res)
+    n_rc = len(r_consts) - len(pick("c", False))
     u_consts = iter(r_cts_in[n_rc : len(r_consts)])
     u_carry = iter(r_cts_in[len(r_consts) : len(r_consts) + len(r_carry)])
     n_xres = len(carry_res) + len(split.xs_res) + len(res)
@@ -1385,7 +1415,7 @@ def fori_loop(
         n = max(hi - lo, 0)
         idx = Array(np.arange(lo, lo + n, dtype=dt), weak)
 
-        def step(carry: Any, i: Array) -> tuple[Any, None]:
+        def step(carry: Any, i: Array) -> tuple[T, None]:
             return body_fun(i, carry), None
 
         out, _ = scan(step, init_val, idx, length=n, unroll=1 if unroll is None else unroll)
@@ -1398,7 +1428,7 @@ def fori_loop(
     def cond_fun(c: tuple[Array, Array, Any]) -> Array:
         return ew.lt(c[0], c[1])
 
-    def body(c: tuple[Array, Array, Any]) -> tuple[Array, Array, Any]:
+    def body(c: tuple[Array, Array, Any]) -> tuple[Array, Array, T]:
         i, h, x = c
         one = ew.convert_element_type(core.asarray(np.ones((), dt)), dt, weak_type=weak)
         return ew.add(i, one), h, body_fun(i, x)

@@ -342,12 +342,14 @@ def _pad_transpose(ct: Array, x: Any, pv: Any, *, padding_config: PadConfig) -> 
         for lo_i, n, (_, _, interior) in zip(lo, shape, padding_config, strict=True)
     ]
     strides = [interior + 1 for _, _, interior in padding_config]
-    t_x = slice_(unneg, lo, hi, strides) if is_undefined(x) else None
+    # The cotangent at x's positions: x's own cotangent, and what the padding value's is not
+    # (needed for the latter even when x is a constant).
+    at_x = slice_(unneg, lo, hi, strides)
+    t_x = at_x if is_undefined(x) else None
     t_pv: MaybeZero | None = None
     if is_undefined(pv):
-        total = red.reduce_sum(ct, tuple(range(ct.ndim)))
-        inner = red.reduce_sum(t_x, tuple(range(ct.ndim))) if t_x is not None else None
-        t_pv = total if inner is None else ew.sub(total, inner)
+        axes = tuple(range(ct.ndim))
+        t_pv = ew.sub(red.reduce_sum(ct, axes), red.reduce_sum(at_x, axes))
     return [t_x, t_pv]
 
 

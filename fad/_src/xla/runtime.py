@@ -211,11 +211,13 @@ _ZERO_COPY: Any = None  # xc.HostBufferSemantics.ZERO_COPY
 
 
 def _array_shape(self: Any) -> Shape:
-    return self.aval.shape  # type: ignore[no-any-return]
+    shape: Shape = self.aval.shape
+    return shape
 
 
 def _array_dtype(self: Any) -> DType:
-    return self.aval.dtype  # type: ignore[no-any-return]
+    dtype: DType = self.aval.dtype
+    return dtype
 
 
 def _array_ndim(self: Any) -> int:
@@ -363,6 +365,7 @@ _sharding_class: list[Any] = []
 def _make_sharding_class(xc: Any) -> Any:
     replicated = xc.HloSharding.replicate()
 
+    # The base class is jaxlib's, loaded at run time (the Any seam), so mypy cannot see it.
     class Sharding(xc.SingleDeviceSharding):  # type: ignore[misc]
         """Minimal single-device sharding: what ``batched_device_put`` and the
         result handlers read besides the native device list."""
@@ -456,7 +459,8 @@ def to_numpy(buf: DeviceBuffer) -> np.ndarray[Any, Any]:
     except Exception:
         arr = None
     if arr is None or arr.dtype != buf.dtype:
-        arr, _ = buf._single_device_array_to_np_array_did_copy()  # type: ignore[attr-defined]
+        native: Any = buf  # a jaxlib array; this private method is not in DeviceBuffer
+        arr, _ = native._single_device_array_to_np_array_did_copy()
         assert arr is not None
     if arr.flags.writeable:
         arr.flags.writeable = False
