@@ -27,6 +27,11 @@ from .strategies import Example
 NDArray = np.ndarray[Any, Any]
 DType = np.dtype[Any]
 
+# The laws drive fad's transformations on functions and operand lists assembled at run
+# time, which the precise static signatures of fad's API (fad._src.typing) cannot
+# describe: the tests call the API through this untyped handle.
+ad: Any = fad
+
 
 @contextmanager
 def x64() -> Iterator[None]:

@@ -23,9 +23,11 @@ the solvers, ...), so every example is well conditioned and finite differences a
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,8 +46,8 @@ from primitive_cases import (
     I32,
     INEXACT,
     UNARY,
-    U,
     Case,
+    U,
     away_from_ints,
     distinct,
 )
@@ -63,8 +65,9 @@ DType = np.dtype[Any]
 Shape = tuple[int, ...]
 Maker = Callable[[np.random.Generator], tuple[NDArray, ...]]
 Draw = Callable[[np.random.Generator, DType, Shape], NDArray]
-# Which dtypes a law accepts for a draw's main operands.
-DTypeFilter = Callable[[DType], bool]
+# A variant's draw: the operands' shapes and the static parameters.
+Drawn = tuple[tuple[Shape, ...], tuple[Any, ...]]
+Shapes = st.SearchStrategy[Drawn]
 
 WIDE: dict[DType, DType] = {F32: F64, C64: C128}
 
@@ -169,7 +172,7 @@ class Variant:
     name: str
     prims: tuple[str, ...]
     dtypes: Callable[[str], tuple[DType, ...]]
-    draw: Callable[[str, DType], st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]]
+    draw: Callable[[str, DType], Shapes]
     build: Callable[[Spec], Example]
     fd: Callable[[str], bool] = lambda prim: True
 
@@ -191,7 +194,7 @@ def _shapes(min_dims: int = 0, max_dims: int = 3, max_side: int = 3) -> st.Searc
 _UNARY = {u.prim: u for u in UNARY}
 
 
-def _unary_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _unary_draw(prim: str, dt: DType) -> Shapes:
     return _shapes().map(lambda s: ((s,), ()))
 
 
@@ -218,7 +221,7 @@ _register(Variant("unary", tuple(_UNARY), lambda p: _UNARY[p].dtypes, _unary_dra
                   lambda p: _UNARY[p].fd))  # fmt: skip
 
 
-def _complex_sign_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _complex_sign_draw(prim: str, dt: DType) -> Shapes:
     return _shapes().map(lambda s: ((s,), ()))
 
 
@@ -286,7 +289,7 @@ def _broadcasting(f: Callable[..., Any]) -> Callable[..., Any]:
     return g
 
 
-def _nary_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _nary_draw(prim: str, dt: DType) -> Shapes:
     n = len(_NARY[prim].operands)
     return hnp.mutually_broadcastable_shapes(num_shapes=n, min_dims=0, max_dims=3,
                                              min_side=1, max_side=3).map(
@@ -307,7 +310,7 @@ def _nary_build(spec: Spec) -> Example:
 _register(Variant("nary", tuple(_NARY), lambda p: _NARY[p].dtypes, _nary_draw, _nary_build))
 
 
-def _rem_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _rem_draw(prim: str, dt: DType) -> Shapes:
     return _shapes().map(lambda s: ((s, s), ()))
 
 
@@ -327,8 +330,8 @@ def _rem_build(spec: Spec) -> Example:
 _register(Variant("rem", ("rem",), lambda p: (*FLOAT, I32), _rem_draw, _rem_build))
 
 
-def _select_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
-    def shapes(n: int) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _select_draw(prim: str, dt: DType) -> Shapes:
+    def shapes(n: int) -> Shapes:
         # fad's select_n takes a predicate of the cases' shape (no scalar predicate).
         return _shapes().map(lambda s: ((s, *([s] * n)), (n,)))
 
@@ -352,7 +355,7 @@ _register(Variant("select_n", ("select_n",), lambda p: (*INEXACT, I32), _select_
                   _select_build))  # fmt: skip
 
 
-def _integer_pow_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _integer_pow_draw(prim: str, dt: DType) -> Shapes:
     powers = range(-3, 5) if dtypes.is_inexact(dt) else range(0, 5)
     return st.tuples(_shapes(), st.sampled_from(list(powers))).map(lambda t: ((t[0],), (t[1],)))
 
@@ -372,9 +375,9 @@ _register(Variant("integer_pow", ("integer_pow",), lambda p: (*INEXACT, I32), _i
 _CONVERT_TARGETS = (F32, F64, C64, C128, I32, BOOL)
 
 
-def _convert_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
-    return st.tuples(_shapes(), st.sampled_from([d.name for d in _CONVERT_TARGETS])).map(
-        lambda t: ((t[0],), (t[1],)))  # fmt: skip
+def _convert_draw(prim: str, dt: DType) -> Shapes:
+    targets = [d.name for d in _CONVERT_TARGETS if d != dt]  # the same dtype is a no-op
+    return st.tuples(_shapes(), st.sampled_from(targets)).map(lambda t: ((t[0],), (t[1],)))
 
 
 def _convert_build(spec: Spec) -> Example:
@@ -406,13 +409,14 @@ _REDUCE: dict[str, tuple[Callable[[Array, Sequence[int]], Array], tuple[DType, .
 }
 
 
-def _axes_of(shape: Shape) -> st.SearchStrategy[tuple[int, ...]]:
-    return st.sets(st.integers(0, len(shape) - 1) if shape else st.nothing(),
-                   max_size=len(shape)).map(lambda s: tuple(sorted(s)))  # fmt: skip
+def _axes_of(shape: Shape, min_size: int = 0) -> st.SearchStrategy[tuple[int, ...]]:
+    axis = st.integers(0, len(shape) - 1) if shape else st.nothing()
+    return st.sets(axis, min_size=min_size, max_size=len(shape)).map(lambda s: tuple(sorted(s)))
 
 
-def _reduce_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
-    return _shapes().flatmap(lambda s: _axes_of(s).map(lambda a: ((s,), (a,))))
+def _reduce_draw(prim: str, dt: DType) -> Shapes:
+    # At least one axis: reducing over none is the identity, which the wrapper returns as is.
+    return _shapes(min_dims=1).flatmap(lambda s: _axes_of(s, 1).map(lambda a: ((s,), (a,))))
 
 
 def _reduce_build(spec: Spec) -> Example:
@@ -427,7 +431,7 @@ def _reduce_build(spec: Spec) -> Example:
 _register(Variant("reduce", tuple(_REDUCE), lambda p: _REDUCE[p][1], _reduce_draw, _reduce_build))
 
 
-def _axis_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _axis_draw(prim: str, dt: DType) -> Shapes:
     return _shapes(min_dims=1).flatmap(lambda s: st.tuples(
         st.integers(0, len(s) - 1), st.booleans()).map(lambda t: ((s,), t)))  # fmt: skip
 
@@ -437,8 +441,8 @@ def _axis_build(spec: Spec) -> Example:
     (shape,) = spec.shapes
     axis, flag = spec.params
     if spec.prim == "cumsum":
-        return Example(spec, lambda x: red.cumsum(x, axis, flag), lambda rng: (_ANY(rng, dt, shape),),
-                       _kind("smooth", dt))  # fmt: skip
+        return Example(spec, lambda x: red.cumsum(x, axis, flag),
+                       lambda rng: (_ANY(rng, dt, shape),), _kind("smooth", dt))  # fmt: skip
     f = red.argmax if spec.prim == "argmax" else red.argmin
     return Example(spec, lambda x: f(x, axis, I32), lambda rng: (distinct(shape)(rng, dt),),
                    _kind("zero", dt))  # fmt: skip
@@ -454,58 +458,73 @@ _register(Variant("axis", ("cumsum", "argmax", "argmin"),
 _STRUCT_DTYPES = (*INEXACT, I32)
 
 
-def _structural_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _structural_draw(prim: str, dt: DType) -> Shapes:
     return _STRUCTURAL_DRAWS[prim]
 
 
-def _perm(shape: Shape) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
-    return st.permutations(range(len(shape))).map(lambda p: ((shape,), (tuple(p),)))
+# The structural wrappers return their operand unchanged for identity parameters (no
+# primitive bound), so the draws below avoid them: otherwise a law's cell for the
+# primitive would be exercised by examples that never apply it.
 
 
-def _rev(shape: Shape) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
-    return _axes_of(shape).map(lambda a: ((shape,), (a,)))
+def _perm(shape: Shape) -> Shapes:
+    def non_identity(p: list[int]) -> tuple[int, ...]:
+        return tuple(p) if p != sorted(p) else tuple(reversed(p))
+
+    return st.permutations(range(len(shape))).map(lambda p: ((shape,), (non_identity(p),)))
+
+
+def _rev(shape: Shape) -> Shapes:
+    return _axes_of(shape, 1).map(lambda a: ((shape,), (a,)))
 
 
 @st.composite
-def _reshape(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
+def _reshape(draw: st.DrawFn) -> Drawn:
     """Both shapes group the same list of factors (with 1s inserted) differently."""
     factors = draw(st.lists(st.integers(1, 3), max_size=4))
 
     def grouping() -> Shape:
         cuts = sorted(draw(st.lists(st.integers(0, len(factors)), max_size=3)))
         bounds = [0, *cuts, len(factors)]
-        return tuple(math.prod(factors[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+        return tuple(math.prod(factors[a:b]) for a, b in itertools.pairwise(bounds))
 
     src, dst = grouping(), grouping()
+    if dst == src:
+        dst = (*dst, 1)
     return (src,), (dst,)
 
 
 @st.composite
-def _broadcast_in_dim(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
+def _broadcast_in_dim(draw: st.DrawFn) -> Drawn:
     shape = draw(_shapes())
     n = len(shape) + draw(st.integers(0, 2))
     bdims = tuple(sorted(draw(st.permutations(range(n)))[: len(shape)]))
     out = [draw(st.integers(1, 3)) for _ in range(n)]
     for d, s in zip(bdims, shape, strict=True):
         out[d] = s if s != 1 else draw(st.integers(1, 3))
+    if tuple(out) == shape:
+        out, bdims = [2, *out], tuple(d + 1 for d in bdims)
     return (shape,), (tuple(out), bdims)
 
 
 @st.composite
-def _slice(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
-    shape = draw(_shapes(max_side=5))
+def _slice(draw: st.DrawFn) -> Drawn:
+    shape = draw(_shapes(min_dims=1, max_side=5))
     start, limit, strides = [], [], []
     for n in shape:
         a = draw(st.integers(0, n))
         start.append(a)
         limit.append(draw(st.integers(a, n)))
         strides.append(draw(st.integers(1, 3)))
+    if all(a == 0 and b == n for a, b, n in zip(start, limit, shape, strict=True)) and all(
+            s == 1 or n == 1 for s, n in zip(strides, shape, strict=True)):  # fmt: skip
+        start[0] = 1
     return (shape,), (tuple(start), tuple(limit), tuple(strides))
 
 
 @st.composite
-def _pad(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
-    shape = draw(_shapes())
+def _pad(draw: st.DrawFn) -> Drawn:
+    shape = draw(_shapes(min_dims=1))
     config = []
     for n in shape:
         interior = draw(st.integers(0, 2))
@@ -513,20 +532,22 @@ def _pad(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
         lo = draw(st.integers(-min(full, 2), 2))
         hi = draw(st.integers(-min(full + lo, 2), 2))
         config.append((lo, hi, interior))
+    if all(c == (0, 0, 0) for c in config):
+        config[0] = (1, 0, 0)
     return (shape, ()), (tuple(config),)
 
 
 @st.composite
-def _concatenate(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
+def _concatenate(draw: st.DrawFn) -> Drawn:
     shape = draw(_shapes(min_dims=1))
     axis = draw(st.integers(0, len(shape) - 1))
-    sizes = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=3))
     shapes = tuple(tuple(k if i == axis else n for i, n in enumerate(shape)) for k in sizes)
     return shapes, (axis,)
 
 
 @st.composite
-def _dynamic_slice(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
+def _dynamic_slice(draw: st.DrawFn) -> Drawn:
     """Start indices may lie outside the operand: they are clamped."""
     shape = draw(_shapes(max_side=4))
     sizes = tuple(draw(st.integers(0, n)) for n in shape)
@@ -535,16 +556,16 @@ def _dynamic_slice(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]
 
 
 @st.composite
-def _dynamic_update_slice(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
+def _dynamic_update_slice(draw: st.DrawFn) -> Drawn:
     shape = draw(_shapes(max_side=4))
     upd = tuple(draw(st.integers(0, n)) for n in shape)
     starts = tuple(draw(st.integers(-2, n + 1)) for n in shape)
     return (shape, upd), (starts,)
 
 
-_STRUCTURAL_DRAWS: dict[str, st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]] = {
-    "transpose": _shapes(max_dims=4).flatmap(_perm),
-    "rev": _shapes().flatmap(_rev),
+_STRUCTURAL_DRAWS: dict[str, Shapes] = {
+    "transpose": _shapes(min_dims=2, max_dims=4).flatmap(_perm),
+    "rev": _shapes(min_dims=1).flatmap(_rev),
     "reshape": _reshape(),
     "broadcast_in_dim": _broadcast_in_dim(),
     "slice": _slice(),
@@ -601,7 +622,7 @@ _register(Variant("structural", tuple(_STRUCTURAL_DRAWS), lambda p: _STRUCT_DTYP
 
 
 @st.composite
-def _dot_general(draw: st.DrawFn) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
+def _dot_general(draw: st.DrawFn) -> Drawn:
     """Batch, contracting and free axes of both operands in random positions."""
     size = st.integers(1, 3)
     batch = draw(st.lists(size, max_size=1))
@@ -632,7 +653,8 @@ def _dot_build(spec: Spec) -> Example:
     (dn,) = spec.params
     a, b = spec.shapes
     return Example(spec, lambda x, y: linalg.dot_general(x, y, dn),
-                   lambda rng: (_ANY(rng, dt, a), _ANY(rng, dt, b)), _kind("smooth", dt))  # fmt: skip
+                   lambda rng: (_ANY(rng, dt, a), _ANY(rng, dt, b)),
+                   _kind("smooth", dt))  # fmt: skip
 
 
 _register(Variant("dot_general", ("dot_general",), lambda p: (*INEXACT, I32),
@@ -643,7 +665,7 @@ _register(Variant("dot_general", ("dot_general",), lambda p: (*INEXACT, I32),
 
 
 @st.composite
-def _gather_scatter(draw: st.DrawFn, prim: str) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
+def _gather_scatter(draw: st.DrawFn, prim: str) -> Drawn:
     """An operand, index rows (some out of range) and, for scatter, the updates' shape.
 
     Params: the index array as nested tuples, then the mode (gather) or kind (scatter).
@@ -678,8 +700,8 @@ def _gather_build(spec: Spec) -> Example:
     nested, mode = spec.params
     idx = np.asarray(nested, I32)
     (shape,) = spec.shapes
-    return Example(spec, lambda x, i: ix.gather(x, i, mode), lambda rng: (_ANY(rng, dt, shape), idx),
-                   _kind("smooth", dt))  # fmt: skip
+    return Example(spec, lambda x, i: ix.gather(x, i, mode),
+                   lambda rng: (_ANY(rng, dt, shape), idx), _kind("smooth", dt))  # fmt: skip
 
 
 def _scatter_build(spec: Spec) -> Example:
@@ -697,7 +719,7 @@ def _nested(x: Any) -> Any:
     return tuple(_nested(y) for y in x) if isinstance(x, list) else x
 
 
-def _gs_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _gs_draw(prim: str, dt: DType) -> Shapes:
     return _gather_scatter(prim).map(lambda t: (t[0], (_nested(t[1][0]), t[1][1])))
 
 
@@ -708,7 +730,7 @@ _register(Variant("scatter", ("scatter",), lambda p: (*INEXACT, I32), _gs_draw, 
 # --- sort ----------------------------------------------------------------------------------
 
 
-def _sort_draw(prim: str, dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _sort_draw(prim: str, dt: DType) -> Shapes:
     return _shapes(min_dims=1).flatmap(lambda s: st.tuples(
         st.integers(0, len(s) - 1), st.integers(1, 2)).map(
         lambda t: ((s,) * t[1], (t[0],))))  # fmt: skip
@@ -733,7 +755,8 @@ _register(Variant("sort", ("sort",), lambda p: (*FLOAT, I32), _sort_draw, _sort_
 
 
 def _unitary(rng: np.random.Generator, dt: DType, batch: Shape, n: int) -> NDArray:
-    a = U((*batch, n, n)).draw(rng, dt).astype(np.complex128 if dtypes.is_complex(dt) else np.float64)
+    wide = np.complex128 if dtypes.is_complex(dt) else np.float64
+    a = U((*batch, n, n)).draw(rng, dt).astype(wide)
     q, _ = np.linalg.qr(a)
     return np.asarray(q)
 
@@ -762,7 +785,7 @@ def _abs2(x: Array) -> Array:
 
 
 @st.composite
-def _lapack(draw: st.DrawFn, prim: str) -> tuple[tuple[Shape, ...], tuple[Any, ...]]:
+def _lapack(draw: st.DrawFn, prim: str) -> Drawn:
     batch = draw(st.sampled_from([(), (1,), (2,)]))
     n = draw(st.integers(1, 4))
     if prim == "triangular_solve":
@@ -867,25 +890,18 @@ def variants_of(prim: str) -> list[Variant]:
     return [v for v in VARIANTS.values() if prim in v.prims]
 
 
-def _differentiable_dtype(dt: DType) -> bool:
-    return bool(dtypes.is_inexact(dt))
-
-
 @dataclass(frozen=True)
 class Filter:
     """What a law needs of its examples.
 
     ``differentiable``: an inexact main dtype (and, for cases, not an integer-only case);
     ``wide``: 32-bit inexact dtypes are widened to 64 bits (finite differences, Hessians);
-    ``operands``: the primitive is applied to at least one operand;
     ``fd``: finite differences measure the derivative (not through ``stop_gradient``).
     """
 
     differentiable: bool = False
     wide: bool = False
-    operands: bool = False
     fd: bool = False
-    exclude: frozenset[str] = field(default_factory=frozenset)
 
     def dtypes(self, candidates: Sequence[DType]) -> list[DType]:
         out: list[DType] = []
@@ -902,15 +918,11 @@ class Filter:
     def case_ok(self, case: Case) -> bool:
         if self.differentiable and case.kind == "none":
             return False
-        if self.operands and not case.numpy_args(case.dtypes[0]):
-            return False
-        if self.fd and not case.fd:
-            return False
-        return case.name not in self.exclude
+        return case.fd or not self.fd
 
 
 def _spec_strategy(prim: str, variant: str, dts: Sequence[DType],
-                   shapes: Callable[[DType], st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]]
+                   shapes: Callable[[DType], Shapes]
                    ) -> st.SearchStrategy[Spec]:  # fmt: skip
     seeds = st.integers(0, 2**16)
 
@@ -921,17 +933,18 @@ def _spec_strategy(prim: str, variant: str, dts: Sequence[DType],
     return st.sampled_from(list(dts)).flatmap(with_dtype)
 
 
-def _no_shapes(dt: DType) -> st.SearchStrategy[tuple[tuple[Shape, ...], tuple[Any, ...]]]:
+def _no_shapes(dt: DType) -> Shapes:
     return st.just(((), ()))
 
 
+@functools.cache
 def sources(prim: str, flt: Filter = Filter()) -> list[st.SearchStrategy[Spec]]:
     """One strategy per generated variant and per fixed case of ``prim`` that ``flt`` admits."""
     out: list[st.SearchStrategy[Spec]] = []
     for v in variants_of(prim):
         dts = flt.dtypes(v.dtypes(prim))
         if dts and (v.fd(prim) or not flt.fd):
-            out.append(_spec_strategy(prim, v.name, dts, lambda dt, _v=v: _v.draw(prim, dt)))
+            out.append(_spec_strategy(prim, v.name, dts, functools.partial(v.draw, prim)))
     for case in CASES_BY_PRIM.get(prim, []):
         dts = flt.dtypes(case.dtypes)
         if dts and flt.case_ok(case):
@@ -939,6 +952,7 @@ def sources(prim: str, flt: Filter = Filter()) -> list[st.SearchStrategy[Spec]]:
     return out
 
 
+@functools.cache
 def specs(prim: str, flt: Filter = Filter()) -> st.SearchStrategy[Spec]:
     """Applications of ``prim`` admitted by ``flt`` (raises if there is none: see laws)."""
     srcs = sources(prim, flt)
@@ -947,14 +961,5 @@ def specs(prim: str, flt: Filter = Filter()) -> st.SearchStrategy[Spec]:
     return st.one_of(srcs)
 
 
-def examples(prim: str, flt: Filter = Filter()) -> st.SearchStrategy[Example]:
-    return specs(prim, flt).map(build)
-
-
 def has_examples(prim: str, flt: Filter) -> bool:
     return bool(sources(prim, flt))
-
-
-def generated_prims() -> set[str]:
-    """The primitives with at least one generated (shape-drawing) variant."""
-    return {p for v in VARIANTS.values() for p in v.prims}

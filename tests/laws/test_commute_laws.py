@@ -10,10 +10,8 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
-import fad
-
 from . import LAWS, draw, law_test
-from .checks import View, assert_trees_close, eps_of, random_like, scalarize, stack, view, x64
+from .checks import View, ad, assert_trees_close, eps_of, random_like, scalarize, stack, view, x64
 from .strategies import Example, Spec, build, specs
 from .test_jit_laws import JIT_FACTOR
 
@@ -32,8 +30,12 @@ def batch_draws(law: str, prim: str) -> st.SearchStrategy[BatchDraw]:
     return st.builds(BatchDraw, specs(prim, LAWS[law].needs), st.integers(1, 3))
 
 
-def batched_operands(ex: Example, v: View, batch: int) -> tuple[list[list[np.ndarray[Any, Any]]],
-                                                                 tuple[np.ndarray[Any, Any], ...]]:  # fmt: skip
+NDArray = np.ndarray[Any, Any]
+
+
+def batched_operands(
+    ex: Example, v: View, batch: int
+) -> tuple[list[list[NDArray]], tuple[NDArray, ...]]:
     """Per batch element, fresh inexact operands (the integer ones stay those of ``v``), and
     them stacked along a leading axis."""
     full = ex.numpy_args()
@@ -58,10 +60,10 @@ def test_vmap_of_jvp_is_jvp_of_vmap(prim: str, data: Any) -> None:
         ts = tuple(random_like(rng, x) for x in xs)
 
         def jvp_of(p: tuple[Any, ...], t: tuple[Any, ...]) -> Any:
-            return fad.jvp(v.fn, p, t)
+            return ad.jvp(v.fn, p, t)
 
-        lhs = fad.vmap(jvp_of)(xs, ts)
-        rhs = fad.jvp(fad.vmap(v.fn), xs, ts)
+        lhs = ad.vmap(jvp_of)(xs, ts)
+        rhs = ad.jvp(ad.vmap(v.fn), xs, ts)
         assert_trees_close(lhs, rhs, factor=100, eps=eps_of([*xs, *v.out]), what=repr(d))
 
 
@@ -73,8 +75,8 @@ def test_jit_of_grad_is_grad_of_jit(prim: str, data: Any) -> None:
         v = view(build(spec))
         h = scalarize(v, np.random.default_rng(spec.seed + 5))
         argnums = tuple(range(len(v.args)))
-        lhs = fad.jit(fad.grad(h, argnums))(*v.args)
-        rhs = fad.grad(fad.jit(h), argnums)(*v.args)
+        lhs = ad.jit(ad.grad(h, argnums))(*v.args)
+        rhs = ad.grad(ad.jit(h), argnums)(*v.args)
         assert_trees_close(tuple(lhs), tuple(rhs), factor=JIT_FACTOR, eps=eps_of(v.args),
                            what=repr(spec))  # fmt: skip
 
@@ -86,9 +88,9 @@ def test_vmap_of_grad_is_per_example_grad(prim: str, data: Any) -> None:
         ex = build(d.spec)
         v = view(ex)
         elems, xs = batched_operands(ex, v, d.batch)
-        g = fad.grad(scalarize(v, np.random.default_rng(d.spec.seed + 6)),
+        g = ad.grad(scalarize(v, np.random.default_rng(d.spec.seed + 6)),
                      argnums=tuple(range(len(v.args))))  # fmt: skip
-        lhs = fad.vmap(g)(*xs)
+        lhs = ad.vmap(g)(*xs)
         per = [g(*e) for e in elems]
         rhs = tuple(stack([p[i] for p in per], 0) for i in range(len(xs)))
         assert_trees_close(tuple(lhs), rhs, factor=100, eps=eps_of(xs), what=repr(d))

@@ -11,7 +11,7 @@ from fad._src import tree_util as tu
 from fad.test_util import check_jvp, default_eps, default_tolerance
 
 from . import LAWS, draw, law_test
-from .checks import assert_close, eps_of, least_precise, random_like, view, x64
+from .checks import ad, assert_close, eps_of, least_precise, random_like, view, x64
 from .strategies import build, specs
 
 
@@ -27,7 +27,7 @@ def test_jvp_matches_central_differences(prim: str, data: Any) -> None:
         # An example that rounds to float32 inside is checked at float32's step.
         low = least_precise([*args, *outs])
         tol = default_tolerance(low)
-        check_jvp(ex.fn, lambda p, t: fad.jvp(ex.fn, p, t), args, atol=tol, rtol=tol,
+        check_jvp(ex.fn, lambda p, t: ad.jvp(ex.fn, p, t), args, atol=tol, rtol=tol,
                   eps=default_eps(low), err_msg=repr(spec), seed=spec.seed)  # fmt: skip
 
 
@@ -45,9 +45,9 @@ def test_jvp_is_linear_in_the_tangent(prim: str, data: Any) -> None:
         t1 = [random_like(rng, x) for x in v.args]
         t2 = [random_like(rng, x) for x in v.args]
         mix = [np.asarray((a * p + b * q).astype(p.dtype)) for p, q in zip(t1, t2, strict=True)]
-        _, j1 = fad.jvp(v.fn, v.args, t1)
-        _, j2 = fad.jvp(v.fn, v.args, t2)
-        _, j3 = fad.jvp(v.fn, v.args, mix)
+        _, j1 = ad.jvp(v.fn, v.args, t1)
+        _, j2 = ad.jvp(v.fn, v.args, t2)
+        _, j3 = ad.jvp(v.fn, v.args, mix)
         eps = eps_of([*v.args, *v.out])
         for i, (o, y1, y2, y3) in enumerate(zip(v.out, j1, j2, j3, strict=True)):
             if np.asarray(y3).dtype == fad.float0:

@@ -6,12 +6,11 @@ from typing import Any
 
 import pytest
 
-import fad
 from fad._src import tree_util as tu
 from fad._src.core import Array
 
 from . import LAWS, draw, law_test
-from .checks import assert_close, x64
+from .checks import ad, assert_close, x64
 from .strategies import build, specs
 
 # XLA's and numpy's transcendental functions and LAPACK paths differ by some ulps.
@@ -28,7 +27,7 @@ def test_jit_equals_eager(prim: str, data: Any) -> None:
         ex = build(spec)
         args = ex.args()
         want, want_tree = tu.tree_flatten(ex.fn(*args))
-        got, got_tree = tu.tree_flatten(fad.jit(ex.fn)(*args))
+        got, got_tree = tu.tree_flatten(ad.jit(ex.fn)(*args))
         assert got_tree == want_tree, spec
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
             assert isinstance(g, Array) and isinstance(w, Array)

@@ -8,12 +8,11 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-import fad
 from fad._src import core
 from fad._src import tree_util as tu
 
 from . import LAWS, draw, law_test
-from .checks import assert_close, eps_of, stack, x64
+from .checks import ad, assert_close, eps_of, stack, x64
 from .strategies import Spec, build, specs
 
 
@@ -78,12 +77,12 @@ def test_vmap_equals_a_loop(prim: str, data: Any) -> None:
         out_axes = [_axis(d.out_axes[j % len(d.out_axes)], np.ndim(o) + 1)
                     for j, o in enumerate(loop[0])]  # fmt: skip
         out_tree = tu.tree_structure(ex.fn(*slice_k(0)))
-        vm = fad.vmap(ex.fn, in_axes=tuple(in_axes), out_axes=tu.tree_unflatten(out_tree, out_axes),
+        vm = ad.vmap(ex.fn, in_axes=tuple(in_axes), out_axes=tu.tree_unflatten(out_tree, out_axes),
                       axis_size=None if n else d.batch)  # fmt: skip
         got = tu.tree_leaves(vm(*batched))
         assert len(got) == len(loop[0])
         eps = eps_of([*batched, *loop[0]])
         for j, (g, ax) in enumerate(zip(got, out_axes, strict=True)):
             want = stack([leaves[j] for leaves in loop], ax)
-            assert_close(g, want, factor=100, eps=eps,
-                         what=f"{d!r}: output {j}, in_axes={in_axes}, out_axes={out_axes}")  # fmt: skip
+            what = f"{d!r}: output {j}, in_axes={in_axes}, out_axes={out_axes}"
+            assert_close(g, want, factor=100, eps=eps, what=what)
