@@ -12,6 +12,7 @@ JAX only fad's column is printed. Times are the best of several repeats.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from types import ModuleType
@@ -49,11 +50,13 @@ def _block(out: Any) -> None:
 def _init(rng: np.random.Generator) -> list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
     return [
         ((rng.standard_normal((m, n)) / np.sqrt(m)).astype(np.float32), np.zeros(n, np.float32))
-        for m, n in zip(SIZES[:-1], SIZES[1:], strict=True)
+        for m, n in itertools.pairwise(SIZES)
     ]
 
 
-def _make_step(np_mod: Any, grad: Callable[..., Any], jit: Callable[..., Any], logsumexp: Any) -> Any:
+def _make_step(
+    np_mod: Any, grad: Callable[..., Any], jit: Callable[..., Any], logsumexp: Any
+) -> Any:
     def loss(params: Any, x: Any, y: Any) -> Any:
         h = x
         for w, b in params[:-1]:
@@ -70,7 +73,9 @@ def _make_step(np_mod: Any, grad: Callable[..., Any], jit: Callable[..., Any], l
     return jit(step)
 
 
-def _bench(name: str, np_mod: Any, grad: Any, jit: Any, logsumexp: Any, put: Any) -> dict[str, float]:
+def _bench(
+    name: str, np_mod: Any, grad: Any, jit: Any, logsumexp: Any, put: Any
+) -> dict[str, float]:
     rng = np.random.default_rng(0)
     params = [(put(w), put(b)) for w, b in _init(rng)]
     x = put(rng.standard_normal((BATCH, SIZES[0])).astype(np.float32))
@@ -118,7 +123,11 @@ def main() -> None:
     else:
         print("jax not installed: printing fad only")
     names = list(results)
-    print(f"{'':28s}" + "".join(f"{n:>12s}" for n in names) + ("   fad/jax" if "jax" in results else ""))
+    print(
+        f"{'':28s}"
+        + "".join(f"{n:>12s}" for n in names)
+        + ("   fad/jax" if "jax" in results else "")
+    )
     for metric in results["fad"]:
         row = f"{metric:28s}" + "".join(f"{results[n][metric]:12.3f}" for n in names)
         if "jax" in results:

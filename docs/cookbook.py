@@ -32,8 +32,7 @@ def timeit(stmt: _Any, number: int = 10, repeat: int = 3) -> float:
 # %% cell 1
 # Gradients. `grad` maps a function to the function computing its gradient.
 import fad.numpy as jnp
-from fad import grad, jit, vmap
-from fad import random
+from fad import grad, jit, random, vmap
 
 key = random.key(0)
 
@@ -168,7 +167,7 @@ def predict_dict(params, inputs):
 
 J_dict = jacrev(predict_dict)({'W': W, 'b': b}, inputs)
 for k, v in J_dict.items():
-    print("Jacobian from {} to logits is".format(k))
+    print(f"Jacobian from {k} to logits is")
     print(v)
 
 
@@ -230,7 +229,7 @@ def hvp(f, x, v):
 
 # %% cell 18
 # Forward-over-reverse HVP: one jvp of grad, no dense Hessian.
-from fad import jvp, grad
+from fad import grad, jvp
 
 
 # forward-over-reverse

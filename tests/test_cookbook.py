@@ -15,7 +15,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 COOKBOOK = ROOT / "docs" / "cookbook.py"
-EXPECTED: dict[str, str] = json.loads((ROOT / "tests" / "data" / "cookbook_outputs.json").read_text())
+EXPECTED: dict[str, str] = json.loads(
+    (ROOT / "tests" / "data" / "cookbook_outputs.json").read_text()
+)
 TIMING_CELLS = {"21", "22", "23"}
 NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -51,11 +53,13 @@ def test_every_cell_is_ported() -> None:
     assert [int(n) for n, _ in cells()] == list(range(36))
 
 
-@pytest.mark.parametrize("cell", sorted(set(EXPECTED) - TIMING_CELLS, key=int))
+@pytest.mark.parametrize("cell", sorted(set(EXPECTED) - TIMING_CELLS, key=lambda c: int(c)))
 def test_printed_values_match_the_notebook(outputs: dict[str, str], cell: str) -> None:
     got, want = outputs[cell], EXPECTED[cell]
     assert words(got) == words(want), f"cell {cell}:\n{got}\n!=\n{want}"
-    np.testing.assert_allclose(numbers(got), numbers(want), rtol=2e-5, atol=2e-7, err_msg=f"cell {cell}")
+    np.testing.assert_allclose(
+        numbers(got), numbers(want), rtol=2e-5, atol=2e-7, err_msg=f"cell {cell}"
+    )
 
 
 def _timings(text: str) -> list[float]:
@@ -63,7 +67,7 @@ def _timings(text: str) -> list[float]:
 
 
 def test_timing_claims_hold_as_orderings(outputs: dict[str, str]) -> None:
-    fwd_rev, rev_fwd, rev_rev, naive = _timings(outputs["21"])
+    fwd_rev, _rev_fwd, _rev_rev, naive = _timings(outputs["21"])
     loop_mjp, vmap_mjp = _timings(outputs["22"])
     loop_jmp, vmap_jmp = _timings(outputs["23"])
     print(outputs["21"], outputs["22"], outputs["23"], sep="\n")

@@ -79,7 +79,7 @@ def test_array_methods_match_numpy() -> None:
     np.testing.assert_array_equal(rows[1], v[1])
     np.testing.assert_array_equal(-x, -v)
     np.testing.assert_array_equal(abs(-x), v)
-    np.testing.assert_array_equal(x ** 2, v**2)
+    np.testing.assert_array_equal(x**2, v**2)
     np.testing.assert_array_equal(2 - x, 2 - v)
     np.testing.assert_array_equal(x // 3, v // 3)
     np.testing.assert_array_equal(x % 3, v % 3)

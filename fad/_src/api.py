@@ -59,7 +59,9 @@ def _flatten_args(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
 
 def _check_callable(fun: Any, name: str) -> None:
     if not callable(fun):
-        raise TypeError(f"{name} expects a callable as its first argument, got {type(fun).__name__}")
+        raise TypeError(
+            f"{name} expects a callable as its first argument, got {type(fun).__name__}"
+        )
 
 
 def _normalize_argnums(argnums: int | Sequence[int], nargs: int, name: str) -> tuple[int, ...]:
@@ -117,7 +119,9 @@ def _check_tangent(p: Array, t: Any, i: int, what: str, name: str | None = None)
     prefix = f"{what} {i}" if name is None else f"{what} {i} (for {name})"
     if isinstance(t, (np.ndarray, Array)) and t.dtype == dtypes.float0:
         if t.shape != pa.shape:
-            raise ValueError(f"{prefix}: float0 tangent of shape {t.shape} for primal of shape {pa.shape}")
+            raise ValueError(
+                f"{prefix}: float0 tangent of shape {t.shape} for primal of shape {pa.shape}"
+            )
         return Zero(pa)
     ta = _leaf_to_array(t, prefix)
     if ta.shape != pa.shape:
@@ -140,43 +144,59 @@ def _check_tangent(p: Array, t: Any, i: int, what: str, name: str | None = None)
 
 @overload
 def jvp(
-    fun: Callable[[*Ts], B], primals: tuple[*Ts], tangents: Tangent[tuple[*Ts]],
+    fun: Callable[[*Ts], B],
+    primals: tuple[*Ts],
+    tangents: Tangent[tuple[*Ts]],
     has_aux: Literal[False] = False,
 ) -> tuple[B, Tangent[B]]: ...
 @overload
 def jvp(
-    fun: Callable[[A], B], primals: tuple[A], tangents: tuple[Tangent[A]],
+    fun: Callable[[A], B],
+    primals: tuple[A],
+    tangents: tuple[Tangent[A]],
     has_aux: Literal[False] = False,
 ) -> tuple[B, Tangent[B]]: ...
 @overload
 def jvp(
-    fun: Callable[[A, A2], B], primals: tuple[A, A2], tangents: tuple[Tangent[A], Tangent[A2]],
+    fun: Callable[[A, A2], B],
+    primals: tuple[A, A2],
+    tangents: tuple[Tangent[A], Tangent[A2]],
     has_aux: Literal[False] = False,
 ) -> tuple[B, Tangent[B]]: ...
 @overload
 def jvp(
-    fun: Callable[[A, A2, A3], B], primals: tuple[A, A2, A3],
-    tangents: tuple[Tangent[A], Tangent[A2], Tangent[A3]], has_aux: Literal[False] = False,
+    fun: Callable[[A, A2, A3], B],
+    primals: tuple[A, A2, A3],
+    tangents: tuple[Tangent[A], Tangent[A2], Tangent[A3]],
+    has_aux: Literal[False] = False,
 ) -> tuple[B, Tangent[B]]: ...
 @overload
 def jvp(
-    fun: Callable[[*Ts], tuple[B, X]], primals: tuple[*Ts], tangents: Tangent[tuple[*Ts]],
+    fun: Callable[[*Ts], tuple[B, X]],
+    primals: tuple[*Ts],
+    tangents: Tangent[tuple[*Ts]],
     has_aux: Literal[True],
 ) -> tuple[B, Tangent[B], X]: ...
 @overload
 def jvp(
-    fun: Callable[[A], tuple[B, X]], primals: tuple[A], tangents: tuple[Tangent[A]],
+    fun: Callable[[A], tuple[B, X]],
+    primals: tuple[A],
+    tangents: tuple[Tangent[A]],
     has_aux: Literal[True],
 ) -> tuple[B, Tangent[B], X]: ...
 @overload
 def jvp(
-    fun: Callable[[A, A2], tuple[B, X]], primals: tuple[A, A2],
-    tangents: tuple[Tangent[A], Tangent[A2]], has_aux: Literal[True],
+    fun: Callable[[A, A2], tuple[B, X]],
+    primals: tuple[A, A2],
+    tangents: tuple[Tangent[A], Tangent[A2]],
+    has_aux: Literal[True],
 ) -> tuple[B, Tangent[B], X]: ...
 @overload
 def jvp(
-    fun: Callable[[A, A2, A3], tuple[B, X]], primals: tuple[A, A2, A3],
-    tangents: tuple[Tangent[A], Tangent[A2], Tangent[A3]], has_aux: Literal[True],
+    fun: Callable[[A, A2, A3], tuple[B, X]],
+    primals: tuple[A, A2, A3],
+    tangents: tuple[Tangent[A], Tangent[A2], Tangent[A3]],
+    has_aux: Literal[True],
 ) -> tuple[B, Tangent[B], X]: ...
 def jvp(
     fun: Callable[..., Any], primals: Sequence[Any], tangents: Any, has_aux: bool = False
@@ -218,7 +238,8 @@ def jvp(
             )
     if len(primals) != len(tangents):
         raise ValueError(
-            f"jvp: primals and tangents must have the same length, got {len(primals)} and {len(tangents)}"
+            "jvp: primals and tangents must have the same length, got "
+            f"{len(primals)} and {len(tangents)}"
         )
     flat_p, tree_p = _flatten_args(tuple(primals), "jvp primal")
     flat_t, tree_t = tu.tree_flatten(tuple(tangents))
@@ -242,7 +263,10 @@ def _jvp_flat(
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     handler = JVPHandler()
     with core.installed(handler):
-        ins = [p if isinstance(t, Zero) else JVPTracer(handler, p, t) for p, t in zip(primals, tangents, strict=True)]
+        ins = [
+            p if isinstance(t, Zero) else JVPTracer(handler, p, t)
+            for p, t in zip(primals, tangents, strict=True)
+        ]
         result = fun(*tu.tree_unflatten(in_tree, ins))
     out, aux = _split_aux(result, has_aux, "jvp")
     flat_out, out_tree = _flatten_args(out, "jvp output")
@@ -273,7 +297,16 @@ def _split_aux(result: Any, has_aux: bool, name: str) -> tuple[Any, Any]:
 class _Linearized:
     """The result of partially evaluating a JVP: primal outputs and a linear program."""
 
-    __slots__ = ("aux", "in_avals", "in_mask", "in_tree", "out_avals", "out_primals", "out_tree", "program")
+    __slots__ = (
+        "aux",
+        "in_avals",
+        "in_mask",
+        "in_tree",
+        "out_avals",
+        "out_primals",
+        "out_tree",
+        "program",
+    )
 
     def __init__(
         self, out_primals: list[Array], program: ClosedProgram, in_avals: list[ShapedArray],
@@ -295,10 +328,15 @@ def _linearize(fun: Callable[..., Any], primals: list[Array], in_tree: tu.PyTree
     jvp_h = JVPHandler()
     mask = [dtypes.is_inexact(p.dtype) for p in primals]
     with core.installed(stage):
-        tan_in = [stage.new_arg(tangent_aval(p.aval)) for p, m in zip(primals, mask, strict=True) if m]
+        tan_in = [
+            stage.new_arg(tangent_aval(p.aval)) for p, m in zip(primals, mask, strict=True) if m
+        ]
         it = iter(tan_in)
         with core.installed(jvp_h):
-            ins = [JVPTracer(jvp_h, p, next(it)) if m else p for p, m in zip(primals, mask, strict=True)]
+            ins = [
+                JVPTracer(jvp_h, p, next(it)) if m else p
+                for p, m in zip(primals, mask, strict=True)
+            ]
             result = fun(*tu.tree_unflatten(in_tree, ins))
         out, aux = _split_aux(result, has_aux, name)
         flat_out, out_tree = _flatten_args(out, f"{name} output")
@@ -310,7 +348,9 @@ def _linearize(fun: Callable[..., Any], primals: list[Array], in_tree: tu.PyTree
     if has_aux:
         aux = tu.tree_map(lambda x: jvp_h.unwrap(x)[0] if isinstance(x, Array) else x, aux)
     program = stage.build(tan_in, out_t)
-    return _Linearized([p for p, _ in pairs], program, [p.aval for p in primals], mask, in_tree, out_tree, aux)
+    return _Linearized(
+        [p for p, _ in pairs], program, [p.aval for p in primals], mask, in_tree, out_tree, aux
+    )
 
 
 def _cotangent_leaves(lin: _Linearized, ct: Any, name: str) -> list[MaybeZero]:
@@ -328,11 +368,15 @@ def _cotangent_leaves(lin: _Linearized, ct: Any, name: str) -> list[MaybeZero]:
         a = _leaf_to_array(c, f"{name} cotangent {i}")
         if a.shape != aval.shape:
             raise ValueError(
-                f"{name}: cotangent {i} has shape {a.shape}, but the primal output has shape {aval.shape} "
+                f"{name}: cotangent {i} has shape {a.shape}, but the primal output has shape "
+                f"{aval.shape} "
                 f"(expected {aval.str_short()}, got {a.aval.str_short()})"
             )
         if dtypes.is_inexact(aval.dtype) and a.dtype != aval.dtype:
-            if a.aval.weak_type or dtypes.result_type((a.dtype, False), (aval.dtype, False))[0] == aval.dtype:
+            if (
+                a.aval.weak_type
+                or dtypes.result_type((a.dtype, False), (aval.dtype, False))[0] == aval.dtype
+            ):
                 a = st.full(a.shape, 0, aval.dtype) if a.size == 0 else _convert(a, aval)
             else:
                 raise TypeError(
@@ -416,7 +460,11 @@ def linearize(
 ) -> tuple[B, Linear[A, B]]: ...
 @overload
 def linearize(
-    fun: Callable[[A, A2, *Ts], B], primal: A, primal2: A2, /, *primals: *Ts,
+    fun: Callable[[A, A2, *Ts], B],
+    primal: A,
+    primal2: A2,
+    /,
+    *primals: *Ts,
     has_aux: Literal[False] = False,
 ) -> tuple[B, Linear[tuple[A, A2, *Ts], B]]: ...
 @overload
@@ -425,7 +473,11 @@ def linearize(
 ) -> tuple[B, Linear[A, B], X]: ...
 @overload
 def linearize(
-    fun: Callable[[A, A2, *Ts], tuple[B, X]], primal: A, primal2: A2, /, *primals: *Ts,
+    fun: Callable[[A, A2, *Ts], tuple[B, X]],
+    primal: A,
+    primal2: A2,
+    /,
+    *primals: *Ts,
     has_aux: Literal[True],
 ) -> tuple[B, Linear[tuple[A, A2, *Ts], B], X]: ...
 def linearize(fun: Callable[..., Any], *primals: object, has_aux: bool = False) -> Any:
@@ -473,7 +525,8 @@ def linearize(fun: Callable[..., Any], *primals: object, has_aux: bool = False) 
                     flat_t, tree_t = flat_p, tree_p
         if tree_t != in_tree:
             raise ValueError(
-                f"linearized function: tangents must have the structure of the primals, {in_tree}; got {tree_t}"
+                "linearized function: tangents must have the structure of the primals, "
+                f"{in_tree}; got {tree_t}"
             )
         checked = [_check_tangent(p, t, i, "linearized function tangent")
                    for i, (p, t) in enumerate(zip(flat, flat_t, strict=True))]  # fmt: skip
@@ -545,12 +598,14 @@ def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, 
         dt = _leaf_to_array(leaf, f"{name} argument").dtype
         if holomorphic and not dtypes.is_complex(dt):
             raise TypeError(
-                f"{name} with holomorphic=True requires inputs with complex dtype, but input leaf {i} "
+                f"{name} with holomorphic=True requires inputs with complex dtype, but input "
+                f"leaf {i} "
                 f"has dtype {dt.name}"
             )
         if not dtypes.is_inexact(dt) and not allow_int:
             raise TypeError(
-                f"{name} requires real- or complex-valued inputs (input dtype that is a sub-dtype of "
+                f"{name} requires real- or complex-valued inputs (input dtype that is a "
+                "sub-dtype of "
                 f"np.inexact), but got {dt.name} for input leaf {i}. If you want to use "
                 "integer-valued inputs, set allow_int=True."
             )
@@ -558,23 +613,36 @@ def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, 
 
 @overload
 def value_and_grad(
-    fun: Callable[Concatenate[A, P], ArrayLike], argnums: Literal[0] = 0,
-    has_aux: Literal[False] = False, holomorphic: bool = False, allow_int: bool = False,
+    fun: Callable[Concatenate[A, P], ArrayLike],
+    argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
 ) -> Callable[Concatenate[A, P], tuple[Array, A]]: ...
 @overload
 def value_and_grad(
-    fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
-    has_aux: Literal[True], holomorphic: bool = False, allow_int: bool = False,
+    fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]],
+    argnums: Literal[0] = 0,
+    *,
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
 ) -> Callable[Concatenate[A, P], tuple[tuple[Array, X], A]]: ...
 @overload
 def value_and_grad(
-    fun: Callable[Concatenate[A, A2, P], ArrayLike], argnums: tuple[Literal[0], Literal[1]],
-    has_aux: Literal[False] = False, holomorphic: bool = False, allow_int: bool = False,
+    fun: Callable[Concatenate[A, A2, P], ArrayLike],
+    argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
 ) -> Callable[Concatenate[A, A2, P], tuple[Array, tuple[A, A2]]]: ...
 @overload
 def value_and_grad(
-    fun: Callable[P, Any], argnums: int | Sequence[int], has_aux: bool = False,
-    holomorphic: bool = False, allow_int: bool = False,
+    fun: Callable[P, Any],
+    argnums: int | Sequence[int],
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
 ) -> Callable[P, Any]: ...
 def value_and_grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
@@ -620,18 +688,26 @@ def value_and_grad(
             shapes = [a.shape for a in lin.out_avals]
             raise TypeError(
                 "Gradient only defined for scalar-output functions. Output "
-                + (f"had shape: {shapes[0]}." if len(shapes) == 1 else f"was a pytree with shapes {shapes}.")
+                + (
+                    f"had shape: {shapes[0]}."
+                    if len(shapes) == 1
+                    else f"was a pytree with shapes {shapes}."
+                )
             )
         ans = lin.out_primals[0]
         dt = ans.dtype
         if holomorphic:
             if not dtypes.is_complex(dt):
-                raise TypeError(f"grad with holomorphic=True requires a complex output, got {dt.name}")
+                raise TypeError(
+                    f"grad with holomorphic=True requires a complex output, got {dt.name}"
+                )
         elif not dtypes.is_float(dt):
             raise TypeError(
-                f"grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), "
+                "grad requires real-valued outputs (output dtype that is a sub-dtype of "
+                "np.floating), "
                 f"but got {dt.name}. For holomorphic differentiation, pass holomorphic=True. For "
-                "differentiation of non-holomorphic functions involving complex outputs, use jax-style "
+                "differentiation of non-holomorphic functions involving complex outputs, use "
+                "jax-style "
                 "vjp directly."
             )
         ct = tu.tree_unflatten(lin.out_tree, [st.full((), 1, dt)])
@@ -645,23 +721,36 @@ def value_and_grad(
 
 @overload
 def grad(
-    fun: Callable[Concatenate[A, P], ArrayLike], argnums: Literal[0] = 0,
-    has_aux: Literal[False] = False, holomorphic: bool = False, allow_int: bool = False,
+    fun: Callable[Concatenate[A, P], ArrayLike],
+    argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
 ) -> Callable[Concatenate[A, P], A]: ...
 @overload
 def grad(
-    fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
-    has_aux: Literal[True], holomorphic: bool = False, allow_int: bool = False,
+    fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]],
+    argnums: Literal[0] = 0,
+    *,
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
 ) -> Callable[Concatenate[A, P], tuple[A, X]]: ...
 @overload
 def grad(
-    fun: Callable[Concatenate[A, A2, P], ArrayLike], argnums: tuple[Literal[0], Literal[1]],
-    has_aux: Literal[False] = False, holomorphic: bool = False, allow_int: bool = False,
+    fun: Callable[Concatenate[A, A2, P], ArrayLike],
+    argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
 ) -> Callable[Concatenate[A, A2, P], tuple[A, A2]]: ...
 @overload
 def grad(
-    fun: Callable[P, Any], argnums: int | Sequence[int], has_aux: bool = False,
-    holomorphic: bool = False, allow_int: bool = False,
+    fun: Callable[P, Any],
+    argnums: int | Sequence[int],
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
 ) -> Callable[P, Any]: ...
 def grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
@@ -863,7 +952,8 @@ def vmap(
             names = names or _leaf_names(fun, args, kwargs)
             detail = "; ".join(
                 f"{names[i]} of type {x.aval.str_short()} has size {x.shape[d]} along axis {d}"
-                for i, (x, d) in enumerate(zip(flat, dims, strict=True)) if d is not None
+                for i, (x, d) in enumerate(zip(flat, dims, strict=True))
+                if d is not None
             )
             extra = f"; and axis_size={axis_size} was given" if axis_size is not None else ""
             raise ValueError(f"vmap got inconsistent sizes for the mapped axis: {detail}{extra}")
@@ -933,10 +1023,13 @@ def _check_jac_inputs(dyn: Sequence[Any], holomorphic: bool, name: str) -> None:
     for i, leaf in enumerate(tu.tree_leaves(dyn)):
         dt = _leaf_to_array(leaf, f"{name} argument").dtype
         if holomorphic and not dtypes.is_complex(dt):
-            raise TypeError(f"{name} with holomorphic=True requires complex inputs, got {dt.name} for leaf {i}")
+            raise TypeError(
+                f"{name} with holomorphic=True requires complex inputs, got {dt.name} for leaf {i}"
+            )
         if not holomorphic and not dtypes.is_float(dt):
             raise TypeError(
-                f"{name} requires real-valued inputs (input dtype that is a sub-dtype of np.floating), "
+                f"{name} requires real-valued inputs (input dtype that is a sub-dtype of "
+                "np.floating), "
                 f"but got {dt.name} for input leaf {i}. For holomorphic differentiation, pass "
                 "holomorphic=True."
             )
@@ -980,13 +1073,16 @@ def jacfwd(
         basis, n = _std_basis(flat)
 
         def push(*tangents: Array) -> Any:
-            res = _jvp_any(f, tuple(tu.tree_unflatten(in_tree, flat)),
-                      tuple(tu.tree_unflatten(in_tree, list(tangents))), has_aux=has_aux)  # fmt: skip
+            primals = tuple(tu.tree_unflatten(in_tree, flat))
+            tans = tuple(tu.tree_unflatten(in_tree, list(tangents)))
+            res = _jvp_any(f, primals, tans, has_aux=has_aux)
             return (res[1], res[0], res[2]) if has_aux else (res[1], res[0])
 
         res = vmap(push, out_axes=(-1, None, None) if has_aux else (-1, None))(*basis)
-        jac_flat_tree, y = res[0], res[1]
-        jac = _reshape_jacobian(jac_flat_tree, flat, in_tree, isinstance(argnums, int), n, last=True)
+        jac_flat_tree = res[0]
+        jac = _reshape_jacobian(
+            jac_flat_tree, flat, in_tree, isinstance(argnums, int), n, last=True
+        )
         return (jac, res[2]) if has_aux else jac
 
     return functools.wraps(fun)(jacfun)
@@ -1030,7 +1126,7 @@ def jacrev(
         res = _vjp_any(f, *dyn, has_aux=has_aux)
         y, pullback = res[0], res[1]
         flat_out, out_tree = _flatten_args(y, "jacrev output")
-        basis, m = _std_basis(flat_out)
+        basis, _ = _std_basis(flat_out)
         cts = vmap(lambda *c: pullback(tu.tree_unflatten(out_tree, list(c))))(*basis)
         # cts: per input leaf (inside the argnums tuple), shape (m, *in_shape).
         flat_cts = tu.tree_leaves(cts)

@@ -192,7 +192,9 @@ class Array:
         """The numpy value, or a ConcretizationError for an abstract tracer."""
         return self._value
 
-    def __array__(self, dtype: DType | None = None, copy: bool | None = None) -> np.ndarray[Any, Any]:
+    def __array__(
+        self, dtype: DType | None = None, copy: bool | None = None
+    ) -> np.ndarray[Any, Any]:
         v = self.concrete_value()
         if v.flags.writeable:
             v.flags.writeable = False
@@ -585,7 +587,9 @@ def def_abstract(prim: Primitive, rule: AbstractRule) -> None:
     abstract_rules[prim] = rule
 
 
-def abstract_eval(prim: Primitive, avals: Sequence[ShapedArray], params: Params) -> list[ShapedArray]:
+def abstract_eval(
+    prim: Primitive, avals: Sequence[ShapedArray], params: Params
+) -> list[ShapedArray]:
     """The output avals of ``prim`` applied to ``avals``, always as a list."""
     out = abstract_rules[prim](*avals, **params)
     return list(out) if prim.multiple_results else [out]

@@ -168,7 +168,9 @@ def _concretization_message(handler: StageHandler, tracer: StageTracer) -> str:
 
 
 def stage(
-    fun: Callable[..., Sequence[Array]], in_avals: Sequence[ShapedArray], forward_known: bool = False
+    fun: Callable[..., Sequence[Array]],
+    in_avals: Sequence[ShapedArray],
+    forward_known: bool = False,
 ) -> ClosedProgram:
     """Trace ``fun`` (flat arrays in, flat arrays out) on abstract inputs."""
     handler = StageHandler(forward_known)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+
 from fad._src import dtypes
 from fad._src.core import DType, ShapedArray
 

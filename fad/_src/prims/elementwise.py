@@ -27,7 +27,11 @@ NpFn = Callable[..., Any]
 
 
 def _register(
-    name: str, impl: NpFn, nargs: int, kind: str, out_dtype: Callable[[DType], DType] | None,
+    name: str,
+    impl: NpFn,
+    nargs: int,
+    kind: str,
+    out_dtype: Callable[[DType], DType] | None,
     hlo: str | None,
 ) -> Primitive:
     prim = core.new_primitive(name)
@@ -49,13 +53,23 @@ def _register(
     return prim
 
 
-def unop(name: str, impl: NpFn, kind: str = "inexact", out_dtype: Callable[[DType], DType] | None = None,
-         hlo: str | None = None) -> Primitive:  # fmt: skip
+def unop(
+    name: str,
+    impl: NpFn,
+    kind: str = "inexact",
+    out_dtype: Callable[[DType], DType] | None = None,
+    hlo: str | None = None,
+) -> Primitive:
     return _register(name, impl, 1, kind, out_dtype, hlo)
 
 
-def binop(name: str, impl: NpFn, kind: str = "any", out_dtype: Callable[[DType], DType] | None = None,
-          hlo: str | None = None) -> Primitive:  # fmt: skip
+def binop(
+    name: str,
+    impl: NpFn,
+    kind: str = "any",
+    out_dtype: Callable[[DType], DType] | None = None,
+    hlo: str | None = None,
+) -> Primitive:
     return _register(name, impl, 2, kind, out_dtype, hlo)
 
 
@@ -134,7 +148,9 @@ logistic_p = unop("logistic", _keep(_logistic), hlo="stablehlo.logistic")
 erf_p = unop("erf", bits.xla_kernel(bits.xla_erf_f32, bits.libm_erf_f64), "float", hlo="chlo.erf")
 erfc_p = unop("erfc", _keep(sps.erfc), "float", hlo="chlo.erfc")
 erf_inv_p = unop(
-    "erf_inv", bits.xla_kernel(bits.xla_erf_inv_f32, bits.xla_erf_inv_f64), "float",
+    "erf_inv",
+    bits.xla_kernel(bits.xla_erf_inv_f32, bits.xla_erf_inv_f64),
+    "float",
     hlo="chlo.erf_inv",
 )
 lgamma_p = unop("lgamma", _keep(sps.gammaln), "float", hlo="chlo.lgamma")
@@ -433,12 +449,19 @@ shift_right_arithmetic_p = binop(
 )
 shift_right_logical_p = binop(
     "shift_right_logical",
-    lambda x, y: (x.astype(np.dtype(f"u{x.dtype.itemsize}")) >> y.astype(np.dtype(f"u{x.dtype.itemsize}"))).astype(x.dtype),  # noqa: E501
+    lambda x, y: (
+        x.astype(np.dtype(f"u{x.dtype.itemsize}")) >> y.astype(np.dtype(f"u{x.dtype.itemsize}"))
+    ).astype(x.dtype),
     "integer",
     hlo="stablehlo.shift_right_logical",
 )
-complex_p = binop("complex", lambda x, y: x + 1j * y if x.dtype == np.float64 else (x + 1j * y).astype(np.complex64),
-                  "float", out_dtype=dtypes.complex_dtype, hlo="stablehlo.complex")  # fmt: skip
+
+
+def _complex(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
+    return (x + 1j * y).astype(dtypes.complex_dtype(x.dtype), copy=False)
+
+
+complex_p = binop("complex", _complex, "float", dtypes.complex_dtype, hlo="stablehlo.complex")
 
 _CMP = {
     "eq": (np.equal, "EQ"), "ne": (np.not_equal, "NE"), "lt": (np.less, "LT"),
@@ -447,7 +470,9 @@ _CMP = {
 eq_p, ne_p, lt_p, le_p, gt_p, ge_p = (
     binop(name, fn, "any", out_dtype=_to_bool, hlo=None) for name, (fn, _) in _CMP.items()
 )
-for _p, (_name, (_fn, _direction)) in zip((eq_p, ne_p, lt_p, le_p, gt_p, ge_p), _CMP.items(), strict=True):
+for _p, (_name, (_fn, _direction)) in zip(
+    (eq_p, ne_p, lt_p, le_p, gt_p, ge_p), _CMP.items(), strict=True
+):
     lowering.def_compare(_p, _direction)
     jvp.defjvp_zero(_p)
 
@@ -674,7 +699,9 @@ def _integer_pow_jvp(g: Array, ans: Array, x: Array, *, y: int) -> Array:
 
 
 core.def_impl(integer_pow_p, _integer_pow_impl)
-core.def_abstract(integer_pow_p, lambda x, *, y: _util.elementwise_aval("integer_pow", [x], "number"))
+core.def_abstract(
+    integer_pow_p, lambda x, *, y: _util.elementwise_aval("integer_pow", [x], "number")
+)
 jvp.defjvp(integer_pow_p, _integer_pow_jvp)
 batch.defvectorized(integer_pow_p)
 
@@ -718,7 +745,9 @@ def _select_n_abstract(which: ShapedArray, *cases: ShapedArray) -> ShapedArray:
     return _util.elementwise_aval("select_n", cases)
 
 
-def _select_n_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero]) -> tuple[Array, MaybeZero]:
+def _select_n_jvp(
+    primals: Sequence[Array], tangents: Sequence[MaybeZero]
+) -> tuple[Array, MaybeZero]:
     which, *cases = primals
     ans = select_n(which, *cases)
     if all(isinstance(t, Zero) for t in tangents[1:]):
@@ -780,7 +809,9 @@ convert_element_type_p = core.new_primitive("convert_element_type")
 
 
 def _convert_impl(x: np.ndarray[Any, Any], *, new_dtype: DType, weak_type: bool) -> Any:
-    if np.issubdtype(x.dtype, np.complexfloating) and not np.issubdtype(new_dtype, np.complexfloating):
+    if np.issubdtype(x.dtype, np.complexfloating) and not np.issubdtype(
+        new_dtype, np.complexfloating
+    ):
         x = x.real
     with np.errstate(invalid="ignore"):
         return x.astype(new_dtype)
@@ -800,7 +831,9 @@ def _convert_jvp(
     return ans, convert_element_type(t, new_dtype, weak_type)
 
 
-def _convert_transpose(ct: Array, x: Any, *, new_dtype: DType, weak_type: bool) -> list[MaybeZero | None]:
+def _convert_transpose(
+    ct: Array, x: Any, *, new_dtype: DType, weak_type: bool
+) -> list[MaybeZero | None]:
     return [convert_element_type(ct, x.aval.dtype, x.aval.weak_type)]
 
 

@@ -41,7 +41,9 @@ def _split(x_shape: tuple[int, ...], idx: NDArray) -> tuple[tuple[NDArray, ...],
 
 def _check(name: str, x: ShapedArray, idx: ShapedArray) -> int:
     if idx.ndim < 1 or not dtypes.is_integer(idx.dtype):
-        raise TypeError(f"{name}: indices must be an integer array of shape (..., k), got {idx.str_short()}")
+        raise TypeError(
+            f"{name}: indices must be an integer array of shape (..., k), got {idx.str_short()}"
+        )
     k = idx.shape[-1]
     if k > x.ndim:
         raise TypeError(f"{name}: {k} index components for an operand of rank {x.ndim}")
@@ -156,7 +158,9 @@ def _scatter_impl(x: NDArray, idx: NDArray, upd: NDArray, *, kind: str) -> NDArr
     return out
 
 
-def _scatter_abstract(x: ShapedArray, idx: ShapedArray, upd: ShapedArray, *, kind: str) -> ShapedArray:
+def _scatter_abstract(
+    x: ShapedArray, idx: ShapedArray, upd: ShapedArray, *, kind: str
+) -> ShapedArray:
     k = _check("scatter", x, idx)
     expected = idx.shape[:-1] + x.shape[k:]
     if upd.shape != expected or upd.dtype != x.dtype:
@@ -195,7 +199,9 @@ def _scatter_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero], *, kin
     return ans, t
 
 
-def _scatter_transpose(ct: Array, x: Any, idx: Any, upd: Any, *, kind: str) -> list[MaybeZero | None]:
+def _scatter_transpose(
+    ct: Array, x: Any, idx: Any, upd: Any, *, kind: str
+) -> list[MaybeZero | None]:
     if kind not in ("add", "set") or is_undefined(idx):
         raise NonlinearError(f"scatter-{kind} is not linear")
     ct_x: MaybeZero | None = None

@@ -35,7 +35,11 @@ def _free(ndim: int, *used: Dims) -> Dims:
 
 
 def _dot_general_impl(
-    lhs: NDArray, rhs: NDArray, *, dimension_numbers: DimensionNumbers, preferred_element_type: DType | None
+    lhs: NDArray,
+    rhs: NDArray,
+    *,
+    dimension_numbers: DimensionNumbers,
+    preferred_element_type: DType | None,
 ) -> NDArray:
     (lc, rc), (lb, rb) = dimension_numbers
     lf, rf = _free(lhs.ndim, lc, lb), _free(rhs.ndim, rc, rb)
@@ -59,7 +63,8 @@ def _dot_general_abstract(
     _util.check_kind("dot_general", "any", lhs, rhs)
     if lhs.dtype != rhs.dtype:
         raise TypeError(
-            f"dot_general requires operands of equal dtypes, got {lhs.str_short()} and {rhs.str_short()}"
+            "dot_general requires operands of equal dtypes, got "
+            f"{lhs.str_short()} and {rhs.str_short()}"
         )
     if len(lc) != len(rc) or len(lb) != len(rb):
         raise TypeError(f"dot_general: mismatched dimension numbers {dimension_numbers}")
@@ -80,7 +85,9 @@ def _argsort(xs: Sequence[int]) -> Dims:
     return tuple(int(i) for i in np.argsort(xs, kind="stable"))
 
 
-def _transpose_lhs(ct: Array, rhs: Array, lhs_aval: ShapedArray, dimension_numbers: DimensionNumbers) -> Array:
+def _transpose_lhs(
+    ct: Array, rhs: Array, lhs_aval: ShapedArray, dimension_numbers: DimensionNumbers
+) -> Array:
     (lc, rc), (lb, rb) = dimension_numbers
     lf = _free(lhs_aval.ndim, lc, lb)
     rf = _free(rhs.ndim, rc, rb)
@@ -91,7 +98,9 @@ def _transpose_lhs(ct: Array, rhs: Array, lhs_aval: ShapedArray, dimension_numbe
     return st.transpose_(out, _argsort(order))
 
 
-def _transpose_rhs(ct: Array, lhs: Array, rhs_aval: ShapedArray, dimension_numbers: DimensionNumbers) -> Array:
+def _transpose_rhs(
+    ct: Array, lhs: Array, rhs_aval: ShapedArray, dimension_numbers: DimensionNumbers
+) -> Array:
     (lc, rc), (lb, rb) = dimension_numbers
     lf = _free(lhs.ndim, lc, lb)
     rf = _free(rhs_aval.ndim, rc, rb)

@@ -21,7 +21,9 @@ Axes = tuple[int, ...]
 NDArray = np.ndarray[Any, Any]
 
 
-def _reduced_aval(name: str, x: ShapedArray, axes: Axes, kind: str, dtype: DType | None = None) -> ShapedArray:
+def _reduced_aval(
+    name: str, x: ShapedArray, axes: Axes, kind: str, dtype: DType | None = None
+) -> ShapedArray:
     _util.check_kind(name, kind, x)
     if any(not 0 <= a < x.ndim for a in axes) or len(set(axes)) != len(axes):
         raise TypeError(f"{name}: invalid axes {axes} for {x.str_short()}")
@@ -54,10 +56,24 @@ def _reduction(name: str, impl: Callable[..., Any], kind: str, monoid: str | Non
     return prim
 
 
-reduce_sum_p = _reduction("reduce_sum", lambda x, *, axes: np.sum(x, axis=axes, dtype=x.dtype), "number", "add")
-reduce_prod_p = _reduction("reduce_prod", lambda x, *, axes: np.prod(x, axis=axes, dtype=x.dtype), "number", "mul")
-reduce_max_p = _reduction("reduce_max", lambda x, *, axes: np.max(x, axis=axes) if x.size else _empty_reduce(x, axes, "max"), "any", "max")  # noqa: E501
-reduce_min_p = _reduction("reduce_min", lambda x, *, axes: np.min(x, axis=axes) if x.size else _empty_reduce(x, axes, "min"), "any", "min")  # noqa: E501
+reduce_sum_p = _reduction(
+    "reduce_sum", lambda x, *, axes: np.sum(x, axis=axes, dtype=x.dtype), "number", "add"
+)
+reduce_prod_p = _reduction(
+    "reduce_prod", lambda x, *, axes: np.prod(x, axis=axes, dtype=x.dtype), "number", "mul"
+)
+reduce_max_p = _reduction(
+    "reduce_max",
+    lambda x, *, axes: np.max(x, axis=axes) if x.size else _empty_reduce(x, axes, "max"),
+    "any",
+    "max",
+)
+reduce_min_p = _reduction(
+    "reduce_min",
+    lambda x, *, axes: np.min(x, axis=axes) if x.size else _empty_reduce(x, axes, "min"),
+    "any",
+    "min",
+)
 
 
 def _bitwise_reduce(ufunc: np.ufunc) -> Callable[..., Any]:
@@ -156,7 +172,9 @@ def _prod_jvp(g: Array, ans: Array, x: Array, *, axes: Axes) -> Array:
     last = len(lead)
     one = ew.ones_like(st.slice_in_dim(xs, 0, 1, axis=last))
     left = cumprod(st.concatenate([one, st.slice_in_dim(xs, 0, k - 1, axis=last)], last), last)
-    right = cumprod(st.concatenate([st.slice_in_dim(xs, 1, k, axis=last), one], last), last, reverse=True)
+    right = cumprod(
+        st.concatenate([st.slice_in_dim(xs, 1, k, axis=last), one], last), last, reverse=True
+    )
     return reduce_sum(ew.mul(gs, ew.mul(left, right)), (last,))
 
 
@@ -186,14 +204,18 @@ def _arg_prim(name: str, fn: Callable[..., Any], monoid: str) -> Primitive:
     )
     jvp.defjvp_zero(prim)
 
-    def batch_rule(vals: Sequence[Array], dims: Sequence[BDim], *, axis: int, index_dtype: DType) -> Any:
+    def batch_rule(
+        vals: Sequence[Array], dims: Sequence[BDim], *, axis: int, index_dtype: DType
+    ) -> Any:
         (x,), (d,) = vals, dims
         assert d is not None
         new_axis = axis if axis < d else axis + 1
         return prim.bind1(x, axis=new_axis, index_dtype=index_dtype), _out_bdim((axis,), d)
 
     batch.batch_rules[prim] = batch_rule
-    lowering.def_rule(prim, lambda ctx, x, *, axis, index_dtype: ctx.argreduce(monoid, x, axis, index_dtype))
+    lowering.def_rule(
+        prim, lambda ctx, x, *, axis, index_dtype: ctx.argreduce(monoid, x, axis, index_dtype)
+    )
     return prim
 
 
@@ -238,7 +260,9 @@ def _cumsum_batch(vals: Sequence[Array], dims: Sequence[BDim], *, axis: int, rev
 core.def_impl(cumsum_p, _cumsum_impl)
 core.def_abstract(cumsum_p, _cumsum_abstract)
 jvp.deflinear(cumsum_p)
-transpose.transpose_rules[cumsum_p] = lambda ct, x, *, axis, reverse: [cumsum(ct, axis, not reverse)]
+transpose.transpose_rules[cumsum_p] = lambda ct, x, *, axis, reverse: [
+    cumsum(ct, axis, not reverse)
+]
 batch.batch_rules[cumsum_p] = _cumsum_batch
 lowering.def_via(cumsum_p, lambda x, *, axis, reverse: associative_scan(ew.add, x, axis, reverse))
 
@@ -247,7 +271,9 @@ def cumsum(x: Array, axis: int, reverse: bool = False) -> Array:
     return cumsum_p.bind1(x, axis=int(axis), reverse=bool(reverse))
 
 
-def associative_scan(fn: Callable[[Array, Array], Array], x: Array, axis: int = 0, reverse: bool = False) -> Array:
+def associative_scan(
+    fn: Callable[[Array, Array], Array], x: Array, axis: int = 0, reverse: bool = False
+) -> Array:
     """Inclusive scan of an associative ``fn`` along ``axis`` in O(log n) depth.
 
     Built from slices, pads and ``fn`` only, so every transformation sees through it.

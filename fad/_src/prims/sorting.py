@@ -32,7 +32,9 @@ def _sort_impl(*xs: NDArray, dimension: int, is_stable: bool, num_keys: int) -> 
     return [np.take_along_axis(x, perm, axis=dimension) for x in xs]
 
 
-def _sort_abstract(*xs: ShapedArray, dimension: int, is_stable: bool, num_keys: int) -> list[ShapedArray]:
+def _sort_abstract(
+    *xs: ShapedArray, dimension: int, is_stable: bool, num_keys: int
+) -> list[ShapedArray]:
     if not xs or any(x.shape != xs[0].shape for x in xs):
         raise TypeError(f"sort: operands must share one shape, got {[x.str_short() for x in xs]}")
     if not 0 <= dimension < xs[0].ndim:

@@ -29,7 +29,9 @@ NDArray = np.ndarray[Any, Any]
 broadcast_in_dim_p = core.new_primitive("broadcast_in_dim")
 
 
-def _broadcast_in_dim_impl(x: NDArray, *, shape: Shape, broadcast_dimensions: tuple[int, ...]) -> NDArray:
+def _broadcast_in_dim_impl(
+    x: NDArray, *, shape: Shape, broadcast_dimensions: tuple[int, ...]
+) -> NDArray:
     expanded = [1] * len(shape)
     for i, d in enumerate(broadcast_dimensions):
         expanded[d] = x.shape[i]
@@ -69,7 +71,11 @@ def _broadcast_in_dim_transpose(
 
 
 def _broadcast_in_dim_batch(
-    vals: Sequence[Array], dims: Sequence[BDim], *, shape: Shape, broadcast_dimensions: tuple[int, ...]
+    vals: Sequence[Array],
+    dims: Sequence[BDim],
+    *,
+    shape: Shape,
+    broadcast_dimensions: tuple[int, ...],
 ) -> tuple[Array, int]:
     (x,), (d,) = vals, dims
     assert d is not None
@@ -129,7 +135,9 @@ def _reshape_abstract(x: ShapedArray, *, new_sizes: Shape) -> ShapedArray:
     return ShapedArray(new_sizes, x.dtype, x.weak_type)
 
 
-def _reshape_batch(vals: Sequence[Array], dims: Sequence[BDim], *, new_sizes: Shape) -> tuple[Array, int]:
+def _reshape_batch(
+    vals: Sequence[Array], dims: Sequence[BDim], *, new_sizes: Shape
+) -> tuple[Array, int]:
     (x,), (d,) = vals, dims
     assert d is not None
     x = batch.moveaxis(x, d, 0)
@@ -154,7 +162,9 @@ transpose_p = core.new_primitive("transpose")
 
 def _transpose_abstract(x: ShapedArray, *, permutation: tuple[int, ...]) -> ShapedArray:
     if sorted(permutation) != list(range(x.ndim)):
-        raise TypeError(f"transpose: {permutation} is not a permutation of the axes of {x.str_short()}")
+        raise TypeError(
+            f"transpose: {permutation} is not a permutation of the axes of {x.str_short()}"
+        )
     return ShapedArray(tuple(x.shape[p] for p in permutation), x.dtype, x.weak_type)
 
 
@@ -205,7 +215,9 @@ def expand_dims(x: Array, dimensions: Sequence[int]) -> Array:
 rev_p = core.new_primitive("rev")
 
 
-def _rev_batch(vals: Sequence[Array], dims: Sequence[BDim], *, dimensions: tuple[int, ...]) -> tuple[Array, int]:
+def _rev_batch(
+    vals: Sequence[Array], dims: Sequence[BDim], *, dimensions: tuple[int, ...]
+) -> tuple[Array, int]:
     (x,), (d,) = vals, dims
     assert d is not None
     return rev(x, tuple(a if a < d else a + 1 for a in dimensions)), d
@@ -214,9 +226,11 @@ def _rev_batch(vals: Sequence[Array], dims: Sequence[BDim], *, dimensions: tuple
 core.def_impl(rev_p, lambda x, *, dimensions: np.flip(x, dimensions) if dimensions else x)
 core.def_abstract(
     rev_p,
-    lambda x, *, dimensions: ShapedArray(x.shape, x.dtype, x.weak_type)
-    if all(0 <= d < x.ndim for d in dimensions)
-    else _bad_axes("rev", dimensions, x),
+    lambda x, *, dimensions: (
+        ShapedArray(x.shape, x.dtype, x.weak_type)
+        if all(0 <= d < x.ndim for d in dimensions)
+        else _bad_axes("rev", dimensions, x)
+    ),
 )
 jvp.deflinear(rev_p)
 transpose.transpose_rules[rev_p] = lambda ct, x, *, dimensions: [rev(ct, dimensions)]
@@ -245,8 +259,14 @@ def _concatenate_abstract(*xs: ShapedArray, dimension: int) -> ShapedArray:
         raise TypeError("concatenate needs at least one operand")
     first = xs[0]
     for x in xs[1:]:
-        if x.dtype != first.dtype or x.ndim != first.ndim or any(
-            a != b for i, (a, b) in enumerate(zip(x.shape, first.shape, strict=True)) if i != dimension
+        if (
+            x.dtype != first.dtype
+            or x.ndim != first.ndim
+            or any(
+                a != b
+                for i, (a, b) in enumerate(zip(x.shape, first.shape, strict=True))
+                if i != dimension
+            )
         ):
             raise TypeError(
                 "concatenate: operands must have equal dtypes and shapes except along axis "
@@ -273,7 +293,9 @@ def _concatenate_transpose(ct: Array, *xs: Any, dimension: int) -> list[MaybeZer
     return out
 
 
-def _concatenate_batch(vals: Sequence[Array], dims: Sequence[BDim], *, dimension: int) -> tuple[Array, int]:
+def _concatenate_batch(
+    vals: Sequence[Array], dims: Sequence[BDim], *, dimension: int
+) -> tuple[Array, int]:
     aligned, d = batch.align(vals, dims)
     return concatenate(aligned, dimension if dimension < d else dimension + 1), d
 
@@ -303,7 +325,8 @@ PadConfig = tuple[tuple[int, int, int], ...]
 def _pad_impl(x: NDArray, pv: NDArray, *, padding_config: PadConfig) -> NDArray:
     # Interior padding first, then edges (negative edges crop).
     shape = [
-        (n + max(n - 1, 0) * interior) for n, (_, _, interior) in zip(x.shape, padding_config, strict=True)
+        (n + max(n - 1, 0) * interior)
+        for n, (_, _, interior) in zip(x.shape, padding_config, strict=True)
     ]
     out = np.full(shape, pv, dtype=x.dtype)
     out[tuple(slice(None, None, interior + 1) for _, _, interior in padding_config)] = x
@@ -318,7 +341,9 @@ def _pad_impl(x: NDArray, pv: NDArray, *, padding_config: PadConfig) -> NDArray:
 
 def _pad_abstract(x: ShapedArray, pv: ShapedArray, *, padding_config: PadConfig) -> ShapedArray:
     if pv.shape != () or pv.dtype != x.dtype:
-        raise TypeError(f"pad: padding value must be a scalar of dtype {x.dtype.name}, got {pv.str_short()}")
+        raise TypeError(
+            f"pad: padding value must be a scalar of dtype {x.dtype.name}, got {pv.str_short()}"
+        )
     if len(padding_config) != x.ndim:
         raise TypeError(f"pad: padding_config has {len(padding_config)} entries for rank {x.ndim}")
     shape = []
@@ -332,9 +357,13 @@ def _pad_abstract(x: ShapedArray, pv: ShapedArray, *, padding_config: PadConfig)
     return ShapedArray(tuple(shape), x.dtype, x.weak_type)
 
 
-def _pad_transpose(ct: Array, x: Any, pv: Any, *, padding_config: PadConfig) -> list[MaybeZero | None]:
+def _pad_transpose(
+    ct: Array, x: Any, pv: Any, *, padding_config: PadConfig
+) -> list[MaybeZero | None]:
     # Undo negative edges by zero-padding, then take every (interior+1)-th element.
-    unneg = pad(ct, _scalar_zero(ct), tuple((max(-lo, 0), max(-hi, 0), 0) for lo, hi, _ in padding_config))
+    unneg = pad(
+        ct, _scalar_zero(ct), tuple((max(-lo, 0), max(-hi, 0), 0) for lo, hi, _ in padding_config)
+    )
     lo = [max(lo, 0) for lo, _, _ in padding_config]
     shape = x.aval.shape
     hi = [
@@ -413,9 +442,13 @@ def _slice_abstract(
     return ShapedArray(tuple(shape), x.dtype, x.weak_type)
 
 
-def _slice_impl(x: NDArray, *, start_indices: Shape, limit_indices: Shape, strides: Shape | None) -> NDArray:
+def _slice_impl(
+    x: NDArray, *, start_indices: Shape, limit_indices: Shape, strides: Shape | None
+) -> NDArray:
     st = strides or (1,) * x.ndim
-    return x[tuple(slice(a, b, s) for a, b, s in zip(start_indices, limit_indices, st, strict=True))]
+    return x[
+        tuple(slice(a, b, s) for a, b, s in zip(start_indices, limit_indices, st, strict=True))
+    ]
 
 
 def _slice_transpose(
@@ -504,19 +537,25 @@ def _check_starts(name: str, x: ShapedArray, idx: Sequence[ShapedArray]) -> None
 
 def _dynamic_slice_abstract(x: ShapedArray, *idx: ShapedArray, slice_sizes: Shape) -> ShapedArray:
     _check_starts("dynamic_slice", x, idx)
-    if len(slice_sizes) != x.ndim or any(not 0 <= s <= n for s, n in zip(slice_sizes, x.shape, strict=True)):
+    if len(slice_sizes) != x.ndim or any(
+        not 0 <= s <= n for s, n in zip(slice_sizes, x.shape, strict=True)
+    ):
         raise TypeError(f"dynamic_slice: slice_sizes {slice_sizes} invalid for {x.str_short()}")
     return ShapedArray(tuple(slice_sizes), x.dtype, x.weak_type)
 
 
-def _dynamic_slice_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero], *, slice_sizes: Shape) -> Any:
+def _dynamic_slice_jvp(
+    primals: Sequence[Array], tangents: Sequence[MaybeZero], *, slice_sizes: Shape
+) -> Any:
     x, *idx = primals
     ans = dynamic_slice(x, idx, slice_sizes)
     t = tangents[0]
     return ans, Zero.like(ans) if isinstance(t, Zero) else dynamic_slice(t, idx, slice_sizes)
 
 
-def _dynamic_slice_transpose(ct: Array, x: Any, *idx: Any, slice_sizes: Shape) -> list[MaybeZero | None]:
+def _dynamic_slice_transpose(
+    ct: Array, x: Any, *idx: Any, slice_sizes: Shape
+) -> list[MaybeZero | None]:
     zeros = full(x.aval.shape, 0, x.aval.dtype)
     return [dynamic_update_slice(zeros, ct, idx), *([None] * len(idx))]
 
@@ -525,7 +564,9 @@ def _grid_indices(shape: Shape, starts: Sequence[Array], limits: Shape) -> Array
     """Full index grid (shape + (ndim,)) of a window at clamped ``starts`` in an array."""
     cols = []
     for axis, (size, start, n) in enumerate(zip(shape, starts, limits, strict=True)):
-        s = ew.clamp(Array(np.asarray(0, start.dtype)), start, Array(np.asarray(n - size, start.dtype)))
+        s = ew.clamp(
+            Array(np.asarray(0, start.dtype)), start, Array(np.asarray(n - size, start.dtype))
+        )
         i = ew.add(iota(np.dtype(start.dtype), shape, axis), broadcast_in_dim(s, shape, ()))
         cols.append(reshape(ew.convert_element_type(i, np.dtype(np.int32)), (*shape, 1)))
     return concatenate(cols, len(shape)) if cols else full((*shape, 0), 0, np.dtype(np.int32))
@@ -585,10 +626,14 @@ def _dynamic_update_slice_impl(x: NDArray, upd: NDArray, *idx: NDArray) -> NDArr
     return out
 
 
-def _dynamic_update_slice_abstract(x: ShapedArray, upd: ShapedArray, *idx: ShapedArray) -> ShapedArray:
+def _dynamic_update_slice_abstract(
+    x: ShapedArray, upd: ShapedArray, *idx: ShapedArray
+) -> ShapedArray:
     _check_starts("dynamic_update_slice", x, idx)
-    if upd.dtype != x.dtype or upd.ndim != x.ndim or any(
-        u > n for u, n in zip(upd.shape, x.shape, strict=True)
+    if (
+        upd.dtype != x.dtype
+        or upd.ndim != x.ndim
+        or any(u > n for u, n in zip(upd.shape, x.shape, strict=True))
     ):
         raise TypeError(
             f"dynamic_update_slice: update {upd.str_short()} does not fit operand {x.str_short()}"
@@ -605,7 +650,9 @@ def _dynamic_update_slice_jvp(primals: Sequence[Array], tangents: Sequence[Maybe
     return ans, dynamic_update_slice(jvp.instantiate(tx), jvp.instantiate(tu), idx)
 
 
-def _dynamic_update_slice_transpose(ct: Array, x: Any, upd: Any, *idx: Any) -> list[MaybeZero | None]:
+def _dynamic_update_slice_transpose(
+    ct: Array, x: Any, upd: Any, *idx: Any
+) -> list[MaybeZero | None]:
     shape = upd.aval.shape
     ct_x = dynamic_update_slice(ct, full(shape, 0, ct.dtype), idx) if is_undefined(x) else None
     ct_u = dynamic_slice(ct, idx, shape) if is_undefined(upd) else None
@@ -669,4 +716,6 @@ lowering.def_rule(iota_p, lambda ctx, *, dtype, shape, dimension: ctx.iota(dimen
 
 
 def iota(dtype: DType, shape: Sequence[int], dimension: int = 0) -> Array:
-    return iota_p.bind1(dtype=np.dtype(dtype), shape=tuple(int(s) for s in shape), dimension=int(dimension))
+    return iota_p.bind1(
+        dtype=np.dtype(dtype), shape=tuple(int(s) for s in shape), dimension=int(dimension)
+    )
