@@ -938,9 +938,11 @@ def _softplus(x: Array) -> Array:
 
 
 @_softplus.defjvp
-def _softplus_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
-    (x,), (t,) = primals, tangents
-    return _softplus(x), ew.mul(t, ew.logistic(x))
+def _softplus_jvp(
+    primals: tuple[Array], tangents: fad.Tangent[tuple[Array]]
+) -> tuple[Array, fad.Tangent[Array]]:
+    (x,), (t,) = primals, fad.unpack(tangents)
+    return _softplus(x), fad.tangent(ew.mul(fad.primal_of(t), ew.logistic(x)))
 
 
 @_cd.custom_jvp
@@ -949,7 +951,8 @@ def _sin_times(x: Array, y: Array) -> Array:
 
 
 _sin_times.defjvps(
-    lambda t, ans, x, y: ew.mul(ew.mul(ew.cos(x), y), t), lambda t, ans, x, y: ew.mul(ew.sin(x), t)
+    lambda t, ans, x, y: fad.tangent(ew.mul(ew.mul(ew.cos(x), y), fad.primal_of(t))),
+    lambda t, ans, x, y: fad.tangent(ew.mul(ew.sin(x), fad.primal_of(t))),
 )
 
 
@@ -958,7 +961,11 @@ def _int_affine(n: Array) -> Array:
     return n * 2 + 1
 
 
-_int_affine.defvjp(lambda n: (n * 2 + 1, None), lambda res, ct: (None,))
+def _int_affine_bwd(res: None, ct: fad.Cotangent[Array]) -> Any:
+    return (None,)  # None: a zero cotangent (run time only; the types want a Cotangent)
+
+
+_int_affine.defvjp(lambda n: (n * 2 + 1, None), _int_affine_bwd)
 
 
 def _checkpointed(x: Array, y: Array) -> Array:

@@ -16,7 +16,7 @@ import pytest
 
 import fad
 import fad.numpy as jnp
-from fad import lax
+from fad import Cotangent, Tangent, lax
 from fad._src.core import Array
 from fad._src.custom_derivatives import SymbolicZero
 from fad.test_util import check_grads
@@ -49,9 +49,11 @@ def triple_slope(x: Array) -> Array:
 
 
 @triple_slope.defjvp
-def _triple_slope_jvp(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
-    (x,), (t,) = primals, tangents
-    return triple_slope(x), 3.0 * jnp.cos(x) * t
+def _triple_slope_jvp(
+    primals: tuple[Array], tangents: Tangent[tuple[Array]]
+) -> tuple[Array, Tangent[Array]]:
+    (x,), (t,) = primals, fad.unpack(tangents)
+    return triple_slope(x), t * (3.0 * jnp.cos(x))
 
 
 def test_custom_jvp_rule_is_used_by_every_transformation() -> None:
@@ -79,8 +81,8 @@ def test_log1pexp_gradient_is_finite_where_the_naive_one_is_nan() -> None:
         return jnp.log1p(jnp.exp(x))
 
     @log1pexp.defjvp
-    def _(primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
-        (x,), (t,) = primals, tangents
+    def _(primals: tuple[Array], tangents: Tangent[tuple[Array]]) -> tuple[Array, Tangent[Array]]:
+        (x,), (t,) = primals, fad.unpack(tangents)
         return log1pexp(x), t / (1 + jnp.exp(-x))
 
     with fad.config.enable_x64_scope(False):
@@ -98,11 +100,11 @@ def test_defjvps_and_symbolic_zeros_skip_unused_tangents() -> None:
     def f(x: Array, y: Array) -> Array:
         return x * jnp.sin(y)
 
-    def dx(t: Array, ans: Array, x: Array, y: Array) -> Array:
+    def dx(t: Tangent[Array], ans: Array, x: Array, y: Array) -> Tangent[Array]:
         calls.append("x")
         return t * jnp.sin(y)
 
-    def dy(t: Array, ans: Array, x: Array, y: Array) -> Array:
+    def dy(t: Tangent[Array], ans: Array, x: Array, y: Array) -> Tangent[Array]:
         calls.append("y")
         return t * x * jnp.cos(y)
 
@@ -118,8 +120,8 @@ def test_defjvps_and_symbolic_zeros_skip_unused_tangents() -> None:
     def g(x: Array, y: Array) -> Array:
         return x * y
 
-    @g.defjvp
-    def _(p: tuple[Array, Array], t: tuple[Any, Any]) -> tuple[Array, Any]:
+    # With symbolic zeros the tangents are typed Any: they may be SymbolicZero.
+    def g_jvp(p: tuple[Array, Array], t: tuple[Any, Any]) -> tuple[Array, Any]:
         seen.append(t)
         x, y = p
         tx, ty = t
@@ -129,7 +131,7 @@ def test_defjvps_and_symbolic_zeros_skip_unused_tangents() -> None:
             fad.ShapedArray((), np.dtype(np.float64))
         )
 
-    g.defjvp(_, symbolic_zeros=True)
+    g.defjvp(g_jvp, symbolic_zeros=True)
     np.testing.assert_allclose(fad.grad(g)(x, y), 0.3, rtol=1e-14)
     assert isinstance(seen[-1][1], SymbolicZero) and seen[-1][1].shape == ()
 
@@ -142,15 +144,17 @@ def test_nondiff_argnums_and_keyword_arguments() -> None:
 
     @apply.defjvp
     def _(
-        fn: Any, primals: tuple[Array, Array], tangents: tuple[Array, Array]
-    ) -> tuple[Array, Array]:
+        fn: Any, primals: tuple[Array, Array], tangents: Tangent[tuple[Array, Array]]
+    ) -> tuple[Array, Tangent[Array]]:
         x, s = primals
-        tx, ts = tangents
-        _, dfn = jvp(fn, (x,), (tx,))
-        return apply(fn, x, s), dfn * s + fn(x) * ts
+        tx, ts = fad.unpack(tangents)
+        _, dfn = fad.jvp(fn, (x,), (tx,))
+        return apply(fn, x, s), dfn * s + ts * fn(x)
 
     x, s = _f64(0.8), _f64(2.0)
-    np.testing.assert_allclose(fad.grad(lambda x: apply(jnp.tanh, x, scale=s))(x),
+    # Keywords bind at run time; the static type describes positional calls only.
+    apply_kw: Any = apply
+    np.testing.assert_allclose(fad.grad(lambda x: apply_kw(jnp.tanh, x, scale=s))(x),
                                2.0 * (1 - np.tanh(0.8) ** 2), rtol=1e-14)  # fmt: skip
     np.testing.assert_allclose(fad.grad(lambda s: apply(jnp.tanh, x, s))(s), np.tanh(0.8))
 
@@ -162,10 +166,12 @@ def test_custom_jvp_errors() -> None:
 
     with pytest.raises(AttributeError, match="No JVP defined"):
         f(_f64(1.0))
-    f.defjvp(lambda p, t: (f(p[0]), (t[0], t[0])))
+    # Wrong rules, which mypy rejects, are caught at run time too (through an Any alias).
+    f_untyped: Any = f
+    f_untyped.defjvp(lambda p, t: (f(p[0]), (t[0], t[0])))
     with pytest.raises(TypeError, match=r"structure of the function's output.*tangent output"):
         fad.grad(f)(_f64(1.0))
-    f.defjvp(lambda p, t: (f(p[0]), jnp.ones(3)))
+    f_untyped.defjvp(lambda p, t: (f(p[0]), jnp.ones(3)))
     with pytest.raises(ValueError, match=r"tangent output 0 has shape \(3,\)"):
         fad.grad(f)(_f64(1.0))
     # Differentiating a value the function closes over is an error, as in JAX.
@@ -197,8 +203,8 @@ def _clip_fwd(lo: float, hi: float, x: Array) -> tuple[Array, None]:
     return x, None
 
 
-def _clip_bwd(lo: float, hi: float, res: None, g: Array) -> tuple[Array]:
-    return (jnp.clip(g, lo, hi),)
+def _clip_bwd(lo: float, hi: float, res: None, g: Cotangent[Array]) -> Cotangent[tuple[Array]]:
+    return fad.pack(fad.cotangent(jnp.clip(fad.primal_of(g), lo, hi)))
 
 
 clip_gradient.defvjp(_clip_fwd, _clip_bwd)
@@ -230,9 +236,12 @@ def test_custom_vjp_with_residuals_pytrees_and_second_order() -> None:
     def fwd(p: dict[str, Array], x: Array) -> tuple[Array, tuple[Array, Array, Array]]:
         return f(p, x), (p["w"], x, jnp.cos(p["w"] * x))
 
-    def bwd(res: tuple[Array, Array, Array], g: Array) -> tuple[dict[str, Array], Array]:
+    def bwd(
+        res: tuple[Array, Array, Array], g: Cotangent[Array]
+    ) -> Cotangent[tuple[dict[str, Array], Array]]:
         w, x, c = res
-        return {"w": jnp.sum(g * c * x)}, g * c * w
+        gc = fad.primal_of(g) * c
+        return fad.cotangent(({"w": jnp.sum(gc * x)}, gc * w))
 
     f.defvjp(fwd, bwd)
     p, x = {"w": _f64(1.3)}, _f64([0.2, -0.4])
@@ -256,15 +265,17 @@ def test_custom_vjp_errors() -> None:
 
     with pytest.raises(AttributeError, match="No VJP defined"):
         f(_f64(1.0), _f64(2.0))
-    f.defvjp(lambda x, y: (x * y, (x, y)), lambda res, g: (g * res[1],))
+    # JAX-style bwd rules (bare tuples, None for a zero) run; mypy wants a Cotangent.
+    f_untyped: Any = f
+    f_untyped.defvjp(lambda x, y: (x * y, (x, y)), lambda res, g: (g * res[1],))
     with pytest.raises(
         TypeError, match=r"expected PyTreeDef\(\(\*, \*\)\), but got PyTreeDef\(\(\*,\)\)"
     ):
         fad.grad(f)(_f64(1.0), _f64(2.0))
-    f.defvjp(lambda x, y: (x * y, (x, y)), lambda res, g: (g * res[1], {"y": g}))
+    f_untyped.defvjp(lambda x, y: (x * y, (x, y)), lambda res, g: (g * res[1], {"y": g}))
     with pytest.raises(TypeError, match="entry 1 of the output has structure"):
         fad.grad(f)(_f64(1.0), _f64(2.0))
-    f.defvjp(lambda x, y: (x * y, (x, y)), lambda res, g: (g * res[1], None))
+    f_untyped.defvjp(lambda x, y: (x * y, (x, y)), lambda res, g: (g * res[1], None))
     np.testing.assert_allclose(fad.grad(f, (0, 1))(_f64(1.0), _f64(2.0)), (2.0, 0.0))
     with pytest.raises(TypeError, match="forward-mode"):
         jvp(lambda x: f(x, _f64(2.0)), (_f64(1.0),), (_f64(1.0),))
@@ -277,9 +288,65 @@ def test_custom_vjp_lin_batches_its_bwd() -> None:
     def f(x: Array) -> Array:
         return jnp.sin(x)
 
-    f.defvjp(lambda x: (jnp.sin(x), jnp.cos(x)), lambda c, g: (g * c,))
+    f.defvjp(lambda x: (jnp.sin(x), jnp.cos(x)), lambda c, g: fad.pack(g * c))
     x = _f64([0.3, 1.1])
     _, f_jvp = linearize(f, x)
     ts = jnp.asarray(np.random.default_rng(0).standard_normal((4, 2)))
     (cts,) = linear_transpose(fad.vmap(f_jvp), ts)(ts)
     np.testing.assert_allclose(cts, np.asarray(ts) * np.cos(np.asarray(x)), rtol=1e-14)
+
+
+@pytest.mark.parametrize("typed", [True, False], ids=["typed", "jax_style"])
+def test_untyped_jax_style_rules_run_like_typed_ones(typed: bool) -> None:
+    """The static types change nothing at run time: bare-array (JAX-style) rules run as before."""
+
+    def make_jvp(typed: bool) -> Any:
+        @fad.custom_jvp
+        def f(x: Array, y: Array) -> Array:
+            return jnp.sin(x) * y
+
+        def typed_rule(
+            p: tuple[Array, Array], t: Tangent[tuple[Array, Array]]
+        ) -> tuple[Array, Tangent[Array]]:
+            (x, y), (tx, ty) = p, fad.unpack(t)
+            return f(x, y), tx * (jnp.cos(x) * y) + ty * jnp.sin(x)
+
+        def untyped_rule(p: Any, t: Any) -> Any:
+            (x, y), (tx, ty) = p, t
+            return f(x, y), jnp.cos(x) * y * tx + jnp.sin(x) * ty
+
+        f_any: Any = f
+        f_any.defjvp(typed_rule if typed else untyped_rule)
+        return f
+
+    def make_vjp(typed: bool) -> Any:
+        @fad.custom_vjp
+        def f(x: Array) -> Array:
+            return jnp.sin(x)
+
+        def fwd(x: Array) -> tuple[Array, Array]:
+            return jnp.sin(x), jnp.cos(x)
+
+        def typed_bwd(c: Array, g: Cotangent[Array]) -> Cotangent[tuple[Array]]:
+            return fad.pack(g * c)
+
+        def untyped_bwd(c: Any, g: Any) -> Any:
+            return (g * c,)
+
+        f_any: Any = f
+        f_any.defvjp(fwd, typed_bwd if typed else untyped_bwd)
+        return f
+
+    x, y = _f64([0.3, -1.2]), _f64([2.0, 0.5])
+    xn, yn = np.asarray(x), np.asarray(y)
+    f, h = make_jvp(typed), make_vjp(typed)
+    _, t = jvp(f, (x, y), (jnp.ones(2), jnp.ones(2)))
+    np.testing.assert_allclose(t, np.cos(xn) * yn + np.sin(xn), rtol=1e-14)
+
+    def loss(a: Array, b: Array) -> Array:
+        return jnp.sum(f(a, b))
+
+    gx, gy = fad.grad(loss, (0, 1))(x, y)
+    np.testing.assert_allclose(gx, np.cos(xn) * yn, rtol=1e-14)
+    np.testing.assert_allclose(gy, np.sin(xn), rtol=1e-14)
+    np.testing.assert_allclose(fad.grad(lambda a: jnp.sum(h(a)))(x), np.cos(xn), rtol=1e-14)

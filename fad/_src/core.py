@@ -130,14 +130,23 @@ class Array:
     ``fad.numpy`` functions, so every transformation sees it.
     """
 
-    __slots__ = ("_buffer", "_value", "_weak_type")
+    __slots__ = ("_buffer", "_host", "_weak_type")
     __array_priority__ = 100
-    _value: np.ndarray[Any, Any]
     _weak_type: bool
     # The device buffer this value came from (set by ``jit``), so that passing it
-    # back into a compiled function needs no new upload. ``_value`` is then a
-    # zero-copy, read-only numpy view of it.
+    # back into a compiled function needs no new upload.
     _buffer: DeviceBuffer | None
+    # The numpy value. For a ``jit`` output it is fetched from ``_buffer`` on first
+    # use (a zero-copy view on CPU), so a compiled call returns without waiting
+    # for the device and a loop feeding outputs back never touches the host.
+    _host: np.ndarray[Any, Any] | None
+
+    @property
+    def _value(self) -> np.ndarray[Any, Any]:
+        v = self._host
+        if v is None:
+            v = self._host = _fetch(self._buffer)
+        return v
 
     def __init__(
         self, value: np.ndarray[Any, Any], weak_type: bool = False,
@@ -146,14 +155,16 @@ class Array:
         if value.flags.writeable:
             value = value.view()
             value.flags.writeable = False
-        self._value = value
+        self._host = value
         self._weak_type = weak_type
         self._buffer = buffer
 
     # -- abstract value ---------------------------------------------------
     @property
     def aval(self) -> ShapedArray:
-        v = self._value
+        v: Any = self._host
+        if v is None:
+            v = self._buffer
         return ShapedArray(v.shape, v.dtype, self._weak_type)
 
     @property
@@ -468,6 +479,8 @@ class Array:
         return _jnp.take(self, indices, axis=axis)
 
     def block_until_ready(self) -> Array:
+        if self._host is None and self._buffer is not None:
+            self._buffer.block_until_ready()
         return self
 
     def is_deleted(self) -> bool:
@@ -673,7 +686,8 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
             if isinstance(a, Tracer):
                 raise escaped_tracer(a)
             raise TypeError(f"{prim.name} expects fad Arrays, got {type(a).__name__}")
-        vals.append(a._value)
+        v = a._host
+        vals.append(v if v is not None else a._value)
         weak = weak and a._weak_type
     weak_args = args
     if prim.weak_from:
@@ -710,7 +724,7 @@ def _wrap_result(out: Any, weak: bool) -> Array:
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     a: Array = _new_object(Array)
-    a._value = out
+    a._host = out
     a._weak_type = weak
     a._buffer = None
     return a
@@ -823,6 +837,15 @@ def add_any(x: Array, y: Array) -> Array:
 
 def x64_enabled() -> bool:
     return config.enable_x64
+
+
+def _fetch(buffer: DeviceBuffer | None) -> np.ndarray[Any, Any]:
+    """The host value of a device buffer (imports the runtime, and jaxlib, only when needed)."""
+    if buffer is None:
+        raise ValueError("array has neither a host value nor a device buffer")
+    from fad._src.xla import runtime
+
+    return runtime.to_numpy(buffer)
 
 
 class _LazyModule:

@@ -19,7 +19,17 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, ParamSpec, TypeVar, final
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    TypeAlias,
+    TypeVar,
+    TypeVarTuple,
+    final,
+    overload,
+)
 
 import numpy as np
 
@@ -34,6 +44,7 @@ from fad._src.interpreters.jvp import MaybeZero, Zero, tangent_aval
 from fad._src.interpreters.programs import batch_program, trace_to_program
 from fad._src.ir import ClosedProgram
 from fad._src.prims import elementwise as ew
+from fad._src.typing import Cotangent, Tangent
 from fad._src.xla import lowering
 
 __all__ = [
@@ -45,8 +56,24 @@ __all__ = [
     "custom_vjp_lin_p",
 ]
 
-P = ParamSpec("P")
+Ts = TypeVarTuple("Ts")
 R = TypeVar("R")
+Res = TypeVar("Res")
+A = TypeVar("A")
+A2 = TypeVar("A2")
+A3 = TypeVar("A3")
+
+# The static types of the rules (see "Static types" in the custom_jvp and custom_vjp
+# docstrings). A JVP rule maps the tuple of arguments and its tangent to the output and
+# its tangent; the rule of a function with ``nondiff_argnums`` takes those arguments
+# first, typed loosely (``Any``; the primals ``tuple[Any, ...]``): which arguments they
+# are is a run-time value, so the types cannot split them off ``*Ts``.
+JvpRule: TypeAlias = Callable[[tuple[*Ts], Tangent[tuple[*Ts]]], tuple[R, Tangent[R]]]
+_JvpRule1: TypeAlias = Callable[[Any, tuple[Any, ...], Tangent[Any]], tuple[R, Tangent[R]]]
+_JvpRule2: TypeAlias = Callable[[Any, Any, tuple[Any, ...], Tangent[Any]], tuple[R, Tangent[R]]]
+_JvpRule3: TypeAlias = Callable[
+    [Any, Any, Any, tuple[Any, ...], Tangent[Any]], tuple[R, Tangent[R]]
+]
 
 custom_jvp_call_p = core.new_primitive("custom_jvp_call", multiple_results=True)
 custom_vjp_call_p = core.new_primitive("custom_vjp_call", multiple_results=True)
@@ -250,7 +277,7 @@ def _call_lowering(ctx: lowering.LoweringContext, *args: lowering.Value, call: C
 JvpFlat = Callable[[Sequence[Array], Sequence[MaybeZero]], tuple[list[Array], list[MaybeZero]]]
 
 
-class custom_jvp(Generic[P, R]):
+class custom_jvp(Generic[*Ts, R]):
     """A function with a custom JVP rule, used under every transformation.
 
     ``f = custom_jvp(fun)``; then ``f.defjvp(rule)`` with
@@ -260,9 +287,23 @@ class custom_jvp(Generic[P, R]):
     ``nondiff_argnums`` are passed to the rule first, as they are, and get no tangent.
     Reverse mode transposes the tangent part of the rule, so it must be linear in the
     tangents (as JVPs are).
+
+    Static types: ``custom_jvp(fun)`` for ``fun: (*Ts) -> R`` is a ``custom_jvp[*Ts, R]``,
+    called with the positional arguments ``*Ts`` (keywords work at run time, but the type
+    describes positional calls). A rule is a
+    ``(tuple[*Ts], Tangent[tuple[*Ts]]) -> tuple[R, Tangent[R]]``: it splits the tangents
+    with ``fad.unpack`` and marks its tangent output with ``fad.tangent`` (or builds it by
+    tangent arithmetic), so a rule that returns a bare array as the output tangent is
+    rejected. With ``nondiff_argnums`` (one to three of them) the rule takes those
+    arguments first; they are typed ``Any``, the primals ``tuple[Any, ...]`` and the
+    tangents ``Tangent[Any]``, since which arguments are static is a run-time value; the
+    result is still checked. Which form applies is not checked either: a two-parameter
+    rule for a function with ``nondiff_argnums`` type-checks, and fails when called. With
+    ``symbolic_zeros=True`` the tangents are typed ``Any`` (they may be
+    :class:`SymbolicZero`, or None in the output).
     """
 
-    def __init__(self, fun: Callable[P, R], nondiff_argnums: Sequence[int] = ()) -> None:
+    def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
         if not callable(fun):
             raise TypeError(f"custom_jvp expects a callable, got {type(fun).__name__}")
         self.fun = fun
@@ -271,6 +312,20 @@ class custom_jvp(Generic[P, R]):
         self.symbolic_zeros = False
         functools.update_wrapper(self, fun)
 
+    @overload
+    def defjvp(
+        self, jvp: JvpRule[*Ts, R], symbolic_zeros: Literal[False] = False
+    ) -> JvpRule[*Ts, R]: ...
+    @overload
+    def defjvp(self, jvp: _JvpRule1[R], symbolic_zeros: Literal[False] = False) -> _JvpRule1[R]: ...
+    @overload
+    def defjvp(self, jvp: _JvpRule2[R], symbolic_zeros: Literal[False] = False) -> _JvpRule2[R]: ...
+    @overload
+    def defjvp(self, jvp: _JvpRule3[R], symbolic_zeros: Literal[False] = False) -> _JvpRule3[R]: ...
+    @overload
+    def defjvp(
+        self, jvp: Callable[..., tuple[R, Any]], symbolic_zeros: Literal[True]
+    ) -> Callable[..., tuple[R, Any]]: ...
     def defjvp(self, jvp: Callable[..., Any], symbolic_zeros: bool = False) -> Callable[..., Any]:
         """Set the rule; returns it, so this works as a decorator.
 
@@ -283,11 +338,38 @@ class custom_jvp(Generic[P, R]):
         self.symbolic_zeros = symbolic_zeros
         return jvp
 
+    @overload
+    def defjvps(
+        self: custom_jvp[A, R], jvp0: Callable[[Tangent[A], R, A], Tangent[R]] | None, /
+    ) -> None: ...
+    @overload
+    def defjvps(
+        self: custom_jvp[A, A2, R],
+        jvp0: Callable[[Tangent[A], R, A, A2], Tangent[R]] | None,
+        jvp1: Callable[[Tangent[A2], R, A, A2], Tangent[R]] | None,
+        /,
+    ) -> None: ...
+    @overload
+    def defjvps(
+        self: custom_jvp[A, A2, A3, R],
+        jvp0: Callable[[Tangent[A], R, A, A2, A3], Tangent[R]] | None,
+        jvp1: Callable[[Tangent[A2], R, A, A2, A3], Tangent[R]] | None,
+        jvp2: Callable[[Tangent[A3], R, A, A2, A3], Tangent[R]] | None,
+        /,
+    ) -> None: ...
+    @overload
+    def defjvps(self, *jvps: Callable[[Tangent[Any], R, *Ts], Tangent[R]] | None) -> None: ...
     def defjvps(self, *jvps: Callable[..., Any] | None) -> None:
         """One rule per argument, ``jvp_i(tangent_i, primal_out, *primals)``; None for an
-        argument with no contribution. Arguments without a tangent cost nothing."""
+        argument with no contribution. Arguments without a tangent cost nothing.
+
+        Typed per argument for one to three arguments (``jvp_i`` takes a ``Tangent`` of
+        argument ``i`` and returns a ``Tangent[R]``); beyond that the input tangent is a
+        ``Tangent[Any]``.
+        """
         if self.nondiff_argnums:
             raise TypeError("defjvps does not support nondiff_argnums; use defjvp")
+        fun: Callable[..., Any] = self
 
         def jvp(primals: tuple[Any, ...], tangents: tuple[Any, ...]) -> tuple[Any, Any]:
             if len(jvps) != len(primals):
@@ -295,7 +377,7 @@ class custom_jvp(Generic[P, R]):
                     f"defjvps: {len(jvps)} rules given for a function called with "
                     f"{len(primals)} arguments"
                 )
-            out = self(*primals)  # type: ignore[call-arg]
+            out = fun(*primals)
             total: Any = None
             for rule, t in zip(jvps, tangents, strict=True):
                 if rule is None or all(_is_zero_leaf(x) for x in tu.tree_leaves(t)):
@@ -308,7 +390,16 @@ class custom_jvp(Generic[P, R]):
 
         self.defjvp(jvp, symbolic_zeros=True)
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+    if TYPE_CHECKING:
+        # Statically a positional call; at run time keywords are bound to ``fun``'s
+        # parameters as well (the rules receive positional arguments).
+        def __call__(self, *args: *Ts) -> R: ...
+    else:
+
+        def __call__(self, *args: Any, **kwargs: Any) -> R:
+            return self._call(args, kwargs)
+
+    def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         name = _name(self.fun)
         rule = self.jvp
         if rule is None:
@@ -463,16 +554,29 @@ FwdFlat = Callable[[Sequence[Array]], tuple[list[Array], list[Array], tu.PyTreeD
 BwdFlat = Callable[[tu.PyTreeDef, Sequence[Array], Sequence[MaybeZero]], list[MaybeZero]]
 
 
-class custom_vjp(Generic[P, R]):
+class custom_vjp(Generic[*Ts, R]):
     """A function with a custom VJP, used by reverse mode under every transformation.
 
     ``f.defvjp(fwd, bwd)``: ``fwd(*args) -> (out, residuals)`` runs on the forward
     pass; ``bwd(*nondiff_args, residuals, out_cotangent)`` returns a tuple with one
     cotangent per (differentiable) argument, None meaning zero. Forward mode is not
     available, as in JAX: a VJP alone does not give JVPs.
+
+    Static types: ``custom_vjp(fun)`` for ``fun: (*Ts) -> R`` is a ``custom_vjp[*Ts, R]``,
+    called with the positional arguments ``*Ts`` (keywords work at run time only).
+    ``fwd`` is a ``(*Ts) -> tuple[R, Res]`` for any residual type ``Res``, and ``bwd`` a
+    ``(Res, Cotangent[R]) -> Cotangent[tuple[*Ts]]``: it reads the output cotangent as a
+    ``Cotangent`` and returns the cotangent of the tuple of arguments, built with
+    ``fad.pack`` or ``fad.cotangent((...))``. A zero is an array of zeros there (None is
+    accepted at run time, but ``Cotangent[tuple[X, None]]`` is not the cotangent of
+    ``tuple[X, Y]``). With ``nondiff_argnums`` (one to three of them) ``bwd`` takes those
+    arguments first, typed ``Any``, and returns a ``Cotangent[Any]`` (its tuple holds the
+    differentiable arguments only, which the types cannot pick out); ``fwd`` keeps its
+    precise type, since it takes every argument. With ``symbolic_zeros=True``, ``bwd`` is
+    typed loosely (the cotangent may be a :class:`SymbolicZero`).
     """
 
-    def __init__(self, fun: Callable[P, R], nondiff_argnums: Sequence[int] = ()) -> None:
+    def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
         if not callable(fun):
             raise TypeError(f"custom_vjp expects a callable, got {type(fun).__name__}")
         self.fun = fun
@@ -482,6 +586,41 @@ class custom_vjp(Generic[P, R]):
         self.symbolic_zeros = False
         functools.update_wrapper(self, fun)
 
+    @overload
+    def defvjp(
+        self,
+        fwd: Callable[[*Ts], tuple[R, Res]],
+        bwd: Callable[[Res, Cotangent[R]], Cotangent[tuple[*Ts]]],
+        symbolic_zeros: Literal[False] = False,
+    ) -> None: ...
+    @overload
+    def defvjp(
+        self,
+        fwd: Callable[[*Ts], tuple[R, Res]],
+        bwd: Callable[[Any, Res, Cotangent[R]], Cotangent[Any]],
+        symbolic_zeros: Literal[False] = False,
+    ) -> None: ...
+    @overload
+    def defvjp(
+        self,
+        fwd: Callable[[*Ts], tuple[R, Res]],
+        bwd: Callable[[Any, Any, Res, Cotangent[R]], Cotangent[Any]],
+        symbolic_zeros: Literal[False] = False,
+    ) -> None: ...
+    @overload
+    def defvjp(
+        self,
+        fwd: Callable[[*Ts], tuple[R, Res]],
+        bwd: Callable[[Any, Any, Any, Res, Cotangent[R]], Cotangent[Any]],
+        symbolic_zeros: Literal[False] = False,
+    ) -> None: ...
+    @overload
+    def defvjp(
+        self,
+        fwd: Callable[[*Ts], tuple[R, Any]],
+        bwd: Callable[..., Any],
+        symbolic_zeros: Literal[True],
+    ) -> None: ...
     def defvjp(
         self, fwd: Callable[..., Any], bwd: Callable[..., Any], symbolic_zeros: bool = False
     ) -> None:
@@ -492,7 +631,15 @@ class custom_vjp(Generic[P, R]):
                 raise TypeError(f"defvjp: {nm} must be callable, got {type(fn).__name__}")
         self.fwd, self.bwd, self.symbolic_zeros = fwd, bwd, symbolic_zeros
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+    if TYPE_CHECKING:
+        # Statically a positional call; at run time keywords are bound as well.
+        def __call__(self, *args: *Ts) -> R: ...
+    else:
+
+        def __call__(self, *args: Any, **kwargs: Any) -> R:
+            return self._call(args, kwargs)
+
+    def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         name = _name(self.fun)
         fwd, bwd = self.fwd, self.bwd
         if fwd is None or bwd is None:

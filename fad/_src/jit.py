@@ -183,12 +183,11 @@ class _Compiled:
             outs = self.execute(bufs)
         except Exception as err:
             outs = self._recover(args, err, names)
-        to_numpy = runtime.to_numpy
         results = []
         for b, w in zip(outs, self.out_weak, strict=True):
-            # The hot path: skip Array.__init__ (to_numpy's view is already read-only).
+            # The hot path: skip Array.__init__; the host value is fetched on first use.
             arr: Array = _new_object(Array)
-            arr._value = to_numpy(b)
+            arr._host = None
             arr._weak_type = w
             arr._buffer = b
             results.append(arr)

@@ -348,8 +348,10 @@ def linspace(
 
 def _unary_inexact(prim_fn: Callable[[Array], Array], name: str) -> Callable[[ArrayLike], Array]:
     def f(x: ArrayLike) -> Array:
-        if type(x) is Array and x._value.dtype.kind in "fc":
-            return prim_fn(x)
+        if type(x) is Array:
+            v = x._host
+            if v is not None and v.dtype.kind in "fc":
+                return prim_fn(x)
         (a,) = promote_inexact(name, x)
         return prim_fn(a)
 
@@ -395,9 +397,11 @@ def _binary(
 ) -> Callable[[ArrayLike, ArrayLike], Array]:
     def f(x: ArrayLike, y: ArrayLike) -> Array:
         if type(x) is Array and type(y) is Array:
-            vx, vy = x._value, y._value
+            vx, vy = x._host, y._host
             if (
-                vx.dtype == vy.dtype
+                vx is not None
+                and vy is not None
+                and vx.dtype == vy.dtype
                 and vx.shape == vy.shape
                 and x._weak_type == y._weak_type
                 and (not inexact or dtypes.is_inexact(vx.dtype))
