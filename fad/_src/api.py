@@ -95,6 +95,18 @@ def _partial_args(
     return f, tuple(args[i] for i in argnums)
 
 
+def _diff_args(
+    fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+    argnums: int | Sequence[int], name: str, check: Callable[[tuple[Any, ...]], None],
+) -> tuple[Callable[..., Any], tuple[Any, ...], list[Array], tu.PyTreeDef]:  # fmt: skip
+    """The call's differentiated arguments (``argnums``), checked by ``check``: ``fun`` of
+    them alone, their values, their flat leaves and the tree of those leaves."""
+    f, dyn = _partial_args(fun, args, kwargs, _normalize_argnums(argnums, len(args), name))
+    check(dyn)
+    flat, in_tree = _flatten_args(dyn, f"{name} argument")
+    return f, dyn, flat, in_tree
+
+
 def _float0_zeros(aval: ShapedArray) -> Any:
     return np.zeros(aval.shape, dtypes.float0)
 
@@ -679,10 +691,10 @@ def value_and_grad(
 
     @functools.wraps(fun)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
-        nums = _normalize_argnums(argnums, len(args), "grad")
-        f, dyn = _partial_args(fun, args, kwargs, nums)
-        _check_grad_inputs(dyn, holomorphic, allow_int, "grad")
-        flat, in_tree = _flatten_args(dyn, "grad argument")
+        f, _, flat, in_tree = _diff_args(
+            fun, args, kwargs, argnums, "grad",
+            lambda dyn: _check_grad_inputs(dyn, holomorphic, allow_int, "grad"),
+        )  # fmt: skip
         lin = _linearize(f, flat, in_tree, has_aux, "grad")
         if len(lin.out_primals) != 1 or lin.out_avals[0].shape != ():
             shapes = [a.shape for a in lin.out_avals]
@@ -1066,10 +1078,10 @@ def jacfwd(
     _check_callable(fun, "jacfwd")
 
     def jacfun(*args: Any, **kwargs: Any) -> Any:
-        nums = _normalize_argnums(argnums, len(args), "jacfwd")
-        f, dyn = _partial_args(fun, args, kwargs, nums)
-        _check_jac_inputs(dyn, holomorphic, "jacfwd")
-        flat, in_tree = _flatten_args(dyn, "jacfwd argument")
+        f, _, flat, in_tree = _diff_args(
+            fun, args, kwargs, argnums, "jacfwd",
+            lambda dyn: _check_jac_inputs(dyn, holomorphic, "jacfwd"),
+        )  # fmt: skip
         basis, n = _std_basis(flat)
 
         def push(*tangents: Array) -> Any:
@@ -1119,10 +1131,10 @@ def jacrev(
     _check_callable(fun, "jacrev")
 
     def jacfun(*args: Any, **kwargs: Any) -> Any:
-        nums = _normalize_argnums(argnums, len(args), "jacrev")
-        f, dyn = _partial_args(fun, args, kwargs, nums)
-        _check_jac_inputs(dyn, holomorphic, "jacrev")
-        flat_in, in_tree = _flatten_args(dyn, "jacrev argument")
+        f, dyn, flat_in, in_tree = _diff_args(
+            fun, args, kwargs, argnums, "jacrev",
+            lambda dyn: _check_jac_inputs(dyn, holomorphic, "jacrev"),
+        )  # fmt: skip
         res = _vjp_any(f, *dyn, has_aux=has_aux)
         y, pullback = res[0], res[1]
         flat_out, out_tree = _flatten_args(y, "jacrev output")

@@ -29,11 +29,13 @@ from fad._src.interpreters.jvp import MaybeZero, Zero, tangent_aval
 from fad._src.interpreters.programs import (
     Saveable,
     batch_program,
+    check_operands,
+    fix_weak,
+    flat_arrays,
     jvp_split,
     trace_to_program,
-    transpose_program,
+    transpose_call,
 )
-from fad._src.interpreters.transpose import is_undefined
 from fad._src.ir import ClosedProgram, Eqn
 from fad._src.prims import linalg
 from fad._src.xla import lowering
@@ -98,23 +100,12 @@ def _saveable(policy: Policy | None) -> Saveable:
 
 
 def _abstract(*avals: ShapedArray, program: ClosedProgram, **_: Any) -> list[ShapedArray]:
-    want = program.in_avals
-    if len(want) != len(avals) or any(
-        a.shape != w.shape or a.dtype != w.dtype for a, w in zip(avals, want, strict=True)
-    ):
-        raise TypeError(
-            f"checkpoint: operands {[a.str_short() for a in avals]} do not match the "
-            f"function's inputs {[w.str_short() for w in want]}"
-        )
+    check_operands(avals, program, "checkpoint")
     return program.out_avals
 
 
 def _impl(*args: Array, program: ClosedProgram, **_: Any) -> list[Array]:
-    outs = program(*args)
-    return [
-        o if o._weak_type == a.weak_type else Array(o._value, a.weak_type)
-        for o, a in zip(outs, program.out_avals, strict=True)
-    ]
+    return fix_weak(program(*args), program.out_avals)
 
 
 def _jvp(
@@ -148,23 +139,10 @@ def _transpose(
     cts: Sequence[MaybeZero], *args: Any, program: ClosedProgram, policy: Policy | None,
     prevent_cse: bool,
 ) -> list[MaybeZero | None]:  # fmt: skip
-    undefined = tuple(is_undefined(a) for a in args)
-    ct_nz = tuple(isinstance(c, Array) for c in cts)
-    t = transpose_program(program, undefined, ct_nz)
-    defined = [a for a, u in zip(args, undefined, strict=True) if not u]
-    nz_cts = [c for c in cts if isinstance(c, Array)]
-    outs = (
-        checkpoint_p.bindn(
-            *defined, *nz_cts, program=t.program, policy=policy, prevent_cse=prevent_cse
-        )
-        if any(t.out_mask) else []
+    return transpose_call(
+        cts, args, program,
+        lambda t, ops: checkpoint_p.bindn(*ops, program=t, policy=policy, prevent_cse=prevent_cse),
     )  # fmt: skip
-    it = iter(outs)
-    mask = iter(t.out_mask)
-    result: list[MaybeZero | None] = []
-    for a, u in zip(args, undefined, strict=True):
-        result.append(None if not u else next(it) if next(mask) else Zero(a.aval))
-    return result
 
 
 def _batch(
@@ -221,18 +199,13 @@ def checkpoint(
         nargs = len(args)
         nums = {s % nargs for s in statics if -nargs <= s < nargs}
         dyn_pos = [i for i in range(nargs) if i not in nums]
-        leaves, in_tree = tu.tree_flatten(([args[i] for i in dyn_pos], kwargs))
-        flat: list[Array] = []
-        for j, leaf in enumerate(leaves):
-            if isinstance(leaf, Array):
-                flat.append(leaf)
-            elif core.is_arraylike(leaf):
-                flat.append(core.asarray(leaf))
-            else:
-                raise TypeError(
-                    f"checkpoint-wrapped {name}: argument leaf {j} is a {type(leaf).__name__} "
-                    f"({leaf!r}), not an array; mark the argument with static_argnums"
-                )
+        flat, in_tree = flat_arrays(
+            ([args[i] for i in dyn_pos], kwargs),
+            lambda j, leaf: (
+                f"checkpoint-wrapped {name}: argument leaf {j} is a {type(leaf).__name__} "
+                f"({leaf!r}), not an array; mark the argument with static_argnums"
+            ),
+        )
         f: Callable[..., Any] = fun
 
         def flat_fun(*xs: Array) -> Any:

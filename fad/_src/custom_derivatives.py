@@ -41,7 +41,14 @@ from fad._src.interpreters import jvp as jvp_mod
 from fad._src.interpreters import transpose as transpose_mod
 from fad._src.interpreters.batch import BatchHandler, BatchTracer, BDim
 from fad._src.interpreters.jvp import MaybeZero, Zero, tangent_aval
-from fad._src.interpreters.programs import batch_program, trace_to_program
+from fad._src.interpreters.programs import (
+    batch_program,
+    check_operands,
+    fix_weak,
+    flat_arrays,
+    not_array_leaf,
+    trace_to_program,
+)
 from fad._src.ir import ClosedProgram
 from fad._src.prims import elementwise as ew
 from fad._src.typing import Cotangent, Tangent
@@ -145,19 +152,7 @@ def _nondiff(nums: Sequence[int], nargs: int, what: str) -> tuple[int, ...]:
 
 
 def _flat_arrays(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
-    leaves, treedef = tu.tree_flatten(tree)
-    out = []
-    for i, leaf in enumerate(leaves):
-        if isinstance(leaf, Array):
-            out.append(leaf)
-        elif core.is_arraylike(leaf):
-            out.append(core.asarray(leaf))
-        else:
-            raise TypeError(
-                f"{what} must be arrays or scalars (pytrees of them), but leaf {i} is a "
-                f"{type(leaf).__name__}: {leaf!r}; use nondiff_argnums for other arguments"
-            )
-    return out, treedef
+    return flat_arrays(tree, not_array_leaf(what, "; use nondiff_argnums for other arguments"))
 
 
 class _Split:
@@ -172,6 +167,27 @@ class _Split:
     def merge(self, dyn: Sequence[Any]) -> list[Any]:
         it_s, it_d = iter(self.static), iter(dyn)
         return [next(it_s) if i in self.nondiff else next(it_d) for i in range(self.n)]
+
+
+_Traced = tuple[_Split, list[Array], tu.PyTreeDef, ClosedProgram, list[Array], tu.PyTreeDef]
+
+
+def _trace_call(
+    fun: Callable[..., Any], nondiff_argnums: Sequence[int], args: tuple[Any, ...],
+    kwargs: dict[str, Any], what: str,
+) -> _Traced:  # fmt: skip
+    """Bind a call of a custom-derivative function and stage it on its differentiable
+    arguments: (split arguments, flat operands, their tree, program, hoisted consts, out tree).
+    """
+    full = _resolve_args(fun, args, kwargs, what)
+    split = _Split(full, _nondiff(nondiff_argnums, len(full), what))
+    flat, in_tree = _flat_arrays(split.dyn, f"{what}: the differentiable arguments")
+
+    def fun_flat(*xs: Array) -> Any:
+        return fun(*split.merge(tu.tree_unflatten(in_tree, list(xs))))
+
+    call, consts, out_tree = trace_to_program(fun_flat, [x.aval for x in flat], what)
+    return split, flat, in_tree, call, consts, out_tree
 
 
 def _zero_tangent(aval: ShapedArray, symbolic: bool) -> Any:
@@ -241,32 +257,32 @@ def _closure_error(kind: str) -> TypeError:
     )
 
 
-def _fix_weak(outs: Sequence[Array], avals: Sequence[ShapedArray]) -> list[Array]:
-    return [
-        o if o._weak_type == a.weak_type else Array(o._value, a.weak_type)
-        for o, a in zip(outs, avals, strict=True)
-    ]
-
-
 def _call_abstract(*avals: ShapedArray, call: ClosedProgram, **_: Any) -> list[ShapedArray]:
-    want = call.in_avals
-    if len(want) != len(avals) or any(
-        a.shape != w.shape or a.dtype != w.dtype for a, w in zip(avals, want, strict=True)
-    ):
-        raise TypeError(
-            f"custom derivative call: operands {[a.str_short() for a in avals]} do not match "
-            f"the function's inputs {[w.str_short() for w in want]}"
-        )
+    check_operands(avals, call, "custom derivative call")
     return call.out_avals
 
 
 def _call_impl(*args: Array, call: ClosedProgram, **_: Any) -> list[Array]:
-    return _fix_weak(call(*args), call.out_avals)
+    return fix_weak(call(*args), call.out_avals)
 
 
 def _call_lowering(ctx: lowering.LoweringContext, *args: lowering.Value, call: ClosedProgram,
                    **_: Any) -> list[lowering.Value]:  # fmt: skip
     return ctx.call(call, args)
+
+
+class _CustomFunction(Generic[*Ts, R]):
+    """The call of ``custom_jvp``/``custom_vjp`` (each defines ``_call``): typed as
+    ``fun``'s positional call."""
+
+    if TYPE_CHECKING:
+        # Statically a positional call; at run time keywords are bound to ``fun``'s
+        # parameters as well (the rules receive positional arguments).
+        def __call__(self, *args: *Ts) -> R: ...
+    else:
+
+        def __call__(self, *args: Any, **kwargs: Any) -> R:
+            return self._call(args, kwargs)
 
 
 # ---------------------------------------------------------------------------
@@ -277,7 +293,7 @@ def _call_lowering(ctx: lowering.LoweringContext, *args: lowering.Value, call: C
 JvpFlat = Callable[[Sequence[Array], Sequence[MaybeZero]], tuple[list[Array], list[MaybeZero]]]
 
 
-class custom_jvp(Generic[*Ts, R]):
+class custom_jvp(_CustomFunction[*Ts, R]):
     """A function with a custom JVP rule, used under every transformation.
 
     ``f = custom_jvp(fun)``; then ``f.defjvp(rule)`` with
@@ -390,30 +406,14 @@ class custom_jvp(Generic[*Ts, R]):
 
         self.defjvp(jvp, symbolic_zeros=True)
 
-    if TYPE_CHECKING:
-        # Statically a positional call; at run time keywords are bound to ``fun``'s
-        # parameters as well (the rules receive positional arguments).
-        def __call__(self, *args: *Ts) -> R: ...
-    else:
-
-        def __call__(self, *args: Any, **kwargs: Any) -> R:
-            return self._call(args, kwargs)
-
     def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         name = _name(self.fun)
         rule = self.jvp
         if rule is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
-        what = f"custom_jvp function {name}"
-        full = _resolve_args(self.fun, args, kwargs, what)
-        split = _Split(full, _nondiff(self.nondiff_argnums, len(full), what))
-        flat, in_tree = _flat_arrays(split.dyn, f"{what}: the differentiable arguments")
-        fun: Callable[..., Any] = self.fun
-
-        def fun_flat(*xs: Array) -> Any:
-            return fun(*split.merge(tu.tree_unflatten(in_tree, list(xs))))
-
-        call, consts, out_tree = trace_to_program(fun_flat, [x.aval for x in flat], what)
+        split, flat, in_tree, call, consts, out_tree = _trace_call(
+            self.fun, self.nondiff_argnums, args, kwargs, f"custom_jvp function {name}"
+        )
         flat_rule = _jvp_rule(rule, self.symbolic_zeros, split, in_tree, out_tree, call, name)
         outs = custom_jvp_call_p.bindn(
             *consts, *flat, call=call, jvp=flat_rule, num_consts=len(consts),
@@ -554,7 +554,7 @@ FwdFlat = Callable[[Sequence[Array]], tuple[list[Array], list[Array], tu.PyTreeD
 BwdFlat = Callable[[tu.PyTreeDef, Sequence[Array], Sequence[MaybeZero]], list[MaybeZero]]
 
 
-class custom_vjp(Generic[*Ts, R]):
+class custom_vjp(_CustomFunction[*Ts, R]):
     """A function with a custom VJP, used by reverse mode under every transformation.
 
     ``f.defvjp(fwd, bwd)``: ``fwd(*args) -> (out, residuals)`` runs on the forward
@@ -631,29 +631,14 @@ class custom_vjp(Generic[*Ts, R]):
                 raise TypeError(f"defvjp: {nm} must be callable, got {type(fn).__name__}")
         self.fwd, self.bwd, self.symbolic_zeros = fwd, bwd, symbolic_zeros
 
-    if TYPE_CHECKING:
-        # Statically a positional call; at run time keywords are bound as well.
-        def __call__(self, *args: *Ts) -> R: ...
-    else:
-
-        def __call__(self, *args: Any, **kwargs: Any) -> R:
-            return self._call(args, kwargs)
-
     def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         name = _name(self.fun)
         fwd, bwd = self.fwd, self.bwd
         if fwd is None or bwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
-        what = f"custom_vjp function {name}"
-        full = _resolve_args(self.fun, args, kwargs, what)
-        split = _Split(full, _nondiff(self.nondiff_argnums, len(full), what))
-        flat, in_tree = _flat_arrays(split.dyn, f"{what}: the differentiable arguments")
-        fun: Callable[..., Any] = self.fun
-
-        def fun_flat(*xs: Array) -> Any:
-            return fun(*split.merge(tu.tree_unflatten(in_tree, list(xs))))
-
-        call, consts, out_tree = trace_to_program(fun_flat, [x.aval for x in flat], what)
+        split, flat, in_tree, call, consts, out_tree = _trace_call(
+            self.fun, self.nondiff_argnums, args, kwargs, f"custom_vjp function {name}"
+        )
         fwd_flat = _fwd_rule(fwd, split, in_tree, out_tree, call.out_avals, name)
         bwd_flat = _bwd_rule(
             bwd, self.symbolic_zeros, split, in_tree, out_tree, [x.aval for x in flat],

@@ -49,13 +49,14 @@ from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero, Zero
 from fad._src.interpreters.programs import (
     batch_program,
+    flat_arrays,
+    hoist_tracer_consts,
     jvp_split,
     read_trivial,
-    transpose_program,
+    transpose_call,
 )
 from fad._src.interpreters.stage import StageHandler, StageTracer
-from fad._src.interpreters.transpose import is_undefined
-from fad._src.ir import ClosedProgram, Program
+from fad._src.ir import ClosedProgram
 from fad._src.xla import lowering, runtime
 
 # The jitted function's signature: its parameters and result type (kept by ``jit``).
@@ -305,23 +306,9 @@ def _xla_call_jvp(
 def _xla_call_transpose(
     cts: Sequence[MaybeZero], *args: Any, program: ClosedProgram, name: str, backend: str | None
 ) -> list[MaybeZero | None]:
-    undefined = tuple(is_undefined(a) for a in args)
-    ct_nonzero = tuple(isinstance(c, Array) for c in cts)
-    t = transpose_program(program, undefined, ct_nonzero)
-    res = [a for a, u in zip(args, undefined, strict=True) if not u]
-    nz_cts = [c for c in cts if isinstance(c, Array)]
-    outs = (
-        _call(t.program, [*res, *nz_cts], f"transpose_{name}", backend) if any(t.out_mask) else []
+    return transpose_call(
+        cts, args, program, lambda t, ops: _call(t, ops, f"transpose_{name}", backend)
     )
-    it = iter(outs)
-    mask = iter(t.out_mask)
-    result: list[MaybeZero | None] = []
-    for a, u in zip(args, undefined, strict=True):
-        if not u:
-            result.append(None)
-        else:
-            result.append(next(it) if next(mask) else Zero(a.aval))
-    return result
 
 
 def _xla_call_batch(
@@ -590,20 +577,15 @@ class JitFunction(Generic[P, R]):
             else:
                 dyn_kw[k] = kwargs[k]
         dyn_args = tuple(args[i] for i in dyn_pos)
-        leaves, in_tree = tu.tree_flatten((dyn_args, dyn_kw))
-        flat: list[Array] = []
-        for j, leaf in enumerate(leaves):
-            if isinstance(leaf, Array):
-                flat.append(leaf)
-            elif core.is_arraylike(leaf):
-                flat.append(core.asarray(leaf))
-            else:
-                what = self._leaf_names(in_tree, dyn_pos)[j]
-                raise TypeError(
-                    f"jitted function {self.__name__}: {what} is a "
-                    f"{type(leaf).__name__} ({leaf!r}), which is not an array type. Pass arrays or "
-                    "scalars, or mark the argument static with static_argnums/static_argnames."
-                )
+        flat, in_tree = flat_arrays(
+            (dyn_args, dyn_kw),
+            lambda j, leaf: (
+                f"jitted function {self.__name__}: "
+                f"{self._leaf_names(tu.tree_structure((dyn_args, dyn_kw)), dyn_pos)[j]} is a "
+                f"{type(leaf).__name__} ({leaf!r}), which is not an array type. Pass arrays or "
+                "scalars, or mark the argument static with static_argnums/static_argnames."
+            ),
+        )
         avals = tuple((x.aval.shape, x.aval.dtype, x.aval.weak_type) for x in flat)
         key = (in_tree, avals, tuple(statics), config.x64_enabled)
         entry = self._cache.get(key)
@@ -666,8 +648,8 @@ class JitFunction(Generic[P, R]):
                 )
             slots.append(len(outs))
             outs.append(arr)
-        closed = stage.build(tracers, outs)
-        closed, tracer_consts = _hoist_tracer_consts(closed)
+        closed, hoisted = hoist_tracer_consts(stage.build(tracers, outs))
+        tracer_consts = tuple(hoisted)
         donated: list[int] = []
         if self._donate_argnums:
             start = 0
@@ -746,20 +728,6 @@ def _check_static(value: Any, name: str) -> Any:
             "regular argument, or convert it to a hashable Python value (e.g. a tuple)."
         )
     return value
-
-
-def _hoist_tracer_consts(closed: ClosedProgram) -> tuple[ClosedProgram, tuple[Array, ...]]:
-    """Constants that are tracers of enclosing handlers become leading inputs."""
-    prog = closed.program
-    traced = [isinstance(c, Tracer) for c in closed.consts]
-    if not any(traced):
-        return closed, ()
-    keep = [(v, c) for v, c, t in zip(prog.constvars, closed.consts, traced, strict=True) if not t]
-    moved = [(v, c) for v, c, t in zip(prog.constvars, closed.consts, traced, strict=True) if t]
-    program = Program(
-        tuple(v for v, _ in keep), (*(v for v, _ in moved), *prog.invars), prog.eqns, prog.outvars
-    )
-    return ClosedProgram(program, tuple(c for _, c in keep)), tuple(c for _, c in moved)
 
 
 def _argnums(value: int | Sequence[int], what: str) -> tuple[int, ...]:

@@ -22,7 +22,7 @@ from fad._src.interpreters import batch as batching
 from fad._src.interpreters.batch import BatchHandler, BatchTracer
 from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
 from fad._src.interpreters.stage import StageHandler
-from fad._src.interpreters.transpose import backward_pass
+from fad._src.interpreters.transpose import backward_pass, is_undefined
 from fad._src.ir import ClosedProgram, Eqn, Literal, Program, Var
 
 __all__ = [
@@ -30,12 +30,17 @@ __all__ = [
     "JvpSplit",
     "Saveable",
     "batch_program",
+    "check_operands",
+    "fix_weak",
+    "flat_arrays",
     "hoist_tracer_consts",
     "jvp_split",
+    "not_array_leaf",
     "prune",
     "read_trivial",
     "split_known",
     "trace_to_program",
+    "transpose_call",
     "transpose_program",
     "with_invars",
 ]
@@ -279,6 +284,32 @@ def transpose_program(
     return derived
 
 
+def transpose_call(
+    cts: Sequence[MaybeZero],
+    args: Sequence[Any],
+    program: ClosedProgram,
+    run: Callable[[ClosedProgram, list[Array]], Sequence[Array]],
+) -> list[MaybeZero | None]:
+    """The transpose rule of a primitive that calls ``program`` on its operands.
+
+    ``run(transposed, operands)`` binds the primitive again on the staged transpose
+    (defined operands, then the non-zero cotangents); it is skipped when every input
+    cotangent is zero. Defined operands get None.
+    """
+    undefined = tuple(is_undefined(a) for a in args)
+    ct_nonzero = tuple(isinstance(c, Array) for c in cts)
+    t = transpose_program(program, undefined, ct_nonzero)
+    defined = [a for a, u in zip(args, undefined, strict=True) if not u]
+    nz_cts = [c for c in cts if isinstance(c, Array)]
+    outs = run(t.program, [*defined, *nz_cts]) if any(t.out_mask) else []
+    it = iter(outs)
+    mask = iter(t.out_mask)
+    return [
+        None if not u else next(it) if next(mask) else Zero(a.aval)
+        for a, u in zip(args, undefined, strict=True)
+    ]
+
+
 def batch_program(
     closed: ClosedProgram,
     batched: tuple[bool, ...],
@@ -322,6 +353,52 @@ def batch_program(
 # ---------------------------------------------------------------------------
 
 
+def flat_arrays(tree: Any, bad_leaf: Callable[[int, Any], str]) -> tuple[list[Array], tu.PyTreeDef]:
+    """The leaves of ``tree`` as arrays (Python and numpy scalars converted).
+
+    A leaf that is not array-like raises ``TypeError(bad_leaf(index, leaf))``, so each API
+    names its own argument in the message.
+    """
+    leaves, treedef = tu.tree_flatten(tree)
+    out: list[Array] = []
+    for i, leaf in enumerate(leaves):
+        if isinstance(leaf, Array):
+            out.append(leaf)
+        elif core.is_arraylike(leaf):
+            out.append(core.asarray(leaf))
+        else:
+            raise TypeError(bad_leaf(i, leaf))
+    return out, treedef
+
+
+def not_array_leaf(what: str, hint: str = "") -> Callable[[int, Any], str]:
+    """The ``bad_leaf`` message of :func:`flat_arrays` for the operands of an API."""
+    return lambda i, leaf: (
+        f"{what} must be arrays or scalars (pytrees of them), but leaf {i} is a "
+        f"{type(leaf).__name__}: {leaf!r}{hint}"
+    )
+
+
+def fix_weak(outs: Sequence[Array], avals: Sequence[ShapedArray]) -> list[Array]:
+    """Eager results of a carried program with the weak types its abstract rule gives."""
+    return [
+        o if o._weak_type == a.weak_type else Array(o._value, a.weak_type)
+        for o, a in zip(outs, avals, strict=True)
+    ]
+
+
+def check_operands(avals: Sequence[ShapedArray], program: ClosedProgram, what: str) -> None:
+    """Raise a TypeError unless ``avals`` match the inputs of ``program`` (weak types aside)."""
+    want = program.in_avals
+    if len(want) != len(avals) or any(
+        a.shape != w.shape or a.dtype != w.dtype for a, w in zip(avals, want, strict=True)
+    ):
+        raise TypeError(
+            f"{what}: operands {[a.str_short() for a in avals]} do not match "
+            f"the function's inputs {[w.str_short() for w in want]}"
+        )
+
+
 def hoist_tracer_consts(closed: ClosedProgram) -> tuple[ClosedProgram, list[Array]]:
     """Constants that are tracers of enclosing handlers become leading inputs.
 
@@ -352,19 +429,13 @@ def trace_to_program(
     stage = StageHandler(forward_known=False)
     with core.installed(stage):
         ins = [stage.new_arg(a) for a in in_avals]
-        out = fun(*ins)
-        leaves, out_tree = tu.tree_flatten(out)
-        outs: list[Array] = []
-        for i, leaf in enumerate(leaves):
-            if isinstance(leaf, Array):
-                outs.append(leaf)
-            elif core.is_arraylike(leaf):
-                outs.append(core.asarray(leaf))
-            else:
-                raise TypeError(
-                    f"{what} must return arrays or scalars (pytrees of them), but output leaf {i} "
-                    f"is a {type(leaf).__name__}: {leaf!r}"
-                )
+        outs, out_tree = flat_arrays(
+            fun(*ins),
+            lambda i, leaf: (
+                f"{what} must return arrays or scalars (pytrees of them), but output leaf {i} "
+                f"is a {type(leaf).__name__}: {leaf!r}"
+            ),
+        )
     closed, consts = hoist_tracer_consts(stage.build(ins, outs))
     return closed, consts, out_tree
 

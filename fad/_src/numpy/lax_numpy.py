@@ -953,6 +953,23 @@ def _sum_dtype(x: Array, dtype: Any) -> Array:
     return x
 
 
+def _accumulate(
+    reduce: Callable[[Array, Sequence[int]], Array],
+    unit: int,
+    a: ArrayLike,
+    axis: Axis,
+    dtype: Any,
+    keepdims: bool,
+    where: ArrayLike | None,
+) -> Array:
+    """``sum``/``prod``: ``reduce`` in the accumulation dtype; masked elements count as ``unit``."""
+    x = _sum_dtype(asarray(a), dtype)
+    if where is not None:
+        x = _where_mask(x, where, unit)
+    axes = _axes(axis, x.ndim)
+    return _keepdims(reduce(x, axes), x.shape, axes, keepdims)
+
+
 def sum(
     a: ArrayLike,
     axis: Axis = None,
@@ -960,11 +977,7 @@ def sum(
     keepdims: bool = False,
     where: ArrayLike | None = None,
 ) -> Array:
-    x = _sum_dtype(asarray(a), dtype)
-    if where is not None:
-        x = _where_mask(x, where, 0)
-    axes = _axes(axis, x.ndim)
-    return _keepdims(red.reduce_sum(x, axes), x.shape, axes, keepdims)
+    return _accumulate(red.reduce_sum, 0, a, axis, dtype, keepdims, where)
 
 
 def _where_mask(x: Array, where_: ArrayLike, fill: Any) -> Array:
@@ -979,11 +992,32 @@ def prod(
     keepdims: bool = False,
     where: ArrayLike | None = None,
 ) -> Array:
-    x = _sum_dtype(asarray(a), dtype)
-    if where is not None:
-        x = _where_mask(x, where, 1)
+    return _accumulate(red.reduce_prod, 1, a, axis, dtype, keepdims, where)
+
+
+def _extremum(
+    name: str,
+    reduce: Callable[[Array, Sequence[int]], Array],
+    combine: Callable[[ArrayLike, ArrayLike], Array],
+    a: ArrayLike,
+    axis: Axis,
+    keepdims: bool,
+    initial: ArrayLike | None,
+    where: ArrayLike | None,
+) -> Array:
+    """``max``/``min``: ``reduce`` over ``axis``, then ``combine`` with ``initial``."""
+    x = asarray(a)
     axes = _axes(axis, x.ndim)
-    return _keepdims(red.reduce_prod(x, axes), x.shape, axes, keepdims)
+    if where is not None:
+        if initial is None:
+            raise ValueError(f"{name} with where= needs an initial value")
+        x = _where_mask(x, where, red._identity(x.dtype, name))
+    if builtins.any(x.shape[i] == 0 for i in axes) and initial is None:
+        raise ValueError(f"zero-size array to reduction operation {name} which has no identity")
+    out = reduce(x, axes)
+    if initial is not None:
+        out = combine(out, initial)
+    return _keepdims(out, x.shape, axes, keepdims)
 
 
 def max(
@@ -993,18 +1027,7 @@ def max(
     initial: ArrayLike | None = None,
     where: ArrayLike | None = None,
 ) -> Array:
-    x = asarray(a)
-    axes = _axes(axis, x.ndim)
-    if where is not None:
-        if initial is None:
-            raise ValueError("max with where= needs an initial value")
-        x = _where_mask(x, where, red._identity(x.dtype, "max"))
-    if builtins.any(x.shape[i] == 0 for i in axes) and initial is None:
-        raise ValueError("zero-size array to reduction operation max which has no identity")
-    out = red.reduce_max(x, axes)
-    if initial is not None:
-        out = maximum(out, initial)
-    return _keepdims(out, x.shape, axes, keepdims)
+    return _extremum("max", red.reduce_max, maximum, a, axis, keepdims, initial, where)
 
 
 def min(
@@ -1014,18 +1037,7 @@ def min(
     initial: ArrayLike | None = None,
     where: ArrayLike | None = None,
 ) -> Array:
-    x = asarray(a)
-    axes = _axes(axis, x.ndim)
-    if where is not None:
-        if initial is None:
-            raise ValueError("min with where= needs an initial value")
-        x = _where_mask(x, where, red._identity(x.dtype, "min"))
-    if builtins.any(x.shape[i] == 0 for i in axes) and initial is None:
-        raise ValueError("zero-size array to reduction operation min which has no identity")
-    out = red.reduce_min(x, axes)
-    if initial is not None:
-        out = minimum(out, initial)
-    return _keepdims(out, x.shape, axes, keepdims)
+    return _extremum("min", red.reduce_min, minimum, a, axis, keepdims, initial, where)
 
 
 amax, amin = max, min

@@ -37,7 +37,10 @@ from fad._src.interpreters.jvp import MaybeZero, Zero, tangent_aval
 from fad._src.interpreters.programs import (
     JvpSplit,
     batch_program,
+    fix_weak,
+    flat_arrays,
     jvp_split,
+    not_array_leaf,
     prune,
     split_known,
     trace_to_program,
@@ -99,28 +102,8 @@ def _types(avals: Sequence[ShapedArray]) -> str:
     return "(" + ", ".join(a.str_short() for a in avals) + ")"
 
 
-def _fix_weak(outs: Sequence[Array], avals: Sequence[ShapedArray]) -> list[Array]:
-    """Eager results with the weak types the abstract rule gives."""
-    return [
-        o if o._weak_type == a.weak_type else Array(o._value, a.weak_type)
-        for o, a in zip(outs, avals, strict=True)
-    ]
-
-
 def _flat_arrays(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
-    leaves, treedef = tu.tree_flatten(tree)
-    out = []
-    for i, leaf in enumerate(leaves):
-        if isinstance(leaf, Array):
-            out.append(leaf)
-        elif core.is_arraylike(leaf):
-            out.append(core.asarray(leaf))
-        else:
-            raise TypeError(
-                f"{what} must be arrays or scalars (pytrees of them), but leaf {i} is a "
-                f"{type(leaf).__name__}: {leaf!r}"
-            )
-    return out, treedef
+    return flat_arrays(tree, not_array_leaf(what))
 
 
 def _paths(td: tu.PyTreeDef, prefix: str) -> list[str]:
@@ -214,7 +197,7 @@ def _cond_abstract(
 def _cond_impl(index: Array, *ops: Array, branches: tuple[ClosedProgram, ...]) -> list[Array]:
     i = int(np.clip(index._value, 0, len(branches) - 1))
     avals = _cond_abstract(index.aval, *(o.aval for o in ops), branches=branches)
-    return _fix_weak(branches[i](*ops), avals)
+    return fix_weak(branches[i](*ops), avals)
 
 
 @final
@@ -542,7 +525,7 @@ def _while_impl(
         *(a.aval for a in args), cond_program=cond_program, body_program=body_program,
         cond_nconsts=cond_nconsts, body_nconsts=body_nconsts,
     )  # fmt: skip
-    return _fix_weak(carry, avals)
+    return fix_weak(carry, avals)
 
 
 _while_jvp_cache: _Store = weakref.WeakKeyDictionary()
@@ -809,7 +792,7 @@ def _scan_impl(
         if reverse:
             part.reverse()
         ys.append(np.stack(part) if part else np.zeros(a.shape, a.dtype))
-    return _fix_weak([*carry, *(Array(y) for y in ys)], out_avals)
+    return fix_weak([*carry, *(Array(y) for y in ys)], out_avals)
 
 
 def _bind_scan(

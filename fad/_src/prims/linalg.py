@@ -50,8 +50,12 @@ def _dot_general_impl(
     bb, mm, nn = (int(np.prod(s, dtype=np.int64)) for s in (b, m, n))
     left = np.transpose(lhs, (*lb, *lf, *lc)).reshape(bb, mm, k)
     right = np.transpose(rhs, (*rb, *rc, *rf)).reshape(bb, k, nn)
-    out = np.matmul(left, right).reshape((*b, *m, *n))
     dt = lhs.dtype if preferred_element_type is None else preferred_element_type
+    if np.promote_types(lhs.dtype, dt) == dt and dt != lhs.dtype:
+        # A wider preferred type is the accumulation type too (as in XLA), not only the
+        # result's: multiply and sum in it.
+        left, right = left.astype(dt), right.astype(dt)
+    out = np.matmul(left, right).reshape((*b, *m, *n))
     return np.asarray(out.astype(dt, copy=False))
 
 
