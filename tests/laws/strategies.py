@@ -387,8 +387,9 @@ def _convert_build(spec: Spec) -> Example:
     # Truncation to an integer jumps at integers: draw away from them.
     draw = _off_ints() if not dtypes.is_inexact(to) or not dtypes.is_inexact(dt) else _ANY
     kind = "smooth" if dtypes.is_inexact(to) else "zero"
-    # complex -> real keeps the real part: only real-linear.
-    holo = not (dtypes.is_complex(dt) and not dtypes.is_complex(to))
+    # complex -> real keeps the real part and real -> complex has a real domain: only
+    # real-linear (the complex pairing of their transposes is real).
+    holo = bool(dtypes.is_complex(dt)) == bool(dtypes.is_complex(to))
     return Example(spec, lambda x: ew.convert_element_type(x, to),
                    lambda rng: (draw(rng, dt, shape),), _kind(kind, dt), True, holo)  # fmt: skip
 
