@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import example
 
 import fad.numpy as jnp
 from fad._src import core, dtypes
@@ -23,9 +24,13 @@ from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st_
 from fad.test_util import default_eps, default_tolerance
 
-from . import LAWS, draw, law_test
+from . import LAWS, Replay, draw, law_test
 from .checks import View, ad, assert_close, eps_of, least_precise, scalarize, view, x64
-from .strategies import Example, build, specs
+from .strategies import Example, Spec, build, specs
+
+# Second derivatives of ill-conditioned primitives (LU without a dominant diagonal, ...)
+# amplify rounding by some thousand ulps; a wrong rule is off by far more.
+ROUNDING = 10000.0
 
 
 def realified(v: View, rng: np.random.Generator) -> tuple[Callable[[Array], Array], Array]:
@@ -69,6 +74,9 @@ def _setup(law: str, prim: str, data: Any) -> tuple[Example, Callable[[Array], A
 
 
 @law_test("hessian_symmetric")
+# A random wide LU (no dominant diagonal) amplifies rounding: ~1200 ulps of asymmetry.
+@example(data=Replay(Spec(prim="lu", variant="case:lu_wide_batched", dtype="float64", shapes=(),
+                          params=(), seed=1361)))  # fmt: skip
 def test_hessian_is_symmetric(prim: str, data: Any) -> None:
     with x64():
         ex, h, z0 = _setup("hessian_symmetric", prim, data)
@@ -77,7 +85,7 @@ def test_hessian_is_symmetric(prim: str, data: Any) -> None:
         n = z0.shape[0]
         assert hess.shape == (n, n), spec
         assert np.all(np.isfinite(hess)), spec
-        assert_close(hess, hess.T, factor=1000, eps=eps_of([z0, h(z0)]), what=repr(spec))
+        assert_close(hess, hess.T, factor=ROUNDING, eps=eps_of([z0, h(z0)]), what=repr(spec))
 
 
 @pytest.mark.slow
@@ -98,7 +106,7 @@ def test_hvp_modes_agree(prim: str, data: Any) -> None:
         scale = float(np.max(np.abs(hv), initial=0.0))
         for name, got in (("fwd-over-rev", fwd_rev), ("rev-over-fwd", rev_fwd),
                           ("rev-over-rev", rev_rev)):  # fmt: skip
-            assert_close(got, hv.astype(z0.dtype), factor=1000, eps=eps, scale=scale,
+            assert_close(got, hv.astype(z0.dtype), factor=ROUNDING, eps=eps, scale=scale,
                          what=f"{spec!r}: {name} HVP vs hessian @ v")  # fmt: skip
         if not ex.fd:
             return  # finite differences do not see through stop_gradient
