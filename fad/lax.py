@@ -19,6 +19,7 @@ import numpy as np
 from fad._src import core, dtypes
 from fad._src.core import Array, ArrayLike
 from fad._src.prims import elementwise as _ew
+from fad._src.prims import indexing as _ix
 from fad._src.prims import linalg as _linalg
 from fad._src.prims import reductions as _red
 from fad._src.prims import sorting as _sorting
@@ -71,6 +72,8 @@ from fad._src.prims.elementwise import sinh as sinh
 from fad._src.prims.elementwise import sqrt as sqrt
 from fad._src.prims.elementwise import tan as tan
 from fad._src.prims.elementwise import tanh as tanh
+from fad._src.prims.indexing import dynamic_slice as dynamic_slice
+from fad._src.prims.indexing import dynamic_update_slice as dynamic_update_slice
 from fad._src.prims.reductions import argmax as argmax
 from fad._src.prims.reductions import argmin as argmin
 from fad._src.prims.reductions import reduce_and as reduce_and
@@ -78,14 +81,12 @@ from fad._src.prims.reductions import reduce_max as reduce_max
 from fad._src.prims.reductions import reduce_min as reduce_min
 from fad._src.prims.reductions import reduce_or as reduce_or
 from fad._src.prims.reductions import reduce_prod as reduce_prod
-from fad._src.prims.reductions import reduce_sum as reduce_sum
 from fad._src.prims.structural import broadcast_in_dim as broadcast_in_dim
 from fad._src.prims.structural import concatenate as concatenate
-from fad._src.prims.structural import dynamic_slice as dynamic_slice
-from fad._src.prims.structural import dynamic_update_slice as dynamic_update_slice
 from fad._src.prims.structural import expand_dims as expand_dims
 from fad._src.prims.structural import index_in_dim as index_in_dim
 from fad._src.prims.structural import pad as pad
+from fad._src.prims.structural import reduce_sum as reduce_sum
 from fad._src.prims.structural import rev as rev
 from fad._src.prims.structural import slice_in_dim as slice_in_dim
 from fad._src.prims.structural import squeeze as squeeze
@@ -226,7 +227,7 @@ def dynamic_slice_in_dim(
     starts[axis] = start_index
     sizes = list(operand.shape)
     sizes[axis] = slice_size
-    return _st.dynamic_slice(operand, [core.asarray(s) for s in starts], sizes)
+    return _ix.dynamic_slice(operand, [core.asarray(s) for s in starts], sizes)
 
 
 def dynamic_index_in_dim(
@@ -251,7 +252,7 @@ def full(shape: Sequence[int], fill_value: ArrayLike, dtype: Any = None) -> Arra
     """An array of ``shape`` filled with ``fill_value`` (of its dtype unless ``dtype``)."""
     v = fill_value if isinstance(fill_value, Array) else core.asarray(fill_value)
     dt = v.dtype if dtype is None else dtypes.canonicalize_dtype(np.dtype(dtype))
-    return _st.full(shape, v, dt)
+    return _ew.full(shape, v, dt)
 
 
 def cumsum(operand: Array, axis: int = 0, reverse: bool = False) -> Array:

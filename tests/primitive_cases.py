@@ -526,7 +526,7 @@ def _reduction_cases() -> list[Case]:
     x234 = indep(U((2, 3, 4)))
     for axes in ((0, 2), (1,), (0, 1, 2)):
         tag = "".join(map(str, axes))
-        cases.append(Case(f"reduce_sum_{tag}", "reduce_sum", _reduce(red.reduce_sum, axes), x234,
+        cases.append(Case(f"reduce_sum_{tag}", "reduce_sum", _reduce(st.reduce_sum, axes), x234,
                           (*INEXACT, I32)))  # fmt: skip
     cases.append(Case("reduce_prod_1", "reduce_prod", _reduce(red.reduce_prod, (1,)),
                       indep(U((2, 4), 0.5, 1.5, sign=True)), INEXACT))  # fmt: skip
@@ -633,19 +633,19 @@ def _structural_cases() -> list[Case]:
         return lambda rng, dt: (U((5, 4)).draw(rng, dt), np.asarray(i, I32), np.asarray(j, I32))
 
     ds = "dynamic_slice"
-    add(ds, ds, lambda x, i, j: st.dynamic_slice(x, (i, j), (2, 2)), ds_args(1, 2))
-    add(f"{ds}_clamped", ds, lambda x, i, j: st.dynamic_slice(x, (i, j), (2, 3)), ds_args(4, -1))
+    add(ds, ds, lambda x, i, j: ix.dynamic_slice(x, (i, j), (2, 2)), ds_args(1, 2))
+    add(f"{ds}_clamped", ds, lambda x, i, j: ix.dynamic_slice(x, (i, j), (2, 3)), ds_args(4, -1))
 
     def dus_args(i: int, j: int) -> ArgsMaker:
         return lambda rng, dt: (U((5, 4)).draw(rng, dt), U((2, 3)).draw(rng, dt),
                                 np.asarray(i, I32), np.asarray(j, I32))  # fmt: skip
 
     dus = "dynamic_update_slice"
-    add(dus, dus, lambda x, u, i, j: st.dynamic_update_slice(x, u, (i, j)), dus_args(2, 1))
+    add(dus, dus, lambda x, u, i, j: ix.dynamic_update_slice(x, u, (i, j)), dus_args(2, 1))
     add(
         f"{dus}_clamped",
         dus,
-        lambda x, u, i, j: st.dynamic_update_slice(x, u, (i, j)),
+        lambda x, u, i, j: ix.dynamic_update_slice(x, u, (i, j)),
         dus_args(6, 3),
     )
     cases.append(Case("iota", "iota", lambda: st.iota(I32, (2, 3), 1), lambda rng, dt: (), (I32,),

@@ -24,6 +24,7 @@ from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero, ta
 from fad._src.interpreters.stage import StageHandler, StageTracer
 from fad._src.interpreters.transpose import backward_pass
 from fad._src.ir import ClosedProgram
+from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 from fad._src.typing import Linear, LinearTranspose, Tangent
 
@@ -389,7 +390,7 @@ def _cotangent_leaves(lin: _Linearized, ct: Any, name: str) -> list[MaybeZero]:
                 a.aval.weak_type
                 or dtypes.result_type((a.dtype, False), (aval.dtype, False))[0] == aval.dtype
             ):
-                a = st.full(a.shape, 0, aval.dtype) if a.size == 0 else _convert(a, aval)
+                a = ew.full(a.shape, 0, aval.dtype) if a.size == 0 else _convert(a, aval)
             else:
                 raise TypeError(
                     f"{name}: cotangent {i} has dtype {a.dtype.name}, but the primal output has "
@@ -400,8 +401,6 @@ def _cotangent_leaves(lin: _Linearized, ct: Any, name: str) -> list[MaybeZero]:
 
 
 def _convert(a: Array, aval: ShapedArray) -> Array:
-    from fad._src.prims import elementwise as ew
-
     return ew.convert_element_type(a, aval.dtype)
 
 
@@ -722,7 +721,7 @@ def value_and_grad(
                 "jax-style "
                 "vjp directly."
             )
-        ct = tu.tree_unflatten(lin.out_tree, [st.full((), 1, dt)])
+        ct = tu.tree_unflatten(lin.out_tree, [ew.full((), 1, dt)])
         grads = _pullback(lin, "grad")(ct)
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         out = tu.tree_unflatten(lin.out_tree, lin.out_primals)

@@ -6,29 +6,27 @@ handler runs its rule with its parent installed as the current handler, so every
 primitive the rule applies goes one level down. The bottom of the stack is the
 eager evaluator, which runs each primitive's numpy implementation.
 
-Handlers are immutable values and their identity is the *tag* that tells their
-tracers apart: a handler interprets only its own tracers and treats every other
-value as a constant, which is what keeps nested and closed-over
-differentiation from confusing perturbations.
+Handlers are immutable values and their identity tells their tracers apart: a
+handler interprets only its own tracers and treats every other value as a
+constant, which is what keeps nested and closed-over differentiation from
+confusing perturbations.
 """
 
 from __future__ import annotations
 
-import itertools
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn, final
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, final
 
 import numpy as np
 
 from fad._src import dtypes
-from fad._src.config import config
 
-if TYPE_CHECKING:
-    from fad._src.numpy.indexing import _IndexUpdateHelper
-    from fad._src.xla.runtime import DeviceBuffer
+# A device buffer (a jaxlib array). The core only stores it; the XLA runtime, which
+# creates it, installs ``fetch_host`` to read it back. Documented ``Any`` seam.
+DeviceBuffer = Any
 
 DType = np.dtype[Any]
 Shape = tuple[int, ...]
@@ -145,7 +143,7 @@ class Array:
     def _value(self) -> np.ndarray[Any, Any]:
         v = self._host
         if v is None:
-            v = self._host = _fetch(self._buffer)
+            v = self._host = fetch_host(self._buffer)
         return v
 
     def __init__(
@@ -255,228 +253,159 @@ class Array:
         v = self.concrete_value()
         return format(v.item(), spec) if v.ndim == 0 else format(str(v), spec)
 
-    # -- operators -----------------------------------------------------------
-    def __neg__(self) -> Array:
-        return _jnp.negative(self)
+    # -- the user surface -----------------------------------------------------
+    # Operators and numpy-style methods are installed by the numpy layer
+    # (``fad._src.numpy.array_methods``), which is built on this module; the core
+    # declares their types only, so it imports nothing above it.
+    if TYPE_CHECKING:
+        # -- operators -----------------------------------------------------------
+        def __neg__(self) -> Array: ...
 
-    def __pos__(self) -> Array:
-        return self
+        def __pos__(self) -> Array: ...
 
-    def __abs__(self) -> Array:
-        return _jnp.abs(self)
+        def __abs__(self) -> Array: ...
 
-    def __invert__(self) -> Array:
-        return _jnp.invert(self)
+        def __invert__(self) -> Array: ...
 
-    def __add__(self, other: ArrayLike) -> Array:
-        return _jnp.add(self, other)
+        def __add__(self, other: ArrayLike) -> Array: ...
 
-    def __radd__(self, other: ArrayLike) -> Array:
-        return _jnp.add(other, self)
+        def __radd__(self, other: ArrayLike) -> Array: ...
 
-    def __sub__(self, other: ArrayLike) -> Array:
-        return _jnp.subtract(self, other)
+        def __sub__(self, other: ArrayLike) -> Array: ...
 
-    def __rsub__(self, other: ArrayLike) -> Array:
-        return _jnp.subtract(other, self)
+        def __rsub__(self, other: ArrayLike) -> Array: ...
 
-    def __mul__(self, other: ArrayLike) -> Array:
-        return _jnp.multiply(self, other)
+        def __mul__(self, other: ArrayLike) -> Array: ...
 
-    def __rmul__(self, other: ArrayLike) -> Array:
-        return _jnp.multiply(other, self)
+        def __rmul__(self, other: ArrayLike) -> Array: ...
 
-    def __truediv__(self, other: ArrayLike) -> Array:
-        return _jnp.true_divide(self, other)
+        def __truediv__(self, other: ArrayLike) -> Array: ...
 
-    def __rtruediv__(self, other: ArrayLike) -> Array:
-        return _jnp.true_divide(other, self)
+        def __rtruediv__(self, other: ArrayLike) -> Array: ...
 
-    def __floordiv__(self, other: ArrayLike) -> Array:
-        return _jnp.floor_divide(self, other)
+        def __floordiv__(self, other: ArrayLike) -> Array: ...
 
-    def __rfloordiv__(self, other: ArrayLike) -> Array:
-        return _jnp.floor_divide(other, self)
+        def __rfloordiv__(self, other: ArrayLike) -> Array: ...
 
-    def __mod__(self, other: ArrayLike) -> Array:
-        return _jnp.remainder(self, other)
+        def __mod__(self, other: ArrayLike) -> Array: ...
 
-    def __rmod__(self, other: ArrayLike) -> Array:
-        return _jnp.remainder(other, self)
+        def __rmod__(self, other: ArrayLike) -> Array: ...
 
-    def __pow__(self, other: ArrayLike) -> Array:
-        return _jnp.power(self, other)
+        def __pow__(self, other: ArrayLike) -> Array: ...
 
-    def __rpow__(self, other: ArrayLike) -> Array:
-        return _jnp.power(other, self)
+        def __rpow__(self, other: ArrayLike) -> Array: ...
 
-    def __matmul__(self, other: ArrayLike) -> Array:
-        return _jnp.matmul(self, other)
+        def __matmul__(self, other: ArrayLike) -> Array: ...
 
-    def __rmatmul__(self, other: ArrayLike) -> Array:
-        return _jnp.matmul(other, self)
+        def __rmatmul__(self, other: ArrayLike) -> Array: ...
 
-    def __and__(self, other: ArrayLike) -> Array:
-        return _jnp.bitwise_and(self, other)
+        def __and__(self, other: ArrayLike) -> Array: ...
 
-    def __rand__(self, other: ArrayLike) -> Array:
-        return _jnp.bitwise_and(other, self)
+        def __rand__(self, other: ArrayLike) -> Array: ...
 
-    def __or__(self, other: ArrayLike) -> Array:
-        return _jnp.bitwise_or(self, other)
+        def __or__(self, other: ArrayLike) -> Array: ...
 
-    def __ror__(self, other: ArrayLike) -> Array:
-        return _jnp.bitwise_or(other, self)
+        def __ror__(self, other: ArrayLike) -> Array: ...
 
-    def __xor__(self, other: ArrayLike) -> Array:
-        return _jnp.bitwise_xor(self, other)
+        def __xor__(self, other: ArrayLike) -> Array: ...
 
-    def __rxor__(self, other: ArrayLike) -> Array:
-        return _jnp.bitwise_xor(other, self)
+        def __rxor__(self, other: ArrayLike) -> Array: ...
 
-    def __lshift__(self, other: ArrayLike) -> Array:
-        return _jnp.left_shift(self, other)
+        def __lshift__(self, other: ArrayLike) -> Array: ...
 
-    def __rshift__(self, other: ArrayLike) -> Array:
-        return _jnp.right_shift(self, other)
+        def __rshift__(self, other: ArrayLike) -> Array: ...
 
-    def __lt__(self, other: ArrayLike) -> Array:
-        return _jnp.less(self, other)
+        def __lt__(self, other: ArrayLike) -> Array: ...
 
-    def __le__(self, other: ArrayLike) -> Array:
-        return _jnp.less_equal(self, other)
+        def __le__(self, other: ArrayLike) -> Array: ...
 
-    def __gt__(self, other: ArrayLike) -> Array:
-        return _jnp.greater(self, other)
+        def __gt__(self, other: ArrayLike) -> Array: ...
 
-    def __ge__(self, other: ArrayLike) -> Array:
-        return _jnp.greater_equal(self, other)
+        def __ge__(self, other: ArrayLike) -> Array: ...
 
-    # Elementwise, as in numpy: the result is an array, not object.__eq__'s bool, and only
-    # array-likes compare (so the override narrows both types; mypy needs the ignore).
-    def __eq__(self, other: ArrayLike) -> Array:  # type: ignore[override]
-        return _jnp.equal(self, other)
+        # Elementwise, as in numpy: the result is an array, not object.__eq__'s bool, and only
+        # array-likes compare (so the override narrows both types; mypy needs the ignore).
+        def __eq__(self, other: ArrayLike) -> Array: ...  # type: ignore[override]
 
-    def __ne__(self, other: ArrayLike) -> Array:  # type: ignore[override]
-        return _jnp.not_equal(self, other)
+        def __ne__(self, other: ArrayLike) -> Array: ...  # type: ignore[override]
 
-    def __getitem__(self, idx: Any) -> Array:
-        return _jnp_indexing.getitem(self, idx)
+        def __getitem__(self, idx: Any) -> Array: ...
 
-    # -- numpy-style methods -----------------------------------------------------
-    @property
-    def T(self) -> Array:
-        return _jnp.transpose(self)
+        # -- numpy-style methods -----------------------------------------------------
+        @property
+        def T(self) -> Array: ...
 
-    @property
-    def mT(self) -> Array:
-        return _jnp.swapaxes(self, -1, -2)
+        @property
+        def mT(self) -> Array: ...
 
-    @property
-    def real(self) -> Array:
-        return _jnp.real(self)
+        @property
+        def real(self) -> Array: ...
 
-    @property
-    def imag(self) -> Array:
-        return _jnp.imag(self)
+        @property
+        def imag(self) -> Array: ...
 
-    @property
-    def at(self) -> _IndexUpdateHelper:
-        return _jnp_indexing._IndexUpdateHelper(self)
+        @property
+        def at(self) -> IndexUpdateHelper: ...
 
-    def conj(self) -> Array:
-        return _jnp.conjugate(self)
+        def conj(self) -> Array: ...
 
-    def conjugate(self) -> Array:
-        return _jnp.conjugate(self)
+        def conjugate(self) -> Array: ...
 
-    def astype(self, dtype: Any) -> Array:
-        return _jnp.astype(self, dtype)
+        def astype(self, dtype: Any) -> Array: ...
 
-    def reshape(self, *shape: Any, order: str = "C") -> Array:
-        if len(shape) == 1 and not isinstance(shape[0], int):
-            shape = tuple(shape[0])
-        return _jnp.reshape(self, shape, order=order)
+        def reshape(self, *shape: Any, order: str = "C") -> Array: ...
 
-    def transpose(self, *axes: Any) -> Array:
-        if len(axes) == 1 and not isinstance(axes[0], int):
-            axes = tuple(axes[0]) if axes[0] is not None else ()
-        return _jnp.transpose(self, axes or None)
+        def transpose(self, *axes: Any) -> Array: ...
 
-    def swapaxes(self, a: int, b: int) -> Array:
-        return _jnp.swapaxes(self, a, b)
+        def swapaxes(self, a: int, b: int) -> Array: ...
 
-    def ravel(self) -> Array:
-        return _jnp.ravel(self)
+        def ravel(self) -> Array: ...
 
-    def flatten(self) -> Array:
-        return _jnp.ravel(self)
+        def flatten(self) -> Array: ...
 
-    def squeeze(self, axis: int | Sequence[int] | None = None) -> Array:
-        return _jnp.squeeze(self, axis)
+        def squeeze(self, axis: int | Sequence[int] | None = None) -> Array: ...
 
-    def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:
-        return _jnp.sum(self, axis=axis, dtype=dtype, keepdims=keepdims)
+        def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array: ...
 
-    def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:
-        return _jnp.prod(self, axis=axis, dtype=dtype, keepdims=keepdims)
+        def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array: ...
 
-    def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array:
-        return _jnp.mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
+        def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Array: ...
 
-    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Array:
-        return _jnp.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+        def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Array: ...
 
-    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Array:
-        return _jnp.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+        def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Array: ...
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Array:
-        return _jnp.max(self, axis=axis, keepdims=keepdims)
+        def max(self, axis: Any = None, keepdims: bool = False) -> Array: ...
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Array:
-        return _jnp.min(self, axis=axis, keepdims=keepdims)
+        def min(self, axis: Any = None, keepdims: bool = False) -> Array: ...
 
-    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Array:
-        return _jnp.argmax(self, axis=axis, keepdims=keepdims)
+        def argmax(self, axis: int | None = None, keepdims: bool = False) -> Array: ...
 
-    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Array:
-        return _jnp.argmin(self, axis=axis, keepdims=keepdims)
+        def argmin(self, axis: int | None = None, keepdims: bool = False) -> Array: ...
 
-    def all(self, axis: Any = None, keepdims: bool = False) -> Array:
-        return _jnp.all(self, axis=axis, keepdims=keepdims)
+        def all(self, axis: Any = None, keepdims: bool = False) -> Array: ...
 
-    def any(self, axis: Any = None, keepdims: bool = False) -> Array:
-        return _jnp.any(self, axis=axis, keepdims=keepdims)
+        def any(self, axis: Any = None, keepdims: bool = False) -> Array: ...
 
-    def cumsum(self, axis: int | None = None, dtype: Any = None) -> Array:
-        return _jnp.cumsum(self, axis=axis, dtype=dtype)
+        def cumsum(self, axis: int | None = None, dtype: Any = None) -> Array: ...
 
-    def cumprod(self, axis: int | None = None, dtype: Any = None) -> Array:
-        return _jnp.cumprod(self, axis=axis, dtype=dtype)
+        def cumprod(self, axis: int | None = None, dtype: Any = None) -> Array: ...
 
-    def dot(self, other: ArrayLike) -> Array:
-        return _jnp.dot(self, other)
+        def dot(self, other: ArrayLike) -> Array: ...
 
-    def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array:
-        return _jnp.clip(self, min, max)
+        def clip(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array: ...
 
-    def round(self, decimals: int = 0) -> Array:
-        return _jnp.round(self, decimals)
+        def round(self, decimals: int = 0) -> Array: ...
 
-    def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
-        return _jnp.trace(self, offset, axis1, axis2)
+        def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array: ...
 
-    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
-        return _jnp.diagonal(self, offset, axis1, axis2)
+        def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array: ...
 
-    def sort(self, axis: int = -1) -> Array:
-        return _jnp.sort(self, axis=axis)
+        def sort(self, axis: int = -1) -> Array: ...
 
-    def argsort(self, axis: int = -1) -> Array:
-        return _jnp.argsort(self, axis=axis)
+        def argsort(self, axis: int = -1) -> Array: ...
 
-    def take(self, indices: ArrayLike, axis: int | None = None) -> Array:
-        return _jnp.take(self, indices, axis=axis)
+        def take(self, indices: ArrayLike, axis: int | None = None) -> Array: ...
 
     def block_until_ready(self) -> Array:
         if self._host is None and self._buffer is not None:
@@ -487,6 +416,26 @@ class Array:
         """Whether the device buffer behind this array was donated to a jitted call."""
         buf: Any = getattr(self, "_buffer", None)
         return buf is not None and bool(buf.is_deleted())
+
+
+class IndexUpdateRef(Protocol):
+    """``x.at[idx]``: functional updates of the indexed elements (JAX's ``.at``)."""
+
+    def get(self) -> Array: ...
+    def set(self, values: Any) -> Array: ...
+    def add(self, values: Any) -> Array: ...
+    def subtract(self, values: Any) -> Array: ...
+    def multiply(self, values: Any) -> Array: ...
+    def mul(self, values: Any) -> Array: ...
+    def divide(self, values: Any) -> Array: ...
+    def min(self, values: Any) -> Array: ...
+    def max(self, values: Any) -> Array: ...
+
+
+class IndexUpdateHelper(Protocol):
+    """What ``Array.at`` returns; the numpy layer implements it."""
+
+    def __getitem__(self, index: Any) -> IndexUpdateRef: ...
 
 
 # What fad.numpy functions accept wherever they take an array.
@@ -612,8 +561,6 @@ def abstract_eval(
 # The handler stack
 # ---------------------------------------------------------------------------
 
-_tags = itertools.count()
-
 
 @dataclass(frozen=True, eq=False)
 class Handler:
@@ -621,11 +568,9 @@ class Handler:
 
     Subclasses override ``process``. It is called with this handler's parent as
     the current handler, so ``prim.bind(...)`` inside it re-emits to the parent;
-    ``forward`` is that default. ``tag`` is unique per instance: it is how a
-    handler recognises its own tracers.
+    ``forward`` is that default. A handler recognises its own tracers by identity
+    (``owns``), so two handlers never share a perturbation.
     """
-
-    tag: int = field(default_factory=lambda: next(_tags), init=False)
 
     def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
         return self.forward(prim, args, params)
@@ -653,7 +598,6 @@ class Frame:
 
     handler: Handler
     parent: Frame | None
-    depth: int
 
 
 class EvalHandler(Handler):
@@ -667,7 +611,7 @@ class EvalHandler(Handler):
 
 
 _EVAL = EvalHandler()
-_BOTTOM = Frame(_EVAL, None, 0)
+_BOTTOM = Frame(_EVAL, None)
 _current: ContextVar[Frame] = ContextVar("fad_handler_stack", default=_BOTTOM)
 
 
@@ -757,7 +701,7 @@ class installed:
             if f.handler is self._handler:
                 raise ValueError(f"handler {self._handler!r} is already installed")
             f = f.parent
-        self._token = _current.set(Frame(self._handler, frame, frame.depth + 1))
+        self._token = _current.set(Frame(self._handler, frame))
         return self._handler
 
     def __exit__(self, *exc: object) -> None:
@@ -788,9 +732,15 @@ def is_arraylike(x: object) -> bool:
 
 
 def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
-    """Turn an array-like into an ``Array`` with JAX's dtype defaults (no copy if possible)."""
+    """Turn a concrete array-like into an ``Array`` with JAX's dtype defaults.
+
+    Sequences holding arrays and conversions of an ``Array`` to another dtype are
+    the numpy layer's (``fad.numpy.asarray``): they apply primitives.
+    """
     if isinstance(x, Array):
-        return x if dtype is None else _jnp.astype(x, dtype)
+        if dtype is None or x.dtype == dtype:
+            return x
+        raise TypeError(f"core.asarray cannot convert an Array to {dtype}; use astype")
     if isinstance(x, (bool, int, float, complex)) and dtype is None:
         dt, weak = dtypes.dtype_of_python_scalar(x)
         return Array(_python_scalar(x, dt), weak)
@@ -802,8 +752,17 @@ def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
         # Copy a caller's mutable array, so that mutating it later cannot change ours.
         return Array(v.astype(dt, copy=v.flags.writeable or dt != v.dtype))
     if isinstance(x, (list, tuple)):
-        return _jnp.array(x)
+        if _holds_array(x):
+            raise TypeError("a sequence holding fad Arrays needs fad.numpy.asarray (it stacks)")
+        v = np.asarray(x)
+        return Array(v.astype(dtypes.canonicalize_dtype(v.dtype), copy=False))
     raise TypeError(f"cannot convert {type(x).__name__} to a fad Array: {x!r}")
+
+
+def _holds_array(seq: Sequence[Any]) -> bool:
+    return any(
+        isinstance(e, Array) or (isinstance(e, (list, tuple)) and _holds_array(e)) for e in seq
+    )
 
 
 def _python_scalar(x: bool | int | float | complex, dt: DType) -> np.ndarray[Any, Any]:
@@ -825,53 +784,31 @@ def zeros(aval: ShapedArray) -> Array:
     return Array(np.zeros(aval.shape, aval.dtype))
 
 
-# ``add_any`` adds two tangents or cotangents. It lives here, not with the other
-# primitives, because the interpreters themselves emit it; its rules are
-# registered in ``prims/elementwise.py`` like everyone else's.
+# ---------------------------------------------------------------------------
+# The primitives the interpreters themselves emit
+# ---------------------------------------------------------------------------
+# Adding tangents (``add_any``) and moving or broadcasting batch axes are done by the
+# interpreters, which sit below the primitive families; so these three primitives are
+# declared here. Their rules are registered in their families' blocks like everyone
+# else's (``prims/elementwise.py``, ``prims/structural.py``).
+
 add_any_p = new_primitive("add_any")
+transpose_p = new_primitive("transpose")
+broadcast_in_dim_p = new_primitive("broadcast_in_dim")
 
 
 def add_any(x: Array, y: Array) -> Array:
     return add_any_p.bind1(x, y)
 
 
-def x64_enabled() -> bool:
-    return config.enable_x64
+def _no_runtime(buffer: DeviceBuffer) -> np.ndarray[Any, Any]:
+    raise ValueError("array has neither a host value nor a device buffer")
 
 
-def _fetch(buffer: DeviceBuffer | None) -> np.ndarray[Any, Any]:
-    """The host value of a device buffer (imports the runtime, and jaxlib, only when needed)."""
-    if buffer is None:
-        raise ValueError("array has neither a host value nor a device buffer")
-    from fad._src.xla import runtime
+# How a device buffer's host value is read; the XLA runtime installs its reader when it
+# loads (only the runtime creates buffers, so it has always loaded when one exists).
+fetch_host: Callable[[DeviceBuffer], np.ndarray[Any, Any]] = _no_runtime
 
-    return runtime.to_numpy(buffer)
-
-
-class _LazyModule:
-    """A module imported on first attribute use, each attribute cached on first lookup.
-
-    The operator methods of ``Array`` call into ``fad.numpy``, which is built on
-    this module, so the import must wait until first use.
-    """
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def __getattr__(self, attr: str) -> Any:
-        import importlib
-
-        value = getattr(importlib.import_module(self._name), attr)
-        setattr(self, attr, value)
-        return value
-
-
-if TYPE_CHECKING:
-    from fad._src.numpy import indexing as _jnp_indexing
-    from fad._src.numpy import lax_numpy as _jnp
-else:
-    _jnp = _LazyModule("fad._src.numpy.lax_numpy")
-    _jnp_indexing = _LazyModule("fad._src.numpy.indexing")
 
 __all__ = [
     "Array", "ArrayLike", "ConcretizationError", "EscapedTracerError", "Frame",

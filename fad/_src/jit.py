@@ -59,6 +59,9 @@ from fad._src.interpreters.stage import StageHandler, StageTracer
 from fad._src.ir import ClosedProgram
 from fad._src.xla import lowering, runtime
 
+# Outputs of compiled calls hold device buffers; their host values are read by the runtime.
+core.fetch_host = runtime.to_numpy
+
 # The jitted function's signature: its parameters and result type (kept by ``jit``).
 P = ParamSpec("P")
 P2 = ParamSpec("P2")
@@ -109,7 +112,7 @@ def _buffer_of(
 
     ``shared=False`` (a donated argument) never hands out a cached scalar buffer.
     """
-    buf = a._buffer
+    buf: runtime.DeviceBuffer | None = a._buffer
     if buf is not None:
         return buf
     v = a._value

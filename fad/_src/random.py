@@ -16,7 +16,7 @@ same bits as JAX for the same key, call and config.
 Floats match JAX exactly because the conversions from bits are exact, and the few
 roundings on the way (``minval + u * (maxval - minval)`` and ``erf_inv``/``erf``) are
 computed the way XLA's CPU backend computes them: a fused multiply-add and
-float32 ``erf``/``erf_inv`` kernels that replay XLA's (see ``prims/bits.py``).
+float32 ``erf``/``erf_inv`` kernels that replay XLA's (see ``prims/xla_kernels.py``).
 ``gumbel`` uses ``log``, whose eager float32 result may differ from XLA's by a few
 ulps; ``categorical`` (an argmax over it) agrees in practice. Under ``jit``, bounds
 that are compile-time constants let XLA fold ``erf`` with its own arithmetic, so
@@ -201,7 +201,7 @@ def _wrap(data: Array, typed: bool) -> Any:
 
 
 def _u32(shape: Shape, value: int) -> Array:
-    return st.full(shape, np.uint32(value), _U32)
+    return ew.full(shape, np.uint32(value), _U32)
 
 
 def _rotl(x: Array, r: int) -> Array:
@@ -275,7 +275,7 @@ def _random_bits(data: Array, bit_width: int, shape: Shape) -> Array:
         b1, b2 = _hash_counters(data, shape)
         if bit_width == 64:
             hi, lo = ew.convert_element_type(b1, dtype), ew.convert_element_type(b2, dtype)
-            return ew.bitwise_or(ew.shift_left(hi, st.full(shape, 32, dtype)), lo)
+            return ew.bitwise_or(ew.shift_left(hi, ew.full(shape, 32, dtype)), lo)
         return ew.convert_element_type(ew.bitwise_xor(b1, b2), dtype)
     size = math.prod(shape)
     max_count = -(-bit_width * size // 32)
@@ -286,7 +286,7 @@ def _random_bits(data: Array, bit_width: int, shape: Shape) -> Array:
         half = max_count // 2
         hi = ew.convert_element_type(st.slice_(words, (0,), (half,)), dtype)
         lo = ew.convert_element_type(st.slice_(words, (half,), (max_count,)), dtype)
-        out = ew.bitwise_or(ew.shift_left(hi, st.full((half,), 32, dtype)), lo)
+        out = ew.bitwise_or(ew.shift_left(hi, ew.full((half,), 32, dtype)), lo)
     elif bit_width == 32:
         out = words
     else:
@@ -327,7 +327,7 @@ def _seed_data(name: str, seed: Any) -> Array:
         raise TypeError(f"{name}: seed must be an integer, got dtype {a.dtype.name}")
     lo = ew.convert_element_type(a, _U32)
     if a.dtype.itemsize == 8:
-        shifted = ew.shift_right_logical(a, st.full((), 32, a.dtype))
+        shifted = ew.shift_right_logical(a, ew.full((), 32, a.dtype))
         hi = ew.convert_element_type(shifted, _U32)
     else:
         hi = _u32((), 0)
@@ -634,9 +634,9 @@ def _uniform(data: Array, shape: Shape, dtype: DType, minval: Array, maxval: Arr
         raw = ew.convert_element_type(raw, uint)
     # Random mantissa under the exponent of 1.0: a float in [1, 2), exactly.
     one_bits = int(np.array(1.0, dtype).view(uint))
-    mant = ew.shift_right_logical(raw, st.full(shape, rng_bits - nmant, uint))
-    floats = bitops.bitcast_convert_type(ew.bitwise_or(mant, st.full(shape, one_bits, uint)), dtype)
-    floats = ew.sub(floats, st.full(shape, 1, dtype))
+    mant = ew.shift_right_logical(raw, ew.full(shape, rng_bits - nmant, uint))
+    floats = bitops.bitcast_convert_type(ew.bitwise_or(mant, ew.full(shape, one_bits, uint)), dtype)
+    floats = ew.sub(floats, ew.full(shape, 1, dtype))
     # XLA fuses this multiply-add, so it is rounded once.
     scaled = bitops.fma(floats, ew.sub(maxval, minval), minval)
     return ew.max(minval, scaled)
@@ -683,8 +683,8 @@ def _inv_sqrt2(dtype: DType) -> Any:
 
 def _normal_real(data: Array, shape: Shape, dtype: DType) -> Array:
     lo = np.nextafter(np.array(-1.0, dtype), np.array(0.0, dtype))
-    u = _uniform(data, shape, dtype, st.full(shape, lo, dtype), st.full(shape, 1.0, dtype))
-    return ew.mul(st.full(shape, np.sqrt(2), dtype), ew.erf_inv(u))
+    u = _uniform(data, shape, dtype, ew.full(shape, lo, dtype), ew.full(shape, 1.0, dtype))
+    return ew.mul(ew.full(shape, np.sqrt(2), dtype), ew.erf_inv(u))
 
 
 def normal(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
@@ -718,7 +718,7 @@ def normal(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
         im = _normal_real(st.reshape(st.slice_(halves, (1, 0), (2, 2)), (2,)), shp, real)
         # XLA turns division by a constant into multiplication by its reciprocal; a
         # complex product keeps the compiler from merging it with the sqrt(2) inside.
-        inv = st.full(shp, _inv_sqrt2(real).astype(dt), dt)
+        inv = ew.full(shp, _inv_sqrt2(real).astype(dt), dt)
         return ew.mul(ew.complex_(re, im), inv)
     if not dtypes.is_float(dt):
         raise ValueError(f"normal: dtype must be a float or complex dtype, got {dt.name}")
@@ -761,14 +761,14 @@ def truncated_normal(
     lower_a = _param("truncated_normal", "lower", lower, dt, shp)
     upper_a = _param("truncated_normal", "upper", upper, dt, shp)
     # lower / sqrt(2), spelled as XLA compiles it: times the rounded reciprocal.
-    inv = st.full(shp, _inv_sqrt2(dt), dt)
+    inv = ew.full(shp, _inv_sqrt2(dt), dt)
     a = ew.erf(ew.mul(lower_a, inv))
     b = ew.erf(ew.mul(upper_a, inv))
-    sqrt2 = st.full(shp, np.sqrt(2), dt)
+    sqrt2 = ew.full(shp, np.sqrt(2), dt)
     out = ew.mul(sqrt2, ew.erf_inv(_uniform(data, shp, dt, a, b)))
     # Rounding can land on a bound; keep the samples strictly inside.
-    floor = ew.nextafter(ew.stop_gradient(lower_a), st.full(shp, np.inf, dt))
-    ceil = ew.nextafter(ew.stop_gradient(upper_a), st.full(shp, -np.inf, dt))
+    floor = ew.nextafter(ew.stop_gradient(lower_a), ew.full(shp, np.inf, dt))
+    ceil = ew.nextafter(ew.stop_gradient(upper_a), ew.full(shp, -np.inf, dt))
     return ew.min(ew.max(out, floor), ceil)
 
 
@@ -801,7 +801,7 @@ def bernoulli(key: Any, p: Any = 0.5, shape: Sequence[int] | None = None) -> Arr
     else:
         shp = _shape_arg("bernoulli", shape)
         _check_shape("bernoulli", shp, pa.shape)
-    u = _uniform(data, shp, pa.dtype, st.full(shp, 0, pa.dtype), st.full(shp, 1, pa.dtype))
+    u = _uniform(data, shp, pa.dtype, ew.full(shp, 0, pa.dtype), ew.full(shp, 1, pa.dtype))
     return ew.lt(u, jnp.broadcast_to(pa, shp))
 
 
@@ -809,7 +809,7 @@ def _convert_and_clip(val: Array, dtype: DType) -> Array:
     """``val`` converted to ``dtype``, clipping to its range instead of wrapping."""
     lo = max(int(dtypes.iinfo(dtype).min), int(dtypes.iinfo(val.dtype).min))
     hi = min(int(dtypes.iinfo(dtype).max), int(dtypes.iinfo(val.dtype).max))
-    clipped = ew.clamp(st.full(val.shape, lo, val.dtype), val, st.full(val.shape, hi, val.dtype))
+    clipped = ew.clamp(ew.full(val.shape, lo, val.dtype), val, ew.full(val.shape, hi, val.dtype))
     return ew.convert_element_type(clipped, dtype)
 
 
@@ -820,8 +820,8 @@ def _int_param(x: Any) -> Array:
 
 def _urem(x: Array, span: Array) -> Array:
     """``x % span`` for unsigned ints, with ``x % 0 == x`` (XLA's rule, which randint uses)."""
-    zero = ew.eq(span, st.full(span.shape, 0, span.dtype))
-    safe = ew.select(zero, st.full(span.shape, 1, span.dtype), span)
+    zero = ew.eq(span, ew.full(span.shape, 0, span.dtype))
+    safe = ew.select(zero, ew.full(span.shape, 1, span.dtype), span)
     return ew.select(zero, x, ew.rem(x, safe))
 
 
@@ -839,13 +839,13 @@ def _randint(data: Array, shape: Shape, minval: Array, maxval: Array, dtype: DTy
     k2 = st.reshape(st.slice_(keys, (1, 0), (2, 2)), (2,))
     higher, lower = _random_bits(k1, nbits, shape), _random_bits(k2, nbits, shape)
     span = ew.convert_element_type(ew.sub(hi, lo), unsigned)
-    one = st.full(shape, 1, unsigned)
+    one = ew.full(shape, 1, unsigned)
     span = ew.select(ew.le(hi, lo), one, span)
     # maxval above the dtype's range means one more value than hi - lo (wrapping to 0
     # for the full range, where the remainders below then leave the bits unchanged).
     span = ew.select(ew.bitwise_and(too_big, ew.gt(hi, lo)), ew.add(span, one), span)
     # 2**nbits % span without overflow: (2**(nbits/2) % span)**2 % span.
-    mult = _urem(st.full(shape, 2 ** (nbits // 2), unsigned), span)
+    mult = _urem(ew.full(shape, 2 ** (nbits // 2), unsigned), span)
     mult = _urem(ew.mul(mult, mult), span)
     offset = ew.add(ew.mul(_urem(higher, span), mult), _urem(lower, span))
     offset = _urem(offset, span)
@@ -950,17 +950,17 @@ def _gumbel(data: Array, shape: Shape, dtype: DType, mode: str) -> Array:
     info = dtypes.finfo(dtype)
     if mode == "high":
         pair = _uniform(
-            data, (2, *shape), dtype, st.full((2, *shape), 0, dtype), st.full((2, *shape), 1, dtype)
+            data, (2, *shape), dtype, ew.full((2, *shape), 0, dtype), ew.full((2, *shape), 1, dtype)
         )
         high = st.reshape(st.slice_in_dim(pair, 0, 1), shape)
         low = st.reshape(st.slice_in_dim(pair, 1, 2), shape)
         fine = ew.add(
-            ew.add(high, ew.mul(st.full(shape, 2.0 ** -int(info.nmant), dtype), low)),
-            st.full(shape, info.tiny, dtype),
+            ew.add(high, ew.mul(ew.full(shape, 2.0 ** -int(info.nmant), dtype), low)),
+            ew.full(shape, info.tiny, dtype),
         )
-        x = ew.select(ew.ge(high, st.full(shape, 0.5, dtype)), high, fine)
+        x = ew.select(ew.ge(high, ew.full(shape, 0.5, dtype)), high, fine)
         return ew.neg(ew.log(ew.neg(ew.log1p(ew.neg(x)))))
-    u = _uniform(data, shape, dtype, st.full(shape, info.tiny, dtype), st.full(shape, 1, dtype))
+    u = _uniform(data, shape, dtype, ew.full(shape, info.tiny, dtype), ew.full(shape, 1, dtype))
     return ew.neg(ew.log(ew.neg(ew.log(u))))
 
 
@@ -1137,8 +1137,8 @@ def choice(
         if replace:
             p_cuml = jnp.cumsum(p_arr)
             cdt = p_cuml.dtype
-            u = _uniform(data, shp, cdt, st.full(shp, 0, cdt), st.full(shp, 1, cdt))
-            r = ew.mul(st.broadcast_to(p_cuml[-1], shp), ew.sub(st.full(shp, 1, u.dtype), u))
+            u = _uniform(data, shp, cdt, ew.full(shp, 0, cdt), ew.full(shp, 1, cdt))
+            r = ew.mul(st.broadcast_to(p_cuml[-1], shp), ew.sub(ew.full(shp, 1, u.dtype), u))
             ind = jnp.astype(jnp.searchsorted(p_cuml, r), int_dt)
         else:
             g = ew.add(_gumbel(data, (n_inputs,), p_arr.dtype, _gumbel_mode("choice", mode)),

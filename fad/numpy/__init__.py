@@ -32,6 +32,7 @@ from fad._src.dtypes import (
     uint32,
     uint64,
 )
+from fad._src.numpy.einsum import einsum as einsum
 from fad._src.numpy.lax_numpy import (
     abs,
     absolute,
@@ -109,7 +110,6 @@ from fad._src.numpy.lax_numpy import (
     dstack,
     e,
     ediff1d,
-    einsum,
     empty,
     empty_like,
     equal,

@@ -401,7 +401,7 @@ _register(Variant("convert", ("convert_element_type",), lambda p: (*INEXACT, I32
 # --- reductions and scans --------------------------------------------------------------
 
 _REDUCE: dict[str, tuple[Callable[[Array, Sequence[int]], Array], tuple[DType, ...], Draw, str]] = {
-    "reduce_sum": (red.reduce_sum, (*INEXACT, I32), _ANY, "smooth"),
+    "reduce_sum": (st_.reduce_sum, (*INEXACT, I32), _ANY, "smooth"),
     "reduce_prod": (red.reduce_prod, INEXACT, _uniform(0.5, 1.5, sign=True), "smooth"),
     "reduce_max": (red.reduce_max, (*FLOAT, I32), _distinct(), "smooth"),
     "reduce_min": (red.reduce_min, (*FLOAT, I32), _distinct(), "smooth"),
@@ -606,11 +606,11 @@ def _structural_build(spec: Spec) -> Example:
         fn = lambda *xs: st_.concatenate(xs, p[0])  # noqa: E731
     elif spec.prim == "dynamic_slice":
         sizes, starts = p
-        fn = lambda x, *i: st_.dynamic_slice(x, i, sizes)  # noqa: E731
+        fn = lambda x, *i: ix.dynamic_slice(x, i, sizes)  # noqa: E731
         make = lambda rng: (*values(rng), *map(_index, starts))  # noqa: E731
     else:
         (starts,) = p
-        fn = lambda x, u, *i: st_.dynamic_update_slice(x, u, i)  # noqa: E731
+        fn = lambda x, u, *i: ix.dynamic_update_slice(x, u, i)  # noqa: E731
         make = lambda rng: (*values(rng), *map(_index, starts))  # noqa: E731
     return Example(spec, fn, make, _kind("smooth", dt))
 

@@ -91,34 +91,26 @@ class BatchHandler(core.Handler):
 
 
 def moveaxis(x: Array, src: int, dst: int) -> Array:
-    from fad._src.prims import structural
-
     if src == dst:
         return x
     perm = [i for i in range(x.ndim) if i != src]
     perm.insert(dst, src)
-    return structural.transpose_(x, tuple(perm))
+    return core.transpose_p.bind1(x, permutation=tuple(perm))
 
 
 def bdim_at_front(x: Array, bdim: BDim, size: int) -> Array:
     """Put the batch axis first, broadcasting an unbatched value to the batch size."""
-    from fad._src.prims import structural
-
-    if bdim is None:
-        shape = (size, *x.shape)
-        return structural.broadcast_in_dim(x, shape, tuple(range(1, len(shape))))
-    return moveaxis(x, bdim, 0)
+    return bdim_to(x, bdim, size, 0)
 
 
 def bdim_to(x: Array, bdim: BDim, size: int, dst: int) -> Array:
     """Put the batch axis at ``dst``, broadcasting an unbatched value to the batch size."""
-    from fad._src.prims import structural
-
     if bdim is not None:
         return moveaxis(x, bdim, dst)
     old = x.shape
     shape = (*old[:dst], size, *old[dst:])
-    return structural.broadcast_in_dim(x, shape, (*range(dst), *range(dst + 1, len(old) + 1)))
+    dims = (*range(dst), *range(dst + 1, len(old) + 1))
+    return core.broadcast_in_dim_p.bind1(x, shape=shape, broadcast_dimensions=dims)
 
 
 def align(vals: Sequence[Array], dims: Sequence[BDim]) -> tuple[list[Array], int]:

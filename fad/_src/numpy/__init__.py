@@ -1,1 +1,5 @@
-"""Implementation of ``fad.numpy``."""
+"""Implementation of ``fad.numpy``; importing it gives ``fad.Array`` its methods."""
+
+from fad._src.numpy import array_methods
+
+array_methods.install()

@@ -11,10 +11,9 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from fad._src.core import Array
+from fad._src.core import Array, ArrayLike
 from fad._src.numpy import lax_numpy as jnp
 from fad._src.prims import linalg as la
-from fad._src.prims import reductions as red
 from fad._src.prims import structural as st
 
 
@@ -82,8 +81,14 @@ def _take_diagonals(x: Array, term: str) -> tuple[Array, str]:
     return x, term
 
 
-def einsum(subscripts: str, *operands: Any) -> Array:
-    """numpy's ``einsum`` (explicit, implicit and ``...`` forms)."""
+def einsum(
+    subscripts: str, *operands: ArrayLike, optimize: Any = None, precision: Any = None
+) -> Array:
+    """numpy's ``einsum`` (explicit, implicit and ``...`` forms).
+
+    ``optimize`` and ``precision`` are accepted for JAX compatibility; the
+    contraction order is fad's own and XLA picks the precision.
+    """
     if not isinstance(subscripts, str):
         raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
     arrs = jnp._promote_no_broadcast("einsum", operands)
@@ -117,7 +122,7 @@ def einsum(subscripts: str, *operands: Any) -> Array:
         others = "".join(tt for j, (_, tt) in enumerate(prepared) if j != k) + out
         lonely = [i for i, c in enumerate(t) if c not in others]
         if lonely:
-            a = red.reduce_sum(a, lonely)
+            a = st.reduce_sum(a, lonely)
             t = "".join(c for i, c in enumerate(t) if i not in lonely)
         summed.append((a, t))
 
@@ -140,6 +145,6 @@ def einsum(subscripts: str, *operands: Any) -> Array:
         )
     extra = [i for i, c in enumerate(ct) if c not in out]
     if extra:
-        cur = red.reduce_sum(cur, extra)
+        cur = st.reduce_sum(cur, extra)
         ct = "".join(c for c in ct if c in out)
     return st.transpose_(cur, [ct.index(c) for c in out])

@@ -21,6 +21,7 @@ import numpy as np
 
 from fad._src import core, dtypes
 from fad._src.core import Array
+from fad._src.numpy import lax_numpy as jnp
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import structural as st
@@ -146,8 +147,8 @@ def _basic(x: Array, entries: Sequence[Any]) -> Array:
 def _normalize(i: Array, n: int) -> Array:
     """int32 indices with negative ones counted from the end."""
     i = ew.convert_element_type(i, np.dtype(np.int32))
-    neg = ew.lt(i, st.full(i.shape, 0, i.dtype))
-    return ew.select(neg, ew.add(i, st.full(i.shape, n, i.dtype)), i)
+    neg = ew.lt(i, ew.full(i.shape, 0, i.dtype))
+    return ew.select(neg, ew.add(i, ew.full(i.shape, n, i.dtype)), i)
 
 
 def _concrete_mask(e: Any) -> NDArray:
@@ -240,7 +241,7 @@ def index_grid(x: Array, idx: tuple[Any, ...]) -> Array:
             col = st.broadcast_in_dim(st.broadcast_to(val, adv_shape), shape, adv_dims)
         coords.append(st.reshape(col, (*shape, 1)))
     if not coords:
-        return st.full((*shape, 0), 0, np.dtype(np.int32))
+        return ew.full((*shape, 0), 0, np.dtype(np.int32))
     return st.concatenate(coords, len(shape))
 
 
@@ -303,8 +304,6 @@ class _IndexUpdateRef:
 
     def divide(self, values: Any) -> Array:
         """``x / p`` where ``p`` multiplies together the values aimed at each element."""
-        from fad._src.numpy import lax_numpy as jnp
-
         x = self._array
         if not dtypes.is_inexact(x.dtype):
             raise TypeError(f"at[].divide needs an inexact array, got dtype {x.dtype.name}")

@@ -197,18 +197,18 @@ def full(shape: Any, fill_value: ArrayLike, dtype: Any = None) -> Array:
     shape_t = _shape_arg(shape)
     if dtype is None:
         v = asarray(fill_value)
-        return st.broadcast_to(v, shape_t) if v.ndim else st.full(shape_t, v, v.dtype)
+        return st.broadcast_to(v, shape_t) if v.ndim else ew.full(shape_t, v, v.dtype)
     dt = _default_dtype(dtype)
     v = asarray(fill_value)
     return st.broadcast_to(astype(v, dt), shape_t)
 
 
 def zeros(shape: Any, dtype: Any = None) -> Array:
-    return st.full(_shape_arg(shape), 0, _default_dtype(dtype))
+    return ew.full(_shape_arg(shape), 0, _default_dtype(dtype))
 
 
 def ones(shape: Any, dtype: Any = None) -> Array:
-    return st.full(_shape_arg(shape), 1, _default_dtype(dtype))
+    return ew.full(_shape_arg(shape), 1, _default_dtype(dtype))
 
 
 def empty(shape: Any, dtype: Any = None) -> Array:
@@ -218,14 +218,14 @@ def empty(shape: Any, dtype: Any = None) -> Array:
 
 def zeros_like(a: ArrayLike, dtype: Any = None, shape: Any = None) -> Array:
     x = asarray(a)
-    return st.full(
+    return ew.full(
         x.shape if shape is None else _shape_arg(shape), 0, _default_dtype(dtype, x.dtype)
     )
 
 
 def ones_like(a: ArrayLike, dtype: Any = None, shape: Any = None) -> Array:
     x = asarray(a)
-    return st.full(
+    return ew.full(
         x.shape if shape is None else _shape_arg(shape), 1, _default_dtype(dtype, x.dtype)
     )
 
@@ -245,7 +245,7 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Array:
     rows = st.iota(np.dtype(np.int32), (N, M), 0)
     cols = st.iota(np.dtype(np.int32), (N, M), 1)
     return ew.convert_element_type(
-        ew.eq(ew.add(rows, st.full((N, M), k, np.dtype(np.int32))), cols), dt
+        ew.eq(ew.add(rows, ew.full((N, M), k, np.dtype(np.int32))), cols), dt
     )
 
 
@@ -324,7 +324,7 @@ def linspace(
     lo_b = st.broadcast_to(lo_, shape)
     hi_b = st.broadcast_to(hi_, shape)
     delta = ew.sub(hi_b, lo_b)
-    step = ew.div(delta, st.full(shape, builtins.max(div, 1), t.dtype))
+    step = ew.div(delta, ew.full(shape, builtins.max(div, 1), t.dtype))
     full_shape = (num, *shape)
     tt = st.broadcast_in_dim(t, full_shape, (0,))
     out = ew.add(
@@ -830,7 +830,7 @@ def isfinite(x: ArrayLike) -> Array:
     if dtypes.is_complex(a.dtype):
         return logical_and(ew.is_finite(ew.real(a)), ew.is_finite(ew.imag(a)))
     if not dtypes.is_inexact(a.dtype):
-        return st.full(a.shape, True, np.dtype(np.bool_))
+        return ew.full(a.shape, True, np.dtype(np.bool_))
     return ew.is_finite(a)
 
 
@@ -839,7 +839,7 @@ def isnan(x: ArrayLike) -> Array:
     if dtypes.is_complex(a.dtype):
         return logical_or(isnan(ew.real(a)), isnan(ew.imag(a)))
     if not dtypes.is_inexact(a.dtype):
-        return st.full(a.shape, False, np.dtype(np.bool_))
+        return ew.full(a.shape, False, np.dtype(np.bool_))
     return ew.ne(a, a)
 
 
@@ -848,7 +848,7 @@ def isinf(x: ArrayLike) -> Array:
     if dtypes.is_complex(a.dtype):
         return logical_or(isinf(ew.real(a)), isinf(ew.imag(a)))
     if not dtypes.is_inexact(a.dtype):
-        return st.full(a.shape, False, np.dtype(np.bool_))
+        return ew.full(a.shape, False, np.dtype(np.bool_))
     return ew.eq(ew.abs(a), ew.full_like(a, np.inf))
 
 
@@ -977,7 +977,7 @@ def sum(
     keepdims: bool = False,
     where: ArrayLike | None = None,
 ) -> Array:
-    return _accumulate(red.reduce_sum, 0, a, axis, dtype, keepdims, where)
+    return _accumulate(st.reduce_sum, 0, a, axis, dtype, keepdims, where)
 
 
 def _where_mask(x: Array, where_: ArrayLike, fill: Any) -> Array:
@@ -1068,11 +1068,11 @@ def mean(
     axes = _axes(axis, x.ndim)
     if where is not None:
         m = st.broadcast_to(_to_bool(where), x.shape)
-        total = red.reduce_sum(ew.select(m, x, zeros_like(x)), axes)
-        count = red.reduce_sum(ew.convert_element_type(m, dt), axes)
+        total = st.reduce_sum(ew.select(m, x, zeros_like(x)), axes)
+        count = st.reduce_sum(ew.convert_element_type(m, dt), axes)
         return _keepdims(ew.div(total, count), x.shape, axes, keepdims)
     n = math.prod(x.shape[i] for i in axes)
-    total = red.reduce_sum(x, axes)
+    total = st.reduce_sum(x, axes)
     return _keepdims(ew.div(total, ew.full_like(total, n)), x.shape, axes, keepdims)
 
 
@@ -1090,7 +1090,7 @@ def var(
         else ew.mul(centered, centered)
     )
     n = math.prod(x.shape[i] for i in axes) - ddof
-    total = red.reduce_sum(sq, axes)
+    total = st.reduce_sum(sq, axes)
     return _keepdims(ew.div(total, ew.full_like(total, n)), x.shape, axes, keepdims)
 
 
@@ -1110,8 +1110,8 @@ def average(
         return (avg, count) if returned else avg
     x, w = promote_inexact("average", a, weights)
     axes = _axes(axis, x.ndim)
-    wsum = red.reduce_sum(w, axes)
-    avg = ew.div(red.reduce_sum(ew.mul(x, w), axes), wsum)
+    wsum = st.reduce_sum(w, axes)
+    avg = ew.div(st.reduce_sum(ew.mul(x, w), axes), wsum)
     return (avg, wsum) if returned else avg
 
 
@@ -1602,7 +1602,7 @@ def rot90(m: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
 def _tri_mask(n: int, m: int, k: int) -> Array:
     rows = st.iota(np.dtype(np.int32), (n, m), 0)
     cols = st.iota(np.dtype(np.int32), (n, m), 1)
-    return ew.ge(ew.add(rows, st.full((n, m), k, np.dtype(np.int32))), cols)
+    return ew.ge(ew.add(rows, ew.full((n, m), k, np.dtype(np.int32))), cols)
 
 
 def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Array:
@@ -1974,7 +1974,7 @@ def searchsorted(
         before = _sort_less(grid_a, grid_v)
     else:
         before = ew.bitwise_not(_sort_less(grid_v, grid_a))
-    counts = red.reduce_sum(ew.convert_element_type(before, dtypes.default_int_dtype()), (1,))
+    counts = st.reduce_sum(ew.convert_element_type(before, dtypes.default_int_dtype()), (1,))
     return reshape(counts, vals.shape)
 
 
@@ -2017,7 +2017,7 @@ def nonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None) ->
     out = []
     for axis, fill in enumerate(fills):
         coord = st.reshape(st.iota(idx_dt, x.shape, axis), (mask.shape[0],))
-        base = st.full((size,), 0 if fill is None else fill, idx_dt)
+        base = ew.full((size,), 0 if fill is None else fill, idx_dt)
         out.append(ix.scatter(base, grid, coord, "set"))
     return tuple(out)
 
@@ -2090,14 +2090,14 @@ def take(
     if valid is None:
         return out
     mask = st.broadcast_in_dim(valid, out.shape, tuple(range(ax, ax + k)))
-    return ew.select(mask, out, st.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
+    return ew.select(mask, out, ew.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
 
 
 def _normalize_index(idx: Array, n: int) -> Array:
     """Negative indices count from the end (int32 indices)."""
     idx = ew.convert_element_type(idx, np.dtype(np.int32))
     return ew.select(
-        ew.lt(idx, zeros_like(idx)), ew.add(idx, st.full(idx.shape, n, idx.dtype)), idx
+        ew.lt(idx, zeros_like(idx)), ew.add(idx, ew.full(idx.shape, n, idx.dtype)), idx
     )
 
 
@@ -2135,20 +2135,7 @@ def take_along_axis(
     out = ix.take_along_axis(xb, norm, ax)
     if valid is None:
         return out
-    return ew.select(valid, out, st.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
-
-
-# ---------------------------------------------------------------------------
-# einsum
-# ---------------------------------------------------------------------------
-
-
-def einsum(
-    subscripts: str, *operands: ArrayLike, optimize: Any = None, precision: Any = None
-) -> Array:
-    from fad._src.numpy.einsum import einsum as _einsum
-
-    return _einsum(subscripts, *operands)
+    return ew.select(valid, out, ew.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
 
 
 def iscomplexobj(x: Any) -> bool:

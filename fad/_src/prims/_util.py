@@ -1,11 +1,19 @@
-"""Shared checks for primitive rules: shapes, dtypes and normalised axes."""
+"""Shared pieces of primitive rules: shape and dtype checks, normalised axes, and the
+rules every monoid reduction shares."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from fad._src import dtypes
-from fad._src.core import DType, ShapedArray
+from fad._src import core, dtypes
+from fad._src.core import Array, DType, Primitive, ShapedArray
+from fad._src.interpreters import batch
+from fad._src.interpreters.batch import BDim
+from fad._src.interpreters.stage import StageHandler
+from fad._src.ir import ClosedProgram
+from fad._src.xla import lowering
+from fad._src.xla.lowering import LoweringContext, Value
 
 # Which dtypes an op accepts, by name, for its error messages.
 KINDS: dict[str, Callable[[DType], bool]] = {
@@ -60,3 +68,94 @@ def canonical_axes(axes: Sequence[int], ndim: int, name: str = "axis") -> tuple[
     if len(set(out)) != len(out):
         raise ValueError(f"repeated {name} in {tuple(axes)}")
     return out
+
+
+# ---------------------------------------------------------------------------
+# Reductions over axes: the shared aval, batching and lowering of a monoid reduction
+# ---------------------------------------------------------------------------
+
+Axes = tuple[int, ...]
+
+
+def reduced_aval(
+    name: str, x: ShapedArray, axes: Axes, kind: str, dtype: DType | None = None
+) -> ShapedArray:
+    check_kind(name, kind, x)
+    if any(not 0 <= a < x.ndim for a in axes) or len(set(axes)) != len(axes):
+        raise TypeError(f"{name}: invalid axes {axes} for {x.str_short()}")
+    shape = tuple(n for i, n in enumerate(x.shape) if i not in axes)
+    out = x.dtype if dtype is None else dtype
+    return ShapedArray(shape, out, x.weak_type and out == x.dtype)
+
+
+def batch_axes(axes: Axes, d: int) -> Axes:
+    return tuple(a if a < d else a + 1 for a in axes)
+
+
+def out_bdim(axes: Axes, d: int) -> int:
+    return d - sum(1 for a in axes if a < d)
+
+
+def reduction(name: str, impl: Callable[..., Any], kind: str, monoid: str | None) -> Primitive:
+    prim = core.new_primitive(name)
+    core.def_impl(prim, impl)
+    core.def_abstract(prim, lambda x, *, axes: reduced_aval(name, x, axes, kind))
+
+    def batch_rule(vals: Sequence[Array], dims: Sequence[BDim], *, axes: Axes) -> tuple[Array, int]:
+        (x,), (d,) = vals, dims
+        assert d is not None
+        return prim.bind1(x, axes=batch_axes(axes, d)), out_bdim(axes, d)
+
+    batch.batch_rules[prim] = batch_rule
+    if monoid is not None:
+        lowering.def_rule(prim, lambda ctx, x, *, axes: ctx.reduce(monoid, x, axes))
+    return prim
+
+
+def kept_dims(ndim: int, axes: Axes) -> Axes:
+    return tuple(i for i in range(ndim) if i not in axes)
+
+
+# ---------------------------------------------------------------------------
+# Lowering through other primitives (for ops StableHLO lacks)
+# ---------------------------------------------------------------------------
+
+
+def lower_via(prim: Primitive, fun: Callable[..., Array]) -> None:
+    """Lower ``prim`` by staging ``fun`` (same operands and params) and lowering that."""
+    lowering.def_rule(prim, lambda ctx, *args, **params: inline(ctx, fun, args, params))
+
+
+def inline(
+    ctx: LoweringContext, fun: Callable[..., Any], args: Sequence[Value], params: Any
+) -> Any:
+    """Stage ``fun(*args, **params)`` into a program and lower it at ``ctx``."""
+    closed = _staged_via(fun, tuple(a.aval for a in args), dict(params))
+    outs = ctx.call(closed, args)
+    return outs if len(outs) != 1 or len(ctx.out_avals) != 1 else outs[0]
+
+
+_via_cache: dict[tuple[Any, ...], ClosedProgram] = {}
+
+
+def _staged_via(
+    fun: Callable[..., Any], avals: tuple[ShapedArray, ...], params: dict[str, Any]
+) -> ClosedProgram:
+    try:
+        key: tuple[Any, ...] | None = (fun, avals, tuple(sorted(params.items())))
+        hash(key)
+    except TypeError:
+        key = None
+    if key is not None:
+        cached = _via_cache.get(key)
+        if cached is not None:
+            return cached
+    handler = StageHandler(forward_known=False)
+    with core.installed(handler):
+        ins = [handler.new_arg(a) for a in avals]
+        out = fun(*ins, **params)
+    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+    closed = handler.build(ins, outs)
+    if key is not None:
+        _via_cache[key] = closed
+    return closed

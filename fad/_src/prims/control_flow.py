@@ -129,7 +129,7 @@ def _cached(store: _Store, program: ClosedProgram, key: Hashable, make: Callable
 
 
 def _zeros(aval: ShapedArray) -> Array:
-    return st.full(aval.shape, 0, aval.dtype)
+    return ew.full(aval.shape, 0, aval.dtype)
 
 
 def _at_front(x: Array, d: BDim) -> Array:
@@ -360,7 +360,7 @@ def _cond_batch(
         return outs, [0 if f else None for f in force]
     # A batched index: every branch runs, and each lane selects its branch's results.
     idx = _at_front(index, idim)
-    idx = ew.clamp(st.full(idx.shape, 0, _I32), idx, st.full(idx.shape, len(branches) - 1, _I32))
+    idx = ew.clamp(ew.full(idx.shape, 0, _I32), idx, ew.full(idx.shape, len(branches) - 1, _I32))
     all_b = tuple(True for _ in range(n_out))
     results_per = [batch_program(b, batched, size, all_b).program(*moved) for b in branches]
     results = []

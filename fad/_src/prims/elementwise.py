@@ -19,8 +19,7 @@ from fad._src.core import Array, DType, Primitive, ShapedArray
 from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.jvp import MaybeZero, Zero
 from fad._src.interpreters.transpose import NonlinearError, is_undefined
-from fad._src.prims import _util, bits
-from fad._src.prims import structural as st
+from fad._src.prims import _util, xla_kernels
 from fad._src.xla import lowering
 
 NpFn = Callable[..., Any]
@@ -99,8 +98,19 @@ def _keep(impl: NpFn) -> NpFn:
 # ---------------------------------------------------------------------------
 
 
+def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
+    """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
+    scalar = value if isinstance(value, Array) else Array(np.asarray(value, dtype))
+    if scalar.dtype != dtype:
+        scalar = convert_element_type(scalar, dtype)
+    shape = tuple(int(s) for s in shape)
+    if scalar.shape == shape:
+        return scalar
+    return core.broadcast_in_dim_p.bind1(scalar, shape=shape, broadcast_dimensions=())
+
+
 def full_like(x: Array, value: Any, dtype: DType | None = None) -> Array:
-    return st.full(x.shape, value, x.dtype if dtype is None else dtype)
+    return full(x.shape, value, x.dtype if dtype is None else dtype)
 
 
 def zeros_like(x: Array) -> Array:
@@ -145,11 +155,16 @@ def _logistic(x: np.ndarray[Any, Any]) -> Any:
 
 logistic_p = unop("logistic", _keep(_logistic), hlo="stablehlo.logistic")
 # erf and erf_inv replay XLA's CPU kernels, so eager bits equal compiled ones (and JAX's).
-erf_p = unop("erf", bits.xla_kernel(bits.xla_erf_f32, bits.libm_erf_f64), "float", hlo="chlo.erf")
+erf_p = unop(
+    "erf",
+    xla_kernels.xla_kernel(xla_kernels.xla_erf_f32, xla_kernels.libm_erf_f64),
+    "float",
+    hlo="chlo.erf",
+)
 erfc_p = unop("erfc", _keep(sps.erfc), "float", hlo="chlo.erfc")
 erf_inv_p = unop(
     "erf_inv",
-    bits.xla_kernel(bits.xla_erf_inv_f32, bits.xla_erf_inv_f64),
+    xla_kernels.xla_kernel(xla_kernels.xla_erf_inv_f32, xla_kernels.xla_erf_inv_f64),
     "float",
     hlo="chlo.erf_inv",
 )
@@ -248,9 +263,9 @@ transpose.transpose_rules[real_p] = lambda ct, x: [complex_(ct, zeros_like(ct))]
 transpose.transpose_rules[imag_p] = lambda ct, x: [complex_(zeros_like(ct), neg(ct))]
 transpose.transpose_rules[conj_p] = lambda ct, x: [conj(ct)]
 
-lowering.def_via(exp2_p, lambda x: exp(mul(x, full_like(x, np.log(2)))))
-lowering.def_via(conj_p, lambda x: complex_(real(x), neg(imag(x))))
-lowering.def_via(stop_gradient_p, lambda x: x)
+_util.lower_via(exp2_p, lambda x: exp(mul(x, full_like(x, np.log(2)))))
+_util.lower_via(conj_p, lambda x: complex_(real(x), neg(imag(x))))
+_util.lower_via(stop_gradient_p, lambda x: x)
 
 
 def neg(x: Array) -> Array:
@@ -717,7 +732,7 @@ def _integer_pow_by_squaring(x: Array, *, y: int) -> Array:
     return div(ones_like(x), acc) if y < 0 else acc
 
 
-lowering.def_via(integer_pow_p, _integer_pow_by_squaring)
+_util.lower_via(integer_pow_p, _integer_pow_by_squaring)
 
 
 def integer_pow(x: Array, y: int) -> Array:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from fad._src import core, dtypes
-from fad._src.core import Array, ShapedArray
+from fad._src.core import Array, Shape, ShapedArray
 from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero, Zero
@@ -84,7 +84,7 @@ def _gather_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero], *, mode
 def _clip_indices(idx: Array, shape: tuple[int, ...]) -> Array:
     k = idx.shape[-1]
     hi = Array(np.asarray([n - 1 for n in shape[:k]], idx.dtype))
-    lo = st.full(idx.shape, 0, idx.dtype)
+    lo = ew.full(idx.shape, 0, idx.dtype)
     return ew.clamp(lo, idx, st.broadcast_in_dim(hi, idx.shape, (idx.ndim - 1,)))
 
 
@@ -92,7 +92,7 @@ def _gather_transpose(ct: Array, x: Any, idx: Any, *, mode: str) -> list[MaybeZe
     if is_undefined(idx):
         raise NonlinearError("gather indices cannot be linear")
     shape = x.aval.shape
-    zeros = st.full(shape, 0, ct.dtype)
+    zeros = ew.full(shape, 0, ct.dtype)
     # "clip" read the clamped location; "fill" read nothing out of range (scatter drops it).
     target = _clip_indices(idx, shape) if mode == "clip" else idx
     return [scatter(zeros, target, ct, "add"), None]
@@ -209,7 +209,7 @@ def _scatter_transpose(
         if kind == "add":
             ct_x = ct
         else:
-            ct_x = scatter(ct, idx, st.full(upd.aval.shape, 0, ct.dtype), "set")
+            ct_x = scatter(ct, idx, ew.full(upd.aval.shape, 0, ct.dtype), "set")
     ct_u: MaybeZero | None = None
     if is_undefined(upd):
         ct_u = gather(ct, idx, "fill")
@@ -230,7 +230,7 @@ def _set_winners(idx: Array, shape: tuple[int, ...]) -> Array:
     rows = idx.shape[:-1]
     n = int(np.prod(rows, dtype=np.int64))
     ids = st.reshape(st.iota(np.dtype(np.int32), (n,), 0), rows)
-    slots = scatter(st.full(shape[: idx.shape[-1]], -1, np.dtype(np.int32)), idx, ids, "set")
+    slots = scatter(ew.full(shape[: idx.shape[-1]], -1, np.dtype(np.int32)), idx, ids, "set")
     return ew.eq(gather(slots, idx, "fill"), ids)
 
 
@@ -255,6 +255,174 @@ lowering.def_rule(scatter_p, lambda ctx, x, idx, upd, *, kind: ctx.scatter(x, id
 
 def scatter(x: Array, idx: Array, updates: Array, kind: str = "set") -> Array:
     return scatter_p.bind1(x, idx, updates, kind=kind)
+
+
+# ---------------------------------------------------------------------------
+# dynamic_slice and dynamic_update_slice (start indices are traced scalars,
+# clamped so the window stays in bounds, as XLA does)
+# ---------------------------------------------------------------------------
+
+dynamic_slice_p = core.new_primitive("dynamic_slice")
+
+
+def _clamped_starts(shape: Shape, sizes: Shape, idx: Sequence[NDArray]) -> list[int]:
+    return [int(np.clip(int(i), 0, n - s)) for n, s, i in zip(shape, sizes, idx, strict=True)]
+
+
+def _dynamic_slice_impl(x: NDArray, *idx: NDArray, slice_sizes: Shape) -> NDArray:
+    starts = _clamped_starts(x.shape, slice_sizes, idx)
+    return x[tuple(slice(a, a + s) for a, s in zip(starts, slice_sizes, strict=True))]
+
+
+def _check_starts(name: str, x: ShapedArray, idx: Sequence[ShapedArray]) -> None:
+    if len(idx) != x.ndim or any(i.shape != () or not dtypes.is_integer(i.dtype) for i in idx):
+        raise TypeError(f"{name}: needs {x.ndim} scalar integer start indices for {x.str_short()}")
+
+
+def _dynamic_slice_abstract(x: ShapedArray, *idx: ShapedArray, slice_sizes: Shape) -> ShapedArray:
+    _check_starts("dynamic_slice", x, idx)
+    if len(slice_sizes) != x.ndim or any(
+        not 0 <= s <= n for s, n in zip(slice_sizes, x.shape, strict=True)
+    ):
+        raise TypeError(f"dynamic_slice: slice_sizes {slice_sizes} invalid for {x.str_short()}")
+    return ShapedArray(tuple(slice_sizes), x.dtype, x.weak_type)
+
+
+def _dynamic_slice_jvp(
+    primals: Sequence[Array], tangents: Sequence[MaybeZero], *, slice_sizes: Shape
+) -> Any:
+    x, *idx = primals
+    ans = dynamic_slice(x, idx, slice_sizes)
+    t = tangents[0]
+    return ans, Zero.like(ans) if isinstance(t, Zero) else dynamic_slice(t, idx, slice_sizes)
+
+
+def _dynamic_slice_transpose(
+    ct: Array, x: Any, *idx: Any, slice_sizes: Shape
+) -> list[MaybeZero | None]:
+    zeros = ew.full(x.aval.shape, 0, x.aval.dtype)
+    return [dynamic_update_slice(zeros, ct, idx), *([None] * len(idx))]
+
+
+def _window_indices(x_shape: Shape, window: Shape, starts: Sequence[Array]) -> Array:
+    """Gather/scatter indices of a window per batch element: row ``b`` covers
+    ``x[b, start_b : start_b + window]``, starts clamped in bounds as XLA does."""
+    i32 = np.dtype(np.int32)
+    cols = [st.reshape(st.iota(i32, window, 0), (*window, 1))]
+    for axis, start in enumerate(starts):
+        n, s = x_shape[axis + 1], window[axis + 1]
+        start = ew.convert_element_type(start, i32)
+        start = ew.clamp(ew.full_like(start, 0), start, ew.full_like(start, n - s))
+        offsets = st.broadcast_in_dim(start, window, (0,))
+        cols.append(st.reshape(ew.add(st.iota(i32, window, axis + 1), offsets), (*window, 1)))
+    return st.concatenate(cols, len(window))
+
+
+def _batched_starts(idx: Sequence[Array], dims: Sequence[BDim], size: int) -> list[Array]:
+    return [batch.bdim_at_front(i, d, size) for i, d in zip(idx, dims, strict=True)]
+
+
+def _dynamic_slice_batch(vals: Sequence[Array], dims: Sequence[BDim], *, slice_sizes: Shape) -> Any:
+    x, *idx = vals
+    dx, *didx = dims
+    size = batch.batch_size(vals, dims)
+    if all(d is None for d in didx):
+        assert dx is not None
+        zero = Array(np.asarray(0, idx[0].dtype if idx else np.int32))
+        starts = [*idx[:dx], zero, *idx[dx:]]
+        sizes = (*slice_sizes[:dx], x.shape[dx], *slice_sizes[dx:])
+        return dynamic_slice(x, starts, sizes), dx
+    # Batched starts: gather the window of every batch element at once.
+    x = batch.bdim_at_front(x, dx, size)
+    starts = _batched_starts(idx, didx, size)
+    return gather(x, _window_indices(x.shape, (size, *slice_sizes), starts)), 0
+
+
+core.def_impl(dynamic_slice_p, _dynamic_slice_impl)
+core.def_abstract(dynamic_slice_p, _dynamic_slice_abstract)
+jvp.jvp_rules[dynamic_slice_p] = _dynamic_slice_jvp
+transpose.transpose_rules[dynamic_slice_p] = _dynamic_slice_transpose
+batch.batch_rules[dynamic_slice_p] = _dynamic_slice_batch
+lowering.def_rule(
+    dynamic_slice_p, lambda ctx, x, *idx, slice_sizes: ctx.dynamic_slice(x, idx, slice_sizes)
+)
+
+
+def dynamic_slice(x: Array, start_indices: Sequence[Array], slice_sizes: Sequence[int]) -> Array:
+    idx = [core.asarray(i) for i in start_indices]
+    return dynamic_slice_p.bind1(x, *idx, slice_sizes=tuple(int(s) for s in slice_sizes))
+
+
+dynamic_update_slice_p = core.new_primitive("dynamic_update_slice")
+
+
+def _dynamic_update_slice_impl(x: NDArray, upd: NDArray, *idx: NDArray) -> NDArray:
+    starts = _clamped_starts(x.shape, upd.shape, idx)
+    out = x.copy()
+    out[tuple(slice(a, a + s) for a, s in zip(starts, upd.shape, strict=True))] = upd
+    return out
+
+
+def _dynamic_update_slice_abstract(
+    x: ShapedArray, upd: ShapedArray, *idx: ShapedArray
+) -> ShapedArray:
+    _check_starts("dynamic_update_slice", x, idx)
+    if (
+        upd.dtype != x.dtype
+        or upd.ndim != x.ndim
+        or any(u > n for u, n in zip(upd.shape, x.shape, strict=True))
+    ):
+        raise TypeError(
+            f"dynamic_update_slice: update {upd.str_short()} does not fit operand {x.str_short()}"
+        )
+    return ShapedArray(x.shape, x.dtype, x.weak_type)
+
+
+def _dynamic_update_slice_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero]) -> Any:
+    x, upd, *idx = primals
+    tx, tu = tangents[0], tangents[1]
+    ans = dynamic_update_slice(x, upd, idx)
+    if isinstance(tx, Zero) and isinstance(tu, Zero):
+        return ans, Zero.like(ans)
+    return ans, dynamic_update_slice(jvp.instantiate(tx), jvp.instantiate(tu), idx)
+
+
+def _dynamic_update_slice_transpose(
+    ct: Array, x: Any, upd: Any, *idx: Any
+) -> list[MaybeZero | None]:
+    shape = upd.aval.shape
+    ct_x = dynamic_update_slice(ct, ew.full(shape, 0, ct.dtype), idx) if is_undefined(x) else None
+    ct_u = dynamic_slice(ct, idx, shape) if is_undefined(upd) else None
+    return [ct_x, ct_u, *([None] * len(idx))]
+
+
+def _dynamic_update_slice_batch(vals: Sequence[Array], dims: Sequence[BDim]) -> Any:
+    x, upd, *idx = vals
+    dx, du, *didx = dims
+    size = batch.batch_size(vals, dims)
+    if all(d is None for d in didx):
+        (x, upd), d = batch.align([x, upd], [dx, du])
+        zero = Array(np.asarray(0, idx[0].dtype if idx else np.int32))
+        return dynamic_update_slice(x, upd, [*idx[:d], zero, *idx[d:]]), d
+    x = batch.bdim_at_front(x, dx, size)
+    upd = batch.bdim_at_front(upd, du, size)
+    starts = _batched_starts(idx, didx, size)
+    return scatter(x, _window_indices(x.shape, upd.shape, starts), upd, "set"), 0
+
+
+core.def_impl(dynamic_update_slice_p, _dynamic_update_slice_impl)
+core.def_abstract(dynamic_update_slice_p, _dynamic_update_slice_abstract)
+jvp.jvp_rules[dynamic_update_slice_p] = _dynamic_update_slice_jvp
+transpose.transpose_rules[dynamic_update_slice_p] = _dynamic_update_slice_transpose
+batch.batch_rules[dynamic_update_slice_p] = _dynamic_update_slice_batch
+lowering.def_rule(
+    dynamic_update_slice_p, lambda ctx, x, upd, *idx: ctx.dynamic_update_slice(x, upd, idx)
+)
+
+
+def dynamic_update_slice(x: Array, update: Array, start_indices: Sequence[Array]) -> Array:
+    idx = [core.asarray(i) for i in start_indices]
+    return dynamic_update_slice_p.bind1(x, update, *idx)
 
 
 def take_along_axis(x: Array, idx: Array, axis: int) -> Array:

@@ -28,10 +28,10 @@ from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero, Zero
 from fad._src.interpreters.transpose import NonlinearError, is_undefined
+from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import linalg as la
-from fad._src.prims import reductions as red
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
 
@@ -97,7 +97,7 @@ def _mm(a: Array, b: Array) -> Array:
 
 
 def _full(shape: Sequence[int], value: Any, dt: DType) -> Array:
-    return st.full(tuple(shape), value, dt)
+    return ew.full(tuple(shape), value, dt)
 
 
 def _lower_mask(shape: tuple[int, ...], k: int = 0) -> Array:
@@ -132,7 +132,7 @@ def _diag_only(x: Array) -> Array:
 
 def _diagonal(x: Array) -> Array:
     """The diagonal of square matrices, shape (..., n)."""
-    return red.reduce_sum(_diag_only(x), (x.ndim - 1,))
+    return st.reduce_sum(_diag_only(x), (x.ndim - 1,))
 
 
 def _by_column(v: Array, n_rows: int) -> Array:
@@ -844,9 +844,6 @@ def _custom_call(
     config: dict[str, str] | None = None,
 ) -> list[Any]:
     """Emit ``lapack_<s|d|c|z><routine>_ffi``; ``config`` maps attributes to single characters."""
-    from fad._src.xla import runtime
-
-    runtime.ensure_lapack_registered()
     target = f"lapack_{_PREFIX[dt.name]}{routine}_ffi"
     cfg = ", ".join(f"{k} = {ord(v)} : ui8" for k, v in sorted((config or {}).items()))
     ops = ", ".join(_layout(o.shape, mat) for o, mat in zip(operands, matrix_operands, strict=True))
@@ -862,7 +859,7 @@ def _custom_call(
 def _inline(ctx: Any, fun: Callable[..., Any], args: Sequence[Any], **params: Any) -> list[Any]:
     """Lower the fad function ``fun(*args, **params)`` here (module-level ``fun`` and
     hashable ``params``, so the staged program is cached)."""
-    out = ctx.inline(fun, list(args), params)
+    out = _util.inline(ctx, fun, list(args), params)
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
@@ -935,13 +932,13 @@ def _swap_step(i: Array, perm: Array, pivots: Array) -> list[Array]:
     starts = [Array(np.zeros((), _I32))] * nb + [i]
 
     def column(x: Array) -> Array:
-        c = st.reshape(st.dynamic_slice(x, starts, (*batch_shape, 1)), batch_shape)
+        c = st.reshape(ix.dynamic_slice(x, starts, (*batch_shape, 1)), batch_shape)
         return st.broadcast_in_dim(c, shape, tuple(range(nb)))
 
     pos = st.iota(_I32, shape, nb)
     at_p = ew.eq(pos, column(pivots))
     at_i = ew.eq(pos, st.broadcast_in_dim(i, shape, ()))
-    perm_p = red.reduce_sum(ew.select_n(at_p, _full(shape, 0, _I32), perm), (nb,))
+    perm_p = st.reduce_sum(ew.select_n(at_p, _full(shape, 0, _I32), perm), (nb,))
     perm_p = st.broadcast_in_dim(perm_p, shape, tuple(range(nb)))
     new = ew.select_n(at_i, ew.select_n(at_p, perm, column(perm)), perm_p)
     return [ew.add(i, _full((), 1, _I32)), new]

@@ -21,54 +21,16 @@ Axes = tuple[int, ...]
 NDArray = np.ndarray[Any, Any]
 
 
-def _reduced_aval(
-    name: str, x: ShapedArray, axes: Axes, kind: str, dtype: DType | None = None
-) -> ShapedArray:
-    _util.check_kind(name, kind, x)
-    if any(not 0 <= a < x.ndim for a in axes) or len(set(axes)) != len(axes):
-        raise TypeError(f"{name}: invalid axes {axes} for {x.str_short()}")
-    shape = tuple(n for i, n in enumerate(x.shape) if i not in axes)
-    out = x.dtype if dtype is None else dtype
-    return ShapedArray(shape, out, x.weak_type and out == x.dtype)
-
-
-def _batch_axes(axes: Axes, d: int) -> Axes:
-    return tuple(a if a < d else a + 1 for a in axes)
-
-
-def _out_bdim(axes: Axes, d: int) -> int:
-    return d - sum(1 for a in axes if a < d)
-
-
-def _reduction(name: str, impl: Callable[..., Any], kind: str, monoid: str | None) -> Primitive:
-    prim = core.new_primitive(name)
-    core.def_impl(prim, impl)
-    core.def_abstract(prim, lambda x, *, axes: _reduced_aval(name, x, axes, kind))
-
-    def batch_rule(vals: Sequence[Array], dims: Sequence[BDim], *, axes: Axes) -> tuple[Array, int]:
-        (x,), (d,) = vals, dims
-        assert d is not None
-        return prim.bind1(x, axes=_batch_axes(axes, d)), _out_bdim(axes, d)
-
-    batch.batch_rules[prim] = batch_rule
-    if monoid is not None:
-        lowering.def_rule(prim, lambda ctx, x, *, axes: ctx.reduce(monoid, x, axes))
-    return prim
-
-
-reduce_sum_p = _reduction(
-    "reduce_sum", lambda x, *, axes: np.sum(x, axis=axes, dtype=x.dtype), "number", "add"
-)
-reduce_prod_p = _reduction(
+reduce_prod_p = _util.reduction(
     "reduce_prod", lambda x, *, axes: np.prod(x, axis=axes, dtype=x.dtype), "number", "mul"
 )
-reduce_max_p = _reduction(
+reduce_max_p = _util.reduction(
     "reduce_max",
     lambda x, *, axes: np.max(x, axis=axes) if x.size else _empty_reduce(x, axes, "max"),
     "any",
     "max",
 )
-reduce_min_p = _reduction(
+reduce_min_p = _util.reduction(
     "reduce_min",
     lambda x, *, axes: np.min(x, axis=axes) if x.size else _empty_reduce(x, axes, "min"),
     "any",
@@ -85,8 +47,8 @@ def _bitwise_reduce(ufunc: np.ufunc) -> Callable[..., Any]:
     return impl
 
 
-reduce_and_p = _reduction("reduce_and", _bitwise_reduce(np.bitwise_and), "int_or_bool", "and")
-reduce_or_p = _reduction("reduce_or", _bitwise_reduce(np.bitwise_or), "int_or_bool", "or")
+reduce_and_p = _util.reduction("reduce_and", _bitwise_reduce(np.bitwise_and), "int_or_bool", "and")
+reduce_or_p = _util.reduction("reduce_or", _bitwise_reduce(np.bitwise_or), "int_or_bool", "or")
 
 
 def _identity(dtype: DType, op: str) -> Any:
@@ -102,11 +64,6 @@ def _identity(dtype: DType, op: str) -> Any:
 def _empty_reduce(x: NDArray, axes: Axes, op: str) -> NDArray:
     shape = tuple(n for i, n in enumerate(x.shape) if i not in axes)
     return np.full(shape, _identity(x.dtype, op), x.dtype)
-
-
-def reduce_sum(x: Array, axes: Sequence[int]) -> Array:
-    axes_t = tuple(sorted(int(a) for a in axes))
-    return x if not axes_t else reduce_sum_p.bind1(x, axes=axes_t)
 
 
 def reduce_max(x: Array, axes: Sequence[int]) -> Array:
@@ -134,24 +91,12 @@ def reduce_or(x: Array, axes: Sequence[int]) -> Array:
     return x if not axes_t else reduce_or_p.bind1(x, axes=axes_t)
 
 
-def _kept_dims(ndim: int, axes: Axes) -> Axes:
-    return tuple(i for i in range(ndim) if i not in axes)
-
-
-def _unreduce(y: Array, shape: tuple[int, ...], axes: Axes) -> Array:
-    return st.broadcast_in_dim(y, shape, _kept_dims(len(shape), axes))
-
-
-jvp.deflinear(reduce_sum_p)
-transpose.transpose_rules[reduce_sum_p] = lambda ct, x, *, axes: [_unreduce(ct, x.aval.shape, axes)]
-
-
 def _minmax_jvp(g: Array, ans: Array, x: Array, *, axes: Axes) -> Array:
     # Split the tangent evenly between the locations that attain the extremum.
-    loc = ew.eq(x, _unreduce(ans, x.shape, axes))
+    loc = ew.eq(x, st.unreduce(ans, x.shape, axes))
     mask = ew.convert_element_type(loc, g.dtype)
-    counts = reduce_sum(mask, axes)
-    return ew.div(reduce_sum(ew.mul(g, mask), axes), counts)
+    counts = st.reduce_sum(mask, axes)
+    return ew.div(st.reduce_sum(ew.mul(g, mask), axes), counts)
 
 
 jvp.defjvp(reduce_max_p, _minmax_jvp)
@@ -163,7 +108,7 @@ jvp.defjvp_zero(reduce_or_p)
 def _prod_jvp(g: Array, ans: Array, x: Array, *, axes: Axes) -> Array:
     # d prod = sum_i g_i * prod_{j != i} x_j, with the "others" product from two
     # exclusive cumulative products, so zeros in x are handled exactly.
-    kept = _kept_dims(x.ndim, axes)
+    kept = _util.kept_dims(x.ndim, axes)
     perm = (*kept, *axes)
     k = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
     lead = tuple(x.shape[i] for i in kept)
@@ -175,7 +120,7 @@ def _prod_jvp(g: Array, ans: Array, x: Array, *, axes: Axes) -> Array:
     right = cumprod(
         st.concatenate([st.slice_in_dim(xs, 1, k, axis=last), one], last), last, reverse=True
     )
-    return reduce_sum(ew.mul(gs, ew.mul(left, right)), (last,))
+    return st.reduce_sum(ew.mul(gs, ew.mul(left, right)), (last,))
 
 
 jvp.defjvp(reduce_prod_p, _prod_jvp)
@@ -200,7 +145,7 @@ def _arg_prim(name: str, fn: Callable[..., Any], monoid: str) -> Primitive:
     core.def_impl(prim, _arg_impl(fn))
     core.def_abstract(
         prim,
-        lambda x, *, axis, index_dtype: _reduced_aval(name, x, (axis,), "any", index_dtype),
+        lambda x, *, axis, index_dtype: _util.reduced_aval(name, x, (axis,), "any", index_dtype),
     )
     jvp.defjvp_zero(prim)
 
@@ -210,7 +155,7 @@ def _arg_prim(name: str, fn: Callable[..., Any], monoid: str) -> Primitive:
         (x,), (d,) = vals, dims
         assert d is not None
         new_axis = axis if axis < d else axis + 1
-        return prim.bind1(x, axis=new_axis, index_dtype=index_dtype), _out_bdim((axis,), d)
+        return prim.bind1(x, axis=new_axis, index_dtype=index_dtype), _util.out_bdim((axis,), d)
 
     batch.batch_rules[prim] = batch_rule
     lowering.def_rule(
@@ -264,7 +209,7 @@ transpose.transpose_rules[cumsum_p] = lambda ct, x, *, axis, reverse: [
     cumsum(ct, axis, not reverse)
 ]
 batch.batch_rules[cumsum_p] = _cumsum_batch
-lowering.def_via(cumsum_p, lambda x, *, axis, reverse: associative_scan(ew.add, x, axis, reverse))
+_util.lower_via(cumsum_p, lambda x, *, axis, reverse: associative_scan(ew.add, x, axis, reverse))
 
 
 def cumsum(x: Array, axis: int, reverse: bool = False) -> Array:

@@ -8,16 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from fad._src import core, dtypes
+from fad._src import core
 from fad._src.core import Array, DType, Shape, ShapedArray
 from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.batch import BDim
-from fad._src.interpreters.jvp import MaybeZero, Zero
+from fad._src.interpreters.jvp import MaybeZero
 from fad._src.interpreters.transpose import is_undefined
 from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
-from fad._src.prims import indexing as ix
-from fad._src.prims import reductions as red
 from fad._src.xla import lowering
 
 NDArray = np.ndarray[Any, Any]
@@ -26,7 +24,7 @@ NDArray = np.ndarray[Any, Any]
 # broadcast_in_dim
 # ---------------------------------------------------------------------------
 
-broadcast_in_dim_p = core.new_primitive("broadcast_in_dim")
+broadcast_in_dim_p = core.broadcast_in_dim_p  # declared in the core: the interpreters emit it
 
 
 def _broadcast_in_dim_impl(
@@ -66,7 +64,7 @@ def _broadcast_in_dim_transpose(
     stretched = tuple(
         d for i, d in enumerate(broadcast_dimensions) if in_shape[i] == 1 and shape[d] != 1
     )
-    summed = red.reduce_sum(ct, tuple(sorted(new_dims + stretched)))
+    summed = reduce_sum(ct, tuple(sorted(new_dims + stretched)))
     return [reshape(summed, in_shape)]
 
 
@@ -114,12 +112,26 @@ def broadcast_to(x: Array, shape: Sequence[int]) -> Array:
     return broadcast_in_dim(x, shape, tuple(range(lead, len(shape))))
 
 
-def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
-    """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
-    scalar = value if isinstance(value, Array) else Array(np.asarray(value, dtype))
-    if scalar.dtype != dtype:
-        scalar = ew.convert_element_type(scalar, dtype)
-    return broadcast_in_dim(scalar, tuple(shape), ())
+# ---------------------------------------------------------------------------
+# reduce_sum: broadcast_in_dim's transpose (and it is reduce_sum's), so the two live
+# together; the other reductions are in ``reductions.py``.
+# ---------------------------------------------------------------------------
+
+reduce_sum_p = _util.reduction(
+    "reduce_sum", lambda x, *, axes: np.sum(x, axis=axes, dtype=x.dtype), "number", "add"
+)
+jvp.deflinear(reduce_sum_p)
+transpose.transpose_rules[reduce_sum_p] = lambda ct, x, *, axes: [unreduce(ct, x.aval.shape, axes)]
+
+
+def reduce_sum(x: Array, axes: Sequence[int]) -> Array:
+    axes_t = tuple(sorted(int(a) for a in axes))
+    return x if not axes_t else reduce_sum_p.bind1(x, axes=axes_t)
+
+
+def unreduce(y: Array, shape: tuple[int, ...], axes: tuple[int, ...]) -> Array:
+    """Broadcast a reduction's result back over the reduced ``axes`` of ``shape``."""
+    return broadcast_in_dim(y, shape, _util.kept_dims(len(shape), axes))
 
 
 # ---------------------------------------------------------------------------
@@ -157,7 +169,7 @@ def reshape(x: Array, new_sizes: Sequence[int]) -> Array:
     return x if x.shape == new else reshape_p.bind1(x, new_sizes=new)
 
 
-transpose_p = core.new_primitive("transpose")
+transpose_p = core.transpose_p  # declared in the core: the interpreters emit it
 
 
 def _transpose_abstract(x: ShapedArray, *, permutation: tuple[int, ...]) -> ShapedArray:
@@ -192,7 +204,6 @@ def transpose_(x: Array, permutation: Sequence[int]) -> Array:
     return x if perm == tuple(range(x.ndim)) else transpose_p.bind1(x, permutation=perm)
 
 
-transpose_op = transpose_  # the name used by the interpreters' helpers
 
 
 def squeeze(x: Array, dimensions: Sequence[int]) -> Array:
@@ -378,7 +389,7 @@ def _pad_transpose(
     t_pv: MaybeZero | None = None
     if is_undefined(pv):
         axes = tuple(range(ct.ndim))
-        t_pv = ew.sub(red.reduce_sum(ct, axes), red.reduce_sum(at_x, axes))
+        t_pv = ew.sub(reduce_sum(ct, axes), reduce_sum(at_x, axes))
     return [t_x, t_pv]
 
 
@@ -511,189 +522,6 @@ def slice_in_dim(x: Array, start: int, limit: int, stride: int = 1, axis: int = 
 def index_in_dim(x: Array, index: int, axis: int = 0, keepdims: bool = True) -> Array:
     out = slice_in_dim(x, index, index + 1, 1, axis)
     return out if keepdims else reshape(out, x.shape[:axis] + x.shape[axis + 1 :])
-
-
-# ---------------------------------------------------------------------------
-# dynamic_slice and dynamic_update_slice (start indices are traced scalars,
-# clamped so the window stays in bounds, as XLA does)
-# ---------------------------------------------------------------------------
-
-dynamic_slice_p = core.new_primitive("dynamic_slice")
-
-
-def _clamped_starts(shape: Shape, sizes: Shape, idx: Sequence[NDArray]) -> list[int]:
-    return [int(np.clip(int(i), 0, n - s)) for n, s, i in zip(shape, sizes, idx, strict=True)]
-
-
-def _dynamic_slice_impl(x: NDArray, *idx: NDArray, slice_sizes: Shape) -> NDArray:
-    starts = _clamped_starts(x.shape, slice_sizes, idx)
-    return x[tuple(slice(a, a + s) for a, s in zip(starts, slice_sizes, strict=True))]
-
-
-def _check_starts(name: str, x: ShapedArray, idx: Sequence[ShapedArray]) -> None:
-    if len(idx) != x.ndim or any(i.shape != () or not dtypes.is_integer(i.dtype) for i in idx):
-        raise TypeError(f"{name}: needs {x.ndim} scalar integer start indices for {x.str_short()}")
-
-
-def _dynamic_slice_abstract(x: ShapedArray, *idx: ShapedArray, slice_sizes: Shape) -> ShapedArray:
-    _check_starts("dynamic_slice", x, idx)
-    if len(slice_sizes) != x.ndim or any(
-        not 0 <= s <= n for s, n in zip(slice_sizes, x.shape, strict=True)
-    ):
-        raise TypeError(f"dynamic_slice: slice_sizes {slice_sizes} invalid for {x.str_short()}")
-    return ShapedArray(tuple(slice_sizes), x.dtype, x.weak_type)
-
-
-def _dynamic_slice_jvp(
-    primals: Sequence[Array], tangents: Sequence[MaybeZero], *, slice_sizes: Shape
-) -> Any:
-    x, *idx = primals
-    ans = dynamic_slice(x, idx, slice_sizes)
-    t = tangents[0]
-    return ans, Zero.like(ans) if isinstance(t, Zero) else dynamic_slice(t, idx, slice_sizes)
-
-
-def _dynamic_slice_transpose(
-    ct: Array, x: Any, *idx: Any, slice_sizes: Shape
-) -> list[MaybeZero | None]:
-    zeros = full(x.aval.shape, 0, x.aval.dtype)
-    return [dynamic_update_slice(zeros, ct, idx), *([None] * len(idx))]
-
-
-def _grid_indices(shape: Shape, starts: Sequence[Array], limits: Shape) -> Array:
-    """Full index grid (shape + (ndim,)) of a window at clamped ``starts`` in an array."""
-    cols = []
-    for axis, (size, start, n) in enumerate(zip(shape, starts, limits, strict=True)):
-        s = ew.clamp(
-            Array(np.asarray(0, start.dtype)), start, Array(np.asarray(n - size, start.dtype))
-        )
-        i = ew.add(iota(np.dtype(start.dtype), shape, axis), broadcast_in_dim(s, shape, ()))
-        cols.append(reshape(ew.convert_element_type(i, np.dtype(np.int32)), (*shape, 1)))
-    return concatenate(cols, len(shape)) if cols else full((*shape, 0), 0, np.dtype(np.int32))
-
-
-def _batched_starts(idx: Sequence[Array], dims: Sequence[BDim], size: int) -> list[Array]:
-    return [batch.bdim_at_front(i, d, size) for i, d in zip(idx, dims, strict=True)]
-
-
-def _dynamic_slice_batch(vals: Sequence[Array], dims: Sequence[BDim], *, slice_sizes: Shape) -> Any:
-    x, *idx = vals
-    dx, *didx = dims
-    size = batch.batch_size(vals, dims)
-    if all(d is None for d in didx):
-        assert dx is not None
-        zero = Array(np.asarray(0, idx[0].dtype if idx else np.int32))
-        starts = [*idx[:dx], zero, *idx[dx:]]
-        sizes = (*slice_sizes[:dx], x.shape[dx], *slice_sizes[dx:])
-        return dynamic_slice(x, starts, sizes), dx
-    # Batched starts: gather the window of every batch element at once.
-    x = batch.bdim_at_front(x, dx, size)
-    starts = _batched_starts(idx, didx, size)
-    window = (size, *slice_sizes)
-    b = iota(np.dtype(np.int32), window, 0)
-    cols = [reshape(b, (*window, 1))]
-    for axis, (s, st) in enumerate(zip(slice_sizes, starts, strict=True)):
-        n = x.shape[axis + 1]
-        st = ew.convert_element_type(st, np.dtype(np.int32))
-        st = ew.clamp(ew.full_like(st, 0), st, ew.full_like(st, n - s))
-        i = ew.add(iota(np.dtype(np.int32), window, axis + 1), broadcast_in_dim(st, window, (0,)))
-        cols.append(reshape(i, (*window, 1)))
-    return ix.gather(x, concatenate(cols, len(window))), 0
-
-
-core.def_impl(dynamic_slice_p, _dynamic_slice_impl)
-core.def_abstract(dynamic_slice_p, _dynamic_slice_abstract)
-jvp.jvp_rules[dynamic_slice_p] = _dynamic_slice_jvp
-transpose.transpose_rules[dynamic_slice_p] = _dynamic_slice_transpose
-batch.batch_rules[dynamic_slice_p] = _dynamic_slice_batch
-lowering.def_rule(
-    dynamic_slice_p, lambda ctx, x, *idx, slice_sizes: ctx.dynamic_slice(x, idx, slice_sizes)
-)
-
-
-def dynamic_slice(x: Array, start_indices: Sequence[Array], slice_sizes: Sequence[int]) -> Array:
-    idx = [core.asarray(i) for i in start_indices]
-    return dynamic_slice_p.bind1(x, *idx, slice_sizes=tuple(int(s) for s in slice_sizes))
-
-
-dynamic_update_slice_p = core.new_primitive("dynamic_update_slice")
-
-
-def _dynamic_update_slice_impl(x: NDArray, upd: NDArray, *idx: NDArray) -> NDArray:
-    starts = _clamped_starts(x.shape, upd.shape, idx)
-    out = x.copy()
-    out[tuple(slice(a, a + s) for a, s in zip(starts, upd.shape, strict=True))] = upd
-    return out
-
-
-def _dynamic_update_slice_abstract(
-    x: ShapedArray, upd: ShapedArray, *idx: ShapedArray
-) -> ShapedArray:
-    _check_starts("dynamic_update_slice", x, idx)
-    if (
-        upd.dtype != x.dtype
-        or upd.ndim != x.ndim
-        or any(u > n for u, n in zip(upd.shape, x.shape, strict=True))
-    ):
-        raise TypeError(
-            f"dynamic_update_slice: update {upd.str_short()} does not fit operand {x.str_short()}"
-        )
-    return ShapedArray(x.shape, x.dtype, x.weak_type)
-
-
-def _dynamic_update_slice_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero]) -> Any:
-    x, upd, *idx = primals
-    tx, tu = tangents[0], tangents[1]
-    ans = dynamic_update_slice(x, upd, idx)
-    if isinstance(tx, Zero) and isinstance(tu, Zero):
-        return ans, Zero.like(ans)
-    return ans, dynamic_update_slice(jvp.instantiate(tx), jvp.instantiate(tu), idx)
-
-
-def _dynamic_update_slice_transpose(
-    ct: Array, x: Any, upd: Any, *idx: Any
-) -> list[MaybeZero | None]:
-    shape = upd.aval.shape
-    ct_x = dynamic_update_slice(ct, full(shape, 0, ct.dtype), idx) if is_undefined(x) else None
-    ct_u = dynamic_slice(ct, idx, shape) if is_undefined(upd) else None
-    return [ct_x, ct_u, *([None] * len(idx))]
-
-
-def _dynamic_update_slice_batch(vals: Sequence[Array], dims: Sequence[BDim]) -> Any:
-    x, upd, *idx = vals
-    dx, du, *didx = dims
-    size = batch.batch_size(vals, dims)
-    if all(d is None for d in didx):
-        (x, upd), d = batch.align([x, upd], [dx, du])
-        zero = Array(np.asarray(0, idx[0].dtype if idx else np.int32))
-        return dynamic_update_slice(x, upd, [*idx[:d], zero, *idx[d:]]), d
-    x = batch.bdim_at_front(x, dx, size)
-    upd = batch.bdim_at_front(upd, du, size)
-    starts = _batched_starts(idx, didx, size)
-    window = upd.shape
-    cols = [reshape(iota(np.dtype(np.int32), window, 0), (*window, 1))]
-    for axis, st in enumerate(starts):
-        n, s = x.shape[axis + 1], window[axis + 1]
-        st = ew.convert_element_type(st, np.dtype(np.int32))
-        st = ew.clamp(ew.full_like(st, 0), st, ew.full_like(st, n - s))
-        i = ew.add(iota(np.dtype(np.int32), window, axis + 1), broadcast_in_dim(st, window, (0,)))
-        cols.append(reshape(i, (*window, 1)))
-    return ix.scatter(x, concatenate(cols, len(window)), upd, "set"), 0
-
-
-core.def_impl(dynamic_update_slice_p, _dynamic_update_slice_impl)
-core.def_abstract(dynamic_update_slice_p, _dynamic_update_slice_abstract)
-jvp.jvp_rules[dynamic_update_slice_p] = _dynamic_update_slice_jvp
-transpose.transpose_rules[dynamic_update_slice_p] = _dynamic_update_slice_transpose
-batch.batch_rules[dynamic_update_slice_p] = _dynamic_update_slice_batch
-lowering.def_rule(
-    dynamic_update_slice_p, lambda ctx, x, upd, *idx: ctx.dynamic_update_slice(x, upd, idx)
-)
-
-
-def dynamic_update_slice(x: Array, update: Array, start_indices: Sequence[Array]) -> Array:
-    idx = [core.asarray(i) for i in start_indices]
-    return dynamic_update_slice_p.bind1(x, update, *idx)
 
 
 # ---------------------------------------------------------------------------

@@ -3,9 +3,10 @@ the emitter that turns a program into StableHLO *text*.
 
 A lowering rule turns one equation into StableHLO through a
 :class:`LoweringContext`. Primitives register here from their own modules, in
-one of four forms: a plain elementwise op name, a comparison direction, a rule
-function, or ``def_via`` (lower a fad function built from other primitives,
-for ops StableHLO lacks, such as ``exp2``).
+one of three forms: a plain elementwise op name, a comparison direction, or a rule
+function. (Ops StableHLO lacks, such as ``exp2``, are lowered by staging a fad
+function built from other primitives: ``prims/_util.py``'s ``lower_via``, which
+needs the staging interpreter and so lives above this module.)
 
 Text, not the MLIR Python bindings: building a module as text is about ten
 times faster, and the compiler parses it anyway. Every op is written in MLIR's
@@ -39,7 +40,6 @@ __all__ = [
     "def_compare",
     "def_elementwise",
     "def_rule",
-    "def_via",
     "element_type",
     "lower_program",
     "lowering_rules",
@@ -62,11 +62,6 @@ def def_elementwise(prim: Primitive, op_name: str) -> None:
 
 def def_compare(prim: Primitive, direction: str) -> None:
     lowering_rules[prim] = lambda ctx, x, y: ctx.compare(direction, x, y)
-
-
-def def_via(prim: Primitive, fun: Callable[..., Array]) -> None:
-    """Lower ``prim`` by staging ``fun`` (same operands and params) and lowering that."""
-    lowering_rules[prim] = lambda ctx, *args, **params: ctx.inline(fun, args, params)
 
 
 # ---------------------------------------------------------------------------
@@ -730,42 +725,6 @@ class LoweringContext:
         region = self.region([a for s in scalars for a in (s, s)], body)
         attrs = f"dimension = {dimension} : i64, is_stable = {'true' if is_stable else 'false'}"
         return self.op("stablehlo.sort", xs, [x.aval for x in xs], attrs, [region])
-
-    # -- staging other fad functions ----------------------------------------------
-
-    def inline(self, fun: Callable[..., Any], args: Sequence[Value], params: dict[str, Any]) -> Any:
-        """Stage ``fun(*args, **params)`` into a program and lower it here (``def_via``)."""
-        closed = _staged_via(fun, tuple(a.aval for a in args), params)
-        outs = self.call(closed, args)
-        return outs if len(outs) != 1 or len(self.out_avals) != 1 else outs[0]
-
-
-_via_cache: dict[tuple[Any, ...], ClosedProgram] = {}
-
-
-def _staged_via(
-    fun: Callable[..., Any], avals: tuple[ShapedArray, ...], params: dict[str, Any]
-) -> ClosedProgram:
-    from fad._src.interpreters.stage import StageHandler
-
-    try:
-        key: tuple[Any, ...] | None = (fun, avals, tuple(sorted(params.items())))
-        hash(key)
-    except TypeError:
-        key = None
-    if key is not None:
-        cached = _via_cache.get(key)
-        if cached is not None:
-            return cached
-    handler = StageHandler(forward_known=False)
-    with core.installed(handler):
-        ins = [handler.new_arg(a) for a in avals]
-        out = fun(*ins, **params)
-    outs = list(out) if isinstance(out, (list, tuple)) else [out]
-    closed = handler.build(ins, outs)
-    if key is not None:
-        _via_cache[key] = closed
-    return closed
 
 
 def _lower_eqns(ctx: LoweringContext, program: Program, env: dict[Var, Value]) -> list[Value]:

@@ -857,7 +857,7 @@ def compile(
     if donated:
         donated = tuple(sorted(set(donated)))
         text = _mark_donated(text, donated)
-    if backend.platform == "cpu" and "@lapack_" in text:
+    if backend.platform == "cpu" and "lapack_" in text:
         ensure_lapack_registered()
     options = xc.CompileOptions()
     exe, from_cache = _compile_cached(text, backend, device, _device_list_for(device), options)
