@@ -9,21 +9,47 @@ promotion or broadcasting: operands share one shape and dtype, except that a Pyt
 scalar takes the dtype of the array it is combined with.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable, Sequence
-from typing import Any
-
-import numpy as np
-
-from fad._src import core, dtypes
-from fad._src.core import Array, ArrayLike
-from fad._src.prims import elementwise as _ew
-from fad._src.prims import indexing as _ix
-from fad._src.prims import linalg as _linalg
-from fad._src.prims import reductions as _red
-from fad._src.prims import sorting as _sorting
-from fad._src.prims import structural as _st
+from fad._src.lax import add as add
+from fad._src.lax import associative_scan as associative_scan
+from fad._src.lax import atan2 as atan2
+from fad._src.lax import bitwise_and as bitwise_and
+from fad._src.lax import bitwise_or as bitwise_or
+from fad._src.lax import bitwise_xor as bitwise_xor
+from fad._src.lax import broadcast as broadcast
+from fad._src.lax import broadcasted_iota as broadcasted_iota
+from fad._src.lax import clamp as clamp
+from fad._src.lax import complex as complex
+from fad._src.lax import convert_element_type as convert_element_type
+from fad._src.lax import cummax as cummax
+from fad._src.lax import cummin as cummin
+from fad._src.lax import cumprod as cumprod
+from fad._src.lax import cumsum as cumsum
+from fad._src.lax import div as div
+from fad._src.lax import dot_general as dot_general
+from fad._src.lax import dynamic_index_in_dim as dynamic_index_in_dim
+from fad._src.lax import dynamic_slice_in_dim as dynamic_slice_in_dim
+from fad._src.lax import eq as eq
+from fad._src.lax import full as full
+from fad._src.lax import ge as ge
+from fad._src.lax import gt as gt
+from fad._src.lax import iota as iota
+from fad._src.lax import le as le
+from fad._src.lax import lt as lt
+from fad._src.lax import max as max
+from fad._src.lax import min as min
+from fad._src.lax import mul as mul
+from fad._src.lax import ne as ne
+from fad._src.lax import nextafter as nextafter
+from fad._src.lax import polygamma as polygamma
+from fad._src.lax import pow as pow
+from fad._src.lax import rem as rem
+from fad._src.lax import reshape as reshape
+from fad._src.lax import shift_left as shift_left
+from fad._src.lax import shift_right_arithmetic as shift_right_arithmetic
+from fad._src.lax import shift_right_logical as shift_right_logical
+from fad._src.lax import slice as slice
+from fad._src.lax import sort as sort
+from fad._src.lax import sub as sub
 from fad._src.prims.bits import bitcast_convert_type as bitcast_convert_type
 from fad._src.prims.control_flow import cond as cond
 from fad._src.prims.control_flow import fori_loop as fori_loop
@@ -108,181 +134,3 @@ __all__ = [
     "shift_right_logical", "sign", "sin", "sinh", "slice", "slice_in_dim", "sort", "sqrt",
     "squeeze", "stop_gradient", "sub", "switch", "tan", "tanh", "transpose", "while_loop",
 ]  # fmt: skip
-
-
-# ---------------------------------------------------------------------------
-# Binary elementwise ops (a Python scalar adopts the other operand's dtype)
-# ---------------------------------------------------------------------------
-
-
-def _operands(x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
-    a = x if isinstance(x, Array) else core.asarray(x)
-    b = y if isinstance(y, Array) else core.asarray(y)
-    if a.dtype != b.dtype:
-        if a.weak_type and not b.weak_type:
-            a = _ew.convert_element_type(a, b.dtype)
-        elif b.weak_type and not a.weak_type:
-            b = _ew.convert_element_type(b, a.dtype)
-    return a, b
-
-
-def _binary(fn: Callable[[Array, Array], Array]) -> Callable[[ArrayLike, ArrayLike], Array]:
-    def op(x: ArrayLike, y: ArrayLike) -> Array:
-        return fn(*_operands(x, y))
-
-    op.__name__ = fn.__name__.rstrip("_")
-    op.__doc__ = f"``{op.__name__}`` of two arrays of one shape and dtype (no promotion)."
-    return op
-
-
-add = _binary(_ew.add)
-sub = _binary(_ew.sub)
-mul = _binary(_ew.mul)
-div = _binary(_ew.div)
-rem = _binary(_ew.rem)
-pow = _binary(_ew.pow)
-max = _binary(_ew.max)
-min = _binary(_ew.min)
-atan2 = _binary(_ew.atan2)
-nextafter = _binary(_ew.nextafter)
-polygamma = _binary(_ew.polygamma)
-bitwise_and = _binary(_ew.bitwise_and)
-bitwise_or = _binary(_ew.bitwise_or)
-bitwise_xor = _binary(_ew.bitwise_xor)
-shift_left = _binary(_ew.shift_left)
-shift_right_arithmetic = _binary(_ew.shift_right_arithmetic)
-shift_right_logical = _binary(_ew.shift_right_logical)
-complex = _binary(_ew.complex_)
-eq = _binary(_ew.eq)
-ne = _binary(_ew.ne)
-lt = _binary(_ew.lt)
-le = _binary(_ew.le)
-gt = _binary(_ew.gt)
-ge = _binary(_ew.ge)
-
-
-def clamp(min: ArrayLike, x: ArrayLike, max: ArrayLike) -> Array:
-    """``x`` clipped to ``[min, max]`` (bounds of ``x``'s dtype, scalars or same shape)."""
-    a = x if isinstance(x, Array) else core.asarray(x)
-    lo, _ = _operands(min, a)
-    hi, _ = _operands(max, a)
-    if lo.shape != a.shape:
-        lo = _st.broadcast_in_dim(lo, a.shape, ())
-    if hi.shape != a.shape:
-        hi = _st.broadcast_in_dim(hi, a.shape, ())
-    return _ew.clamp(lo, a, hi)
-
-
-# ---------------------------------------------------------------------------
-# JAX's signatures for the structural ops
-# ---------------------------------------------------------------------------
-
-
-def convert_element_type(operand: ArrayLike, new_dtype: Any) -> Array:
-    """``operand`` converted to ``new_dtype`` (a strongly typed result)."""
-    a = operand if isinstance(operand, Array) else core.asarray(operand)
-    return _ew.convert_element_type(a, dtypes.canonicalize_dtype(np.dtype(new_dtype)))
-
-
-def dot_general(
-    lhs: Array, rhs: Array, dimension_numbers: Any, precision: Any = None,
-    preferred_element_type: Any = None,
-) -> Array:  # fmt: skip
-    """The general dot product: ``((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))``.
-
-    ``precision`` is accepted for compatibility; fad always computes at full precision.
-    """
-    del precision
-    return _linalg.dot_general(lhs, rhs, dimension_numbers, preferred_element_type)
-
-
-def reshape(
-    operand: Array, new_sizes: Sequence[int], dimensions: Sequence[int] | None = None
-) -> Array:
-    """``operand`` reshaped (in row-major order, after permuting by ``dimensions``)."""
-    if dimensions is not None:
-        operand = _st.transpose_(operand, dimensions)
-    return _st.reshape(operand, new_sizes)
-
-
-def broadcast(operand: Array, sizes: Sequence[int]) -> Array:
-    """``operand`` with leading axes of ``sizes`` added."""
-    shape = (*sizes, *operand.shape)
-    return _st.broadcast_in_dim(operand, shape, tuple(range(len(sizes), len(shape))))
-
-
-def slice(
-    operand: Array, start_indices: Sequence[int], limit_indices: Sequence[int],
-    strides: Sequence[int] | None = None,
-) -> Array:  # fmt: skip
-    """The static slice ``operand[start:limit:stride]`` along every axis."""
-    return _st.slice_(operand, start_indices, limit_indices, strides)
-
-
-def dynamic_slice_in_dim(
-    operand: Array, start_index: ArrayLike, slice_size: int, axis: int = 0
-) -> Array:
-    """``slice_size`` elements of ``operand`` along ``axis`` from a traced start index."""
-    starts: list[ArrayLike] = [np.int32(0)] * operand.ndim
-    starts[axis] = start_index
-    sizes = list(operand.shape)
-    sizes[axis] = slice_size
-    return _ix.dynamic_slice(operand, [core.asarray(s) for s in starts], sizes)
-
-
-def dynamic_index_in_dim(
-    operand: Array, index: ArrayLike, axis: int = 0, keepdims: bool = True
-) -> Array:
-    """The slice at a traced ``index`` along ``axis``."""
-    out = dynamic_slice_in_dim(operand, index, 1, axis)
-    return out if keepdims else _st.squeeze(out, (axis,))
-
-
-def iota(dtype: Any, size: int) -> Array:
-    """``[0, 1, ..., size - 1]`` of ``dtype``."""
-    return _st.iota(np.dtype(dtype), (size,), 0)
-
-
-def broadcasted_iota(dtype: Any, shape: Sequence[int], dimension: int) -> Array:
-    """An array of ``shape`` whose values count along ``dimension``."""
-    return _st.iota(np.dtype(dtype), shape, dimension)
-
-
-def full(shape: Sequence[int], fill_value: ArrayLike, dtype: Any = None) -> Array:
-    """An array of ``shape`` filled with ``fill_value`` (of its dtype unless ``dtype``)."""
-    v = fill_value if isinstance(fill_value, Array) else core.asarray(fill_value)
-    dt = v.dtype if dtype is None else dtypes.canonicalize_dtype(np.dtype(dtype))
-    return _ew.full(shape, v, dt)
-
-
-def cumsum(operand: Array, axis: int = 0, reverse: bool = False) -> Array:
-    return _red.cumsum(operand, axis, reverse)
-
-
-def cumprod(operand: Array, axis: int = 0, reverse: bool = False) -> Array:
-    return _red.cumprod(operand, axis, reverse)
-
-
-def cummax(operand: Array, axis: int = 0, reverse: bool = False) -> Array:
-    return _red.cummax(operand, axis, reverse)
-
-
-def cummin(operand: Array, axis: int = 0, reverse: bool = False) -> Array:
-    return _red.cummin(operand, axis, reverse)
-
-
-def associative_scan(
-    fn: Callable[[Array, Array], Array], elems: Array, reverse: bool = False, axis: int = 0
-) -> Array:
-    """All prefix combinations of ``elems`` along ``axis`` under the associative ``fn``."""
-    return _red.associative_scan(fn, elems, axis, reverse)
-
-
-def sort(
-    operand: Array | Sequence[Array], dimension: int = -1, is_stable: bool = True,
-    num_keys: int = 1,
-) -> Any:  # fmt: skip
-    """Sort along ``dimension``; a sequence of operands is sorted by its first ``num_keys``."""
-    if isinstance(operand, Array):
-        return _sorting.sort([operand], dimension, is_stable, num_keys)[0]
-    return tuple(_sorting.sort(list(operand), dimension, is_stable, num_keys))

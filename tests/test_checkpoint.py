@@ -2,7 +2,7 @@
 values and derivatives.
 
 Residuals are counted as the constants of the linear program reverse mode builds
-(``api._linearize(...).program.consts``); recomputation is observed by counting the
+(``linearize_flat(...).program.consts``); recomputation is observed by counting the
 primitives the pullback applies. Truths: the same function without ``checkpoint``,
 and finite differences.
 """
@@ -19,8 +19,8 @@ import pytest
 import fad
 import fad.numpy as jnp
 from fad import lax
-from fad._src import api
 from fad._src import tree_util as tu
+from fad._src.api.reverse import linearize_flat
 from fad._src.core import Array
 from fad.test_util import check_grads
 
@@ -38,7 +38,7 @@ def _rand(seed: int, *shape: int) -> Array:
 
 
 def _residuals(f: Callable[..., Any], *args: Array) -> list[Array]:
-    lin = api._linearize(f, list(args), tu.tree_structure(args), False, "vjp")
+    lin = linearize_flat(f, list(args), tu.tree_structure(args), False, "vjp")
     return list(lin.program.consts)
 
 

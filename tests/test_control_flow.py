@@ -18,8 +18,8 @@ import pytest
 import fad
 import fad.numpy as jnp
 from fad import lax
-from fad._src import api
 from fad._src import tree_util as tu
+from fad._src.api.reverse import linearize_flat
 from fad._src.core import Array
 from fad.test_util import check_grads, check_jvp
 
@@ -361,7 +361,7 @@ def test_scan_residuals_are_stacked_and_the_forward_pass_is_not_rerun() -> None:
         return lax.scan(lambda c, x: (jnp.sin(c) * x, None), c, xs)[0]
 
     c0 = _rand(10, 2)
-    lin = api._linearize(f, [c0], tu.tree_structure((c0,)), False, "vjp")
+    lin = linearize_flat(f, [c0], tu.tree_structure((c0,)), False, "vjp")
     names = _prims(lambda t: lin.program(t)[0], c0)
     assert names.count("scan") == 1 and "sin" not in names and "cos" not in names, names
     # One stacked residual per iteration (the derivative cos(c) * x), none recomputed.

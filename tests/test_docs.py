@@ -258,9 +258,15 @@ def test_page_code_typechecks(page: Path, mypy_result: _MypyResult) -> None:
 
 # Docstring examples of the public API.
 DOCTEST_MODULES = [
-    "fad._src.api",
+    "fad._src.api.batching",
+    "fad._src.api.forward",
+    "fad._src.api.jacobians",
+    "fad._src.api.reverse",
+    "fad._src.api.staging",
     "fad._src.jit",
-    "fad._src.random",
+    "fad._src.random.continuous",
+    "fad._src.random.discrete",
+    "fad._src.random.keys",
     "fad._src.tree_util",
     "fad._src.typing",
     "fad.test_util",

@@ -20,8 +20,8 @@ from primitive_cases import CASES, Case, ids
 import fad
 import fad.numpy as jnp
 from fad import float0
-from fad._src import api
 from fad._src import tree_util as tu
+from fad._src.api.reverse import linearize_flat
 from fad._src.core import Array, Params, Primitive
 from fad.test_util import check_grads, default_eps, default_tolerance
 
@@ -317,7 +317,7 @@ def _residual_count(n: int) -> int:
         return jnp.sum(x)
 
     flat, tree = tu.tree_flatten((jnp.asarray(np.array([0.1, 0.5, -0.3])),))
-    lin = api._linearize(chain, flat, tree, False, "grad")
+    lin = linearize_flat(chain, flat, tree, False, "grad")
     return len(lin.program.consts)
 
 

@@ -26,21 +26,32 @@ from fad._src.xla.lowering import lowering_rules
 # operand at a time;
 # xla_call (a jitted call) is linear in whichever operands its program is linear in, and
 # so are cond, scan and checkpoint; custom_vjp_lin is linear in its tangents (its transpose
-# is the user's bwd). while has a transpose rule only to explain that it has none.
+# is the user's bwd). while is not here: it has no transpose by design (its trip count is
+# known only when it runs), declared with ``def_no_transpose``, whose message the transpose
+# pass raises (tests/test_control_flow.py).
 LINEAR = frozenset({
     "add", "add_any", "sub", "neg", "mul", "div", "real", "imag", "conj", "complex",
     "convert_element_type", "select_n", "reduce_sum", "cumsum", "dot_general",
     "broadcast_in_dim", "reshape", "transpose", "rev", "concatenate", "pad", "slice",
     "dynamic_slice", "dynamic_update_slice", "gather", "scatter", "triangular_solve",
-    "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin", "while",
+    "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin",
 })  # fmt: skip
 
 # Primitives that never appear with an operand: nothing to differentiate or batch.
 NO_OPERANDS = frozenset({"iota"})
 
 # (primitive, rule) -> why the rule is not needed.
+_FORWARD_FROM_BWD = (
+    "custom_vjp_lin is the tangent part of a custom_vjp function, which only reverse mode "
+    "can use (a bwd gives no JVPs, as in JAX): it is staged and transposed, never {}. "
+    "Forward mode raises the custom_vjp error where the JVP rule binds it "
+    "(tests/test_custom_derivatives.py)"
+)
 EXEMPT: dict[tuple[str, str], str] = {
     ("iota", "jvp"): "iota has no operands, so a JVP handler never interprets it",
+    ("custom_vjp_lin", "impl"): _FORWARD_FROM_BWD.format("evaluated"),
+    ("custom_vjp_lin", "jvp"): _FORWARD_FROM_BWD.format("differentiated"),
+    ("custom_vjp_lin", "lowering"): _FORWARD_FROM_BWD.format("compiled"),
 }
 
 RULES = ("impl", "abstract", "jvp", "batch", "transpose", "lowering")

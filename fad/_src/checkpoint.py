@@ -27,7 +27,6 @@ from fad._src.interpreters import transpose as transpose_mod
 from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero, Zero, tangent_aval
 from fad._src.interpreters.programs import (
-    Saveable,
     batch_program,
     check_operands,
     fix_weak,
@@ -37,6 +36,7 @@ from fad._src.interpreters.programs import (
     transpose_call,
 )
 from fad._src.ir import ClosedProgram, Eqn
+from fad._src.ir.passes import Saveable
 from fad._src.prims import linalg
 from fad._src.xla import lowering
 
@@ -114,23 +114,18 @@ def _jvp(
 ) -> tuple[list[Array], list[MaybeZero]]:  # fmt: skip
     nonzero = tuple(not isinstance(t, Zero) for t in tangents)
     split = jvp_split(program, nonzero, saveable=_saveable(policy))
-    nz_t = [t for t in tangents if not isinstance(t, Zero)]
+    params = {"policy": policy, "prevent_cse": prevent_cse}
     n_out = len(program.out_avals)
-    if isinstance(core.current_handler(), core.EvalHandler):
-        outs = split.full(*primals, *nz_t)
-        primal_out, t_out = outs[:n_out], outs[n_out:]
-    else:
-        params = {"policy": policy, "prevent_cse": prevent_cse}
-        known = checkpoint_p.bindn(*primals, program=split.known, **params)
-        primal_out, res = known[:n_out], known[n_out:]
-        res_in = [primals[i] for i in split.res_in]
-        t_out = (
-            checkpoint_p.bindn(*res_in, *res, *nz_t, program=split.tangent, **params)
-            if any(split.out_nonzero) else []
-        )  # fmt: skip
-    it = iter(t_out)
+    known = checkpoint_p.bindn(*primals, program=split.known, **params)
+    primal_out, res = known[:n_out], known[n_out:]
+    res_in = [primals[i] for i in split.res_in]
+    nz_t = [t for t in tangents if not isinstance(t, Zero)]
+    t_out = iter(
+        checkpoint_p.bindn(*res_in, *res, *nz_t, program=split.tangent, **params)
+        if any(split.out_nonzero) else []
+    )  # fmt: skip
     return primal_out, [
-        next(it) if m else Zero(tangent_aval(p.aval))
+        next(t_out) if m else Zero(tangent_aval(p.aval))
         for p, m in zip(primal_out, split.out_nonzero, strict=True)
     ]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, final
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, cast, final
 
 import numpy as np
 
@@ -491,21 +491,21 @@ def escaped_tracer(t: Tracer) -> EscapedTracerError:
 
 
 @final
+@dataclass(frozen=True, eq=False, repr=False, slots=True)
 class Primitive:
     """A named operation; its rules live in each transformation's rule table.
 
-    ``multiple_results`` primitives return a list. A primitive compares by identity.
+    ``multiple_results`` primitives return a list. ``weak_from`` is the index of the
+    first operand that decides whether the result is weakly typed (``select_n`` skips
+    its predicate). A primitive compares by identity and is immutable: only
+    ``def_impl`` sets its numpy implementation, once. fad's own primitives are made with
+    ``new_primitive``, which lists them for the completeness tests.
     """
 
-    __slots__ = ("impl", "multiple_results", "name", "weak_from")
-
-    def __init__(self, name: str, multiple_results: bool = False) -> None:
-        self.name = name
-        self.multiple_results = multiple_results
-        self.impl: Callable[..., Any] | None = None
-        # Index of the first operand that decides whether the result is weakly typed
-        # (``select_n`` skips its predicate).
-        self.weak_from = 0
+    name: str
+    multiple_results: bool = False
+    weak_from: int = 0
+    impl: Impl | None = field(default=None, init=False)
 
     def __repr__(self) -> str:
         return self.name
@@ -524,25 +524,58 @@ class Primitive:
         return out
 
 
-# Every primitive ever created, for the rule-completeness tests.
+# Every primitive made by ``new_primitive`` (fad's own), for the rule-completeness tests.
 all_primitives: dict[str, Primitive] = {}
 
 
-def new_primitive(name: str, multiple_results: bool = False) -> Primitive:
+def new_primitive(name: str, multiple_results: bool = False, weak_from: int = 0) -> Primitive:
     if name in all_primitives:
         raise ValueError(f"primitive {name!r} already exists")
-    p = Primitive(name, multiple_results)
+    p = Primitive(name, multiple_results, weak_from)
     all_primitives[name] = p
     return p
 
 
-# Rule table: abstract evaluation (input avals + params -> output aval(s)).
-AbstractRule = Callable[..., Any]
+# ---------------------------------------------------------------------------
+# Rule tables of the core, and how primitives register into them
+# ---------------------------------------------------------------------------
+# Every rule (here and in the interpreters' and the lowering's tables) takes a primitive's
+# operands positionally and its parameters as keywords. Both differ per primitive, so
+# each rule protocol ends in a ``*``-parameter and ``**params``, both ``Any``: mypy's
+# spelling of "any further parameters" (the documented ``Any`` seam). A rule declares its
+# own primitive's operands and parameters; the protocol checks what the convention fixes
+# (the leading arguments of the interpreters' rules, and the result).
+
+# What a numpy implementation returns: one value, or a list for multiple results.
+NumpyResult = np.ndarray[Any, Any] | np.generic | Sequence[np.ndarray[Any, Any]]
+
+
+class Impl(Protocol):
+    """Eager evaluation: numpy operands (and params) -> numpy result(s)."""
+
+    def __call__(self, *operands: Any, **params: Any) -> NumpyResult: ...
+
+
+class ArrayImpl(Protocol):
+    """Eager evaluation on fad Arrays, for primitives without a numpy ``impl``."""
+
+    def __call__(self, *operands: Any, **params: Any) -> Array | Sequence[Array]: ...
+
+
+class AbstractRule(Protocol):
+    """Abstract evaluation: operand avals (and params) -> output aval(s)."""
+
+    def __call__(self, *avals: Any, **params: Any) -> ShapedArray | Sequence[ShapedArray]: ...
+
+
 abstract_rules: dict[Primitive, AbstractRule] = {}
 
 
-def def_impl(prim: Primitive, impl: Callable[..., Any]) -> None:
-    prim.impl = impl
+def def_impl(prim: Primitive, impl: Impl) -> None:
+    """Give ``prim`` its numpy implementation (once: a primitive's meaning does not change)."""
+    if prim.impl is not None:
+        raise ValueError(f"primitive {prim.name!r} already has an implementation")
+    object.__setattr__(prim, "impl", impl)
 
 
 def def_abstract(prim: Primitive, rule: AbstractRule) -> None:
@@ -554,7 +587,9 @@ def abstract_eval(
 ) -> list[ShapedArray]:
     """The output avals of ``prim`` applied to ``avals``, always as a list."""
     out = abstract_rules[prim](*avals, **params)
-    return list(out) if prim.multiple_results else [out]
+    if prim.multiple_results:
+        return list(cast("Sequence[ShapedArray]", out))
+    return [cast(ShapedArray, out)]
 
 
 # ---------------------------------------------------------------------------
@@ -618,18 +653,26 @@ _current: ContextVar[Frame] = ContextVar("fad_handler_stack", default=_BOTTOM)
 # Eager implementations that take and return fad Arrays rather than numpy values, for
 # primitives without a numpy ``impl``: ``jit``'s compiled call keeps device buffers and
 # weak types this way. Consulted only when ``prim.impl`` is None (off the hot path).
-array_impls: dict[Primitive, Callable[..., Any]] = {}
+array_impls: dict[Primitive, ArrayImpl] = {}
 
 
 def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
     """Run ``prim`` on concrete arrays with its numpy implementation (the eager hot path)."""
+    impl = prim.impl
+    if impl is None:
+        # A primitive that runs on fad Arrays (a compiled call): device-resident inputs stay
+        # on the device, so no host value is read here.
+        for a in args:
+            _check_concrete(prim, a)
+        array_impl = array_impls.get(prim)
+        if array_impl is not None:
+            return array_impl(*args, **params)
+        raise NotImplementedError(f"primitive {prim.name} has no eager implementation")
     vals = []
     weak = True
     for a in args:
         if type(a) is not Array:
-            if isinstance(a, Tracer):
-                raise escaped_tracer(a)
-            raise TypeError(f"{prim.name} expects fad Arrays, got {type(a).__name__}")
+            _check_concrete(prim, a)
         v = a._host
         vals.append(v if v is not None else a._value)
         weak = weak and a._weak_type
@@ -637,15 +680,9 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
     if prim.weak_from:
         weak_args = args[prim.weak_from :]
         weak = all(a._weak_type for a in weak_args)
-    impl = prim.impl
-    if impl is None:
-        array_impl = array_impls.get(prim)
-        if array_impl is not None:
-            return array_impl(*args, **params)
-        raise NotImplementedError(f"primitive {prim.name} has no eager implementation")
     out = impl(*vals, **params)
     if prim.multiple_results:
-        return [_wrap_result(o, False) for o in out]
+        return [_wrap_result(o, False) for o in cast("Sequence[np.ndarray[Any, Any]]", out)]
     # Weak types survive only ops whose inputs were all weak (and dtype-preserving),
     # unless the primitive says so itself (``convert_element_type``).
     if "weak_type" in params:
@@ -654,6 +691,13 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
         out = np.asarray(out)
         return _wrap_result(out, out.dtype == weak_args[0]._value.dtype)
     return _wrap_result(out, False)
+
+
+def _check_concrete(prim: Primitive, a: object) -> None:
+    if type(a) is not Array:
+        if isinstance(a, Tracer):
+            raise escaped_tracer(a)
+        raise TypeError(f"{prim.name} expects fad Arrays, got {type(a).__name__}")
 
 
 _new_object = object.__new__

@@ -9,9 +9,12 @@ reverse mode partially evaluates it like any other code); ``vmap`` batches both.
 A ``custom_vjp`` function binds ``custom_vjp_call``. Its JVP rule runs the
 user's ``fwd`` on the primals and emits ``custom_vjp_lin`` on the residuals and
 tangents: a primitive linear in the tangents whose transpose calls the user's
-``bwd`` on the cotangents. Forward mode cannot evaluate ``custom_vjp_lin`` (a
-``bwd`` alone does not give Jacobian-vector products), which is JAX's rule too.
-``vmap`` batches ``fwd`` and ``bwd`` as well as the primal program.
+``bwd`` on the cotangents. ``custom_vjp_lin`` has no evaluation, JVP or lowering
+(a ``bwd`` alone does not give Jacobian-vector products, JAX's rule too), so only
+reverse mode, which stages and transposes it, can use it: forward mode gets the
+custom_vjp error where the JVP rule binds it (under ``jit``, compiling the staged
+primitive fails for want of a lowering). ``vmap`` batches ``fwd`` and ``bwd`` as well
+as the primal program.
 """
 
 from __future__ import annotations
@@ -39,9 +42,10 @@ from fad._src.core import Array, ShapedArray
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters import jvp as jvp_mod
 from fad._src.interpreters import transpose as transpose_mod
-from fad._src.interpreters.batch import BatchHandler, BatchTracer, BDim
+from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero, Zero, tangent_aval
 from fad._src.interpreters.programs import (
+    batch_fun,
     batch_program,
     check_operands,
     fix_weak,
@@ -239,13 +243,7 @@ def _vmap_flat(
     fn: Callable[..., Sequence[Array]], args: Sequence[Array], dims: Sequence[BDim], size: int
 ) -> list[Array]:
     """``fn`` mapped over the batch axes ``dims`` of ``args``; every result batched at 0."""
-    handler = BatchHandler(size)
-    with core.installed(handler):
-        ins = [
-            a if d is None else BatchTracer(handler, a, d) for a, d in zip(args, dims, strict=True)
-        ]
-        outs = list(fn(*ins))
-    return [batching.bdim_at_front(*handler.unwrap(o), size) for o in outs]
+    return [batching.bdim_at_front(v, d, size) for v, d in batch_fun(fn, args, dims, size)]
 
 
 def _closure_error(kind: str) -> TypeError:
@@ -729,6 +727,13 @@ def _bwd_rule(
     return flat_bwd
 
 
+_FORWARD_MODE = (
+    "can't apply forward-mode autodiff (jvp) to a custom_vjp function: its rule (fwd, bwd) "
+    "gives vector-Jacobian products only. Use reverse mode (grad, vjp, jacrev), or define "
+    "the function with custom_jvp, which supports both modes."
+)
+
+
 def _custom_vjp_call_jvp(
     primals: Sequence[Array], tangents: Sequence[MaybeZero], *, call: ClosedProgram,
     fwd: FwdFlat, bwd: BwdFlat, num_consts: int,
@@ -742,10 +747,16 @@ def _custom_vjp_call_jvp(
     inexact = [dtypes.is_inexact(a.dtype) for a in out_avals]
     if not any(inexact):
         return outs, [Zero(tangent_aval(o.aval)) for o in outs]
-    lin = custom_vjp_lin_p.bindn(
-        *res, *(t for t in t_args if not isinstance(t, Zero)), bwd=bwd, res_tree=res_tree,
-        num_res=len(res), in_nz=in_nz, in_avals=tuple(a.aval for a in args), out_avals=out_avals,
-    )  # fmt: skip
+    try:
+        lin = custom_vjp_lin_p.bindn(
+            *res, *(t for t in t_args if not isinstance(t, Zero)), bwd=bwd, res_tree=res_tree,
+            num_res=len(res), in_nz=in_nz, in_avals=tuple(a.aval for a in args),
+            out_avals=out_avals,
+        )  # fmt: skip
+    except NotImplementedError as err:
+        # A handler below wanted the tangents now (evaluated, or differentiated again):
+        # forward mode, which custom_vjp_lin has no rule for.
+        raise TypeError(_FORWARD_MODE) from err
     it = iter(lin)
     return outs, [
         next(it) if m else Zero(tangent_aval(o.aval)) for o, m in zip(outs, inexact, strict=True)
@@ -826,14 +837,6 @@ batching.batch_rules[custom_vjp_call_p] = _custom_vjp_call_batch
 lowering.def_rule(custom_vjp_call_p, _call_lowering)
 
 
-def _forward_mode_error(*_: Any, **__: Any) -> Any:
-    raise TypeError(
-        "can't apply forward-mode autodiff (jvp) to a custom_vjp function: its rule (fwd, "
-        "bwd) gives vector-Jacobian products only. Use reverse mode (grad, vjp, jacrev), or "
-        "define the function with custom_jvp, which supports both modes."
-    )
-
-
 def _lin_abstract(
     *avals: ShapedArray, out_avals: tuple[ShapedArray, ...], **_: Any
 ) -> list[ShapedArray]:
@@ -880,8 +883,5 @@ def _lin_batch(
 
 
 core.def_abstract(custom_vjp_lin_p, _lin_abstract)
-core.array_impls[custom_vjp_lin_p] = _forward_mode_error
-jvp_mod.jvp_rules[custom_vjp_lin_p] = _forward_mode_error
 transpose_mod.transpose_rules[custom_vjp_lin_p] = _lin_transpose
 batching.batch_rules[custom_vjp_lin_p] = _lin_batch
-lowering.def_rule(custom_vjp_lin_p, _forward_mode_error)

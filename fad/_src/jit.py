@@ -7,10 +7,11 @@ text, compiled through :mod:`fad._src.xla.runtime` and cached with the entry.
 Later calls with that signature go straight to the executable. Outputs are
 ``Array`` s that keep their device buffer, so feeding them back costs no upload.
 
-Composition with the other transformations goes through one primitive,
-``xla_call[program, name, backend]``. A jitted function called while any handler
-but the evaluator is current binds ``xla_call`` on its staged program, so that
-handler interprets the call with the rules below:
+Every call of a jitted function binds one primitive,
+``xla_call[program, name, backend, donated]``, on its staged program; the handler
+on top of the stack interprets it, so every transformation composes with ``jit``
+through the rules below, and the bottom of the stack runs the executable
+(``core.array_impls``):
 
 * JVP: stage the JVP of the sub-program, then split it by dependency on the
   tangent inputs into a *known* program (primals -> primal outputs and
@@ -22,8 +23,8 @@ handler interprets the call with the rules below:
 * Batching: stage ``vmap`` of the sub-program and call that.
 * Lowering: the sub-program is lowered inline.
 
-Derived programs are cached per program object, so a ``grad(jit(f))`` in a
-training loop traces, splits, transposes and compiles once.
+Derived programs and executables are cached per program object, so a
+``grad(jit(f))`` in a training loop traces, splits, transposes and compiles once.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, final, overload
@@ -41,7 +41,7 @@ import numpy as np
 from fad._src import core, dtypes
 from fad._src import tree_util as tu
 from fad._src.config import config
-from fad._src.core import Array, ShapedArray, Tracer
+from fad._src.core import Array, Params, ShapedArray, Tracer
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters import jvp as jvp_mod
 from fad._src.interpreters import transpose as transpose_mod
@@ -50,13 +50,12 @@ from fad._src.interpreters.jvp import MaybeZero, Zero
 from fad._src.interpreters.programs import (
     batch_program,
     flat_arrays,
-    hoist_tracer_consts,
     jvp_split,
-    read_trivial,
     transpose_call,
 )
 from fad._src.interpreters.stage import StageHandler, StageTracer
 from fad._src.ir import ClosedProgram
+from fad._src.ir.passes import ProgramCache, hoist_tracer_consts
 from fad._src.xla import lowering, runtime
 
 # Outputs of compiled calls hold device buffers; their host values are read by the runtime.
@@ -173,7 +172,8 @@ class _Compiled:
         self.out_weak = tuple(a.weak_type for a in module.out_avals)
         self.n_args = len(module.in_avals)
 
-    def run(self, args: Sequence[Array], names: Sequence[str] | None = None) -> list[Array]:
+    def run(self, args: Sequence[Array]) -> list[Array]:
+        """Execute on concrete ``args``; donated arguments' buffers are deleted after."""
         device = self.device
         bufs = self.const_bufs.copy()
         if self.donated_args:
@@ -186,29 +186,29 @@ class _Compiled:
         try:
             outs = self.execute(bufs)
         except Exception as err:
-            outs = self._recover(args, err, names)
+            outs = self._recover(args, err)
+        if self.donated_args:
+            for i in self.donated_args:
+                buf: Any = args[i]._buffer
+                if buf is not None and not buf.is_deleted():
+                    buf.delete()
+        # The hot path: skip Array.__init__ (the host value is fetched on first use), and
+        # zip (a keyword argument to a builtin is a slow call).
+        out_weak = self.out_weak
         results = []
-        for b, w in zip(outs, self.out_weak, strict=True):
-            # The hot path: skip Array.__init__; the host value is fetched on first use.
+        for i, b in enumerate(outs):
             arr: Array = _new_object(Array)
             arr._host = None
-            arr._weak_type = w
+            arr._weak_type = out_weak[i]
             arr._buffer = b
             results.append(arr)
         return results
 
-    def _recover(
-        self, args: Sequence[Array], err: Exception, names: Sequence[str] | None
-    ) -> list[runtime.DeviceBuffer]:
+    def _recover(self, args: Sequence[Array], err: Exception) -> list[runtime.DeviceBuffer]:
         """A donated argument gets a clear error; buffers on another device are re-uploaded."""
         for i, a in enumerate(args):
             if a.is_deleted():
-                what = names[i] if names is not None and i < len(names) else f"argument {i}"
-                raise DonatedArgumentError(
-                    f"{what} was donated to an earlier jitted call (donate_argnums), so its "
-                    "device buffer has been deleted; it cannot be passed again. Use the output "
-                    "of the donating call instead, or do not donate it."
-                ) from err
+                raise DonatedArgumentError(_donated_message(f"argument {i}")) from err
         host = [runtime.device_put(np.asarray(a._value), self.device) for a in args]
         try:
             return self.execute([*self.const_bufs, *host])
@@ -216,38 +216,41 @@ class _Compiled:
             raise err from None
 
 
-_compiled_cache: weakref.WeakKeyDictionary[ClosedProgram, dict[Hashable, _Compiled]] = (
-    weakref.WeakKeyDictionary()
-)
+def _donated_message(what: str) -> str:
+    return (
+        f"{what} was donated to an earlier jitted call (donate_argnums), so its device "
+        "buffer has been deleted; it cannot be passed again. Use the output of the donating "
+        "call instead, or do not donate it."
+    )
+
+
+_executables: ProgramCache[_Compiled] = ProgramCache()
 
 
 def _compiled_for(
-    closed: ClosedProgram, name: str, backend: str | None, donated: tuple[int, ...] = ()
+    closed: ClosedProgram, name: str, backend: str | None, donated: tuple[int, ...]
 ) -> _Compiled:
-    per = _compiled_cache.get(closed)
-    if per is None:
-        per = _compiled_cache.setdefault(closed, {})
     key = (backend, donated)
-    c = per.get(key)
+    c = _executables.lookup(closed, key)
     if c is None:
         module = lowering.lower_program(closed, name)
         stats.lowerings += 1
-        c = per.setdefault(key, _Compiled(module, backend, donated))
+        c = _executables.put(closed, key, _Compiled(module, backend, donated))
     return c
 
 
 # ---------------------------------------------------------------------------
-# Calling a staged program
+# Calling a derived program
 # ---------------------------------------------------------------------------
 
 
 def _call(
     closed: ClosedProgram, args: Sequence[Array], name: str, backend: str | None
 ) -> list[Array]:
-    """Bind ``xla_call`` on ``closed`` (a program with no equations is read off directly)."""
+    """Bind ``xla_call`` on a program a rule derived (one with no equations is read off)."""
     if not closed.program.eqns:
-        return read_trivial(closed, args)
-    return xla_call_p.bindn(*args, program=closed, name=name, backend=backend)
+        return closed(*args)
+    return xla_call_p.bindn(*args, program=closed, name=name, backend=backend, donated=())
 
 
 # ---------------------------------------------------------------------------
@@ -258,8 +261,9 @@ xla_call_p = core.new_primitive("xla_call", multiple_results=True)
 
 
 def _xla_call_abstract(
-    *avals: ShapedArray, program: ClosedProgram, name: str, backend: str | None
-) -> list[ShapedArray]:
+    *avals: ShapedArray, program: ClosedProgram, name: str, backend: str | None,
+    donated: tuple[int, ...],
+) -> list[ShapedArray]:  # fmt: skip
     want = program.in_avals
     if len(avals) != len(want) or any(
         a.shape != w.shape or a.dtype != w.dtype for a, w in zip(avals, want, strict=False)
@@ -272,43 +276,39 @@ def _xla_call_abstract(
 
 
 def _xla_call_eager(
-    *args: Array, program: ClosedProgram, name: str, backend: str | None
-) -> list[Array]:
-    if not program.program.eqns:
-        return read_trivial(program, args)
-    return _compiled_for(program, name, backend).run(args)
+    *args: Array, program: ClosedProgram, name: str, backend: str | None,
+    donated: tuple[int, ...],
+) -> list[Array]:  # fmt: skip
+    compiled = _executables.lookup(program, (backend, donated))  # every eager jitted call
+    if compiled is None:
+        compiled = _compiled_for(program, name, backend, donated)
+    return compiled.run(args)
 
 
 def _xla_call_jvp(
     primals: Sequence[Array], tangents: Sequence[MaybeZero], *, program: ClosedProgram, name: str,
-    backend: str | None,
+    backend: str | None, donated: tuple[int, ...],
 ) -> tuple[list[Array], list[MaybeZero]]:  # fmt: skip
-    nonzero = tuple(not isinstance(t, Zero) for t in tangents)
-    split = jvp_split(program, nonzero)
-    nz_t = [t for t in tangents if not isinstance(t, Zero)]
+    split = jvp_split(program, tuple(not isinstance(t, Zero) for t in tangents))
     n_out = len(program.out_avals)
-    if isinstance(core.current_handler(), core.EvalHandler):
-        # Everything runs now anyway: one executable, no residuals materialised.
-        outs = _call(split.full, [*primals, *nz_t], f"jvp_{name}", backend)
-        primal_out, t_out = outs[:n_out], outs[n_out:]
-    else:
-        known = _call(split.known, primals, f"jvp_known_{name}", backend)
-        primal_out, res = known[:n_out], known[n_out:]
-        res_in = [primals[i] for i in split.res_in]
-        t_out = (
-            _call(split.tangent, [*res_in, *res, *nz_t], f"jvp_tangent_{name}", backend)
-            if any(split.out_nonzero) else []
-        )  # fmt: skip
-    it = iter(t_out)
-    out_tangents: list[MaybeZero] = [
-        next(it) if m else Zero(p.aval) for p, m in zip(primal_out, split.out_nonzero, strict=True)
+    known = _call(split.known, primals, f"jvp_known_{name}", backend)
+    primal_out, res = known[:n_out], known[n_out:]
+    res_in = [primals[i] for i in split.res_in]
+    nz_t = [t for t in tangents if not isinstance(t, Zero)]
+    t_out = iter(
+        _call(split.tangent, [*res_in, *res, *nz_t], f"jvp_tangent_{name}", backend)
+        if any(split.out_nonzero) else []
+    )  # fmt: skip
+    return primal_out, [
+        next(t_out) if m else Zero(p.aval)
+        for p, m in zip(primal_out, split.out_nonzero, strict=True)
     ]
-    return primal_out, out_tangents
 
 
 def _xla_call_transpose(
-    cts: Sequence[MaybeZero], *args: Any, program: ClosedProgram, name: str, backend: str | None
-) -> list[MaybeZero | None]:
+    cts: Sequence[MaybeZero], *args: Any, program: ClosedProgram, name: str, backend: str | None,
+    donated: tuple[int, ...],
+) -> list[MaybeZero | None]:  # fmt: skip
     return transpose_call(
         cts, args, program, lambda t, ops: _call(t, ops, f"transpose_{name}", backend)
     )
@@ -316,7 +316,7 @@ def _xla_call_transpose(
 
 def _xla_call_batch(
     vals: Sequence[Array], dims: Sequence[BDim], *, program: ClosedProgram, name: str,
-    backend: str | None,
+    backend: str | None, donated: tuple[int, ...],
 ) -> tuple[list[Array], list[BDim]]:  # fmt: skip
     size = batching.batch_size(vals, dims)
     moved = [
@@ -332,7 +332,7 @@ core.array_impls[xla_call_p] = _xla_call_eager
 jvp_mod.jvp_rules[xla_call_p] = _xla_call_jvp
 transpose_mod.transpose_rules[xla_call_p] = _xla_call_transpose
 batching.batch_rules[xla_call_p] = _xla_call_batch
-lowering.def_rule(xla_call_p, lambda ctx, *args, program, name, backend: ctx.call(program, args))
+lowering.def_rule(xla_call_p, lambda ctx, *args, program, **_: ctx.call(program, args))
 
 
 # ---------------------------------------------------------------------------
@@ -352,28 +352,29 @@ def _leaf_paths(td: tu.PyTreeDef, prefix: str, out: list[str]) -> None:
 
 @final
 class _Entry:
-    """One cached signature: the traced program, how to rebuild outputs, the executable."""
+    """One cached signature: the traced program, the parameters of its ``xla_call``, how
+    to rebuild outputs."""
 
-    __slots__ = ("closed", "compiled", "donated", "names", "out_slots", "out_tree", "simple",
-                 "tracer_consts")  # fmt: skip
+    __slots__ = ("closed", "names", "out_slots", "out_tree", "params", "simple", "tracer_consts")
 
     def __init__(
         self, closed: ClosedProgram, tracer_consts: tuple[Array, ...], out_tree: tu.PyTreeDef,
-        out_slots: tuple[int | np.ndarray[Any, Any], ...], donated: tuple[int, ...],
-        names: list[str],
+        out_slots: tuple[int | np.ndarray[Any, Any], ...], names: list[str], name: str,
+        backend: str | None, donated: tuple[int, ...],
     ) -> None:  # fmt: skip
         self.closed = closed
         self.tracer_consts = tracer_consts
         self.out_tree = out_tree
         self.out_slots = out_slots
+        # The result is the call's one output (the common case, taken without ``outputs``).
         self.simple = out_tree.is_leaf() and len(out_slots) == 1 and isinstance(out_slots[0], int)
-        self.donated = donated
         self.names = names
-        self.compiled: _Compiled | None = None
+        self.params: Params = {
+            "program": closed, "name": name, "backend": backend, "donated": donated,
+        }  # fmt: skip
 
     def outputs(self, outs: Sequence[Any]) -> Any:
-        if self.simple:
-            return outs[0]
+        """The function's result from the call's flat outputs (see ``simple``)."""
         leaves = [outs[s] if isinstance(s, int) else s for s in self.out_slots]
         return tu.tree_unflatten(self.out_tree, leaves)
 
@@ -440,7 +441,7 @@ class Compiled(Generic[P, R]):
                 f"this compiled {self._fun.__name__} was compiled for another signature; "
                 "call the jitted function instead"
             )
-        return self._fun._run(entry, flat)
+        return self._fun._call_entry(entry, (*entry.tracer_consts, *flat))
 
 
 class JitFunction(Generic[P, R]):
@@ -498,7 +499,8 @@ class JitFunction(Generic[P, R]):
     # -- calling ---------------------------------------------------------------
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        if self._no_statics and not kwargs and core.current_handler() is core._EVAL:
+        entry: _Entry | None = None
+        if self._no_statics and not kwargs:
             # Fast path: positional arrays and Python scalars, a signature seen before.
             key = []
             flat_fast: list[Array] = []
@@ -508,43 +510,38 @@ class JitFunction(Generic[P, R]):
                     if type(a) not in _PY_SCALARS:
                         break
                     a = core.asarray(a)
-                v = a._value
+                v: Any = a._host
+                if v is None:  # a device-resident output: its type, without a host copy
+                    v = a._buffer
                 key.append((v.shape, v.dtype, a._weak_type))
                 flat_fast.append(a)
             else:
                 entry = self._fast.get((tuple(key), config.x64_enabled))
-                if entry is not None:
-                    return self._run(entry, flat_fast)
-        entry, flat = self._entry(args, kwargs)
-        if core.current_handler() is not core._EVAL:
-            outs = _call(entry.closed, [*entry.tracer_consts, *flat], self.__name__, self._backend)
-            traced: R = entry.outputs(outs)
-            return traced
-        for x in flat:
-            if isinstance(x, Tracer):
-                raise core.escaped_tracer(x)
-        return self._run(entry, flat)
+        if entry is None:
+            entry, flat = self._entry(args, kwargs)
+            operands = (*entry.tracer_consts, *flat)
+        else:
+            operands = tuple(flat_fast)
+        return self._call_entry(entry, operands)
 
-    def _run(self, entry: _Entry, flat: Sequence[Array]) -> R:
-        compiled = entry.compiled
-        if compiled is None:
-            compiled = self._compile(entry)
-        outs = compiled.run(flat, entry.names)
-        for i in entry.donated:
-            buf: Any = flat[i]._buffer
-            if buf is not None and not buf.is_deleted():
-                buf.delete()
-        result: R = entry.outputs(outs)
+    def _call_entry(self, entry: _Entry, operands: tuple[Array, ...]) -> R:
+        """Bind ``xla_call`` on the entry's program (``operands``: its hoisted tracer
+        constants, then the flat arguments): the handler on top interprets it, the bottom
+        of the stack runs the executable."""
+        try:
+            outs = core.bind(xla_call_p, operands, entry.params)
+        except DonatedArgumentError as err:
+            for x, name in zip(operands[len(entry.tracer_consts) :], entry.names, strict=True):
+                if x.is_deleted():
+                    raise DonatedArgumentError(_donated_message(name)) from err.__cause__
+            raise
+        result: R = outs[0] if entry.simple else entry.outputs(outs)
         return result
 
     def _compile(self, entry: _Entry) -> _Compiled:
         if entry.tracer_consts:
             raise core.escaped_tracer(next(c for c in entry.tracer_consts if isinstance(c, Tracer)))
-        if entry.compiled is None:
-            entry.compiled = _compiled_for(
-                entry.closed, self.__name__, self._backend, entry.donated
-            )
-        return entry.compiled
+        return _compiled_for(entry.closed, self.__name__, self._backend, entry.params["donated"])
 
     # -- signatures --------------------------------------------------------------
 
@@ -623,7 +620,7 @@ class JitFunction(Generic[P, R]):
     ) -> _Entry:  # fmt: skip
         stats.traces += 1
         names = self._leaf_names(in_tree, dyn_pos)
-        stage = StageHandler(forward_known=False)
+        stage = StageHandler()
         with core.installed(stage):
             tracers: list[StageTracer] = [
                 stage.new_arg(x.aval, n) for x, n in zip(flat, names, strict=True)
@@ -661,7 +658,10 @@ class JitFunction(Generic[P, R]):
                 if i in self._donate_argnums or (i - len(args)) in self._donate_argnums:
                     donated.extend(range(start, start + n))
                 start += n
-        return _Entry(closed, tracer_consts, out_tree, tuple(slots), tuple(donated), names)
+        return _Entry(
+            closed, tracer_consts, out_tree, tuple(slots), names, self.__name__, self._backend,
+            tuple(donated),
+        )  # fmt: skip
 
     # -- inspection ----------------------------------------------------------------
 

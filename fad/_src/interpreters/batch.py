@@ -8,9 +8,9 @@ handler does not own are unbatched and pass through as they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, final
+from typing import Any, Protocol, cast, final
 
 from fad._src import core
 from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
@@ -18,9 +18,24 @@ from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
 # ``None`` marks an unbatched operand or result.
 BDim = int | None
 
-# A batching rule: (operands, bdims, **params) -> (result(s), result bdim(s)).
-BatchRule = Callable[..., tuple[Any, Any]]
+
+class BatchRule(Protocol):
+    """(operands, bdims, **params) -> (result, result bdim); both are lists for a
+    multiple-result primitive. ``*args: Any, **params: Any`` admits each primitive's own
+    keyword parameters (the documented ``Any`` seam of every rule table)."""
+
+    def __call__(
+        self, vals: Sequence[Array], dims: Sequence[BDim], *args: Any, **params: Any
+    ) -> tuple[Array | Sequence[Array], BDim | Sequence[BDim]]: ...
+
+
 batch_rules: dict[Primitive, BatchRule] = {}
+
+
+def def_batch(prim: Primitive, rule: BatchRule) -> None:
+    """Register ``prim``'s batching rule (``defvectorized`` and ``defbroadcasting`` build
+    the common ones)."""
+    batch_rules[prim] = rule
 
 
 @final
@@ -65,8 +80,10 @@ class BatchHandler(core.Handler):
             raise NotImplementedError(f"batching rule for '{prim.name}' not implemented")
         out, out_dim = rule(vals, dims, **params)
         if prim.multiple_results:
-            return [self.wrap(o, d) for o, d in zip(out, out_dim, strict=True)]
-        return self.wrap(out, out_dim)
+            outs = cast("Sequence[Array]", out)
+            out_dims = cast("Sequence[BDim]", out_dim)
+            return [self.wrap(o, d) for o, d in zip(outs, out_dims, strict=True)]
+        return self.wrap(cast(Array, out), cast(BDim, out_dim))
 
     def wrap(self, val: Array, bdim: BDim) -> Array:
         return val if bdim is None else BatchTracer(self, val, bdim)
@@ -145,7 +162,7 @@ def defvectorized(prim: Primitive) -> None:
             return out, [dims[0]] * len(out)
         return out, dims[0]
 
-    batch_rules[prim] = rule
+    def_batch(prim, rule)
 
 
 def defbroadcasting(prim: Primitive) -> None:
@@ -155,4 +172,4 @@ def defbroadcasting(prim: Primitive) -> None:
         aligned, d = align(vals, dims)
         return prim.bind(*aligned, **params), d
 
-    batch_rules[prim] = rule
+    def_batch(prim, rule)

@@ -9,9 +9,9 @@ an input with no tangent costs nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, final
+from typing import Any, Protocol, final
 
 from fad._src import core, dtypes
 from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
@@ -58,10 +58,27 @@ def tangent_aval(aval: ShapedArray) -> ShapedArray:
     return ShapedArray(aval.shape, dtypes.float0, False)
 
 
-# A JVP rule maps (primals, tangents, **params) to (primal_out, tangent_out);
-# for multiple-result primitives both are lists.
-JvpRule = Callable[..., tuple[Any, Any]]
+class JvpRule(Protocol):
+    """(primals, tangents, **params) -> (primal_out, tangent_out).
+
+    The outputs are an ``Array`` and a ``MaybeZero``, or lists of them for a
+    multiple-result primitive. ``*args: Any, **params: Any`` admits each primitive's own
+    keyword parameters (the documented ``Any`` seam of every rule table). The result is
+    ``tuple[Any, Any]`` rather than that union because mypy cannot infer a lambda against
+    a union-returning protocol in a generic call (``monkeypatch.setitem(jvp_rules, ...)``).
+    """
+
+    def __call__(
+        self, primals: Sequence[Array], tangents: Sequence[MaybeZero], *args: Any, **params: Any
+    ) -> tuple[Any, Any]: ...
+
+
 jvp_rules: dict[Primitive, JvpRule] = {}
+
+
+def def_jvp_rule(prim: Primitive, rule: JvpRule) -> None:
+    """Register ``prim``'s whole JVP rule (``defjvp`` builds one from per-operand partials)."""
+    jvp_rules[prim] = rule
 
 
 class JVPTracer(Tracer):
@@ -124,8 +141,12 @@ class JVPHandler(core.Handler):
 # Helpers for writing rules
 # ---------------------------------------------------------------------------
 
-# A per-operand rule: (tangent_of_operand, primal_output, *primals, **params) -> contribution.
-PartialRule = Callable[..., Array]
+
+class PartialRule(Protocol):
+    """One operand's share of a JVP: (its tangent, primal output, *primals, **params) ->
+    the output tangent it contributes, linear in that tangent."""
+
+    def __call__(self, g: Array, ans: Array, *primals: Any, **params: Any) -> Array: ...
 
 
 def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
@@ -134,7 +155,9 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
     ``None`` marks an operand the output does not depend on differentiably.
     """
 
-    def rule(primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any) -> Any:
+    def rule(
+        primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any
+    ) -> tuple[Array, MaybeZero]:
         ans = prim.bind1(*primals, **params)
         total: MaybeZero = Zero.like(ans)
         for partial, t in zip(partials, tangents, strict=False):
@@ -142,20 +165,7 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
                 total = add_tangents(total, partial(t, ans, *primals, **params))
         return ans, total
 
-    jvp_rules[prim] = rule
-
-
-def deflinear(prim: Primitive) -> None:
-    """A primitive linear in all its operands: its JVP is itself on the tangents."""
-
-    def rule(primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any) -> Any:
-        ans = prim.bind(*primals, **params)
-        if all(isinstance(t, Zero) for t in tangents):
-            zeros = [Zero.like(a) for a in ans] if prim.multiple_results else Zero.like(ans)
-            return ans, zeros
-        return ans, prim.bind(*map(instantiate, tangents), **params)
-
-    jvp_rules[prim] = rule
+    def_jvp_rule(prim, rule)
 
 
 def defjvp_zero(prim: Primitive) -> None:
@@ -167,4 +177,4 @@ def defjvp_zero(prim: Primitive) -> None:
             return ans, [Zero.like(a) for a in ans]
         return ans, Zero.like(ans)
 
-    jvp_rules[prim] = rule
+    def_jvp_rule(prim, rule)

@@ -7,6 +7,17 @@ partial evaluator: a primitive with no staged operand is *known* and is
 forwarded to the parent to run now; only the unknown part is staged. Running
 the JVP handler on top of such a handler, with tangents staged and primals
 known, is linearization: the program left behind is the linear map.
+
+Partial evaluation exists in two forms because they work on different things. This
+one is *online*: it runs while the user's function is traced, so known values are
+concrete (or belong to an outer handler) and Python control flow on primal values
+works under ``grad``. ``ir.passes.split_known`` is *offline*: it splits a program
+already staged (the JVP of a jitted function, a loop body, a branch), whose values
+are all abstract, into a known and an unknown program with residuals between them,
+and can recompute instead of save (``checkpoint`` policies). The JVP rule of a
+primitive that carries a program binds the two parts as two calls, so that this
+handler meets them whole: the known call has only known operands and runs now, the
+other is staged.
 """
 
 from __future__ import annotations
@@ -16,13 +27,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 
 from fad._src import core
 from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
 from fad._src.ir import Atom, ClosedProgram, Eqn, Literal, Program, Var
+from fad._src.ir.passes import dce, needed
 
 
 class StageTracer(Tracer):
@@ -38,26 +50,68 @@ class StageTracer(Tracer):
         return self.ir_var.aval
 
 
-@dataclass(eq=False)
-class _Builder:
-    """The program under construction (the one mutable part of a stage handler)."""
+@final
+class Recording:
+    """What a stage handler has recorded: the one mutable object behind an immutable handler.
 
-    eqns: list[Eqn] = field(default_factory=list)
-    const_vars: dict[int, tuple[Var, Array]] = field(default_factory=dict)
-    # Readable names of input variables ("argument x['W']"), for error messages.
-    names: dict[Var, str] = field(default_factory=dict)
+    Tracing only appends (equations, constants, names of inputs); ``program`` copies
+    out a frozen program, so nothing built from a recording changes afterwards.
+    """
+
+    __slots__ = ("_consts", "_eqns", "_names")
+
+    def __init__(self) -> None:
+        self._eqns: list[Eqn] = []
+        # Values the program closes over, by identity: one constant however often read.
+        self._consts: dict[int, tuple[Var, Array]] = {}
+        # Readable names of input variables ("argument x['W']"), for error messages.
+        self._names: dict[Var, str] = {}
+
+    def add(self, eqn: Eqn) -> None:
+        self._eqns.append(eqn)
+
+    def constant(self, x: Array) -> Var:
+        """The constant variable standing for ``x``."""
+        entry = self._consts.get(id(x))
+        if entry is None:
+            entry = self._consts[id(x)] = (Var(x.aval), x)
+        return entry[0]
+
+    def name(self, var: Var, name: str) -> None:
+        self._names[var] = name
+
+    def source_names(self, var: Var) -> list[str]:
+        """Names of the named inputs that ``var`` depends on (in input order)."""
+        if not self._names:
+            return []
+        _, live = needed(self._eqns, [var])
+        return [n for v, n in self._names.items() if v in live]
+
+    def program(self, invars: Sequence[Var], outvars: Sequence[Atom]) -> ClosedProgram:
+        """What was recorded, from ``invars`` to ``outvars`` (tracing leaves dead code)."""
+        consts = list(self._consts.values())
+        whole = Program(
+            tuple(v for v, _ in consts), tuple(invars), tuple(self._eqns), tuple(outvars)
+        )
+        return dce(whole, [x for _, x in consts])
 
 
 @dataclass(frozen=True, eq=False)
 class StageHandler(core.Handler):
+    """Stages primitives on its tracers; with ``forward_known``, a partial evaluator.
+
+    An immutable value (its identity tags its tracers); what it stages goes into its
+    ``recording``, made fresh for each handler.
+    """
+
     forward_known: bool = False
-    builder: _Builder = field(default_factory=_Builder)
+    recording: Recording = field(default_factory=Recording)
 
     def new_arg(self, aval: ShapedArray, name: str | None = None) -> StageTracer:
         """A new input; ``name`` (e.g. "argument x") is used in error messages."""
         var = Var(aval)
         if name is not None:
-            self.builder.names[var] = name
+            self.recording.name(var, name)
         return StageTracer(self, var)
 
     def concrete_value(self, tracer: Tracer) -> np.ndarray[Any, Any]:
@@ -66,24 +120,13 @@ class StageHandler(core.Handler):
         assert isinstance(tracer, StageTracer)
         raise core.ConcretizationError(_concretization_message(self, tracer))
 
-    def source_names(self, var: Var) -> list[str]:
-        """Names of the named inputs that ``var`` depends on (in input order)."""
-        names = self.builder.names
-        if not names:
-            return []
-        needed = {var}
-        for e in reversed(self.builder.eqns):
-            if any(o in needed for o in e.outputs):
-                needed.update(a for a in e.inputs if isinstance(a, Var))
-        return [n for v, n in names.items() if v in needed]
-
     def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
         if self.forward_known and not any(self.owns(a) for a in args):
             return core.bind(prim, tuple(args), params)
         atoms = [self.atom(a) for a in args]
         out_avals = core.abstract_eval(prim, [a.aval for a in atoms], params)
         outs = [Var(av) for av in out_avals]
-        self.builder.eqns.append(Eqn(prim, tuple(atoms), params, tuple(outs)))
+        self.recording.add(Eqn(prim, tuple(atoms), params, tuple(outs)))
         tracers = [StageTracer(self, v) for v in outs]
         return tracers if prim.multiple_results else tracers[0]
 
@@ -94,30 +137,12 @@ class StageHandler(core.Handler):
             return Literal(x)
         if isinstance(x, Tracer) and not core.handler_is_active(x._handler):
             raise core.escaped_tracer(x)
-        entry = self.builder.const_vars.get(id(x))
-        if entry is None:
-            entry = (Var(x.aval), x)
-            self.builder.const_vars[id(x)] = entry
-        return entry[0]
+        return self.recording.constant(x)
 
     def build(self, inputs: Sequence[StageTracer], outputs: Sequence[Array]) -> ClosedProgram:
         """Freeze what was staged into a program from ``inputs`` to ``outputs``."""
-        outvars = tuple(self.atom(o) for o in outputs)
-        # Keep only the equations and constants the outputs need (tracing leaves dead code).
-        live: set[Var] = {a for a in outvars if isinstance(a, Var)}
-        kept: list[Eqn] = []
-        for e in reversed(self.builder.eqns):
-            if any(v in live for v in e.outputs):
-                kept.append(e)
-                live.update(a for a in e.inputs if isinstance(a, Var))
-        consts = [(v, x) for v, x in self.builder.const_vars.values() if v in live]
-        program = Program(
-            constvars=tuple(v for v, _ in consts),
-            invars=tuple(t.ir_var for t in inputs),
-            eqns=tuple(reversed(kept)),
-            outvars=outvars,
-        )
-        return ClosedProgram(program, tuple(x for _, x in consts))
+        outvars = [self.atom(o) for o in outputs]
+        return self.recording.program([t.ir_var for t in inputs], outvars)
 
 
 _FAD_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
@@ -153,7 +178,7 @@ def _concretization_message(handler: StageHandler, tracer: StageTracer) -> str:
     )
     if where:
         head += f"\n  at {where}"
-    sources = handler.source_names(tracer.ir_var)
+    sources = handler.recording.source_names(tracer.ir_var)
     if sources:
         head += (
             f"\nThe value depends on {', '.join(sources)} of the function being traced (by "

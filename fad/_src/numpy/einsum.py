@@ -12,7 +12,8 @@ import string
 from typing import Any
 
 from fad._src.core import Array, ArrayLike
-from fad._src.numpy import lax_numpy as jnp
+from fad._src.numpy.conversion import promote_no_broadcast
+from fad._src.numpy.creation import diagonal
 from fad._src.prims import linalg as la
 from fad._src.prims import structural as st
 
@@ -76,7 +77,7 @@ def _take_diagonals(x: Array, term: str) -> tuple[Array, str]:
         c = next(c for c in term if term.count(c) > 1)
         i = term.index(c)
         j = term.index(c, i + 1)
-        x = jnp.diagonal(x, 0, i, j)
+        x = diagonal(x, 0, i, j)
         term = term[:i] + term[i + 1 : j] + term[j + 1 :] + c
     return x, term
 
@@ -91,7 +92,7 @@ def einsum(
     """
     if not isinstance(subscripts, str):
         raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
-    arrs = jnp._promote_no_broadcast("einsum", operands)
+    arrs = promote_no_broadcast("einsum", operands)
     terms, out = _parse(subscripts, [a.shape for a in arrs])
     sizes: dict[str, int] = {}
     for a, t in zip(arrs, terms, strict=True):

@@ -1,4 +1,5 @@
-"""numpy indexing on fad arrays: ``x[idx]`` and functional updates ``x.at[idx].set(v)``.
+"""numpy indexing on fad arrays: ``x[idx]``, functional updates ``x.at[idx].set(v)``,
+and ``take``/``take_along_axis``.
 
 Static basic indices (ints, slices, ``None``, ``...``) become ``slice``, ``rev``
 and ``reshape``. Anything else (integer arrays, traced scalars, concrete boolean
@@ -8,7 +9,8 @@ follow numpy's rules for where the advanced-index dimensions go.
 
 Out-of-bounds behaviour follows JAX: a static Python int out of range raises
 ``IndexError`` as in numpy; array indices are clamped when reading and dropped
-when updating (their values may be unknown until run time).
+when updating (their values may be unknown until run time). ``take`` and
+``take_along_axis`` fill out-of-bounds reads instead, unless told to clip or wrap.
 """
 
 from __future__ import annotations
@@ -20,13 +22,19 @@ from typing import Any
 import numpy as np
 
 from fad._src import core, dtypes
-from fad._src.core import Array
-from fad._src.numpy import lax_numpy as jnp
+from fad._src.core import Array, ArrayLike, DType
+from fad._src.numpy.conversion import asarray, broadcast_shapes
+from fad._src.numpy.creation import zeros_like
+from fad._src.numpy.shapes import moveaxis, ravel, reshape
+from fad._src.numpy.ufuncs import remainder, true_divide
+from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import structural as st
 
 NDArray = np.ndarray[Any, Any]
+
+newaxis = None
 
 
 def _is_static_int(i: object) -> bool:
@@ -271,7 +279,7 @@ def _update(x: Array, idx: Any, values: Any, kind: str) -> Array:
     return ix.scatter(x, grid, v, kind)
 
 
-class _IndexUpdateRef:
+class IndexUpdateRef:
     """``x.at[idx]``: methods return a new array with ``x[idx]`` updated.
 
     Repeated indices accumulate for ``add``, ``multiply``, ``min`` and ``max`` (like
@@ -307,7 +315,7 @@ class _IndexUpdateRef:
         x = self._array
         if not dtypes.is_inexact(x.dtype):
             raise TypeError(f"at[].divide needs an inexact array, got dtype {x.dtype.name}")
-        return jnp.true_divide(x, _update(ew.ones_like(x), self._index, values, "mul"))
+        return true_divide(x, _update(ew.ones_like(x), self._index, values, "mul"))
 
     def min(self, values: Any) -> Array:
         return _update(self._array, self._index, values, "min")
@@ -316,11 +324,107 @@ class _IndexUpdateRef:
         return _update(self._array, self._index, values, "max")
 
 
-class _IndexUpdateHelper:
+class IndexUpdateHelper:
+    """``x.at``: indexing it, ``x.at[idx]``, gives the ``IndexUpdateRef`` for ``idx``."""
+
     __slots__ = ("_array",)
 
     def __init__(self, array: Array) -> None:
         self._array = array
 
-    def __getitem__(self, index: Any) -> _IndexUpdateRef:
-        return _IndexUpdateRef(self._array, index)
+    def __getitem__(self, index: Any) -> IndexUpdateRef:
+        return IndexUpdateRef(self._array, index)
+
+
+def _fill_value(dt: DType, fill_value: Any) -> Any:
+    """JAX's default for out-of-bounds reads in "fill" mode: an obviously invalid value."""
+    if fill_value is not None:
+        return fill_value
+    if dtypes.is_inexact(dt):
+        return np.nan
+    if dtypes.is_bool(dt):
+        return True
+    info = np.iinfo(dt)
+    return info.max if dtypes.is_unsigned(dt) else info.min
+
+
+def _index_mode(idx: Array, n: int, mode: str | None, name: str) -> tuple[Array, Array | None]:
+    """Normalized in-range indices and, for "fill" mode, the mask of valid entries."""
+    if not dtypes.is_integer(idx.dtype):
+        raise TypeError(f"{name}: indices must be integers, got dtype {idx.dtype.name}")
+    if mode not in (None, "fill", "clip", "wrap"):
+        raise ValueError(f"{name}: mode must be 'fill', 'clip' or 'wrap', got {mode!r}")
+    idx = ew.convert_element_type(idx, np.dtype(np.int32))
+    if mode == "wrap":
+        return remainder(idx, builtins.max(n, 1)), None
+    idx = _normalize(idx, n)
+    if mode == "clip":
+        return idx, None
+    valid = ew.bitwise_and(ew.ge(idx, zeros_like(idx)), ew.lt(idx, ew.full_like(idx, n)))
+    return idx, valid
+
+
+def take(
+    a: ArrayLike,
+    indices: ArrayLike,
+    axis: int | None = None,
+    mode: str | None = None,
+    fill_value: Any = None,
+) -> Array:
+    """``a`` indexed by ``indices`` along ``axis``.
+
+    As in JAX, out-of-bounds indices give ``fill_value`` (default: nan, or the
+    extreme value of an integer dtype) unless ``mode`` is "clip" or "wrap".
+    """
+    x = asarray(a)
+    if axis is None:
+        x, axis = ravel(x), 0
+    ax = _util.canonical_axis(axis, x.ndim)
+    idx, valid = _index_mode(asarray(indices), x.shape[ax], mode, "take")
+    xt = moveaxis(x, ax, 0)
+    out = ix.gather(xt, reshape(idx, (*idx.shape, 1)), "clip")
+    # out: (*idx.shape, *rest); move idx dims to where the axis was.
+    k = idx.ndim
+    order = list(range(k, k + ax)) + list(range(k)) + list(range(k + ax, out.ndim))
+    out = st.transpose_(out, order)
+    if valid is None:
+        return out
+    mask = st.broadcast_in_dim(valid, out.shape, tuple(range(ax, ax + k)))
+    return ew.select(mask, out, ew.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
+
+
+def take_along_axis(
+    arr: ArrayLike,
+    indices: ArrayLike,
+    axis: int | None,
+    mode: str | None = None,
+    fill_value: Any = None,
+) -> Array:
+    """numpy's ``take_along_axis`` (indices broadcast against ``arr`` off ``axis``)."""
+    x = asarray(arr)
+    idx = asarray(indices)
+    if axis is None:
+        x, axis = ravel(x), 0
+    ax = _util.canonical_axis(axis, x.ndim)
+    if idx.ndim != x.ndim:
+        raise ValueError(
+            f"take_along_axis: indices of shape {idx.shape} need the rank of the array, "
+            f"of shape {x.shape}"
+        )
+    try:
+        rest = broadcast_shapes(
+            tuple(1 if i == ax else n for i, n in enumerate(idx.shape)),
+            tuple(1 if i == ax else n for i, n in enumerate(x.shape)),
+        )
+    except ValueError:
+        raise ValueError(
+            f"take_along_axis: indices of shape {idx.shape} do not broadcast against the array "
+            f"of shape {x.shape} off axis {ax}"
+        ) from None
+    idx = st.broadcast_to(idx, tuple(idx.shape[i] if i == ax else rest[i] for i in range(x.ndim)))
+    xb = st.broadcast_to(x, tuple(x.shape[i] if i == ax else rest[i] for i in range(x.ndim)))
+    norm, valid = _index_mode(idx, x.shape[ax], mode, "take_along_axis")
+    out = ix.take_along_axis(xb, norm, ax)
+    if valid is None:
+        return out
+    return ew.select(valid, out, ew.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))

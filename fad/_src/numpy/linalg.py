@@ -5,7 +5,10 @@ the ordinary ones), so every transformation sees through it. Inputs are
 promoted to an inexact dtype; LAPACK works in float32, float64, complex64 and
 complex128, so other floats (float16, bfloat16) are rejected. Semantics follow
 JAX: ``cholesky`` and ``eigh`` read ``(a + a^H) / 2``, and ``solve`` treats ``b``
-as a vector only when it is 1-D (numpy 2).
+as a vector only when it is 1-D (numpy 2). ``fad.numpy.linalg``'s products
+(``matmul``, ``tensordot``, ...) are ``fad.numpy``'s own, from ``products``.
+
+The argument checks and the LU solve are public: ``fad.scipy.linalg`` shares them.
 """
 
 from __future__ import annotations
@@ -19,22 +22,20 @@ import numpy as np
 
 from fad._src import dtypes
 from fad._src.core import Array, ArrayLike, DType
-from fad._src.numpy import lax_numpy as jnp
+from fad._src.numpy import (
+    conversion,
+    creation,
+    indexing,
+    logic,
+    products,
+    ranges,
+    reductions,
+    shapes,
+    sorting,
+    ufuncs,
+)
 from fad._src.prims import _util
 from fad._src.prims import lapack as lap
-
-__all__ = [
-    "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "cross", "det",
-    "diagonal", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
-    "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve", "svd",
-    "svdvals", "tensordot", "trace", "vecdot", "vector_norm",
-]  # fmt: skip
-
-matmul = jnp.matmul
-matrix_transpose = jnp.matrix_transpose
-tensordot = jnp.tensordot
-vecdot = jnp.vecdot
-cross = jnp.cross
 
 
 class EighResult(NamedTuple):
@@ -59,15 +60,15 @@ class SlogdetResult(NamedTuple):
 
 
 # ---------------------------------------------------------------------------
-# Argument checks
+# Argument checks (shared with fad.scipy.linalg)
 # ---------------------------------------------------------------------------
 
 
-def _inexact(a: ArrayLike, name: str) -> Array:
+def lapack_operand(a: ArrayLike, name: str) -> Array:
     """``a`` as an array of a LAPACK dtype (integers and bools become the default float)."""
-    x = jnp.asarray(a)
+    x = conversion.asarray(a)
     if not dtypes.is_inexact(x.dtype):
-        x = jnp.astype(x, dtypes.to_inexact(x.dtype, x.weak_type)[0])
+        x = conversion.astype(x, dtypes.to_inexact(x.dtype, x.weak_type)[0])
     if x.dtype not in lap._SUPPORTED:
         raise TypeError(
             f"{name}: LAPACK needs float32, float64, complex64 or complex128 values, got "
@@ -76,8 +77,9 @@ def _inexact(a: ArrayLike, name: str) -> Array:
     return x
 
 
-def _matrix(a: ArrayLike, name: str, square: bool = True, what: str = "a") -> Array:
-    x = _inexact(a, name)
+def lapack_matrix(a: ArrayLike, name: str, square: bool = True, what: str = "a") -> Array:
+    """``lapack_operand(a)``, checked to be a (``square``) stack of matrices."""
+    x = lapack_operand(a, name)
     if x.ndim < 2:
         raise ValueError(f"{name}: {what} must have shape (..., M, N), got shape {x.shape}")
     if square and x.shape[-1] != x.shape[-2]:
@@ -85,20 +87,21 @@ def _matrix(a: ArrayLike, name: str, square: bool = True, what: str = "a") -> Ar
     return x
 
 
-def _adj(x: Array) -> Array:
+def adjoint(x: Array) -> Array:
+    """The conjugate transpose of a stack of matrices."""
     return (
-        jnp.conjugate(jnp.swapaxes(x, -1, -2))
+        ufuncs.conjugate(shapes.swapaxes(x, -1, -2))
         if dtypes.is_complex(x.dtype)
-        else jnp.swapaxes(x, -1, -2)
+        else shapes.swapaxes(x, -1, -2)
     )
 
 
-def _broadcast_batch(x: Array, y: Array) -> tuple[Array, Array]:
+def broadcast_batch(x: Array, y: Array) -> tuple[Array, Array]:
     """Broadcast the leading (batch) axes of two stacks of matrices against each other."""
-    batch = jnp.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+    batch = conversion.broadcast_shapes(x.shape[:-2], y.shape[:-2])
     return (
-        jnp.broadcast_to(x, (*batch, *x.shape[-2:])),
-        jnp.broadcast_to(y, (*batch, *y.shape[-2:])),
+        conversion.broadcast_to(x, (*batch, *x.shape[-2:])),
+        conversion.broadcast_to(y, (*batch, *y.shape[-2:])),
     )
 
 
@@ -114,14 +117,14 @@ def _real_dtype(dt: DType) -> DType:
 def cholesky(a: ArrayLike, *, upper: bool = False, symmetrize_input: bool = True) -> Array:
     """The Cholesky factor of Hermitian positive-definite ``a``: lower ``L`` with
     ``a = L L^H`` (``upper``: ``U = L^H``). NaN where ``a`` is not positive definite."""
-    x = _matrix(a, "cholesky")
+    x = lapack_matrix(a, "cholesky")
     factor = lap.cholesky(x, symmetrize_input=symmetrize_input)
-    return _adj(factor) if upper else factor
+    return adjoint(factor) if upper else factor
 
 
 def eigh(a: ArrayLike, UPLO: str | None = None, symmetrize_input: bool = True) -> EighResult:
     """Eigenvalues (ascending) and eigenvectors (columns) of Hermitian ``a``."""
-    x = _matrix(a, "eigh")
+    x = lapack_matrix(a, "eigh")
     lower = _uplo(UPLO, "eigh")
     v, w = lap.eigh(x, lower=lower, symmetrize_input=symmetrize_input)
     return EighResult(w, v)
@@ -141,7 +144,7 @@ def _uplo(UPLO: str | None, name: str) -> bool:
 
 def qr(a: ArrayLike, mode: str = "reduced") -> Any:
     """``QRResult(Q, R)`` with ``a = Q @ R`` (``mode='r'``: ``R`` alone)."""
-    x = _matrix(a, "qr", square=False)
+    x = lapack_matrix(a, "qr", square=False)
     if mode == "raw":
         raise NotImplementedError("qr: mode='raw' (Householder reflectors) is not supported")
     if mode not in ("reduced", "complete", "r"):
@@ -155,7 +158,7 @@ def svd(
 ) -> Any:
     """``SVDResult(U, S, Vh)`` with ``a = U @ diag(S) @ Vh``, ``S`` descending
     (``compute_uv=False``: ``S`` alone). ``hermitian`` uses ``eigh``."""
-    x = _matrix(a, "svd", square=hermitian)
+    x = lapack_matrix(a, "svd", square=hermitian)
     if hermitian:
         return _svd_hermitian(x, compute_uv)
     if not compute_uv:
@@ -167,16 +170,18 @@ def svd(
 
 def _svd_hermitian(x: Array, compute_uv: bool) -> Any:
     v, w = lap.eigh(x)
-    s = jnp.abs(w)
-    order = jnp.argsort(-s, axis=-1)
-    s = jnp.take_along_axis(s, order, axis=-1)
+    s = ufuncs.abs(w)
+    order = sorting.argsort(-s, axis=-1)
+    s = indexing.take_along_axis(s, order, axis=-1)
     if not compute_uv:
         return s
     # a = V diag(w) V^H = (V P) diag(|w|) (V diag(sign w) P)^H for the sorting permutation P.
-    cols = jnp.broadcast_to(jnp.expand_dims(order, -2), v.shape)
-    u = jnp.take_along_axis(v, cols, axis=-1)
-    signs = jnp.take_along_axis(jnp.where(w < 0, -1.0, 1.0).astype(w.dtype), order, axis=-1)
-    vh = _adj(u * jnp.expand_dims(signs, -2).astype(u.dtype))
+    cols = conversion.broadcast_to(shapes.expand_dims(order, -2), v.shape)
+    u = indexing.take_along_axis(v, cols, axis=-1)
+    signs = indexing.take_along_axis(
+        sorting.where(w < 0, -1.0, 1.0).astype(w.dtype), order, axis=-1
+    )
+    vh = adjoint(u * shapes.expand_dims(signs, -2).astype(u.dtype))
     return SVDResult(u, s, vh)
 
 
@@ -190,11 +195,13 @@ def svdvals(x: ArrayLike, /) -> Array:
 # ---------------------------------------------------------------------------
 
 
-def _lu_solve(lu: Array, perm: Array, b: Array, trans: int = 0) -> Array:
+def solve_lu(lu: Array, perm: Array, b: Array, trans: int = 0) -> Array:
     """Solve ``op(a) x = b`` from ``a[perm] = L U`` (``trans``: 0 none, 1 ``a^T``, 2 ``a^H``).
     ``b`` is a stack of matrices with the batch axes of ``lu``."""
     if trans == 0:
-        pb = jnp.take_along_axis(b, jnp.broadcast_to(perm[..., :, None], b.shape), axis=-2)
+        pb = indexing.take_along_axis(
+            b, conversion.broadcast_to(perm[..., :, None], b.shape), axis=-2
+        )
         y = lap.triangular_solve(lu, pb, left_side=True, lower=True, unit_diagonal=True)
         return lap.triangular_solve(lu, y, left_side=True, lower=False)
     conj = trans == 2
@@ -202,15 +209,17 @@ def _lu_solve(lu: Array, perm: Array, b: Array, trans: int = 0) -> Array:
     z = lap.triangular_solve(
         lu, y, left_side=True, lower=True, transpose_a=True, conjugate_a=conj, unit_diagonal=True
     )
-    inverse = jnp.argsort(perm, axis=-1)
-    return jnp.take_along_axis(z, jnp.broadcast_to(inverse[..., :, None], z.shape), axis=-2)
+    inverse = sorting.argsort(perm, axis=-1)
+    return indexing.take_along_axis(
+        z, conversion.broadcast_to(inverse[..., :, None], z.shape), axis=-2
+    )
 
 
 def solve(a: ArrayLike, b: ArrayLike) -> Array:
     """``x`` with ``a @ x = b``; ``b`` is a vector only when 1-D (else a stack of matrices)."""
-    x = _matrix(a, "solve")
-    y = _inexact(b, "solve")
-    dt = jnp.result_type(x, y)
+    x = lapack_matrix(a, "solve")
+    y = lapack_operand(b, "solve")
+    dt = conversion.result_type(x, y)
     x, y = x.astype(dt), y.astype(dt)
     vector = y.ndim == 1
     if vector:
@@ -219,56 +228,56 @@ def solve(a: ArrayLike, b: ArrayLike) -> Array:
         raise ValueError(f"solve: b must have shape (M,) or (..., M, K), got shape {y.shape}")
     if y.shape[-2] != x.shape[-1]:
         raise ValueError(
-            f"solve: a of shape {x.shape} and b of shape {jnp.shape(b)} do not match (b needs "
+            f"solve: a of shape {x.shape} and b of shape {shapes.shape(b)} do not match (b needs "
             f"{x.shape[-1]} rows)"
         )
     if vector:
         x_ = x
-        y = jnp.broadcast_to(y, (*x.shape[:-2], *y.shape))
+        y = conversion.broadcast_to(y, (*x.shape[:-2], *y.shape))
     else:
-        x_, y = _broadcast_batch(x, y)
+        x_, y = broadcast_batch(x, y)
     lu, _, perm = lap.lu(x_)
-    out = _lu_solve(lu, perm, y)
+    out = solve_lu(lu, perm, y)
     return out[..., 0] if vector else out
 
 
 def inv(a: ArrayLike) -> Array:
-    x = _matrix(a, "inv")
-    eye = jnp.broadcast_to(jnp.eye(x.shape[-1], dtype=x.dtype), x.shape)
+    x = lapack_matrix(a, "inv")
+    eye = conversion.broadcast_to(creation.eye(x.shape[-1], dtype=x.dtype), x.shape)
     return solve(x, eye)
 
 
 def _lu_diag_and_parity(x: Array) -> tuple[Array, Array]:
     lu, pivots, _ = lap.lu(x)
-    diag = jnp.diagonal(lu, axis1=-2, axis2=-1)
-    swaps = jnp.sum(pivots != jnp.arange(pivots.shape[-1], dtype=pivots.dtype), axis=-1)
+    diag = creation.diagonal(lu, axis1=-2, axis2=-1)
+    swaps = reductions.sum(pivots != ranges.arange(pivots.shape[-1], dtype=pivots.dtype), axis=-1)
     parity = (1 - 2 * (swaps % 2)).astype(x.dtype)
     return diag, parity
 
 
 def det(a: ArrayLike) -> Array:
-    x = _matrix(a, "det")
+    x = lapack_matrix(a, "det")
     diag, parity = _lu_diag_and_parity(x)
-    return parity * jnp.prod(diag, axis=-1)
+    return parity * reductions.prod(diag, axis=-1)
 
 
 def slogdet(a: ArrayLike, *, method: str | None = None) -> SlogdetResult:
     """``(sign, log|det a|)``; ``sign`` is 0 (and the log -inf) for singular ``a``."""
     if method not in (None, "lu"):
         raise ValueError(f"slogdet: method must be None or 'lu', got {method!r}")
-    x = _matrix(a, "slogdet")
+    x = lapack_matrix(a, "slogdet")
     diag, parity = _lu_diag_and_parity(x)
-    absd = jnp.abs(diag)
-    logabsdet = jnp.sum(jnp.log(absd), axis=-1)
+    absd = ufuncs.abs(diag)
+    logabsdet = reductions.sum(ufuncs.log(absd), axis=-1)
     zero = absd == 0
-    unit = jnp.where(zero, 0, diag / jnp.where(zero, 1, absd).astype(diag.dtype))
-    sign = parity * jnp.prod(unit, axis=-1)
+    unit = sorting.where(zero, 0, diag / sorting.where(zero, 1, absd).astype(diag.dtype))
+    sign = parity * reductions.prod(unit, axis=-1)
     return SlogdetResult(sign, logabsdet)
 
 
 def matrix_power(a: ArrayLike, n: int) -> Array:
     """``a`` raised to the integer power ``n`` by repeated squaring (``n < 0``: of ``inv(a)``)."""
-    x = jnp.asarray(a)
+    x = conversion.asarray(a)
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise ValueError(f"matrix_power: a must be square, shape (..., M, M), got shape {x.shape}")
     try:
@@ -276,7 +285,7 @@ def matrix_power(a: ArrayLike, n: int) -> Array:
     except TypeError:
         raise TypeError(f"matrix_power: the exponent must be an integer, got {n!r}") from None
     if k == 0:
-        return jnp.broadcast_to(jnp.eye(x.shape[-1], dtype=x.dtype), x.shape)
+        return conversion.broadcast_to(creation.eye(x.shape[-1], dtype=x.dtype), x.shape)
     if k < 0:
         if not dtypes.is_inexact(x.dtype):
             raise ValueError("matrix_power: integer matrices cannot be raised to negative powers")
@@ -284,11 +293,11 @@ def matrix_power(a: ArrayLike, n: int) -> Array:
     result: Array | None = None
     while True:
         if k & 1:
-            result = x if result is None else jnp.matmul(result, x)
+            result = x if result is None else products.matmul(result, x)
         k >>= 1
         if not k:
             break
-        x = jnp.matmul(x, x)
+        x = products.matmul(x, x)
     assert result is not None
     return result
 
@@ -300,62 +309,62 @@ def _default_rtol(x: Array) -> float:
 def pinv(a: ArrayLike, rtol: ArrayLike | None = None, hermitian: bool = False) -> Array:
     """Moore-Penrose pseudo-inverse via the SVD; singular values below ``rtol * max(s)``
     (default ``10 max(M, N) eps``) count as zero."""
-    x = _matrix(a, "pinv", square=hermitian)
+    x = lapack_matrix(a, "pinv", square=hermitian)
     u, s, vh = svd(x, full_matrices=False, hermitian=hermitian)
-    r = 10 * _default_rtol(x) if rtol is None else jnp.asarray(rtol)
-    cutoff = jnp.asarray(r)[..., None] * s[..., :1] if s.shape[-1] else s
+    r = 10 * _default_rtol(x) if rtol is None else conversion.asarray(rtol)
+    cutoff = conversion.asarray(r)[..., None] * s[..., :1] if s.shape[-1] else s
     keep = s > cutoff
-    s_inv = jnp.where(keep, 1 / jnp.where(keep, s, 1), 0).astype(x.dtype)
-    return jnp.matmul(_adj(vh) * s_inv[..., None, :], _adj(u))
+    s_inv = sorting.where(keep, 1 / sorting.where(keep, s, 1), 0).astype(x.dtype)
+    return products.matmul(adjoint(vh) * s_inv[..., None, :], adjoint(u))
 
 
 def matrix_rank(
     M: ArrayLike, rtol: ArrayLike | None = None, *, tol: ArrayLike | None = None
 ) -> Array:
-    x = _inexact(M, "matrix_rank")
+    x = lapack_operand(M, "matrix_rank")
     if x.ndim < 2:
-        return jnp.any(x != 0).astype(np.int32)
+        return logic.any(x != 0).astype(np.int32)
     s = svdvals(x)
     if tol is not None:
-        cutoff = jnp.asarray(tol)[..., None]
+        cutoff = conversion.asarray(tol)[..., None]
     else:
-        r = _default_rtol(x) if rtol is None else jnp.asarray(rtol)[..., None]
-        cutoff = jnp.max(s, axis=-1, keepdims=True) * r
-    return jnp.sum(s > cutoff, axis=-1)
+        r = _default_rtol(x) if rtol is None else conversion.asarray(rtol)[..., None]
+        cutoff = reductions.max(s, axis=-1, keepdims=True) * r
+    return reductions.sum(s > cutoff, axis=-1)
 
 
 def cond(x: ArrayLike, p: Any = None) -> Array:
     if p in (None, 2, -2):
-        s = svdvals(_matrix(x, "cond", square=False))
+        s = svdvals(lapack_matrix(x, "cond", square=False))
         hi, lo = s[..., 0], s[..., -1]
         return hi / lo if p != -2 else lo / hi
-    a = _matrix(x, "cond")
+    a = lapack_matrix(x, "cond")
     return norm(a, p, axis=(-2, -1)) * norm(inv(a), p, axis=(-2, -1))
 
 
 def multi_dot(arrays: Sequence[ArrayLike], *, precision: Any = None) -> Array:
     if len(arrays) < 2:
         raise ValueError(f"multi_dot: expected at least two arrays, got {len(arrays)}")
-    out = jnp.asarray(arrays[0])
+    out = conversion.asarray(arrays[0])
     for b in arrays[1:]:
-        out = jnp.matmul(out, b)
+        out = products.matmul(out, b)
     return out
 
 
 def outer(x1: ArrayLike, x2: ArrayLike, /) -> Array:
-    a, b = jnp.asarray(x1), jnp.asarray(x2)
+    a, b = conversion.asarray(x1), conversion.asarray(x2)
     if a.ndim != 1 or b.ndim != 1:
         raise ValueError(f"outer: expected 1-D inputs, got shapes {a.shape} and {b.shape}")
-    return jnp.outer(a, b)
+    return products.outer(a, b)
 
 
 def trace(x: ArrayLike, /, *, offset: int = 0, dtype: Any = None) -> Array:
     """The trace over the last two axes (the array API's ``linalg.trace``)."""
-    return jnp.trace(x, offset, axis1=-2, axis2=-1, dtype=dtype)
+    return products.trace(x, offset, axis1=-2, axis2=-1, dtype=dtype)
 
 
 def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Array:
-    return jnp.diagonal(x, offset, axis1=-2, axis2=-1)
+    return creation.diagonal(x, offset, axis1=-2, axis2=-1)
 
 
 # ---------------------------------------------------------------------------
@@ -364,54 +373,62 @@ def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Array:
 
 
 def _abs2(x: Array) -> Array:
-    return jnp.real(x * jnp.conjugate(x)) if dtypes.is_complex(x.dtype) else x * x
+    return ufuncs.real(x * ufuncs.conjugate(x)) if dtypes.is_complex(x.dtype) else x * x
 
 
 def _vector_norm(x: Array, ord: Any, axis: tuple[int, ...], keepdims: bool) -> Array:
     if ord is None or ord == 2:
-        return jnp.sqrt(jnp.sum(_abs2(x), axis=axis, keepdims=keepdims))
-    a = jnp.abs(x)
+        return ufuncs.sqrt(reductions.sum(_abs2(x), axis=axis, keepdims=keepdims))
+    a = ufuncs.abs(x)
     if ord == np.inf:
-        return jnp.max(a, axis=axis, keepdims=keepdims)
+        return reductions.max(a, axis=axis, keepdims=keepdims)
     if ord == -np.inf:
-        return jnp.min(a, axis=axis, keepdims=keepdims)
+        return reductions.min(a, axis=axis, keepdims=keepdims)
     if ord == 0:
-        return jnp.sum(a != 0, axis=axis, keepdims=keepdims).astype(a.dtype)
+        return reductions.sum(a != 0, axis=axis, keepdims=keepdims).astype(a.dtype)
     if ord == 1:
-        return jnp.sum(a, axis=axis, keepdims=keepdims)
+        return reductions.sum(a, axis=axis, keepdims=keepdims)
     if isinstance(ord, str):
         raise ValueError(f"norm: invalid order {ord!r} for a vector norm")
     p = float(ord)
-    return jnp.sum(a**p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+    return reductions.sum(a**p, axis=axis, keepdims=keepdims) ** (1.0 / p)
 
 
 def _matrix_norm(x: Array, ord: Any, axis: tuple[int, int], keepdims: bool) -> Array:
     row, col = axis
     if ord is None or ord == "fro":
-        out = jnp.sqrt(jnp.sum(_abs2(x), axis=axis))
+        out = ufuncs.sqrt(reductions.sum(_abs2(x), axis=axis))
     elif ord in (1, -1):
-        sums = jnp.sum(jnp.abs(x), axis=row)
-        out = (jnp.max if ord == 1 else jnp.min)(sums, axis=col - 1 if col > row else col)
+        sums = reductions.sum(ufuncs.abs(x), axis=row)
+        out = (reductions.max if ord == 1 else reductions.min)(
+            sums, axis=col - 1 if col > row else col
+        )
     elif ord in (np.inf, -np.inf):
-        sums = jnp.sum(jnp.abs(x), axis=col)
-        out = (jnp.max if ord == np.inf else jnp.min)(sums, axis=row - 1 if row > col else row)
+        sums = reductions.sum(ufuncs.abs(x), axis=col)
+        out = (reductions.max if ord == np.inf else reductions.min)(
+            sums, axis=row - 1 if row > col else row
+        )
     elif ord in (2, -2, "nuc"):
-        s = svdvals(jnp.moveaxis(x, (row, col), (-2, -1)))
-        out = jnp.sum(s, -1) if ord == "nuc" else (jnp.max if ord == 2 else jnp.min)(s, axis=-1)
+        s = svdvals(shapes.moveaxis(x, (row, col), (-2, -1)))
+        out = (
+            reductions.sum(s, -1)
+            if ord == "nuc"
+            else (reductions.max if ord == 2 else reductions.min)(s, axis=-1)
+        )
     else:
         raise ValueError(f"norm: invalid order {ord!r} for a matrix norm")
     if keepdims:
-        out = jnp.expand_dims(out, sorted(axis))
+        out = shapes.expand_dims(out, sorted(axis))
     return out
 
 
 def norm(x: ArrayLike, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Array:
     """Vector norms (``axis`` an int, or 1-D ``x``) and matrix norms (``axis`` a pair, or
     2-D ``x``); ``ord=None`` with ``axis=None`` is the 2-norm of the flattened array."""
-    a = _inexact(x, "norm")
+    a = lapack_operand(x, "norm")
     if axis is None:
         if ord is None:
-            return _vector_norm(jnp.ravel(a), None, (0,), False).reshape(
+            return _vector_norm(shapes.ravel(a), None, (0,), False).reshape(
                 (1,) * a.ndim if keepdims else ()
             )
         if a.ndim == 1:
@@ -434,14 +451,14 @@ def norm(x: ArrayLike, ord: Any = None, axis: Any = None, keepdims: bool = False
 def vector_norm(
     x: ArrayLike, /, *, axis: Any = None, keepdims: bool = False, ord: Any = 2
 ) -> Array:
-    a = _inexact(x, "vector_norm")
+    a = lapack_operand(x, "vector_norm")
     if axis is None:
-        out = _vector_norm(jnp.ravel(a), ord, (0,), False)
+        out = _vector_norm(shapes.ravel(a), ord, (0,), False)
         return out.reshape((1,) * a.ndim) if keepdims else out
     axes = _util.canonical_axes((axis,) if isinstance(axis, int) else tuple(axis), a.ndim)
     return _vector_norm(a, ord, axes, keepdims)
 
 
 def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: Any = "fro") -> Array:
-    a = _matrix(x, "matrix_norm", square=False, what="x")
+    a = lapack_matrix(x, "matrix_norm", square=False, what="x")
     return _matrix_norm(a, ord, (a.ndim - 2, a.ndim - 1), keepdims)

@@ -106,7 +106,7 @@ def reduction(name: str, impl: Callable[..., Any], kind: str, monoid: str | None
         assert d is not None
         return prim.bind1(x, axes=batch_axes(axes, d)), out_bdim(axes, d)
 
-    batch.batch_rules[prim] = batch_rule
+    batch.def_batch(prim, batch_rule)
     if monoid is not None:
         lowering.def_rule(prim, lambda ctx, x, *, axes: ctx.reduce(monoid, x, axes))
     return prim

@@ -22,6 +22,7 @@ from fad._src.interpreters.batch import BDim
 from fad._src.prims import _util, xla_kernels
 from fad._src.prims import elementwise as ew
 from fad._src.xla import lowering
+from fad._src.xla.lowering import LoweringContext, Value
 
 NDArray = np.ndarray[Any, Any]
 
@@ -82,13 +83,15 @@ def _bitcast_batch(
     return bitcast_convert_type(batch.moveaxis(x, d, 0), new_dtype), 0
 
 
+def _bitcast_lowering(ctx: LoweringContext, x: Value, *, new_dtype: DType) -> Value:
+    return ctx.op1("stablehlo.bitcast_convert", [x], ctx.out_aval)
+
+
 core.def_impl(bitcast_convert_type_p, _bitcast_impl)
 core.def_abstract(bitcast_convert_type_p, _bitcast_abstract)
 jvp.defjvp_zero(bitcast_convert_type_p)
-batch.batch_rules[bitcast_convert_type_p] = _bitcast_batch
-lowering.def_rule(
-    bitcast_convert_type_p, lambda ctx, x, *, new_dtype: ctx.bitcast_convert(x, new_dtype)
-)
+batch.def_batch(bitcast_convert_type_p, _bitcast_batch)
+lowering.def_rule(bitcast_convert_type_p, _bitcast_lowering)
 
 
 def bitcast_convert_type(x: Array, new_dtype: Any) -> Array:
@@ -109,6 +112,7 @@ def bitcast_convert_type(x: Array, new_dtype: Any) -> Array:
 # ---------------------------------------------------------------------------
 
 fma_p = core.new_primitive("fma")
+
 
 def _fma_abstract(a: ShapedArray, b: ShapedArray, c: ShapedArray) -> ShapedArray:
     return _util.elementwise_aval("fma", [a, b, c], "float")

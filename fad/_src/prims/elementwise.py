@@ -21,6 +21,7 @@ from fad._src.interpreters.jvp import MaybeZero, Zero
 from fad._src.interpreters.transpose import NonlinearError, is_undefined
 from fad._src.prims import _util, xla_kernels
 from fad._src.xla import lowering
+from fad._src.xla.lowering import LoweringContext, Value
 
 NpFn = Callable[..., Any]
 
@@ -183,8 +184,9 @@ conj_p = unop("conj", np.conjugate, "complex", hlo=None)
 stop_gradient_p = unop("stop_gradient", lambda x: x, "any", hlo=None)
 
 
-# d/dx of each unary function, as (g, ans, x) -> tangent.
-jvp.deflinear(neg_p)
+# d/dx of each unary function, as (g, ans, x) -> tangent; the linear ones (neg, real,
+# imag, conj) register their JVP and transpose with one ``deflinear``.
+transpose.deflinear(neg_p, lambda ct, x: [neg(ct)])
 jvp.defjvp(sin_p, lambda g, ans, x: mul(g, cos(x)))
 jvp.defjvp(cos_p, lambda g, ans, x: neg(mul(g, sin(x))))
 jvp.defjvp(tan_p, lambda g, ans, x: mul(g, add(ones_like(ans), mul(ans, ans))))
@@ -242,7 +244,7 @@ def _sign_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero]) -> tuple[
     return ans, mul(sub(t, radial), complex_(inv_r, zero))
 
 
-jvp.jvp_rules[sign_p] = _sign_jvp
+jvp.def_jvp_rule(sign_p, _sign_jvp)
 
 
 def _abs_jvp(g: Array, ans: Array, x: Array) -> Array:
@@ -254,14 +256,9 @@ def _abs_jvp(g: Array, ans: Array, x: Array) -> Array:
 
 
 jvp.defjvp(abs_p, _abs_jvp)
-jvp.deflinear(real_p)
-jvp.deflinear(imag_p)
-jvp.deflinear(conj_p)
-
-transpose.transpose_rules[neg_p] = lambda ct, x: [neg(ct)]
-transpose.transpose_rules[real_p] = lambda ct, x: [complex_(ct, zeros_like(ct))]
-transpose.transpose_rules[imag_p] = lambda ct, x: [complex_(zeros_like(ct), neg(ct))]
-transpose.transpose_rules[conj_p] = lambda ct, x: [conj(ct)]
+transpose.deflinear(real_p, lambda ct, x: [complex_(ct, zeros_like(ct))])
+transpose.deflinear(imag_p, lambda ct, x: [complex_(zeros_like(ct), neg(ct))])
+transpose.deflinear(conj_p, lambda ct, x: [conj(ct)])
 
 _util.lower_via(exp2_p, lambda x: exp(mul(x, full_like(x, np.log(2)))))
 _util.lower_via(conj_p, lambda x: complex_(real(x), neg(imag(x))))
@@ -515,9 +512,9 @@ jvp.defjvp(
     lambda g, ans, m, x: mul(g, polygamma(add(m, ones_like(m)), x)),
 )
 
-jvp.deflinear(add_p)
-jvp.deflinear(sub_p)
-jvp.deflinear(complex_p)
+transpose.deflinear(add_p, lambda ct, x, y: [ct, ct])
+transpose.deflinear(sub_p, lambda ct, x, y: [ct, neg(ct)])
+transpose.deflinear(complex_p, lambda ct, x, y: [real(ct), neg(imag(ct))])
 jvp.defjvp(mul_p, lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(x, g))
 jvp.defjvp(div_p, lambda g, ans, x, y: div(g, y), lambda g, ans, x, y: neg(mul(g, div(ans, y))))
 
@@ -565,12 +562,6 @@ jvp.defjvp(
 )
 
 
-transpose.transpose_rules[add_p] = lambda ct, x, y: [ct, ct]
-transpose.transpose_rules[core.add_any_p] = lambda ct, x, y: [ct, ct]
-transpose.transpose_rules[sub_p] = lambda ct, x, y: [ct, neg(ct)]
-transpose.transpose_rules[complex_p] = lambda ct, x, y: [real(ct), neg(imag(ct))]
-
-
 def _mul_transpose(ct: Array, x: Any, y: Any) -> list[MaybeZero | None]:
     if is_undefined(x) and is_undefined(y):
         raise NonlinearError("mul of two values that both depend linearly on the input")
@@ -583,13 +574,13 @@ def _div_transpose(ct: Array, x: Any, y: Any) -> list[MaybeZero | None]:
     return [div(ct, y), None]
 
 
-transpose.transpose_rules[mul_p] = _mul_transpose
-transpose.transpose_rules[div_p] = _div_transpose
+transpose.def_transpose(mul_p, _mul_transpose)
+transpose.def_transpose(div_p, _div_transpose)
 
 # add_any: the interpreters' own addition of tangents and cotangents.
 core.def_impl(core.add_any_p, np.add)
 core.def_abstract(core.add_any_p, lambda x, y: _util.elementwise_aval("add_any", [x, y]))
-jvp.deflinear(core.add_any_p)
+transpose.deflinear(core.add_any_p, lambda ct, x, y: [ct, ct])
 batch.defbroadcasting(core.add_any_p)
 lowering.def_elementwise(core.add_any_p, "stablehlo.add")
 
@@ -739,7 +730,8 @@ def integer_pow(x: Array, y: int) -> Array:
     return integer_pow_p.bind1(x, y=y)
 
 
-select_n_p = core.new_primitive("select_n")
+# Weak typing follows the cases, not the predicate.
+select_n_p = core.new_primitive("select_n", weak_from=1)
 
 
 def _select_n_impl(which: np.ndarray[Any, Any], *cases: np.ndarray[Any, Any]) -> Any:
@@ -785,13 +777,25 @@ def _select_n_transpose(ct: Array, which: Any, *cases: Any) -> list[MaybeZero | 
     return out
 
 
-select_n_p.weak_from = 1
+def _select_n_lowering(ctx: LoweringContext, which: Value, *cases: Value) -> Value:
+    if len(cases) == 1:
+        return cases[0]
+    if dtypes.is_bool(which.dtype):
+        return ctx.select(which, cases[1], cases[0])
+    # which >= i picks cases[i]: the last case whose index is <= which wins.
+    result = cases[0]
+    for i in range(1, len(cases)):
+        idx = ctx.full(i, which.shape, which.dtype)
+        result = ctx.select(ctx.compare("GE", which, idx), cases[i], result)
+    return result
+
+
 core.def_impl(select_n_p, _select_n_impl)
 core.def_abstract(select_n_p, _select_n_abstract)
-jvp.jvp_rules[select_n_p] = _select_n_jvp
-transpose.transpose_rules[select_n_p] = _select_n_transpose
+jvp.def_jvp_rule(select_n_p, _select_n_jvp)
+transpose.def_transpose(select_n_p, _select_n_transpose)
 batch.defbroadcasting(select_n_p)
-lowering.def_rule(select_n_p, lambda ctx, which, *cases: ctx.select_n(which, cases))
+lowering.def_rule(select_n_p, _select_n_lowering)
 
 
 def select_n(which: Array, *cases: Array) -> Array:
@@ -854,8 +858,8 @@ def _convert_transpose(
 
 core.def_impl(convert_element_type_p, _convert_impl)
 core.def_abstract(convert_element_type_p, _convert_abstract)
-jvp.jvp_rules[convert_element_type_p] = _convert_jvp
-transpose.transpose_rules[convert_element_type_p] = _convert_transpose
+jvp.def_jvp_rule(convert_element_type_p, _convert_jvp)
+transpose.def_transpose(convert_element_type_p, _convert_transpose)
 batch.defvectorized(convert_element_type_p)
 lowering.def_rule(
     convert_element_type_p, lambda ctx, x, *, new_dtype, weak_type: ctx.convert(x, new_dtype)

@@ -25,6 +25,7 @@ from fad._src.interpreters.transpose import NonlinearError, is_undefined
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
+from fad._src.xla.lowering import LoweringContext, Value, i64_array, int_list, shaped
 
 NDArray = np.ndarray[Any, Any]
 
@@ -122,12 +123,57 @@ def _gather_batch(vals: Sequence[Array], dims: Sequence[BDim], *, mode: str) -> 
     return gather(x, _with_batch_column(idx, size), mode), 0
 
 
+def _in_range(ctx: LoweringContext, idx: Value, bounds: Sequence[int]) -> Value:
+    """Per index row (all but the last axis): whether every component is in range."""
+    sb = np.dtype(np.bool_)
+    hi = ctx.constant(np.broadcast_to(np.asarray(bounds, idx.dtype), idx.shape).copy())
+    ok = ctx.compare("LT", idx, hi)
+    if not dtypes.is_unsigned(idx.dtype):
+        zero = ctx.full(0, idx.shape, idx.dtype)
+        ok = ctx.op1("stablehlo.and", [ok, ctx.compare("GE", idx, zero)], shaped(idx.shape, sb))
+    true = ctx.scalar(True, sb)
+    scalar = shaped((), sb)
+    region = ctx.region([scalar, scalar], lambda c, a: [c.op1("stablehlo.and", a, scalar)])
+    out = shaped(idx.shape[:-1], sb)
+    dims = f"dimensions = {i64_array([idx.aval.ndim - 1])}"
+    return ctx.op1("stablehlo.reduce", [ok, true], out, dims, [region])
+
+
+def _gather_lowering(ctx: LoweringContext, x: Value, idx: Value, *, mode: str) -> Value:
+    out = ctx.out_aval
+    k = idx.shape[-1]
+    batch_shape = idx.shape[:-1]
+    if x.aval.size == 0 or out.size == 0:
+        return ctx.full(0, out.shape, out.dtype)
+    if k == 0:
+        return ctx.broadcast_in_dim(x, range(len(batch_shape), len(out.shape)), out)
+    offset = list(range(len(batch_shape), len(out.shape)))
+    dn = (
+        (f"offset_dims = {int_list(offset)}, " if offset else "")
+        + f"collapsed_slice_dims = {int_list(range(k))}, "
+        + f"start_index_map = {int_list(range(k))}, index_vector_dim = {len(batch_shape)}"
+    )
+    sizes = [1] * k + list(x.shape[k:])
+    attrs = (
+        f"dimension_numbers = #stablehlo.gather<{dn}>, indices_are_sorted = false, "
+        f"slice_sizes = {i64_array(sizes)}"
+    )
+    res = ctx.op1("stablehlo.gather", [x, idx], out, attrs)
+    if mode == "fill":
+        valid = _in_range(ctx, idx, x.shape[:k])
+        mask = ctx.broadcast_in_dim(
+            valid, range(len(batch_shape)), shaped(out.shape, np.dtype(np.bool_))
+        )
+        res = ctx.select(mask, res, ctx.full(0, out.shape, out.dtype))
+    return res
+
+
 core.def_impl(gather_p, _gather_impl)
 core.def_abstract(gather_p, _gather_abstract)
-jvp.jvp_rules[gather_p] = _gather_jvp
-transpose.transpose_rules[gather_p] = _gather_transpose
-batch.batch_rules[gather_p] = _gather_batch
-lowering.def_rule(gather_p, lambda ctx, x, idx, *, mode: ctx.gather(x, idx, mode))
+jvp.def_jvp_rule(gather_p, _gather_jvp)
+transpose.def_transpose(gather_p, _gather_transpose)
+batch.def_batch(gather_p, _gather_batch)
+lowering.def_rule(gather_p, _gather_lowering)
 
 
 def gather(x: Array, idx: Array, mode: str = "clip") -> Array:
@@ -245,12 +291,52 @@ def _scatter_batch(vals: Sequence[Array], dims: Sequence[BDim], *, kind: str) ->
     return scatter(x, _with_batch_column(idx, size), upd, kind), 0
 
 
+_SCATTER_OPS = {
+    "add": "stablehlo.add", "mul": "stablehlo.multiply", "min": "stablehlo.minimum",
+    "max": "stablehlo.maximum",
+}  # fmt: skip
+
+
+def _scatter_lowering(
+    ctx: LoweringContext, x: Value, idx: Value, upd: Value, *, kind: str
+) -> Value:
+    """Combine ``upd`` into ``x`` at index rows ``idx`` by ``kind``; drop out-of-range rows."""
+    k = idx.shape[-1]
+    nb = idx.aval.ndim - 1
+    if x.aval.size == 0 or upd.aval.size == 0:
+        return x
+    dt = x.dtype
+    scalar = shaped((), dt)
+    op = _SCATTER_OPS.get(kind)
+    if dtypes.is_bool(dt) and op is not None:
+        op = "stablehlo.or" if kind in ("add", "max") else "stablehlo.and"
+
+    def body(c: LoweringContext, args: list[Value]) -> list[Value]:
+        return [args[1]] if op is None else [c.op1(op, args, scalar)]
+
+    region = ctx.region([scalar, scalar], body)
+    window = list(range(nb, upd.aval.ndim))
+    dn = ", ".join(
+        s for s in (
+            f"update_window_dims = {int_list(window)}" if window else "",
+            f"inserted_window_dims = {int_list(range(k))}" if k else "",
+            f"scatter_dims_to_operand_dims = {int_list(range(k))}" if k else "",
+            f"index_vector_dim = {nb}",
+        ) if s
+    )  # fmt: skip
+    attrs = (
+        f"indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<{dn}>, "
+        "unique_indices = false"
+    )
+    return ctx.op1("stablehlo.scatter", [x, idx, upd], x.aval, attrs, [region])
+
+
 core.def_impl(scatter_p, _scatter_impl)
 core.def_abstract(scatter_p, _scatter_abstract)
-jvp.jvp_rules[scatter_p] = _scatter_jvp
-transpose.transpose_rules[scatter_p] = _scatter_transpose
-batch.batch_rules[scatter_p] = _scatter_batch
-lowering.def_rule(scatter_p, lambda ctx, x, idx, upd, *, kind: ctx.scatter(x, idx, upd, kind))
+jvp.def_jvp_rule(scatter_p, _scatter_jvp)
+transpose.def_transpose(scatter_p, _scatter_transpose)
+batch.def_batch(scatter_p, _scatter_batch)
+lowering.def_rule(scatter_p, _scatter_lowering)
 
 
 def scatter(x: Array, idx: Array, updates: Array, kind: str = "set") -> Array:
@@ -340,9 +426,9 @@ def _dynamic_slice_batch(vals: Sequence[Array], dims: Sequence[BDim], *, slice_s
 
 core.def_impl(dynamic_slice_p, _dynamic_slice_impl)
 core.def_abstract(dynamic_slice_p, _dynamic_slice_abstract)
-jvp.jvp_rules[dynamic_slice_p] = _dynamic_slice_jvp
-transpose.transpose_rules[dynamic_slice_p] = _dynamic_slice_transpose
-batch.batch_rules[dynamic_slice_p] = _dynamic_slice_batch
+jvp.def_jvp_rule(dynamic_slice_p, _dynamic_slice_jvp)
+transpose.def_transpose(dynamic_slice_p, _dynamic_slice_transpose)
+batch.def_batch(dynamic_slice_p, _dynamic_slice_batch)
 lowering.def_rule(
     dynamic_slice_p, lambda ctx, x, *idx, slice_sizes: ctx.dynamic_slice(x, idx, slice_sizes)
 )
@@ -412,9 +498,9 @@ def _dynamic_update_slice_batch(vals: Sequence[Array], dims: Sequence[BDim]) -> 
 
 core.def_impl(dynamic_update_slice_p, _dynamic_update_slice_impl)
 core.def_abstract(dynamic_update_slice_p, _dynamic_update_slice_abstract)
-jvp.jvp_rules[dynamic_update_slice_p] = _dynamic_update_slice_jvp
-transpose.transpose_rules[dynamic_update_slice_p] = _dynamic_update_slice_transpose
-batch.batch_rules[dynamic_update_slice_p] = _dynamic_update_slice_batch
+jvp.def_jvp_rule(dynamic_update_slice_p, _dynamic_update_slice_jvp)
+transpose.def_transpose(dynamic_update_slice_p, _dynamic_update_slice_transpose)
+batch.def_batch(dynamic_update_slice_p, _dynamic_update_slice_batch)
 lowering.def_rule(
     dynamic_update_slice_p, lambda ctx, x, upd, *idx: ctx.dynamic_update_slice(x, upd, idx)
 )

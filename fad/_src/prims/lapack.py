@@ -18,7 +18,7 @@ does. Every JVP is written with fad primitives (triangular solves, batched
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -34,6 +34,7 @@ from fad._src.prims import indexing as ix
 from fad._src.prims import linalg as la
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
+from fad._src.xla.lowering import LoweringContext, Value
 
 NDArray = np.ndarray[Any, Any]
 _I32 = np.dtype(np.int32)
@@ -224,6 +225,75 @@ def _batch_at_front(prim: core.Primitive) -> batch.BatchRule:
 
 
 # ---------------------------------------------------------------------------
+# Lowering helpers: jaxlib's LAPACK FFI custom calls (CPU). The fix-ups LAPACK leaves
+# (masking, NaN on failure, pivots to permutations) are lowered from fad functions.
+# ---------------------------------------------------------------------------
+
+_PREFIX = {"float32": "s", "float64": "d", "complex64": "c", "complex128": "z"}
+
+
+def _layout(shape: tuple[int, ...], matrix: bool) -> str:
+    """Minor-to-major layout: LAPACK wants the last two axes column-major."""
+    nd = len(shape)
+    if matrix:
+        order = [nd - 2, nd - 1, *range(nd - 3, -1, -1)]
+    else:
+        order = list(range(nd - 1, -1, -1))
+    if not order:
+        return "dense<> : tensor<0xindex>"
+    return f"dense<[{', '.join(map(str, order))}]> : tensor<{nd}xindex>"
+
+
+def _custom_call(
+    ctx: LoweringContext,
+    routine: str,
+    dt: DType,
+    operands: Sequence[Value],
+    results: Sequence[ShapedArray],
+    matrix_operands: Sequence[bool],
+    matrix_results: Sequence[bool],
+    config: dict[str, str] | None = None,
+) -> list[Value]:
+    """Emit ``lapack_<s|d|c|z><routine>_ffi``; ``config`` maps attributes to single characters."""
+    target = f"lapack_{_PREFIX[dt.name]}{routine}_ffi"
+    cfg = ", ".join(f"{k} = {ord(v)} : ui8" for k, v in sorted((config or {}).items()))
+    ops = ", ".join(_layout(o.shape, mat) for o, mat in zip(operands, matrix_operands, strict=True))
+    res = ", ".join(_layout(r.shape, mat) for r, mat in zip(results, matrix_results, strict=True))
+    attrs = (
+        f'call_target_name = "{target}", mhlo.backend_config = {{{cfg}}}, '
+        f"operand_layouts = [{ops}], result_layouts = [{res}]"
+    )
+    return ctx.op("stablehlo.custom_call", operands, results, attrs)
+
+
+def _inline(
+    ctx: LoweringContext, fun: Callable[..., Any], args: Sequence[Value], **params: Any
+) -> list[Value]:
+    """Lower the fad function ``fun(*args, **params)`` here (module-level ``fun`` and
+    hashable ``params``, so the staged program is cached)."""
+    out = _util.inline(ctx, fun, list(args), params)
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def _info_aval(shape: tuple[int, ...]) -> ShapedArray:
+    return ShapedArray(shape, _I32)
+
+
+def _has_empty_matrix(shape: tuple[int, ...]) -> bool:
+    return shape[-1] == 0 or shape[-2] == 0
+
+
+def _empty_results(
+    ctx: LoweringContext, prim: core.Primitive, x: Value, **params: Any
+) -> list[Value]:
+    """An operand with an empty matrix dimension: LAPACK rejects it, but the results
+    do not depend on the (absent) values, so they are constants (identities, ranges)."""
+    assert prim.impl is not None and prim.multiple_results
+    outs = cast("Sequence[NDArray]", prim.impl(np.zeros(x.shape, x.dtype), **params))
+    return [ctx.constant(np.ascontiguousarray(o)) for o in outs]
+
+
+# ---------------------------------------------------------------------------
 # cholesky: the lower Cholesky factor of the Hermitian matrix in the lower triangle
 # ---------------------------------------------------------------------------
 
@@ -281,10 +351,31 @@ def _cholesky_jvp(
     return factor, _mm(factor, phi)
 
 
+def _chol_finish(factor: Array, info: Array) -> Array:
+    return _nan_where_failed(_tril(factor), info)
+
+
+def _cholesky_lowering(ctx: LoweringContext, x: Value) -> Value:
+    if _has_empty_matrix(x.shape):
+        return x
+    factor, info = _custom_call(
+        ctx,
+        "potrf",
+        x.dtype,
+        [x],
+        [x.aval, _info_aval(x.shape[:-2])],
+        [True],
+        [True, False],
+        {"uplo": "L"},
+    )
+    return _inline(ctx, _chol_finish, [factor, info])[0]
+
+
 core.def_impl(cholesky_p, _cholesky_impl)
 core.def_abstract(cholesky_p, _cholesky_abstract)
-jvp.jvp_rules[cholesky_p] = _cholesky_jvp
-batch.batch_rules[cholesky_p] = _batch_at_front(cholesky_p)
+jvp.def_jvp_rule(cholesky_p, _cholesky_jvp)
+batch.def_batch(cholesky_p, _batch_at_front(cholesky_p))
+lowering.def_rule(cholesky_p, _cholesky_lowering)
 
 
 def cholesky(x: ArrayLike, *, symmetrize_input: bool = True) -> Array:
@@ -411,11 +502,38 @@ def _trsm_transpose(ct: Array, a: Any, b: Any, **params: Any) -> list[MaybeZero 
     return [None, triangular_solve_p.bind1(a, ct, **flipped)]
 
 
+def _trsm_lowering(
+    ctx: LoweringContext,
+    a: Value,
+    b: Value,
+    *,
+    left_side: bool,
+    lower: bool,
+    transpose_a: bool,
+    conjugate_a: bool,
+    unit_diagonal: bool,
+) -> Value:
+    if _has_empty_matrix(b.shape):
+        return ctx.full(0, b.shape, b.dtype)
+    cplx = dtypes.is_complex(a.dtype)
+    if conjugate_a and cplx and not transpose_a:
+        a = _inline(ctx, ew.conj, [a])[0]
+    trans = ("C" if conjugate_a and cplx else "T") if transpose_a else "N"
+    config = {
+        "side": "L" if left_side else "R",
+        "uplo": "L" if lower else "U",
+        "trans_x": trans,
+        "diag": "U" if unit_diagonal else "N",
+    }
+    return _custom_call(ctx, "trsm", a.dtype, [a, b], [b.aval], [True, True], [True], config)[0]
+
+
 core.def_impl(triangular_solve_p, _trsm_impl)
 core.def_abstract(triangular_solve_p, _trsm_abstract)
-jvp.jvp_rules[triangular_solve_p] = _trsm_jvp
-transpose.transpose_rules[triangular_solve_p] = _trsm_transpose
-batch.batch_rules[triangular_solve_p] = _batch_at_front(triangular_solve_p)
+jvp.def_jvp_rule(triangular_solve_p, _trsm_jvp)
+transpose.def_transpose(triangular_solve_p, _trsm_transpose)
+batch.def_batch(triangular_solve_p, _batch_at_front(triangular_solve_p))
+lowering.def_rule(triangular_solve_p, _trsm_lowering)
 
 
 def triangular_solve(
@@ -525,10 +643,34 @@ def _lu_jvp(primals: Sequence[Array], tangents: Sequence[MaybeZero]) -> tuple[An
     return outs, [lu_dot, *zeros]
 
 
+def _minus_one(x: Array) -> Array:
+    return ew.sub(x, _full(x.shape, 1, x.dtype))
+
+
+def _lu_lowering(ctx: LoweringContext, x: Value) -> list[Value]:
+    if _has_empty_matrix(x.shape):
+        return _empty_results(ctx, lu_p, x)
+    m, n = x.shape[-2:]
+    b = x.shape[:-2]
+    lu_, ipiv, _ = _custom_call(
+        ctx,
+        "getrf",
+        x.dtype,
+        [x],
+        [x.aval, ShapedArray((*b, min(m, n)), _I32), _info_aval(b)],
+        [True],
+        [True, False, False],
+    )
+    (pivots,) = _inline(ctx, _minus_one, [ipiv])
+    (perm,) = _inline(ctx, lu_pivots_to_permutation, [pivots], permutation_size=m)
+    return [lu_, pivots, perm]
+
+
 core.def_impl(lu_p, _lu_impl)
 core.def_abstract(lu_p, _lu_abstract)
-jvp.jvp_rules[lu_p] = _lu_jvp
-batch.batch_rules[lu_p] = _batch_at_front(lu_p)
+jvp.def_jvp_rule(lu_p, _lu_jvp)
+batch.def_batch(lu_p, _batch_at_front(lu_p))
+lowering.def_rule(lu_p, _lu_lowering)
 
 
 def lu(x: ArrayLike) -> tuple[Array, Array, Array]:
@@ -566,10 +708,52 @@ def _pivots_to_permutation_abstract(pivots: ShapedArray, *, permutation_size: in
     return ShapedArray((*pivots.shape[:-1], permutation_size), _I32)
 
 
+def _swap_step(i: Array, perm: Array, pivots: Array) -> list[Array]:
+    """One step of the pivots loop: swap ``perm[..., i]`` and ``perm[..., pivots[..., i]]``."""
+    nb = perm.ndim - 1
+    batch_shape, shape = perm.shape[:-1], perm.shape
+    starts = [Array(np.zeros((), _I32))] * nb + [i]
+
+    def column(x: Array) -> Array:
+        c = st.reshape(ix.dynamic_slice(x, starts, (*batch_shape, 1)), batch_shape)
+        return st.broadcast_in_dim(c, shape, tuple(range(nb)))
+
+    pos = st.iota(_I32, shape, nb)
+    at_p = ew.eq(pos, column(pivots))
+    at_i = ew.eq(pos, st.broadcast_in_dim(i, shape, ()))
+    perm_p = st.reduce_sum(ew.select_n(at_p, _full(shape, 0, _I32), perm), (nb,))
+    perm_p = st.broadcast_in_dim(perm_p, shape, tuple(range(nb)))
+    new = ew.select_n(at_i, ew.select_n(at_p, perm, column(perm)), perm_p)
+    return [ew.add(i, _full((), 1, _I32)), new]
+
+
+def _pivots_to_permutation_lowering(
+    ctx: LoweringContext, pivots: Value, *, permutation_size: int
+) -> Value:
+    """A ``stablehlo.while`` over the pivots (unrolled selects compile very slowly)."""
+    nb = len(pivots.shape) - 1
+    counter = ShapedArray((), _I32)
+    perm_aval = ShapedArray((*pivots.shape[:-1], permutation_size), _I32)
+    avals = [counter, perm_aval, pivots.aval]
+    steps = pivots.shape[-1]
+
+    def cond(c: LoweringContext, args: list[Value]) -> list[Value]:
+        return [c.compare("LT", args[0], c.scalar(steps, _I32))]
+
+    def body(c: LoweringContext, args: list[Value]) -> list[Value]:
+        i, perm = _inline(c, _swap_step, args)
+        return [i, perm, args[2]]
+
+    init = [ctx.scalar(0, _I32), ctx.iota(nb, perm_aval), pivots]
+    regions = [ctx.region(avals, cond), ctx.region(avals, body)]
+    return ctx.op("stablehlo.while", init, avals, "", regions)[1]
+
+
 core.def_impl(lu_pivots_to_permutation_p, _pivots_to_permutation_impl)
 core.def_abstract(lu_pivots_to_permutation_p, _pivots_to_permutation_abstract)
 jvp.defjvp_zero(lu_pivots_to_permutation_p)
-batch.batch_rules[lu_pivots_to_permutation_p] = _batch_at_front(lu_pivots_to_permutation_p)
+batch.def_batch(lu_pivots_to_permutation_p, _batch_at_front(lu_pivots_to_permutation_p))
+lowering.def_rule(lu_pivots_to_permutation_p, _pivots_to_permutation_lowering)
 
 
 def lu_pivots_to_permutation(pivots: ArrayLike, permutation_size: int) -> Array:
@@ -636,10 +820,45 @@ def _qr_jvp(
     return [q, r], [dq, dr]
 
 
+def _pad_columns(a: Array, *, to: int) -> Array:
+    nb = a.ndim - 2
+    zero = Array(np.zeros((), a.dtype))
+    return st.pad(a, zero, [(0, 0, 0)] * nb + [(0, 0, 0), (0, to - a.shape[-1], 0)])
+
+
+def _leading_block(a: Array, *, rows: int, cols: int) -> Array:
+    return _slice_last2(a, (0, rows), (0, cols))
+
+
+def _upper_block(a: Array, *, rows: int) -> Array:
+    return _triu(_slice_last2(a, (0, rows), (0, a.shape[-1])))
+
+
+def _qr_lowering(ctx: LoweringContext, x: Value, *, full_matrices: bool) -> list[Value]:
+    if _has_empty_matrix(x.shape):
+        return _empty_results(ctx, qr_p, x, full_matrices=full_matrices)
+    m, n = x.shape[-2:]
+    k = min(m, n)
+    dt = x.dtype
+    a, tau = _custom_call(
+        ctx, "geqrf", dt, [x], [x.aval, ShapedArray((*x.shape[:-2], k), dt)], [True], [True, False]
+    )
+    # Householder vectors to Q: m x m when complete (tall: pad with zero columns), else m x k.
+    if full_matrices and m > n:
+        (q_in,) = _inline(ctx, _pad_columns, [a], to=m)
+    else:
+        (q_in,) = _inline(ctx, _leading_block, [a], rows=m, cols=k)
+    routine = "ungqr" if dtypes.is_complex(dt) else "orgqr"
+    (q,) = _custom_call(ctx, routine, dt, [q_in, tau], [q_in.aval], [True, False], [True])
+    (r,) = _inline(ctx, _upper_block, [a], rows=m if full_matrices else k)
+    return [q, r]
+
+
 core.def_impl(qr_p, _qr_impl)
 core.def_abstract(qr_p, _qr_abstract)
-jvp.jvp_rules[qr_p] = _qr_jvp
-batch.batch_rules[qr_p] = _batch_at_front(qr_p)
+jvp.def_jvp_rule(qr_p, _qr_jvp)
+batch.def_batch(qr_p, _batch_at_front(qr_p))
+lowering.def_rule(qr_p, _qr_lowering)
 
 
 def qr(x: ArrayLike, *, full_matrices: bool = True) -> tuple[Array, Array]:
@@ -683,10 +902,34 @@ def _eigh_jvp(
     return [v, w], [dv, dw]
 
 
+def _eigh_finish(v: Array, w: Array, info: Array) -> list[Array]:
+    return [_nan_where_failed(v, info), _nan_where_failed(w, info)]
+
+
+def _eigh_lowering(ctx: LoweringContext, x: Value, *, lower: bool) -> list[Value]:
+    if _has_empty_matrix(x.shape):
+        return _empty_results(ctx, eigh_p, x, lower=lower)
+    dt = x.dtype
+    routine = "heevd" if dtypes.is_complex(dt) else "syevd"
+    w_aval = ShapedArray(x.shape[:-1], _real_dtype(dt))
+    v, w, info = _custom_call(
+        ctx,
+        routine,
+        dt,
+        [x],
+        [x.aval, w_aval, _info_aval(x.shape[:-2])],
+        [True],
+        [True, False, False],
+        {"mode": "V", "uplo": "L" if lower else "U"},
+    )
+    return _inline(ctx, _eigh_finish, [v, w, info])
+
+
 core.def_impl(eigh_p, _eigh_impl)
 core.def_abstract(eigh_p, _eigh_abstract)
-jvp.jvp_rules[eigh_p] = _eigh_jvp
-batch.batch_rules[eigh_p] = _batch_at_front(eigh_p)
+jvp.def_jvp_rule(eigh_p, _eigh_jvp)
+batch.def_batch(eigh_p, _batch_at_front(eigh_p))
+lowering.def_rule(eigh_p, _eigh_lowering)
 
 
 def eigh(x: ArrayLike, *, lower: bool = True, symmetrize_input: bool = True) -> tuple[Array, Array]:
@@ -794,262 +1037,14 @@ def _svd_jvp(
     return outs, [ds, du, _adj(dv)]
 
 
-core.def_impl(svd_p, _svd_impl)
-core.def_abstract(svd_p, _svd_abstract)
-jvp.jvp_rules[svd_p] = _svd_jvp
-batch.batch_rules[svd_p] = _batch_at_front(svd_p)
-
-
-def svd(x: ArrayLike, *, full_matrices: bool = True, compute_uv: bool = True) -> Any:
-    """``(u, s, vh)`` with ``x = u @ diag(s) @ vh`` and descending ``s``; ``s`` alone
-    without ``compute_uv``."""
-    params = dict(full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
-    x = _array(x)
-    _checked(svd_p, x, **params)
-    outs = svd_p.bindn(x, **params)
-    if compute_uv:
-        s, u, vh = outs
-        return u, s, vh
-    return outs[0]
-
-
-# ---------------------------------------------------------------------------
-# Lowering: jaxlib's LAPACK FFI custom calls (CPU), with the fix-ups LAPACK leaves
-# (masking, NaN on failure, pivots to permutations) lowered from fad functions.
-# ---------------------------------------------------------------------------
-
-_PREFIX = {"float32": "s", "float64": "d", "complex64": "c", "complex128": "z"}
-
-
-def _layout(shape: tuple[int, ...], matrix: bool) -> str:
-    """Minor-to-major layout: LAPACK wants the last two axes column-major."""
-    nd = len(shape)
-    if matrix:
-        order = [nd - 2, nd - 1, *range(nd - 3, -1, -1)]
-    else:
-        order = list(range(nd - 1, -1, -1))
-    if not order:
-        return "dense<> : tensor<0xindex>"
-    return f"dense<[{', '.join(map(str, order))}]> : tensor<{nd}xindex>"
-
-
-def _custom_call(
-    ctx: Any,
-    routine: str,
-    dt: DType,
-    operands: Sequence[Any],
-    results: Sequence[ShapedArray],
-    matrix_operands: Sequence[bool],
-    matrix_results: Sequence[bool],
-    config: dict[str, str] | None = None,
-) -> list[Any]:
-    """Emit ``lapack_<s|d|c|z><routine>_ffi``; ``config`` maps attributes to single characters."""
-    target = f"lapack_{_PREFIX[dt.name]}{routine}_ffi"
-    cfg = ", ".join(f"{k} = {ord(v)} : ui8" for k, v in sorted((config or {}).items()))
-    ops = ", ".join(_layout(o.shape, mat) for o, mat in zip(operands, matrix_operands, strict=True))
-    res = ", ".join(_layout(r.shape, mat) for r, mat in zip(results, matrix_results, strict=True))
-    attrs = (
-        f'call_target_name = "{target}", mhlo.backend_config = {{{cfg}}}, '
-        f"operand_layouts = [{ops}], result_layouts = [{res}]"
-    )
-    out: list[Any] = ctx.op("stablehlo.custom_call", list(operands), list(results), attrs)
-    return out
-
-
-def _inline(ctx: Any, fun: Callable[..., Any], args: Sequence[Any], **params: Any) -> list[Any]:
-    """Lower the fad function ``fun(*args, **params)`` here (module-level ``fun`` and
-    hashable ``params``, so the staged program is cached)."""
-    out = _util.inline(ctx, fun, list(args), params)
-    return list(out) if isinstance(out, (list, tuple)) else [out]
-
-
-def _info_aval(shape: tuple[int, ...]) -> ShapedArray:
-    return ShapedArray(shape, _I32)
-
-
-def _has_empty_matrix(shape: tuple[int, ...]) -> bool:
-    return shape[-1] == 0 or shape[-2] == 0
-
-
-def _empty_results(ctx: Any, prim: core.Primitive, x: Any, **params: Any) -> list[Any]:
-    """An operand with an empty matrix dimension: LAPACK rejects it, but the results
-    do not depend on the (absent) values, so they are constants (identities, ranges)."""
-    outs = prim.impl(np.zeros(x.shape, x.dtype), **params) if prim.impl else None
-    assert outs is not None
-    return [ctx.constant(np.ascontiguousarray(o)) for o in outs]
-
-
-def _chol_finish(factor: Array, info: Array) -> Array:
-    return _nan_where_failed(_tril(factor), info)
-
-
-def _cholesky_lowering(ctx: Any, x: Any) -> Any:
-    if _has_empty_matrix(x.shape):
-        return x
-    factor, info = _custom_call(
-        ctx,
-        "potrf",
-        x.dtype,
-        [x],
-        [x.aval, _info_aval(x.shape[:-2])],
-        [True],
-        [True, False],
-        {"uplo": "L"},
-    )
-    return _inline(ctx, _chol_finish, [factor, info])[0]
-
-
-def _trsm_lowering(
-    ctx: Any,
-    a: Any,
-    b: Any,
-    *,
-    left_side: bool,
-    lower: bool,
-    transpose_a: bool,
-    conjugate_a: bool,
-    unit_diagonal: bool,
-) -> Any:
-    if _has_empty_matrix(b.shape):
-        return ctx.full(0, b.shape, b.dtype)
-    cplx = dtypes.is_complex(a.dtype)
-    if conjugate_a and cplx and not transpose_a:
-        a = _inline(ctx, ew.conj, [a])[0]
-    trans = ("C" if conjugate_a and cplx else "T") if transpose_a else "N"
-    config = {
-        "side": "L" if left_side else "R",
-        "uplo": "L" if lower else "U",
-        "trans_x": trans,
-        "diag": "U" if unit_diagonal else "N",
-    }
-    return _custom_call(ctx, "trsm", a.dtype, [a, b], [b.aval], [True, True], [True], config)[0]
-
-
-def _swap_step(i: Array, perm: Array, pivots: Array) -> list[Array]:
-    """One step of the pivots loop: swap ``perm[..., i]`` and ``perm[..., pivots[..., i]]``."""
-    nb = perm.ndim - 1
-    batch_shape, shape = perm.shape[:-1], perm.shape
-    starts = [Array(np.zeros((), _I32))] * nb + [i]
-
-    def column(x: Array) -> Array:
-        c = st.reshape(ix.dynamic_slice(x, starts, (*batch_shape, 1)), batch_shape)
-        return st.broadcast_in_dim(c, shape, tuple(range(nb)))
-
-    pos = st.iota(_I32, shape, nb)
-    at_p = ew.eq(pos, column(pivots))
-    at_i = ew.eq(pos, st.broadcast_in_dim(i, shape, ()))
-    perm_p = st.reduce_sum(ew.select_n(at_p, _full(shape, 0, _I32), perm), (nb,))
-    perm_p = st.broadcast_in_dim(perm_p, shape, tuple(range(nb)))
-    new = ew.select_n(at_i, ew.select_n(at_p, perm, column(perm)), perm_p)
-    return [ew.add(i, _full((), 1, _I32)), new]
-
-
-def _pivots_to_permutation_lowering(ctx: Any, pivots: Any, *, permutation_size: int) -> Any:
-    """A ``stablehlo.while`` over the pivots (unrolled selects compile very slowly)."""
-    nb = len(pivots.shape) - 1
-    counter = ShapedArray((), _I32)
-    perm_aval = ShapedArray((*pivots.shape[:-1], permutation_size), _I32)
-    avals = [counter, perm_aval, pivots.aval]
-    steps = pivots.shape[-1]
-
-    def cond(c: Any, args: list[Any]) -> list[Any]:
-        return [c.compare("LT", args[0], c.scalar(steps, _I32))]
-
-    def body(c: Any, args: list[Any]) -> list[Any]:
-        i, perm = _inline(c, _swap_step, args)
-        return [i, perm, args[2]]
-
-    init = [ctx.scalar(0, _I32), ctx.iota(nb, perm_aval), pivots]
-    regions = [ctx.region(avals, cond), ctx.region(avals, body)]
-    return ctx.op("stablehlo.while", init, avals, "", regions)[1]
-
-
-def _minus_one(x: Array) -> Array:
-    return ew.sub(x, _full(x.shape, 1, x.dtype))
-
-
-def _lu_lowering(ctx: Any, x: Any) -> Any:
-    if _has_empty_matrix(x.shape):
-        return _empty_results(ctx, lu_p, x)
-    m, n = x.shape[-2:]
-    b = x.shape[:-2]
-    lu_, ipiv, _ = _custom_call(
-        ctx,
-        "getrf",
-        x.dtype,
-        [x],
-        [x.aval, ShapedArray((*b, min(m, n)), _I32), _info_aval(b)],
-        [True],
-        [True, False, False],
-    )
-    (pivots,) = _inline(ctx, _minus_one, [ipiv])
-    (perm,) = _inline(ctx, lu_pivots_to_permutation, [pivots], permutation_size=m)
-    return [lu_, pivots, perm]
-
-
-def _pad_columns(a: Array, *, to: int) -> Array:
-    nb = a.ndim - 2
-    zero = Array(np.zeros((), a.dtype))
-    return st.pad(a, zero, [(0, 0, 0)] * nb + [(0, 0, 0), (0, to - a.shape[-1], 0)])
-
-
-def _leading_block(a: Array, *, rows: int, cols: int) -> Array:
-    return _slice_last2(a, (0, rows), (0, cols))
-
-
-def _upper_block(a: Array, *, rows: int) -> Array:
-    return _triu(_slice_last2(a, (0, rows), (0, a.shape[-1])))
-
-
-def _qr_lowering(ctx: Any, x: Any, *, full_matrices: bool) -> Any:
-    if _has_empty_matrix(x.shape):
-        return _empty_results(ctx, qr_p, x, full_matrices=full_matrices)
-    m, n = x.shape[-2:]
-    k = min(m, n)
-    dt = x.dtype
-    a, tau = _custom_call(
-        ctx, "geqrf", dt, [x], [x.aval, ShapedArray((*x.shape[:-2], k), dt)], [True], [True, False]
-    )
-    # Householder vectors to Q: m x m when complete (tall: pad with zero columns), else m x k.
-    if full_matrices and m > n:
-        (q_in,) = _inline(ctx, _pad_columns, [a], to=m)
-    else:
-        (q_in,) = _inline(ctx, _leading_block, [a], rows=m, cols=k)
-    routine = "ungqr" if dtypes.is_complex(dt) else "orgqr"
-    (q,) = _custom_call(ctx, routine, dt, [q_in, tau], [q_in.aval], [True, False], [True])
-    (r,) = _inline(ctx, _upper_block, [a], rows=m if full_matrices else k)
-    return [q, r]
-
-
-def _eigh_finish(v: Array, w: Array, info: Array) -> list[Array]:
-    return [_nan_where_failed(v, info), _nan_where_failed(w, info)]
-
-
-def _eigh_lowering(ctx: Any, x: Any, *, lower: bool) -> Any:
-    if _has_empty_matrix(x.shape):
-        return _empty_results(ctx, eigh_p, x, lower=lower)
-    dt = x.dtype
-    routine = "heevd" if dtypes.is_complex(dt) else "syevd"
-    w_aval = ShapedArray(x.shape[:-1], _real_dtype(dt))
-    v, w, info = _custom_call(
-        ctx,
-        routine,
-        dt,
-        [x],
-        [x.aval, w_aval, _info_aval(x.shape[:-2])],
-        [True],
-        [True, False, False],
-        {"mode": "V", "uplo": "L" if lower else "U"},
-    )
-    return _inline(ctx, _eigh_finish, [v, w, info])
-
-
 def _svd_finish(*args: Array) -> list[Array]:
     *outs, info = args
     return [_nan_where_failed(o, info) for o in outs]
 
 
-def _svd_lowering(ctx: Any, x: Any, *, full_matrices: bool, compute_uv: bool) -> Any:
+def _svd_lowering(
+    ctx: LoweringContext, x: Value, *, full_matrices: bool, compute_uv: bool
+) -> list[Value]:
     if _has_empty_matrix(x.shape):
         return _empty_results(ctx, svd_p, x, full_matrices=full_matrices, compute_uv=compute_uv)
     dt = x.dtype
@@ -1072,10 +1067,21 @@ def _svd_lowering(ctx: Any, x: Any, *, full_matrices: bool, compute_uv: bool) ->
     return _inline(ctx, _svd_finish, [s, u, vh, info] if compute_uv else [s, info])
 
 
-lowering.def_rule(cholesky_p, _cholesky_lowering)
-lowering.def_rule(triangular_solve_p, _trsm_lowering)
-lowering.def_rule(lu_p, _lu_lowering)
-lowering.def_rule(lu_pivots_to_permutation_p, _pivots_to_permutation_lowering)
-lowering.def_rule(qr_p, _qr_lowering)
-lowering.def_rule(eigh_p, _eigh_lowering)
+core.def_impl(svd_p, _svd_impl)
+core.def_abstract(svd_p, _svd_abstract)
+jvp.def_jvp_rule(svd_p, _svd_jvp)
+batch.def_batch(svd_p, _batch_at_front(svd_p))
 lowering.def_rule(svd_p, _svd_lowering)
+
+
+def svd(x: ArrayLike, *, full_matrices: bool = True, compute_uv: bool = True) -> Any:
+    """``(u, s, vh)`` with ``x = u @ diag(s) @ vh`` and descending ``s``; ``s`` alone
+    without ``compute_uv``."""
+    params = dict(full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
+    x = _array(x)
+    _checked(svd_p, x, **params)
+    outs = svd_p.bindn(x, **params)
+    if compute_uv:
+        s, u, vh = outs
+        return u, s, vh
+    return outs[0]

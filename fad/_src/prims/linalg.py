@@ -21,6 +21,7 @@ from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
+from fad._src.xla.lowering import LoweringContext, Value, int_list, shaped
 
 Dims = tuple[int, ...]
 DimensionNumbers = tuple[tuple[Dims, Dims], tuple[Dims, Dims]]
@@ -158,6 +159,32 @@ def _dot_general_batch(
     return out, len(lb) + len(lf) + rf.index(dr)
 
 
+def _dot_general_lowering(
+    ctx: LoweringContext, x: Value, y: Value, *, dimension_numbers: DimensionNumbers,
+    preferred_element_type: DType | None,
+) -> Value:  # fmt: skip
+    (lc, rc), (lb, rb) = dimension_numbers
+    out = ctx.out_aval
+    fields = [
+        ("lhs_batching_dimensions", lb), ("rhs_batching_dimensions", rb),
+        ("lhs_contracting_dimensions", lc), ("rhs_contracting_dimensions", rc),
+    ]  # fmt: skip
+    dn = ", ".join(f"{k} = {int_list(v)}" for k, v in fields if len(v))
+    attrs = (
+        f"dot_dimension_numbers = #stablehlo.dot<{dn}>, precision_config = "
+        "[#stablehlo<precision HIGHEST>, #stablehlo<precision HIGHEST>]"
+    )
+    in_dt, out_dt = x.dtype, out.dtype
+    widening = out_dt == in_dt or (
+        out_dt.kind == in_dt.kind and out_dt.itemsize >= in_dt.itemsize and out_dt.kind in "fiu"
+    )
+    if widening:
+        return ctx.op1("stablehlo.dot_general", [x, y], out, attrs)
+    # numpy multiplies in the operand dtype, then converts.
+    res = ctx.op1("stablehlo.dot_general", [x, y], shaped(out.shape, in_dt), attrs)
+    return ctx.convert(res, out_dt)
+
+
 core.def_impl(dot_general_p, _dot_general_impl)
 core.def_abstract(dot_general_p, _dot_general_abstract)
 jvp.defjvp(
@@ -165,14 +192,9 @@ jvp.defjvp(
     lambda g, ans, x, y, **p: dot_general_p.bind1(g, y, **p),
     lambda g, ans, x, y, **p: dot_general_p.bind1(x, g, **p),
 )
-transpose.transpose_rules[dot_general_p] = _dot_general_transpose
-batch.batch_rules[dot_general_p] = _dot_general_batch
-lowering.def_rule(
-    dot_general_p,
-    lambda ctx, x, y, *, dimension_numbers, preferred_element_type: ctx.dot_general(
-        x, y, dimension_numbers
-    ),
-)
+transpose.def_transpose(dot_general_p, _dot_general_transpose)
+batch.def_batch(dot_general_p, _dot_general_batch)
+lowering.def_rule(dot_general_p, _dot_general_lowering)
 
 
 def dot_general(

@@ -16,6 +16,7 @@ from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
+from fad._src.xla.lowering import LoweringContext, Value, i64_array, shaped
 
 Axes = tuple[int, ...]
 NDArray = np.ndarray[Any, Any]
@@ -140,6 +141,45 @@ def _arg_impl(fn: Callable[..., Any]) -> Callable[..., Any]:
     return impl
 
 
+def _argreduce_lowering(
+    ctx: LoweringContext, monoid: str, x: Value, axis: int, index_dtype: DType
+) -> Value:
+    """numpy's argmax/argmin: the first index of the extremum; NaN counts as the extremum."""
+    dt, it = x.dtype, np.dtype(index_dtype)
+    idx = ctx.iota(axis, shaped(x.shape, it))
+    init_val = ctx.scalar(_identity(dt, monoid), dt)
+    init_idx = ctx.scalar(0, it)
+    sv, si, sb = shaped((), dt), shaped((), it), shaped((), np.dtype(np.bool_))
+    better = "GT" if monoid == "max" else "LT"
+    nan_aware = dtypes.is_inexact(dt)
+
+    def body(c: LoweringContext, args: list[Value]) -> list[Value]:
+        a, ia, b, ib = args
+        a_better = c.compare(better, a, b)
+        tie = c.compare("EQ", a, b)
+        if nan_aware:
+            a_nan = c.compare("NE", a, a)
+            b_nan = c.compare("NE", b, b)
+            not_b_nan = c.op1("stablehlo.not", [b_nan], sb)
+            # a wins if it is NaN and b is not, or neither is NaN and a is better.
+            a_better = c.op1("stablehlo.or", [
+                c.op1("stablehlo.and", [a_nan, not_b_nan], sb),
+                c.op1("stablehlo.and", [a_better, not_b_nan], sb),
+            ], sb)  # fmt: skip
+            tie = c.op1("stablehlo.or", [tie, c.op1("stablehlo.and", [a_nan, b_nan], sb)], sb)
+        first = c.compare("LT", ia, ib)
+        pick_a = c.op1("stablehlo.or", [a_better, c.op1("stablehlo.and", [tie, first], sb)], sb)
+        return [c.select(pick_a, a, b), c.select(pick_a, ia, ib)]
+
+    region = ctx.region([sv, si, sv, si], body)
+    kept = [n for i, n in enumerate(x.shape) if i != axis]
+    outs = ctx.op(
+        "stablehlo.reduce", [x, idx, init_val, init_idx], [shaped(kept, dt), shaped(kept, it)],
+        f"dimensions = {i64_array([axis])}", [region],
+    )  # fmt: skip
+    return outs[1]
+
+
 def _arg_prim(name: str, fn: Callable[..., Any], monoid: str) -> Primitive:
     prim = core.new_primitive(name)
     core.def_impl(prim, _arg_impl(fn))
@@ -157,9 +197,10 @@ def _arg_prim(name: str, fn: Callable[..., Any], monoid: str) -> Primitive:
         new_axis = axis if axis < d else axis + 1
         return prim.bind1(x, axis=new_axis, index_dtype=index_dtype), _util.out_bdim((axis,), d)
 
-    batch.batch_rules[prim] = batch_rule
+    batch.def_batch(prim, batch_rule)
     lowering.def_rule(
-        prim, lambda ctx, x, *, axis, index_dtype: ctx.argreduce(monoid, x, axis, index_dtype)
+        prim,
+        lambda ctx, x, *, axis, index_dtype: _argreduce_lowering(ctx, monoid, x, axis, index_dtype),
     )
     return prim
 
@@ -204,11 +245,8 @@ def _cumsum_batch(vals: Sequence[Array], dims: Sequence[BDim], *, axis: int, rev
 
 core.def_impl(cumsum_p, _cumsum_impl)
 core.def_abstract(cumsum_p, _cumsum_abstract)
-jvp.deflinear(cumsum_p)
-transpose.transpose_rules[cumsum_p] = lambda ct, x, *, axis, reverse: [
-    cumsum(ct, axis, not reverse)
-]
-batch.batch_rules[cumsum_p] = _cumsum_batch
+transpose.deflinear(cumsum_p, lambda ct, x, *, axis, reverse: [cumsum(ct, axis, not reverse)])
+batch.def_batch(cumsum_p, _cumsum_batch)
 _util.lower_via(cumsum_p, lambda x, *, axis, reverse: associative_scan(ew.add, x, axis, reverse))
 
 

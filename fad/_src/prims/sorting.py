@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from fad._src import core
+from fad._src import core, dtypes
 from fad._src.core import Array, ShapedArray
 from fad._src.interpreters import batch, jvp
 from fad._src.interpreters.batch import BDim
@@ -16,6 +16,7 @@ from fad._src.interpreters.jvp import MaybeZero, Zero
 from fad._src.prims import indexing as ix
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
+from fad._src.xla.lowering import LoweringContext, Value, shaped
 
 NDArray = np.ndarray[Any, Any]
 
@@ -69,14 +70,54 @@ def _sort_batch(
     return outs, [d] * len(outs)
 
 
+def _sort_key(ctx: LoweringContext, v: Value) -> Value:
+    """Floats made totally ordered as numpy sorts them: -0.0 == 0.0, NaNs last."""
+    if not dtypes.is_float(v.dtype):
+        return v
+    zero = ctx.full(0, v.shape, v.dtype)
+    v = ctx.select(ctx.compare("EQ", v, zero), zero, v)
+    nan = ctx.full(np.nan, v.shape, v.dtype)
+    return ctx.select(ctx.compare("NE", v, v), nan, v)
+
+
+def _key_lt_eq(ctx: LoweringContext, a: Value, b: Value) -> tuple[Value, Value]:
+    """Whether key ``a`` sorts before ``b``, and whether they tie (complex: lexicographic)."""
+    sb = shaped((), np.dtype(np.bool_))
+    if dtypes.is_complex(a.dtype):
+        rt = shaped((), dtypes.real_dtype(a.dtype))
+        ar, ai = (ctx.op1(op, [a], rt) for op in ("stablehlo.real", "stablehlo.imag"))
+        br, bi = (ctx.op1(op, [b], rt) for op in ("stablehlo.real", "stablehlo.imag"))
+        lt_r, eq_r = _key_lt_eq(ctx, ar, br)
+        lt_i, eq_i = _key_lt_eq(ctx, ai, bi)
+        lt = ctx.op1("stablehlo.or", [lt_r, ctx.op1("stablehlo.and", [eq_r, lt_i], sb)], sb)
+        return lt, ctx.op1("stablehlo.and", [eq_r, eq_i], sb)
+    a, b = _sort_key(ctx, a), _sort_key(ctx, b)
+    return ctx.compare("LT", a, b, total=True), ctx.compare("EQ", a, b, total=True)
+
+
+def _sort_lowering(
+    ctx: LoweringContext, *xs: Value, dimension: int, is_stable: bool, num_keys: int
+) -> list[Value]:
+    scalars = [shaped((), x.dtype) for x in xs]
+    sb = shaped((), np.dtype(np.bool_))
+
+    def body(c: LoweringContext, args: list[Value]) -> list[Value]:
+        pairs = [_key_lt_eq(c, args[2 * i], args[2 * i + 1]) for i in range(num_keys)]
+        result = pairs[-1][0]
+        for lt, eq in reversed(pairs[:-1]):
+            result = c.op1("stablehlo.or", [lt, c.op1("stablehlo.and", [eq, result], sb)], sb)
+        return [result]
+
+    region = ctx.region([a for s in scalars for a in (s, s)], body)
+    attrs = f"dimension = {dimension} : i64, is_stable = {'true' if is_stable else 'false'}"
+    return ctx.op("stablehlo.sort", xs, [x.aval for x in xs], attrs, [region])
+
+
 core.def_impl(sort_p, _sort_impl)
 core.def_abstract(sort_p, _sort_abstract)
-jvp.jvp_rules[sort_p] = _sort_jvp
-batch.batch_rules[sort_p] = _sort_batch
-lowering.def_rule(
-    sort_p,
-    lambda ctx, *xs, dimension, is_stable, num_keys: ctx.sort(xs, dimension, is_stable, num_keys),
-)
+jvp.def_jvp_rule(sort_p, _sort_jvp)
+batch.def_batch(sort_p, _sort_batch)
+lowering.def_rule(sort_p, _sort_lowering)
 
 
 def sort(

@@ -10,7 +10,7 @@ import numpy as np
 
 from fad._src import core
 from fad._src.core import Array, DType, Shape, ShapedArray
-from fad._src.interpreters import batch, jvp, transpose
+from fad._src.interpreters import batch, transpose
 from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero
 from fad._src.interpreters.transpose import is_undefined
@@ -87,9 +87,8 @@ def _broadcast_in_dim_batch(
 
 core.def_impl(broadcast_in_dim_p, _broadcast_in_dim_impl)
 core.def_abstract(broadcast_in_dim_p, _broadcast_in_dim_abstract)
-jvp.deflinear(broadcast_in_dim_p)
-transpose.transpose_rules[broadcast_in_dim_p] = _broadcast_in_dim_transpose
-batch.batch_rules[broadcast_in_dim_p] = _broadcast_in_dim_batch
+transpose.deflinear(broadcast_in_dim_p, _broadcast_in_dim_transpose)
+batch.def_batch(broadcast_in_dim_p, _broadcast_in_dim_batch)
 lowering.def_rule(
     broadcast_in_dim_p,
     lambda ctx, x, *, shape, broadcast_dimensions: ctx.broadcast_in_dim(x, broadcast_dimensions),
@@ -120,8 +119,7 @@ def broadcast_to(x: Array, shape: Sequence[int]) -> Array:
 reduce_sum_p = _util.reduction(
     "reduce_sum", lambda x, *, axes: np.sum(x, axis=axes, dtype=x.dtype), "number", "add"
 )
-jvp.deflinear(reduce_sum_p)
-transpose.transpose_rules[reduce_sum_p] = lambda ct, x, *, axes: [unreduce(ct, x.aval.shape, axes)]
+transpose.deflinear(reduce_sum_p, lambda ct, x, *, axes: [unreduce(ct, x.aval.shape, axes)])
 
 
 def reduce_sum(x: Array, axes: Sequence[int]) -> Array:
@@ -158,9 +156,8 @@ def _reshape_batch(
 
 core.def_impl(reshape_p, lambda x, *, new_sizes: x.reshape(new_sizes))
 core.def_abstract(reshape_p, _reshape_abstract)
-jvp.deflinear(reshape_p)
-transpose.transpose_rules[reshape_p] = lambda ct, x, *, new_sizes: [reshape(ct, x.aval.shape)]
-batch.batch_rules[reshape_p] = _reshape_batch
+transpose.deflinear(reshape_p, lambda ct, x, *, new_sizes: [reshape(ct, x.aval.shape)])
+batch.def_batch(reshape_p, _reshape_batch)
 lowering.def_rule(reshape_p, lambda ctx, x, *, new_sizes: ctx.reshape(x))
 
 
@@ -191,19 +188,17 @@ def _transpose_batch(
 
 core.def_impl(transpose_p, lambda x, *, permutation: np.transpose(x, permutation))
 core.def_abstract(transpose_p, _transpose_abstract)
-jvp.deflinear(transpose_p)
-transpose.transpose_rules[transpose_p] = lambda ct, x, *, permutation: [
-    transpose_(ct, tuple(int(i) for i in np.argsort(permutation)))
-]
-batch.batch_rules[transpose_p] = _transpose_batch
+transpose.deflinear(
+    transpose_p,
+    lambda ct, x, *, permutation: [transpose_(ct, tuple(int(i) for i in np.argsort(permutation)))],
+)
+batch.def_batch(transpose_p, _transpose_batch)
 lowering.def_rule(transpose_p, lambda ctx, x, *, permutation: ctx.transpose(x, permutation))
 
 
 def transpose_(x: Array, permutation: Sequence[int]) -> Array:
     perm = tuple(int(p) for p in permutation)
     return x if perm == tuple(range(x.ndim)) else transpose_p.bind1(x, permutation=perm)
-
-
 
 
 def squeeze(x: Array, dimensions: Sequence[int]) -> Array:
@@ -243,9 +238,8 @@ core.def_abstract(
         else _bad_axes("rev", dimensions, x)
     ),
 )
-jvp.deflinear(rev_p)
-transpose.transpose_rules[rev_p] = lambda ct, x, *, dimensions: [rev(ct, dimensions)]
-batch.batch_rules[rev_p] = _rev_batch
+transpose.deflinear(rev_p, lambda ct, x, *, dimensions: [rev(ct, dimensions)])
+batch.def_batch(rev_p, _rev_batch)
 lowering.def_rule(rev_p, lambda ctx, x, *, dimensions: ctx.reverse(x, dimensions))
 
 
@@ -313,9 +307,8 @@ def _concatenate_batch(
 
 core.def_impl(concatenate_p, lambda *xs, dimension: np.concatenate(xs, axis=dimension))
 core.def_abstract(concatenate_p, _concatenate_abstract)
-jvp.deflinear(concatenate_p)
-transpose.transpose_rules[concatenate_p] = _concatenate_transpose
-batch.batch_rules[concatenate_p] = _concatenate_batch
+transpose.deflinear(concatenate_p, _concatenate_transpose)
+batch.def_batch(concatenate_p, _concatenate_batch)
 lowering.def_rule(concatenate_p, lambda ctx, *xs, dimension: ctx.concatenate(xs, dimension))
 
 
@@ -417,9 +410,8 @@ def _pad_batch(
 
 core.def_impl(pad_p, _pad_impl)
 core.def_abstract(pad_p, _pad_abstract)
-jvp.deflinear(pad_p)
-transpose.transpose_rules[pad_p] = _pad_transpose
-batch.batch_rules[pad_p] = _pad_batch
+transpose.deflinear(pad_p, _pad_transpose)
+batch.def_batch(pad_p, _pad_batch)
 lowering.def_rule(pad_p, lambda ctx, x, pv, *, padding_config: ctx.pad(x, pv, padding_config))
 
 
@@ -492,9 +484,8 @@ def _slice_batch(
 
 core.def_impl(slice_p, _slice_impl)
 core.def_abstract(slice_p, _slice_abstract)
-jvp.deflinear(slice_p)
-transpose.transpose_rules[slice_p] = _slice_transpose
-batch.batch_rules[slice_p] = _slice_batch
+transpose.deflinear(slice_p, _slice_transpose)
+batch.def_batch(slice_p, _slice_batch)
 lowering.def_rule(
     slice_p,
     lambda ctx, x, *, start_indices, limit_indices, strides: ctx.slice(

@@ -12,13 +12,14 @@ import numpy as np
 
 from fad._src import dtypes
 from fad._src.core import Array, ArrayLike
-from fad._src.numpy import lax_numpy as jnp
+from fad._src.numpy import conversion, logic, reductions, shapes, sorting
+from fad._src.numpy.conversion import Axis
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 
 
 def _float_only(name: str, x: ArrayLike) -> Array:
-    (a,) = jnp.promote_inexact(name, x)
+    (a,) = conversion.promote_inexact(name, x)
     if dtypes.is_complex(a.dtype):
         raise TypeError(f"{name} does not accept complex values, got dtype {a.dtype.name}")
     return a
@@ -59,7 +60,7 @@ def digamma(x: ArrayLike) -> Array:
 
 def polygamma(n: ArrayLike, x: ArrayLike) -> Array:
     """The ``n``-th derivative of ``digamma`` (``n`` a non-negative integer; nan otherwise)."""
-    m, a = jnp.promote_inexact("polygamma", n, x)
+    m, a = conversion.promote_inexact("polygamma", n, x)
     if dtypes.is_complex(a.dtype):
         raise TypeError(f"polygamma does not accept complex values, got dtype {a.dtype.name}")
     return ew.polygamma(m, a)
@@ -85,7 +86,7 @@ def _x_times(name: str, x: ArrayLike, y: ArrayLike, fn: Any, neutral: float) -> 
     ``y`` is replaced by a harmless value there, so neither the value nor the
     gradient picks up ``0 * inf``.
     """
-    a, b = jnp.promote_inexact(name, x, y)
+    a, b = conversion.promote_inexact(name, x, y)
     zero = ew.zeros_like(a)
     is_zero = ew.eq(a, zero)
     safe_b = ew.select(is_zero, ew.full_like(b, neutral), b)
@@ -112,7 +113,7 @@ def entr(x: ArrayLike) -> Array:
 @overload
 def logsumexp(
     a: ArrayLike,
-    axis: jnp.Axis = None,
+    axis: Axis = None,
     b: ArrayLike | None = None,
     keepdims: bool = False,
     return_sign: Literal[False] = False,
@@ -120,7 +121,7 @@ def logsumexp(
 @overload
 def logsumexp(
     a: ArrayLike,
-    axis: jnp.Axis = None,
+    axis: Axis = None,
     b: ArrayLike | None = None,
     keepdims: bool = False,
     *,
@@ -128,7 +129,7 @@ def logsumexp(
 ) -> tuple[Array, Array]: ...
 def logsumexp(
     a: ArrayLike,
-    axis: jnp.Axis = None,
+    axis: Axis = None,
     b: ArrayLike | None = None,
     keepdims: bool = False,
     return_sign: bool = False,
@@ -142,22 +143,22 @@ def logsumexp(
     ``(log|sum|, sign)``, otherwise a negative sum gives nan (as in scipy).
     """
     if b is None:
-        (x,) = jnp.promote_inexact("logsumexp", a)
+        (x,) = conversion.promote_inexact("logsumexp", a)
         w = None
     else:
-        x, w = jnp.promote_inexact("logsumexp", a, b)
+        x, w = conversion.promote_inexact("logsumexp", a, b)
         # Terms with weight 0 must not contribute, even where a is +inf or nan.
-        x = jnp.where(ew.ne(w, ew.zeros_like(w)), x, ew.full_like(x, -np.inf))
+        x = sorting.where(ew.ne(w, ew.zeros_like(w)), x, ew.full_like(x, -np.inf))
     if dtypes.is_complex(x.dtype):
         raise TypeError(f"logsumexp does not accept complex values, got dtype {x.dtype.name}")
-    axes = jnp._axes(axis, x.ndim)
-    amax = jnp.max(x, axis=axes, keepdims=True, initial=-np.inf)
+    axes = shapes.reduction_axes(axis, x.ndim)
+    amax = reductions.max(x, axis=axes, keepdims=True, initial=-np.inf)
     # A non-finite max (all -inf, or an inf) is replaced by 0 so that x - max is not nan.
-    amax = ew.stop_gradient(jnp.where(jnp.isfinite(amax), amax, ew.zeros_like(amax)))
-    shifted = ew.exp(ew.sub(x, jnp.broadcast_to(amax, x.shape)))
+    amax = ew.stop_gradient(sorting.where(logic.isfinite(amax), amax, ew.zeros_like(amax)))
+    shifted = ew.exp(ew.sub(x, conversion.broadcast_to(amax, x.shape)))
     if w is not None:
         shifted = ew.mul(w, shifted)
-    total = jnp.sum(shifted, axis=axes, keepdims=True)
+    total = reductions.sum(shifted, axis=axes, keepdims=True)
     sign = ew.sign(total)
     # An empty or all -inf slice sums to 0: its value is -inf, and its gradient 0 rather
     # than 0 * inf = nan (the log sees 1 there instead).
@@ -171,17 +172,17 @@ def logsumexp(
     if return_sign:
         return out, sign
     if w is not None:
-        out = jnp.where(ew.lt(sign, ew.zeros_like(sign)), ew.full_like(out, np.nan), out)
+        out = sorting.where(ew.lt(sign, ew.zeros_like(sign)), ew.full_like(out, np.nan), out)
     return out
 
 
-def softmax(x: ArrayLike, axis: jnp.Axis = None) -> Array:
+def softmax(x: ArrayLike, axis: Axis = None) -> Array:
     """``exp(x - logsumexp(x))`` over ``axis`` (all axes by default, as in scipy)."""
-    (a,) = jnp.promote_inexact("softmax", x)
-    return ew.exp(ew.sub(a, jnp.broadcast_to(logsumexp(a, axis, keepdims=True), a.shape)))
+    (a,) = conversion.promote_inexact("softmax", x)
+    return ew.exp(ew.sub(a, conversion.broadcast_to(logsumexp(a, axis, keepdims=True), a.shape)))
 
 
-def log_softmax(x: ArrayLike, axis: jnp.Axis = None) -> Array:
+def log_softmax(x: ArrayLike, axis: Axis = None) -> Array:
     """``x - logsumexp(x)`` over ``axis``."""
-    (a,) = jnp.promote_inexact("log_softmax", x)
-    return ew.sub(a, jnp.broadcast_to(logsumexp(a, axis, keepdims=True), a.shape))
+    (a,) = conversion.promote_inexact("log_softmax", x)
+    return ew.sub(a, conversion.broadcast_to(logsumexp(a, axis, keepdims=True), a.shape))

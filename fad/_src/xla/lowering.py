@@ -25,7 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, final
+from typing import Any, Protocol, final
 
 import numpy as np
 
@@ -41,13 +41,27 @@ __all__ = [
     "def_elementwise",
     "def_rule",
     "element_type",
+    "i64_array",
+    "int_list",
     "lower_program",
     "lowering_rules",
+    "shaped",
     "tensor_type",
 ]
 
-# (ctx, *operand values, **params) -> value or list of values.
-LoweringRule = Callable[..., Any]
+
+class LoweringRule(Protocol):
+    """(ctx, *operand values, **params) -> the result value, or a list of them.
+
+    Operands and params are typed by each rule (``*operands: Any, **params: Any`` is the
+    documented ``Any`` seam of every rule table).
+    """
+
+    def __call__(
+        self, ctx: LoweringContext, *operands: Any, **params: Any
+    ) -> Value | Sequence[Value]: ...
+
+
 lowering_rules: dict[Primitive, LoweringRule] = {}
 
 
@@ -57,11 +71,11 @@ def def_rule(prim: Primitive, rule: LoweringRule) -> None:
 
 def def_elementwise(prim: Primitive, op_name: str) -> None:
     """An op spelled ``%r = op_name %a, %b : type`` with the result type of the equation."""
-    lowering_rules[prim] = lambda ctx, *args, **params: ctx.elementwise(op_name, args)
+    def_rule(prim, lambda ctx, *args, **params: ctx.elementwise(op_name, args))
 
 
 def def_compare(prim: Primitive, direction: str) -> None:
-    lowering_rules[prim] = lambda ctx, x, y: ctx.compare(direction, x, y)
+    def_rule(prim, lambda ctx, x, y: ctx.compare(direction, x, y))
 
 
 # ---------------------------------------------------------------------------
@@ -105,13 +119,19 @@ def tensor_type(shape: tuple[int, ...], dtype: DType) -> str:
     return t
 
 
-def _i64s(xs: Sequence[int]) -> str:
+def i64_array(xs: Sequence[int]) -> str:
     """A dense i64 array attribute: ``array<i64: 1, 2>``."""
     return f"array<i64: {', '.join(str(int(x)) for x in xs)}>" if len(xs) else "array<i64>"
 
 
-def _ints(xs: Sequence[int]) -> str:
+def int_list(xs: Sequence[int]) -> str:
+    """A list of integers, as dimension numbers spell them: ``[1, 2]``."""
     return "[" + ", ".join(str(int(x)) for x in xs) + "]"
+
+
+def shaped(shape: Sequence[int], dtype: DType) -> ShapedArray:
+    """The (strongly typed) aval of an op's result: rules type what they emit with it."""
+    return ShapedArray(tuple(int(s) for s in shape), np.dtype(dtype), False)
 
 
 @final
@@ -138,10 +158,6 @@ class Value:
 
     def __repr__(self) -> str:
         return f"Value({self.name}: {self.type})"
-
-
-def _aval(shape: Sequence[int], dtype: DType) -> ShapedArray:
-    return ShapedArray(tuple(int(s) for s in shape), np.dtype(dtype), False)
 
 
 # ---------------------------------------------------------------------------
@@ -183,7 +199,6 @@ _MONOID_OPS = {
     "add": "stablehlo.add", "mul": "stablehlo.multiply", "max": "stablehlo.maximum",
     "min": "stablehlo.minimum", "and": "stablehlo.and", "or": "stablehlo.or",
 }  # fmt: skip
-_SCATTER_OPS = {k: _MONOID_OPS[k] for k in ("add", "mul", "min", "max")}
 
 # Array constants larger than this (in bytes) become parameters of ``main``
 # instead of being written into the module text (keeps text and compile small).
@@ -219,10 +234,12 @@ class LoweringContext:
 
     ``out_avals`` are the output avals of the equation being lowered (one per
     result). Methods take and return :class:`Value` s; each appends ops to the
-    current block. The primitive-level methods (``elementwise``, ``compare``,
-    ``reduce``, ``gather``...) are what the registered rules call; ``op``,
-    ``region``, ``constant`` and ``call`` are the building blocks for new rules
-    (control flow included: ``op`` takes regions built with ``region``).
+    current block. ``op``, ``op1``, ``region``, ``constant`` and ``call`` are the
+    building blocks every rule uses (control flow included: ``op`` takes regions built
+    with ``region``); the other methods (``elementwise``, ``compare``, ``select``,
+    ``convert``, ``reduce``, shapes...) are the emitters many rules share. A rule
+    particular to one primitive (``gather``, ``sort``, ``dot_general``...) lives in
+    that primitive's block and emits through these.
     """
 
     __slots__ = ("_body", "_module", "out_avals")
@@ -315,7 +332,7 @@ class LoweringContext:
         cached = self._body.constants.get(key)
         if cached is not None:
             return cached
-        aval = _aval(shape, v.dtype)
+        aval = shaped(shape, v.dtype)
         attrs = f"value = {_dense(v)} : {tensor_type(aval.shape, aval.dtype)}"
         out = self.op1("stablehlo.constant", [], aval, attrs)
         self._body.constants[key] = out
@@ -325,7 +342,7 @@ class LoweringContext:
         m = self._module
         v = m.hoisted_values.get(id(arr))
         if v is None:
-            v = Value(f"%c{len(m.hoisted)}", _aval(arr.shape, arr.dtype))
+            v = Value(f"%c{len(m.hoisted)}", shaped(arr.shape, arr.dtype))
             m.hoisted.append(arr)
             m.hoisted_values[id(arr)] = v
         return v
@@ -365,9 +382,10 @@ class LoweringContext:
     def elementwise(self, op_name: str, args: Sequence[Value]) -> Value:
         return self.op1(op_name, args, self.out_aval)
 
-    def compare(self, direction: str, x: Value, y: Value) -> Value:
-        out = _aval(x.shape, np.dtype(np.bool_))
-        return self._compare(direction, x, y, out)
+    def compare(self, direction: str, x: Value, y: Value, *, total: bool = False) -> Value:
+        """``x <direction> y`` elementwise (``"LT"``, ``"EQ"``...); ``total`` compares floats
+        in their total order (``-0.0 < 0.0``, NaNs ordered), as sorting needs."""
+        return self._compare(direction, x, y, shaped(x.shape, np.dtype(np.bool_)), total)
 
     def _compare(
         self, direction: str, x: Value, y: Value, out: ShapedArray, total: bool = False
@@ -392,22 +410,8 @@ class LoweringContext:
     def select(self, pred: Value, on_true: Value, on_false: Value) -> Value:
         return self.op1("stablehlo.select", [pred, on_true, on_false], on_true.aval)
 
-    def select_n(self, which: Value, cases: Sequence[Value]) -> Value:
-        """``cases[which]`` elementwise; a bool ``which`` picks ``cases[1]`` where true."""
-        if len(cases) == 1:
-            return cases[0]
-        if dtypes.is_bool(which.dtype):
-            return self.select(which, cases[1], cases[0])
-        # which >= i picks cases[i]: the last case whose index is <= which wins.
-        result = cases[0]
-        bool_aval = _aval(which.shape, np.dtype(np.bool_))
-        for i in range(1, len(cases)):
-            idx = self.full(i, which.shape, which.dtype)
-            result = self.select(self._compare("GE", which, idx, bool_aval), cases[i], result)
-        return result
-
     def convert(self, x: Value, new_dtype: DType) -> Value:
-        out = self.out_avals[0] if self.out_avals else _aval(x.shape, new_dtype)
+        out = self.out_avals[0] if self.out_avals else shaped(x.shape, new_dtype)
         return self._convert(x, np.dtype(new_dtype), out)
 
     def _convert(self, x: Value, new_dtype: DType, out: ShapedArray) -> Value:
@@ -415,17 +419,13 @@ class LoweringContext:
             return x
         if dtypes.is_complex(x.dtype) and not dtypes.is_complex(new_dtype):
             # numpy drops the imaginary part (bool: nonzero real part).
-            x = self.op1("stablehlo.real", [x], _aval(x.shape, dtypes.real_dtype(x.dtype)))
+            x = self.op1("stablehlo.real", [x], shaped(x.shape, dtypes.real_dtype(x.dtype)))
             if x.dtype == new_dtype:
                 return x
         if dtypes.is_bool(new_dtype) and not dtypes.is_bool(x.dtype):
             zero = self.full(0, x.shape, x.dtype)
             return self._compare("NE", x, zero, out)
         return self.op1("stablehlo.convert", [x], out)
-
-    def bitcast_convert(self, x: Value, new_dtype: DType) -> Value:
-        out = self.out_avals[0] if self.out_avals else _aval(x.shape, new_dtype)
-        return self.op1("stablehlo.bitcast_convert", [x], out)
 
     # -- shapes -------------------------------------------------------------
 
@@ -436,7 +436,7 @@ class LoweringContext:
         if x.shape == out.shape and tuple(dims) == tuple(range(len(out.shape))):
             return x
         return self.op1(
-            "stablehlo.broadcast_in_dim", [x], out, f"broadcast_dimensions = {_i64s(dims)}"
+            "stablehlo.broadcast_in_dim", [x], out, f"broadcast_dimensions = {i64_array(dims)}"
         )
 
     def reshape(self, x: Value, out: ShapedArray | None = None) -> Value:
@@ -446,24 +446,24 @@ class LoweringContext:
         return self.op1("stablehlo.reshape", [x], out)
 
     def transpose(self, x: Value, perm: Sequence[int]) -> Value:
-        out = _aval([x.shape[p] for p in perm], x.dtype)
-        return self.op1("stablehlo.transpose", [x], out, f"permutation = {_i64s(perm)}")
+        out = shaped([x.shape[p] for p in perm], x.dtype)
+        return self.op1("stablehlo.transpose", [x], out, f"permutation = {i64_array(perm)}")
 
     def reverse(self, x: Value, dims: Sequence[int]) -> Value:
-        return self.op1("stablehlo.reverse", [x], x.aval, f"dimensions = {_i64s(dims)}")
+        return self.op1("stablehlo.reverse", [x], x.aval, f"dimensions = {i64_array(dims)}")
 
     def concatenate(self, xs: Sequence[Value], dim: int) -> Value:
         shape = list(xs[0].shape)
         shape[dim] = sum(x.shape[dim] for x in xs)
         return self.op1(
-            "stablehlo.concatenate", xs, _aval(shape, xs[0].dtype), f"dimension = {dim} : i64"
+            "stablehlo.concatenate", xs, shaped(shape, xs[0].dtype), f"dimension = {dim} : i64"
         )
 
     def pad(self, x: Value, pv: Value, config: Sequence[tuple[int, int, int]]) -> Value:
         lo, hi, interior = zip(*config, strict=True) if config else ((), (), ())
         attrs = (
-            f"edge_padding_high = {_i64s(hi)}, edge_padding_low = {_i64s(lo)}, "
-            f"interior_padding = {_i64s(interior)}"
+            f"edge_padding_high = {i64_array(hi)}, edge_padding_low = {i64_array(lo)}, "
+            f"interior_padding = {i64_array(interior)}"
         )
         return self.op1("stablehlo.pad", [x, pv], self.out_aval, attrs)
 
@@ -473,9 +473,10 @@ class LoweringContext:
         st = tuple(strides) if strides is not None else (1,) * len(start)
         shape = [(hi - lo + s - 1) // s for lo, hi, s in zip(start, limit, st, strict=True)]
         attrs = (
-            f"limit_indices = {_i64s(limit)}, start_indices = {_i64s(start)}, strides = {_i64s(st)}"
+            f"limit_indices = {i64_array(limit)}, start_indices = {i64_array(start)}, "
+            f"strides = {i64_array(st)}"
         )
-        return self.op1("stablehlo.slice", [x], _aval(shape, x.dtype), attrs)
+        return self.op1("stablehlo.slice", [x], shaped(shape, x.dtype), attrs)
 
     def _index_scalars(self, idx: Sequence[Value]) -> list[Value]:
         """Start indices converted to one integer type (StableHLO requires it)."""
@@ -483,13 +484,13 @@ class LoweringContext:
             return []
         wide = any(i.dtype.itemsize > 4 for i in idx)
         target = np.dtype(np.int64 if wide else np.int32)
-        return [self._convert(i, target, _aval((), target)) for i in idx]
+        return [self._convert(i, target, shaped((), target)) for i in idx]
 
     def dynamic_slice(self, x: Value, idx: Sequence[Value], sizes: Sequence[int]) -> Value:
         starts = self._index_scalars(idx)
-        out = _aval(sizes, x.dtype)
+        out = shaped(sizes, x.dtype)
         return self.op1(
-            "stablehlo.dynamic_slice", [x, *starts], out, f"slice_sizes = {_i64s(sizes)}"
+            "stablehlo.dynamic_slice", [x, *starts], out, f"slice_sizes = {i64_array(sizes)}"
         )
 
     def dynamic_update_slice(self, x: Value, upd: Value, idx: Sequence[Value]) -> Value:
@@ -526,205 +527,16 @@ class LoweringContext:
             op = {"max": "stablehlo.or", "add": "stablehlo.or", "min": "stablehlo.and",
                   "mul": "stablehlo.and"}.get(monoid, op)  # fmt: skip
         init = self.scalar(self._monoid_identity(monoid, dt), dt)
-        scalar = _aval((), dt)
+        scalar = shaped((), dt)
 
         def body(ctx: LoweringContext, args: list[Value]) -> list[Value]:
             return [ctx.op1(op, args, scalar)]
 
-        out = _aval([n for i, n in enumerate(x.shape) if i not in axes], dt)
+        out = shaped([n for i, n in enumerate(x.shape) if i not in axes], dt)
         region = self.region([scalar, scalar], body)
-        return self.op1("stablehlo.reduce", [x, init], out, f"dimensions = {_i64s(axes)}", [region])
-
-    def argreduce(self, monoid: str, x: Value, axis: int, index_dtype: DType) -> Value:
-        """numpy's argmax/argmin: the first index of the extremum; NaN counts as the extremum."""
-        dt, it = x.dtype, np.dtype(index_dtype)
-        idx = self.iota(axis, _aval(x.shape, it))
-        init_val = self.scalar(self._monoid_identity(monoid, dt), dt)
-        init_idx = self.scalar(0, it)
-        sv, si, sb = _aval((), dt), _aval((), it), _aval((), np.dtype(np.bool_))
-        better = "GT" if monoid == "max" else "LT"
-        nan_aware = dtypes.is_inexact(dt)
-
-        def body(ctx: LoweringContext, args: list[Value]) -> list[Value]:
-            a, ia, b, ib = args
-            a_better = ctx._compare(better, a, b, sb)
-            tie = ctx._compare("EQ", a, b, sb)
-            if nan_aware:
-                a_nan = ctx._compare("NE", a, a, sb)
-                b_nan = ctx._compare("NE", b, b, sb)
-                not_b_nan = ctx.op1("stablehlo.not", [b_nan], sb)
-                # a wins if it is NaN and b is not, or neither is NaN and a is better.
-                a_better = ctx.op1("stablehlo.or", [
-                    ctx.op1("stablehlo.and", [a_nan, not_b_nan], sb),
-                    ctx.op1("stablehlo.and", [a_better, not_b_nan], sb),
-                ], sb)  # fmt: skip
-                tie = ctx.op1(
-                    "stablehlo.or", [tie, ctx.op1("stablehlo.and", [a_nan, b_nan], sb)], sb
-                )
-            first = ctx._compare("LT", ia, ib, sb)
-            pick_a = ctx.op1(
-                "stablehlo.or", [a_better, ctx.op1("stablehlo.and", [tie, first], sb)], sb
-            )
-            return [ctx.select(pick_a, a, b), ctx.select(pick_a, ia, ib)]
-
-        region = self.region([sv, si, sv, si], body)
-        kept = [n for i, n in enumerate(x.shape) if i != axis]
-        outs = self.op(
-            "stablehlo.reduce", [x, idx, init_val, init_idx], [_aval(kept, dt), _aval(kept, it)],
-            f"dimensions = {_i64s([axis])}", [region],
-        )  # fmt: skip
-        return outs[1]
-
-    # -- linear algebra -------------------------------------------------------
-
-    def dot_general(self, x: Value, y: Value, dimension_numbers: Any) -> Value:
-        (lc, rc), (lb, rb) = dimension_numbers
-        out = self.out_aval
-        fields = [
-            ("lhs_batching_dimensions", lb), ("rhs_batching_dimensions", rb),
-            ("lhs_contracting_dimensions", lc), ("rhs_contracting_dimensions", rc),
-        ]  # fmt: skip
-        dn = ", ".join(f"{k} = {_ints(v)}" for k, v in fields if len(v))
-        attrs = (
-            f"dot_dimension_numbers = #stablehlo.dot<{dn}>, precision_config = "
-            "[#stablehlo<precision HIGHEST>, #stablehlo<precision HIGHEST>]"
-        )
-        in_dt, out_dt = x.dtype, out.dtype
-        widening = out_dt == in_dt or (
-            out_dt.kind == in_dt.kind and out_dt.itemsize >= in_dt.itemsize and out_dt.kind in "fiu"
-        )
-        if widening:
-            return self.op1("stablehlo.dot_general", [x, y], out, attrs)
-        # numpy multiplies in the operand dtype, then converts.
-        res = self.op1("stablehlo.dot_general", [x, y], _aval(out.shape, in_dt), attrs)
-        return self._convert(res, out_dt, out)
-
-    # -- gather / scatter -------------------------------------------------------
-
-    def _in_range(self, idx: Value, bounds: Sequence[int]) -> Value:
-        """Per index row (all but the last axis): whether every component is in range."""
-        sb = np.dtype(np.bool_)
-        full_b = _aval(idx.shape, sb)
-        hi = self.constant(np.broadcast_to(np.asarray(bounds, idx.dtype), idx.shape).copy())
-        ok = self._compare("LT", idx, hi, full_b)
-        if not dtypes.is_unsigned(idx.dtype):
-            zero = self.full(0, idx.shape, idx.dtype)
-            ok = self.op1("stablehlo.and", [ok, self._compare("GE", idx, zero, full_b)], full_b)
-        true = self.scalar(True, sb)
-        scalar = _aval((), sb)
-        region = self.region([scalar, scalar], lambda c, a: [c.op1("stablehlo.and", a, scalar)])
-        out = _aval(idx.shape[:-1], sb)
         return self.op1(
-            "stablehlo.reduce",
-            [ok, true],
-            out,
-            f"dimensions = {_i64s([idx.aval.ndim - 1])}",
-            [region],
+            "stablehlo.reduce", [x, init], out, f"dimensions = {i64_array(axes)}", [region]
         )
-
-    def gather(self, x: Value, idx: Value, mode: str) -> Value:
-        """``x[idx[b, 0], ..., idx[b, k-1]]`` for each index row ``b``; see prims/indexing."""
-        out = self.out_aval
-        k = idx.shape[-1]
-        batch = idx.shape[:-1]
-        if x.aval.size == 0 or out.size == 0:
-            return self.full(0, out.shape, out.dtype)
-        if k == 0:
-            return self.broadcast_in_dim(x, range(len(batch), len(out.shape)), out)
-        offset = list(range(len(batch), len(out.shape)))
-        dn = (
-            (f"offset_dims = {_ints(offset)}, " if offset else "")
-            + f"collapsed_slice_dims = {_ints(range(k))}, start_index_map = {_ints(range(k))}, "
-            + (f"index_vector_dim = {len(batch)}")
-        )
-        sizes = [1] * k + list(x.shape[k:])
-        attrs = (
-            f"dimension_numbers = #stablehlo.gather<{dn}>, indices_are_sorted = false, "
-            f"slice_sizes = {_i64s(sizes)}"
-        )
-        res = self.op1("stablehlo.gather", [x, idx], out, attrs)
-        if mode == "fill":
-            valid = self._in_range(idx, x.shape[:k])
-            mask = self.broadcast_in_dim(
-                valid, range(len(batch)), _aval(out.shape, np.dtype(np.bool_))
-            )
-            res = self.select(mask, res, self.full(0, out.shape, out.dtype))
-        return res
-
-    def scatter(self, x: Value, idx: Value, upd: Value, kind: str) -> Value:
-        """Combine ``upd`` into ``x`` at index rows ``idx`` by ``kind``; drop out-of-range rows."""
-        k = idx.shape[-1]
-        nb = idx.aval.ndim - 1
-        if x.aval.size == 0 or upd.aval.size == 0:
-            return x
-        dt = x.dtype
-        scalar = _aval((), dt)
-        op = _SCATTER_OPS.get(kind)
-        if dtypes.is_bool(dt) and op is not None:
-            op = "stablehlo.or" if kind in ("add", "max") else "stablehlo.and"
-
-        def body(ctx: LoweringContext, args: list[Value]) -> list[Value]:
-            return [args[1]] if op is None else [ctx.op1(op, args, scalar)]
-
-        region = self.region([scalar, scalar], body)
-        window = list(range(nb, upd.aval.ndim))
-        dn = ", ".join(
-            s for s in (
-                f"update_window_dims = {_ints(window)}" if window else "",
-                f"inserted_window_dims = {_ints(range(k))}" if k else "",
-                f"scatter_dims_to_operand_dims = {_ints(range(k))}" if k else "",
-                f"index_vector_dim = {nb}",
-            ) if s
-        )  # fmt: skip
-        attrs = (
-            f"indices_are_sorted = false, scatter_dimension_numbers = #stablehlo.scatter<{dn}>, "
-            "unique_indices = false"
-        )
-        return self.op1("stablehlo.scatter", [x, idx, upd], x.aval, attrs, [region])
-
-    # -- sorting ------------------------------------------------------------------
-
-    def _sort_key(self, v: Value) -> Value:
-        """Floats made totally ordered as numpy sorts them: -0.0 == 0.0, NaNs last."""
-        if not dtypes.is_float(v.dtype):
-            return v
-        sb = _aval(v.shape, np.dtype(np.bool_))
-        zero = self.full(0, v.shape, v.dtype)
-        v = self.select(self._compare("EQ", v, zero, sb), zero, v)
-        nan = self.full(np.nan, v.shape, v.dtype)
-        return self.select(self._compare("NE", v, v, sb), nan, v)
-
-    def _key_lt_eq(self, a: Value, b: Value) -> tuple[Value, Value]:
-        sb = _aval((), np.dtype(np.bool_))
-        if dtypes.is_complex(a.dtype):
-            rt = _aval((), dtypes.real_dtype(a.dtype))
-            ar, ai = (self.op1(op, [a], rt) for op in ("stablehlo.real", "stablehlo.imag"))
-            br, bi = (self.op1(op, [b], rt) for op in ("stablehlo.real", "stablehlo.imag"))
-            lt_r, eq_r = self._key_lt_eq(ar, br)
-            lt_i, eq_i = self._key_lt_eq(ai, bi)
-            lt = self.op1("stablehlo.or", [lt_r, self.op1("stablehlo.and", [eq_r, lt_i], sb)], sb)
-            return lt, self.op1("stablehlo.and", [eq_r, eq_i], sb)
-        a, b = self._sort_key(a), self._sort_key(b)
-        return self._compare("LT", a, b, sb, total=True), self._compare("EQ", a, b, sb, total=True)
-
-    def sort(
-        self, xs: Sequence[Value], dimension: int, is_stable: bool, num_keys: int
-    ) -> list[Value]:
-        scalars = [_aval((), x.dtype) for x in xs]
-        sb = _aval((), np.dtype(np.bool_))
-
-        def body(ctx: LoweringContext, args: list[Value]) -> list[Value]:
-            pairs = [ctx._key_lt_eq(args[2 * i], args[2 * i + 1]) for i in range(num_keys)]
-            result = pairs[-1][0]
-            for lt, eq in reversed(pairs[:-1]):
-                result = ctx.op1(
-                    "stablehlo.or", [lt, ctx.op1("stablehlo.and", [eq, result], sb)], sb
-                )
-            return [result]
-
-        region = self.region([a for s in scalars for a in (s, s)], body)
-        attrs = f"dimension = {dimension} : i64, is_stable = {'true' if is_stable else 'false'}"
-        return self.op("stablehlo.sort", xs, [x.aval for x in xs], attrs, [region])
 
 
 def _lower_eqns(ctx: LoweringContext, program: Program, env: dict[Var, Value]) -> list[Value]:
@@ -739,7 +551,7 @@ def _lower_eqns(ctx: LoweringContext, program: Program, env: dict[Var, Value]) -
             raise NotImplementedError(f"no StableHLO lowering rule for primitive '{eqn.prim.name}'")
         ctx.out_avals = [v.aval for v in eqn.outputs]
         out = rule(ctx, *[read(a) for a in eqn.inputs], **eqn.params)
-        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        outs = [out] if isinstance(out, Value) else list(out)
         if len(outs) != len(eqn.outputs):
             raise RuntimeError(
                 f"lowering rule of '{eqn.prim.name}' returned {len(outs)} values for "

@@ -1,16 +1,19 @@
-"""fad's IR: immutable, typed SSA programs.
+"""Programs: immutable, typed SSA, with their printed form and their meaning.
 
 A ``Program`` has constant variables (values it closes over), input variables,
 equations ``outs = prim[params](ins)`` in order, and outputs. Variables compare
 by identity; names are given only when printing. ``ClosedProgram`` pairs a
-program with the values of its constants.
+program with the values of its constants and is callable: evaluation (``walk``
+with ``bind_eqn``) is defined here, with the types, because calling a program is
+what a program means. ``Env``/``walk`` are the one loop that walks a program
+forwards, for evaluation and the forward sweep of transposition alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, final
+from typing import Any, Generic, TypeVar, final
 
 import numpy as np
 
@@ -101,24 +104,68 @@ class ClosedProgram:
         return pretty_print(self.program)
 
 
+# ---------------------------------------------------------------------------
+# Walking a program forwards
+# ---------------------------------------------------------------------------
+
+V = TypeVar("V")
+
+
+@final
+class Env(Generic[V]):
+    """The values of a program's variables while a pass walks it forwards.
+
+    ``V`` is what the pass computes per variable: arrays when evaluating, StableHLO
+    values when lowering. ``literal`` says what an inline constant reads as.
+    """
+
+    __slots__ = ("literal", "values")
+
+    def __init__(self, literal: Callable[[Literal], V]) -> None:
+        self.literal = literal
+        self.values: dict[Var, V] = {}
+
+    def read(self, a: Atom) -> V:
+        return self.literal(a) if isinstance(a, Literal) else self.values[a]
+
+    def write(self, variables: Sequence[Var], values: Sequence[V]) -> None:
+        for v, x in zip(variables, values, strict=True):
+            self.values[v] = x
+
+    def run(self, eqns: Sequence[Eqn], rule: Callable[[Eqn, list[V]], Sequence[V]]) -> None:
+        """Compute each equation's outputs from its inputs with ``rule``, in order."""
+        values, literal = self.values, self.literal
+        for e in eqns:  # the eager hot path of every carried program: no zip (slow with strict)
+            outs = rule(e, [literal(a) if isinstance(a, Literal) else values[a] for a in e.inputs])
+            for i, v in enumerate(e.outputs):
+                values[v] = outs[i]
+
+
+def walk(
+    program: Program, consts: Sequence[V], args: Sequence[V],
+    rule: Callable[[Eqn, list[V]], Sequence[V]], literal: Callable[[Literal], V],
+) -> list[V]:  # fmt: skip
+    """The program's outputs, computing every equation with ``rule``."""
+    env = Env(literal)
+    env.write(program.constvars, consts)
+    env.write(program.invars, args)
+    env.run(program.eqns, rule)
+    return [env.read(a) for a in program.outvars]
+
+
+def literal_value(a: Literal) -> Array:
+    return a.value
+
+
+def bind_eqn(eqn: Eqn, args: list[Array]) -> list[Array]:
+    """Apply the equation's primitive under the current handler (its outputs as a list)."""
+    out = core.bind(eqn.prim, tuple(args), eqn.params)
+    return out if eqn.prim.multiple_results else [out]
+
+
 def eval_program(program: Program, consts: Sequence[Array], args: Sequence[Array]) -> list[Array]:
     """Run a program by binding each equation under the current handler."""
-    env: dict[Var, Array] = {}
-
-    def read(a: Atom) -> Array:
-        return a.value if isinstance(a, Literal) else env[a]
-
-    for v, x in zip(program.constvars, consts, strict=True):
-        env[v] = x
-    for v, x in zip(program.invars, args, strict=True):
-        env[v] = x
-    for eqn in program.eqns:
-        outs = core.bind(eqn.prim, tuple(map(read, eqn.inputs)), eqn.params)
-        if not eqn.prim.multiple_results:
-            outs = [outs]
-        for v, x in zip(eqn.outputs, outs, strict=True):
-            env[v] = x
-    return [read(a) for a in program.outvars]
+    return walk(program, consts, args, bind_eqn, literal_value)
 
 
 # ---------------------------------------------------------------------------
@@ -170,53 +217,3 @@ def pretty_print(program: Program) -> str:
         lines.append(f"    {outs} = {e.prim.name}{pstr} {args}")
     lines.append(f"  in ({', '.join(name(a) for a in program.outvars)}) }}")
     return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------
-# Checks
-# ---------------------------------------------------------------------------
-
-
-class ProgramTypeError(TypeError):
-    pass
-
-
-def typecheck(program: Program) -> None:
-    """Every variable is defined once before use, and every equation's output types
-    are what the primitive's abstract rule says."""
-    defined: set[Var] = set()
-
-    def define(v: Var) -> None:
-        if v in defined:
-            raise ProgramTypeError(f"variable {v} defined twice")
-        defined.add(v)
-
-    def use(a: Atom, where: str) -> ShapedArray:
-        if isinstance(a, Var) and a not in defined:
-            raise ProgramTypeError(f"{where}: variable {a} used before definition")
-        return a.aval
-
-    for v in (*program.constvars, *program.invars):
-        define(v)
-    for e in program.eqns:
-        in_avals = [use(a, e.prim.name) for a in e.inputs]
-        expected = core.abstract_eval(e.prim, in_avals, e.params)
-        got = [v.aval for v in e.outputs]
-        if [(a.shape, a.dtype) for a in expected] != [(a.shape, a.dtype) for a in got]:
-            raise ProgramTypeError(
-                f"{e.prim.name}: outputs typed {[a.str_short() for a in got]}, "
-                f"but the primitive gives {[a.str_short() for a in expected]}"
-            )
-        for v in e.outputs:
-            define(v)
-    for a in program.outvars:
-        use(a, "output")
-
-
-def linear_vars(program: Program) -> set[Var]:
-    """The variables that depend on the program's inputs (all inputs are linear)."""
-    lin = set(program.invars)
-    for e in program.eqns:
-        if any(isinstance(a, Var) and a in lin for a in e.inputs):
-            lin.update(e.outputs)
-    return lin

@@ -1,0 +1,548 @@
+"""Reverse mode, derived: ``vjp = transpose ∘ partial-eval ∘ jvp``.
+
+``linearize_flat`` installs a partial evaluator, then a JVP handler above it, with
+tangent inputs that are staged variables and primal inputs that are known values:
+every JVP rule's primal work runs now and its tangent work is recorded, with the
+primal values it needs as the program's constants (the residuals). That program is
+the linear map: ``linearize`` returns it, ``vjp``, ``grad`` and ``value_and_grad``
+transpose it (``backward_pass``). There is no tape and no hand-written VJP.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, TypeVarTuple, overload
+
+import numpy as np
+
+from fad._src import core, dtypes
+from fad._src import tree_util as tu
+from fad._src.api.arguments import (
+    check_callable,
+    check_tangent,
+    diff_args,
+    flatten_args,
+    float0_zeros,
+    leaf_to_array,
+    split_aux,
+)
+from fad._src.core import Array, ArrayLike, ShapedArray
+from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero, tangent_aval
+from fad._src.interpreters.stage import StageHandler, StageTracer
+from fad._src.interpreters.transpose import backward_pass
+from fad._src.ir import ClosedProgram
+from fad._src.prims import elementwise as ew
+from fad._src.typing import Linear, LinearTranspose
+
+# Static types of the signatures below (see fad/_src/typing.py for the design).
+Ts = TypeVarTuple("Ts")
+P = ParamSpec("P")
+A = TypeVar("A")
+A2 = TypeVar("A2")
+B = TypeVar("B")
+X = TypeVar("X")
+
+
+class Linearized:
+    """The result of partially evaluating a JVP: primal outputs and a linear program."""
+
+    __slots__ = (
+        "aux",
+        "in_avals",
+        "in_mask",
+        "in_tree",
+        "out_avals",
+        "out_primals",
+        "out_tree",
+        "program",
+    )
+
+    def __init__(
+        self, out_primals: list[Array], program: ClosedProgram, in_avals: list[ShapedArray],
+        in_mask: list[bool], in_tree: tu.PyTreeDef, out_tree: tu.PyTreeDef, aux: Any,
+    ) -> None:  # fmt: skip
+        self.out_primals = out_primals
+        self.program = program
+        self.in_avals = in_avals
+        self.in_mask = in_mask
+        self.in_tree = in_tree
+        self.out_tree = out_tree
+        self.out_avals = [p.aval for p in out_primals]
+        self.aux = aux
+
+
+def linearize_flat(
+    fun: Callable[..., Any], primals: list[Array], in_tree: tu.PyTreeDef, has_aux: bool,
+    name: str,
+) -> Linearized:  # fmt: skip
+    """Partially evaluate the JVP of ``fun`` at the flat ``primals`` (see the module)."""
+    stage = StageHandler(forward_known=True)
+    jvp_h = JVPHandler()
+    mask = [dtypes.is_inexact(p.dtype) for p in primals]
+    with core.installed(stage):
+        tan_in = [
+            stage.new_arg(tangent_aval(p.aval)) for p, m in zip(primals, mask, strict=True) if m
+        ]
+        it = iter(tan_in)
+        with core.installed(jvp_h):
+            ins = [
+                JVPTracer(jvp_h, p, next(it)) if m else p
+                for p, m in zip(primals, mask, strict=True)
+            ]
+            result = fun(*tu.tree_unflatten(in_tree, ins))
+        out, aux = split_aux(result, has_aux, name)
+        flat_out, out_tree = flatten_args(out, f"{name} output")
+        pairs = [jvp_h.unwrap(o) for o in flat_out]
+        out_t = [core.zeros(p.aval) if isinstance(t, Zero) else t for p, t in pairs]
+        for p, _ in pairs:
+            if isinstance(p, StageTracer) and p._handler is stage:
+                raise core.EscapedTracerError(f"{name}: a primal output depends on a tangent")
+    if has_aux:
+        aux = tu.tree_map(lambda x: jvp_h.unwrap(x)[0] if isinstance(x, Array) else x, aux)
+    program = stage.build(tan_in, out_t)
+    return Linearized(
+        [p for p, _ in pairs], program, [p.aval for p in primals], mask, in_tree, out_tree, aux
+    )
+
+
+def _cotangent_leaves(lin: Linearized, ct: Any, name: str) -> list[MaybeZero]:
+    flat, tree = tu.tree_flatten(ct)
+    if tree != lin.out_tree:
+        raise ValueError(
+            f"{name}: the cotangent must have the structure of the primal output, {lin.out_tree}; "
+            f"got {tree}"
+        )
+    out: list[MaybeZero] = []
+    for i, (c, aval) in enumerate(zip(flat, lin.out_avals, strict=True)):
+        if isinstance(c, np.ndarray) and c.dtype == dtypes.float0:
+            out.append(Zero(aval))
+            continue
+        a = leaf_to_array(c, f"{name} cotangent {i}")
+        if a.shape != aval.shape:
+            raise ValueError(
+                f"{name}: cotangent {i} has shape {a.shape}, but the primal output has shape "
+                f"{aval.shape} "
+                f"(expected {aval.str_short()}, got {a.aval.str_short()})"
+            )
+        if dtypes.is_inexact(aval.dtype) and a.dtype != aval.dtype:
+            if (
+                a.aval.weak_type
+                or dtypes.result_type((a.dtype, False), (aval.dtype, False))[0] == aval.dtype
+            ):
+                a = ew.full(a.shape, 0, aval.dtype) if a.size == 0 else _convert(a, aval)
+            else:
+                raise TypeError(
+                    f"{name}: cotangent {i} has dtype {a.dtype.name}, but the primal output has "
+                    f"dtype {aval.dtype.name}"
+                )
+        out.append(a)
+    return out
+
+
+def _convert(a: Array, aval: ShapedArray) -> Array:
+    return ew.convert_element_type(a, aval.dtype)
+
+
+def _pullback(lin: Linearized, name: str) -> Callable[[Any], Any]:
+    def pullback(ct: Any) -> Any:
+        cts = _cotangent_leaves(lin, ct, name)
+        in_cts = backward_pass(lin.program.program, lin.program.consts, cts)
+        it = iter(in_cts)
+        flat = []
+        for aval, m in zip(lin.in_avals, lin.in_mask, strict=True):
+            if m:
+                c = next(it)
+                flat.append(core.zeros(aval) if isinstance(c, Zero) else c)
+            else:
+                flat.append(float0_zeros(aval))
+        return tu.tree_unflatten(lin.in_tree, flat)
+
+    return pullback
+
+
+@overload
+def vjp(
+    fun: Callable[[*Ts], B], *primals: *Ts, has_aux: Literal[False] = False
+) -> tuple[B, LinearTranspose[B, tuple[*Ts]]]: ...
+@overload
+def vjp(
+    fun: Callable[[*Ts], tuple[B, X]], *primals: *Ts, has_aux: Literal[True]
+) -> tuple[B, LinearTranspose[B, tuple[*Ts]], X]: ...
+def vjp(fun: Callable[..., Any], *primals: object, has_aux: bool = False) -> Any:
+    """Evaluate ``fun`` at ``primals`` and return its pullback: ``(out, pullback)``.
+
+    Reverse mode. ``pullback(ct)`` maps a cotangent of the output (the structure, shapes and
+    dtypes of ``out``) to a tuple with one cotangent per positional argument. It is derived
+    by transposing the linearized JVP of ``fun``, so calling it runs only linear operations
+    on the residuals saved now.
+
+    Args:
+        fun: The function to differentiate. Its positional arguments and its result are
+            arrays, scalars or pytrees of them.
+        *primals: The positional arguments at which to evaluate ``fun``.
+        has_aux: ``fun`` returns ``(output, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns:
+        ``(out, pullback)``, or ``(out, pullback, aux)`` with ``has_aux``.
+
+    Raises:
+        TypeError: ``fun`` is not callable, or a primal is not an array, a scalar or a
+            pytree of them. ``pullback`` raises it for a cotangent of the wrong dtype.
+        ValueError: ``pullback`` was given a cotangent whose structure or shapes differ
+            from ``out``'s.
+
+    Examples:
+        >>> y, pullback = fad.vjp(lambda x: x * x, 3.0)
+        >>> pullback(1.0)
+        (Array(6., dtype=float32),)
+    """
+    check_callable(fun, "vjp")
+    flat, in_tree = flatten_args(primals, "vjp primal")
+    lin = linearize_flat(fun, flat, in_tree, has_aux, "vjp")
+    out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
+    pullback = _pullback(lin, "vjp")
+    return (out, pullback, lin.aux) if has_aux else (out, pullback)
+
+
+@overload
+def linearize(
+    fun: Callable[[A], B], primal: A, /, *, has_aux: Literal[False] = False
+) -> tuple[B, Linear[A, B]]: ...
+@overload
+def linearize(
+    fun: Callable[[A, A2, *Ts], B],
+    primal: A,
+    primal2: A2,
+    /,
+    *primals: *Ts,
+    has_aux: Literal[False] = False,
+) -> tuple[B, Linear[tuple[A, A2, *Ts], B]]: ...
+@overload
+def linearize(
+    fun: Callable[[A], tuple[B, X]], primal: A, /, *, has_aux: Literal[True]
+) -> tuple[B, Linear[A, B], X]: ...
+@overload
+def linearize(
+    fun: Callable[[A, A2, *Ts], tuple[B, X]],
+    primal: A,
+    primal2: A2,
+    /,
+    *primals: *Ts,
+    has_aux: Literal[True],
+) -> tuple[B, Linear[tuple[A, A2, *Ts], B], X]: ...
+def linearize(fun: Callable[..., Any], *primals: object, has_aux: bool = False) -> Any:
+    """Linearize ``fun`` at ``primals``: ``(out, f_jvp)`` where ``f_jvp(*tangents)`` is the JVP.
+
+    The nonlinear work runs once, now; ``f_jvp`` runs only the staged linear program (with
+    the residuals it needs as constants), so applying it to many tangents is cheaper than
+    calling :func:`jvp` each time.
+
+    Args:
+        fun: The function to linearize. Its positional arguments and its result are arrays,
+            scalars or pytrees of them.
+        *primals: The point: one value per positional argument of ``fun``.
+        has_aux: ``fun`` returns ``(output, aux)``; ``aux`` is returned, not differentiated.
+
+    Returns:
+        ``(out, f_jvp)``, or ``(out, f_jvp, aux)`` with ``has_aux``. ``f_jvp`` takes one
+        tangent per primal and returns the output tangent.
+
+    Raises:
+        TypeError: ``fun`` is not callable, or a primal is not an array, a scalar or a
+            pytree of them.
+        ValueError: ``f_jvp`` was given tangents whose structure or shapes differ from the
+            primals'.
+
+    Examples:
+        >>> y, f_jvp = fad.linearize(jnp.sin, 0.0)
+        >>> f_jvp(3.0)
+        Array(3., dtype=float32)
+    """
+    check_callable(fun, "linearize")
+    flat, in_tree = flatten_args(primals, "linearize primal")
+    lin = linearize_flat(fun, flat, in_tree, has_aux, "linearize")
+    out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
+
+    def f_jvp(*tangents: Any) -> Any:
+        # One tangent per primal (as jax), or, for several primals, their tangents packed
+        # into one tuple (the typed form: a ``Linear[tuple[...], B]`` takes one argument).
+        flat_t, tree_t = tu.tree_flatten(tangents)
+        if tree_t != in_tree and len(primals) > 1 and len(tangents) == 1:
+            packed = tangents[0]
+            if isinstance(packed, (tuple, list)):
+                flat_p, tree_p = tu.tree_flatten(tuple(packed))
+                if tree_p == in_tree:
+                    flat_t, tree_t = flat_p, tree_p
+        if tree_t != in_tree:
+            raise ValueError(
+                "linearized function: tangents must have the structure of the primals, "
+                f"{in_tree}; got {tree_t}"
+            )
+        checked = [check_tangent(p, t, i, "linearized function tangent")
+                   for i, (p, t) in enumerate(zip(flat, flat_t, strict=True))]  # fmt: skip
+        args = [core.zeros(t.aval) if isinstance(t, Zero) else t
+                for t, m in zip(checked, lin.in_mask, strict=True) if m]  # fmt: skip
+        outs = lin.program(*args)
+        return tu.tree_unflatten(lin.out_tree, outs)
+
+    return (out, f_jvp, lin.aux) if has_aux else (out, f_jvp)
+
+
+@overload
+def linear_transpose(fun: Linear[A, B], primal: A, /) -> LinearTranspose[B, tuple[A]]: ...
+@overload
+def linear_transpose(fun: Callable[[*Ts], B], *primals: *Ts) -> LinearTranspose[B, tuple[*Ts]]: ...
+def linear_transpose(fun: Callable[..., Any], *primals: object) -> Callable[[Any], Any]:
+    """The transpose of a linear ``fun``, traced at the shapes and dtypes of ``primals``.
+
+    For ``fun(x) = A x`` the result computes ``u ↦ A.T @ u``: it maps a cotangent of the output
+    to the tuple of cotangents of the inputs. Only the shapes and dtypes of ``primals``
+    matter, not their values.
+
+    Args:
+        fun: A function that is linear in all its positional arguments.
+        *primals: Example arguments (arrays or pytrees of floating-point arrays) that fix
+            the shapes and dtypes.
+
+    Returns:
+        The transposed function, taking one cotangent with the structure of ``fun``'s output.
+
+    Raises:
+        TypeError: ``fun`` is not callable, or a primal does not have a floating-point dtype.
+
+    Examples:
+        >>> A = jnp.array([[1.0, 2.0], [3.0, 4.0]])
+        >>> f_t = fad.linear_transpose(lambda x: A @ x, jnp.zeros(2))
+        >>> f_t(jnp.array([1.0, 0.0]))
+        (Array([1., 2.], dtype=float32),)
+    """
+    check_callable(fun, "linear_transpose")
+    flat, in_tree = flatten_args(primals, "linear_transpose primal")
+    for i, p in enumerate(flat):
+        if not dtypes.is_inexact(p.dtype):
+            raise TypeError(f"linear_transpose: argument {i} has non-float dtype {p.dtype.name}")
+    stage = StageHandler(forward_known=True)
+    with core.installed(stage):
+        ins = [stage.new_arg(p.aval.strip_weak_type()) for p in flat]
+        out = fun(*tu.tree_unflatten(in_tree, ins))
+        flat_out, out_tree = flatten_args(out, "linear_transpose output")
+    program = stage.build(ins, flat_out)
+    out_avals = [o.aval for o in flat_out]
+    lin = Linearized([core.zeros(a) for a in out_avals], program, [p.aval for p in flat],
+                      [True] * len(flat), in_tree, out_tree, None)  # fmt: skip
+    pullback = _pullback(lin, "linear_transpose")
+
+    def transposed(ct: Any) -> Any:
+        return pullback(ct)
+
+    return transposed
+
+
+def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, name: str) -> None:
+    for i, leaf in enumerate(tu.tree_leaves(args)):
+        dt = leaf_to_array(leaf, f"{name} argument").dtype
+        if holomorphic and not dtypes.is_complex(dt):
+            raise TypeError(
+                f"{name} with holomorphic=True requires inputs with complex dtype, but input "
+                f"leaf {i} "
+                f"has dtype {dt.name}"
+            )
+        if not dtypes.is_inexact(dt) and not allow_int:
+            raise TypeError(
+                f"{name} requires real- or complex-valued inputs (input dtype that is a "
+                "sub-dtype of "
+                f"np.inexact), but got {dt.name} for input leaf {i}. If you want to use "
+                "integer-valued inputs, set allow_int=True."
+            )
+
+
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, P], ArrayLike],
+    argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[Concatenate[A, P], tuple[Array, A]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]],
+    argnums: Literal[0] = 0,
+    *,
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[Concatenate[A, P], tuple[tuple[Array, X], A]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, P], ArrayLike],
+    argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[Concatenate[A, A2, P], tuple[Array, tuple[A, A2]]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[P, Any],
+    argnums: int | Sequence[int],
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[P, Any]: ...
+def value_and_grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[..., Any]:  # fmt: skip
+    """A function returning ``fun``'s value and its gradient with respect to ``argnums``.
+
+    Like :func:`grad`, but the new function returns ``(value, gradient)``, from one forward
+    and one backward pass.
+
+    Args:
+        fun: A function with a real scalar output (complex with ``holomorphic``).
+        argnums: The positional argument(s) to differentiate with respect to: an int (one
+            gradient) or a sequence of ints (a tuple of gradients).
+        has_aux: ``fun`` returns ``(output, aux)``; the value is then ``(output, aux)``.
+        holomorphic: ``fun`` is holomorphic with complex inputs and output: return the
+            complex derivative.
+        allow_int: Accept integer and boolean inputs; their gradients are ``float0`` zeros.
+
+    Returns:
+        A function with ``fun``'s arguments returning ``(value, gradient)``.
+
+    Raises:
+        TypeError: ``fun`` is not callable; or, when called, the output is not a real
+            scalar, an input is an integer without ``allow_int``, or ``holomorphic`` is
+            set with real inputs or output.
+        ValueError: When called, ``argnums`` is out of range for the arguments given.
+
+    Examples:
+        >>> fad.value_and_grad(lambda x: x ** 2)(3.0)
+        (Array(9., dtype=float32), Array(6., dtype=float32))
+    """
+    check_callable(fun, "value_and_grad")
+
+    @functools.wraps(fun)
+    def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
+        f, _, flat, in_tree = diff_args(
+            fun, args, kwargs, argnums, "grad",
+            lambda dyn: _check_grad_inputs(dyn, holomorphic, allow_int, "grad"),
+        )  # fmt: skip
+        lin = linearize_flat(f, flat, in_tree, has_aux, "grad")
+        if len(lin.out_primals) != 1 or lin.out_avals[0].shape != ():
+            shapes = [a.shape for a in lin.out_avals]
+            raise TypeError(
+                "Gradient only defined for scalar-output functions. Output "
+                + (
+                    f"had shape: {shapes[0]}."
+                    if len(shapes) == 1
+                    else f"was a pytree with shapes {shapes}."
+                )
+            )
+        ans = lin.out_primals[0]
+        dt = ans.dtype
+        if holomorphic:
+            if not dtypes.is_complex(dt):
+                raise TypeError(
+                    f"grad with holomorphic=True requires a complex output, got {dt.name}"
+                )
+        elif not dtypes.is_float(dt):
+            raise TypeError(
+                "grad requires real-valued outputs (output dtype that is a sub-dtype of "
+                "np.floating), "
+                f"but got {dt.name}. For holomorphic differentiation, pass holomorphic=True. For "
+                "differentiation of non-holomorphic functions involving complex outputs, use "
+                "jax-style "
+                "vjp directly."
+            )
+        ct = tu.tree_unflatten(lin.out_tree, [ew.full((), 1, dt)])
+        grads = _pullback(lin, "grad")(ct)
+        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
+        return ((out, lin.aux), g) if has_aux else (out, g)
+
+    return value_and_grad_f
+
+
+@overload
+def grad(
+    fun: Callable[Concatenate[A, P], ArrayLike],
+    argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[Concatenate[A, P], A]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]],
+    argnums: Literal[0] = 0,
+    *,
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[Concatenate[A, P], tuple[A, X]]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, P], ArrayLike],
+    argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[Concatenate[A, A2, P], tuple[A, A2]]: ...
+@overload
+def grad(
+    fun: Callable[P, Any],
+    argnums: int | Sequence[int],
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[P, Any]: ...
+def grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False, allow_int: bool = False,
+) -> Callable[..., Any]:  # fmt: skip
+    """The gradient of a scalar-valued ``fun`` with respect to the arguments ``argnums``.
+
+    The gradient is reverse mode: the pullback of the output cotangent ``1``. It has the
+    structure of the differentiated argument (a pytree for a pytree argument), and is
+    typed as that argument (for ``argnums=0`` and ``argnums=(0, 1)``; other ``argnums``
+    give ``Any``), so ``w - lr * grad(loss)(w)`` type-checks.
+
+    Args:
+        fun: A function with a real scalar output (complex with ``holomorphic``).
+        argnums: The positional argument(s) to differentiate with respect to: an int (one
+            gradient) or a sequence of ints (a tuple of gradients).
+        has_aux: ``fun`` returns ``(output, aux)``; the new function returns
+            ``(gradient, aux)``.
+        holomorphic: ``fun`` is holomorphic with complex inputs and output: return the
+            complex derivative.
+        allow_int: Accept integer and boolean inputs; their gradients are ``float0`` zeros.
+
+    Returns:
+        A function with ``fun``'s arguments returning the gradient.
+
+    Raises:
+        TypeError: ``fun`` is not callable; or, when called, the output is not a real
+            scalar, an input is an integer without ``allow_int``, or ``holomorphic`` is
+            set with real inputs or output.
+        ValueError: When called, ``argnums`` is out of range for the arguments given.
+
+    Examples:
+        >>> fad.grad(lambda x: x ** 3)(2.0)
+        Array(12., dtype=float32)
+        >>> fad.grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 5.0)
+        (Array(5., dtype=float32), Array(2., dtype=float32))
+    """
+    check_callable(fun, "grad")
+    vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
+
+    @functools.wraps(fun)
+    def grad_f(*args: Any, **kwargs: Any) -> Any:
+        if has_aux:
+            (_, aux), g = vg(*args, **kwargs)
+            return g, aux
+        _, g = vg(*args, **kwargs)
+        return g
+
+    return grad_f

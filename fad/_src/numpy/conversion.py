@@ -1,0 +1,181 @@
+"""Arrays in: ``asarray``, ``astype``, JAX's dtype promotion and numpy broadcasting.
+
+Every function of ``fad.numpy`` starts here: its arguments become ``Array``s, promoted
+to one dtype by JAX's lattice (Python scalars are weak) and broadcast to one shape.
+``stack`` lives here too, because ``asarray`` stacks sequences that hold arrays.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from fad._src import core, dtypes
+from fad._src.core import Array, ArrayLike, DType
+from fad._src.prims import _util
+from fad._src.prims import elementwise as ew
+from fad._src.prims import structural as st
+
+Axis = int | Sequence[int] | None
+
+
+def dtype_arg(dtype: Any, name: str = "dtype") -> DType | None:
+    """A user's ``dtype`` argument, checked and canonicalized (``None`` stays ``None``)."""
+    return None if dtype is None else dtypes.check_user_dtype(dtype, name)
+
+
+def asarray(a: Any, dtype: Any = None) -> Array:
+    """Convert to a ``fad.Array`` (no copy when ``a`` already is one of the right dtype)."""
+    dt = dtype_arg(dtype)
+    if isinstance(a, Array):
+        return a if dt is None else astype(a, dt)
+    if isinstance(a, (list, tuple)) and _contains_array(a):
+        return (
+            stack([asarray(x) for x in a]).astype(dt)
+            if dt is not None
+            else stack([asarray(x) for x in a])
+        )
+    if isinstance(a, (list, tuple)):
+        if dt is None:
+            return core.asarray(_from_nested_python(a))
+        return core.asarray(np.asarray(a), dt)
+    if dt is None:
+        return core.asarray(a)
+    if isinstance(a, (bool, int, float, complex)):
+        return Array(np.asarray(a, dt))
+    return core.asarray(a, dt)
+
+
+def _contains_array(seq: Sequence[Any]) -> bool:
+    return builtins.any(
+        isinstance(x, Array) or (isinstance(x, (list, tuple)) and _contains_array(x)) for x in seq
+    )
+
+
+def _from_nested_python(a: Sequence[Any]) -> np.ndarray[Any, Any]:
+    """JAX's defaults for nested Python lists: float lists become float32, ints int32."""
+    v = np.asarray(a)
+    if v.dtype == np.float64 or v.dtype == np.int64 or v.dtype == np.complex128:
+        return v.astype(dtypes.canonicalize_dtype(v.dtype))
+    return v
+
+
+def _lift(x: ArrayLike, dt: DType, weak: bool) -> Array:
+    """``x`` as an Array of dtype ``dt``; Python scalars are created there directly."""
+    if isinstance(x, Array):
+        if x.dtype == dt:
+            return x
+        return ew.convert_element_type(x, dt, weak)
+    if isinstance(x, (bool, int, float, complex)):
+        return Array(np.asarray(x, dt), weak)
+    return ew.convert_element_type(core.asarray(x), dt, weak)
+
+
+def dtype_and_weak(x: ArrayLike) -> tuple[DType, bool]:
+    """The dtype and weak type that promotion sees for an array or a Python scalar."""
+    if isinstance(x, Array):
+        a = x.aval
+        return a.dtype, a.weak_type
+    if isinstance(x, (bool, int, float, complex)):
+        return dtypes.dtype_of_python_scalar(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return dtypes.canonicalize_dtype(np.asarray(x).dtype), False
+    raise TypeError(f"expected an array or a scalar, got {type(x).__name__}: {x!r}")
+
+
+def result_type(*args: Any) -> DType:
+    pairs = [
+        dtype_and_weak(a)
+        if not isinstance(a, (np.dtype, type, str))
+        else (dtypes.check_user_dtype(a, "result_type"), False)
+        for a in args
+    ]
+    return dtypes.result_type(*pairs)[0]
+
+
+def issubdtype(a: Any, b: Any) -> bool:
+    return bool(np.issubdtype(a, b))
+
+
+def promote(name: str, *args: ArrayLike) -> list[Array]:
+    """JAX's promotion: a common dtype by the lattice, then numpy broadcasting."""
+    for a in args:
+        if not core.is_arraylike(a):
+            if isinstance(a, (list, tuple)):
+                continue
+            raise TypeError(f"{name}: expected array-like arguments, got {type(a).__name__}: {a!r}")
+    args = tuple(asarray(a) if isinstance(a, (list, tuple)) else a for a in args)
+    pairs = [dtype_and_weak(a) for a in args]
+    dt, weak = dtypes.result_type(*pairs)
+    arrs = [_lift(a, dt, weak) for a in args]
+    return broadcast_arrays(*arrs)
+
+
+def promote_inexact(name: str, *args: ArrayLike) -> list[Array]:
+    """Promote, then lift integers and bools to the default float (``sin(1)`` is a float)."""
+    pairs = [dtype_and_weak(a) for a in args]
+    dt, weak = dtypes.to_inexact(*dtypes.result_type(*pairs))
+    arrs = [_lift(a, dt, weak) for a in args]
+    return broadcast_arrays(*arrs)
+
+
+def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
+    try:
+        return tuple(np.broadcast_shapes(*(tuple(s) for s in shapes)))
+    except ValueError:
+        raise ValueError(
+            f"operands could not be broadcast together with shapes {' '.join(map(str, shapes))}"
+        ) from None
+
+
+def broadcast_arrays(*args: ArrayLike) -> list[Array]:
+    arrs = [asarray(a) for a in args]
+    shapes = [a.shape for a in arrs]
+    if builtins.all(s == shapes[0] for s in shapes):
+        return arrs
+    shape = broadcast_shapes(*shapes)
+    return [st.broadcast_to(a, shape) for a in arrs]
+
+
+def broadcast_to(x: ArrayLike, shape: int | Sequence[int]) -> Array:
+    shape_t = (shape,) if isinstance(shape, int) else tuple(shape)
+    return st.broadcast_to(asarray(x), shape_t)
+
+
+def astype(x: ArrayLike, dtype: Any) -> Array:
+    dt = dtypes.check_user_dtype(dtype, "astype")
+    a = asarray(x)
+    if a.dtype == dt:
+        return ew.convert_element_type(a, dt, weak_type=False)
+    return ew.convert_element_type(a, dt)
+
+
+def promote_no_broadcast(name: str, arrays: Sequence[ArrayLike]) -> list[Array]:
+    """``promote`` without the broadcasting: one common dtype, shapes unchanged."""
+    pairs = [dtype_and_weak(a if not isinstance(a, (list, tuple)) else asarray(a)) for a in arrays]
+    dt, weak = dtypes.result_type(*pairs)
+    return [_lift(asarray(a) if isinstance(a, (list, tuple)) else a, dt, weak) for a in arrays]
+
+
+def as_inexact(arrays: Sequence[Array]) -> list[Array]:
+    """Integer and bool arrays as the default float (inexact ones unchanged)."""
+    return [
+        a if dtypes.is_inexact(a.dtype) else astype(a, dtypes.default_float_dtype()) for a in arrays
+    ]
+
+
+def stack(arrays: Sequence[ArrayLike], axis: int = 0, dtype: Any = None) -> Array:
+    if not len(arrays):
+        raise ValueError("need at least one array to stack")
+    arrs = promote_no_broadcast("stack", arrays)
+    shapes = {a.shape for a in arrs}
+    if len(shapes) != 1:
+        raise ValueError(
+            f"all input arrays must have the same shape, got {[a.shape for a in arrs]}"
+        )
+    ax = _util.canonical_axis(axis, arrs[0].ndim + 1)
+    out = st.concatenate([st.expand_dims(a, [ax]) for a in arrs], ax)
+    return astype(out, dtype) if dtype is not None else out

@@ -1,0 +1,139 @@
+"""Products of arrays: ``dot``, ``matmul``, ``tensordot``, ``inner``, ``outer``, ``vdot``,
+``vecdot``, ``kron``, ``cross`` and ``trace``.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from fad._src import dtypes
+from fad._src.core import Array, ArrayLike
+from fad._src.numpy.conversion import broadcast_shapes, promote, promote_no_broadcast, stack
+from fad._src.numpy.creation import diagonal
+from fad._src.numpy.reductions import sum
+from fad._src.numpy.shapes import moveaxis, ravel, reshape
+from fad._src.numpy.ufuncs import multiply
+from fad._src.prims import _util
+from fad._src.prims import elementwise as ew
+from fad._src.prims import linalg as la
+from fad._src.prims import structural as st
+
+
+def dot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:
+    x, y = promote_no_broadcast("dot", (a, b))
+    if x.ndim == 0 or y.ndim == 0:
+        return multiply(x, y)
+    contract_y = 0 if y.ndim == 1 else y.ndim - 2
+    if x.shape[-1] != y.shape[contract_y]:
+        raise ValueError(
+            f"dot: shapes {x.shape} and {y.shape} not aligned: {x.shape[-1]} (dim {x.ndim - 1}) != "
+            f"{y.shape[contract_y]} (dim {contract_y})"
+        )
+    return la.dot_general(x, y, (((x.ndim - 1,), (contract_y,)), ((), ())))
+
+
+def matmul(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:
+    x, y = promote_no_broadcast("matmul", (a, b))
+    if x.ndim == 0 or y.ndim == 0:
+        raise ValueError("matmul: input operands must not be scalars")
+    x2 = reshape(x, (1, x.shape[0])) if x.ndim == 1 else x
+    y2 = reshape(y, (y.shape[0], 1)) if y.ndim == 1 else y
+    if x2.shape[-1] != y2.shape[-2]:
+        raise ValueError(
+            f"matmul: input operand 1 has a mismatch in its core dimension 0 (size "
+            f"{y2.shape[-2]} is different from {x2.shape[-1]}); shapes {x.shape} and {y.shape}"
+        )
+    batch_shape = broadcast_shapes(x2.shape[:-2], y2.shape[:-2])
+    xb = st.broadcast_to(x2, (*batch_shape, *x2.shape[-2:]))
+    yb = st.broadcast_to(y2, (*batch_shape, *y2.shape[-2:]))
+    nb = len(batch_shape)
+    out = la.dot_general(xb, yb, (((nb + 1,), (nb,)), (tuple(range(nb)), tuple(range(nb)))))
+    if x.ndim == 1:
+        out = st.reshape(out, (*out.shape[:-2], out.shape[-1]))
+    if y.ndim == 1:
+        out = st.reshape(out, out.shape[:-1])
+    return out
+
+
+def vdot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:
+    x, y = promote_no_broadcast("vdot", (a, b))
+    x = ravel(x)
+    if dtypes.is_complex(x.dtype):
+        x = ew.conj(x)
+    return dot(x, ravel(y))
+
+
+def vecdot(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
+    a, b = promote("vecdot", x1, x2)
+    if dtypes.is_complex(a.dtype):
+        a = ew.conj(a)
+    return sum(multiply(a, b), axis=axis)
+
+
+def inner(a: ArrayLike, b: ArrayLike) -> Array:
+    x, y = promote_no_broadcast("inner", (a, b))
+    if x.ndim == 0 or y.ndim == 0:
+        return multiply(x, y)
+    return la.dot_general(x, y, (((x.ndim - 1,), (y.ndim - 1,)), ((), ())))
+
+
+def outer(a: ArrayLike, b: ArrayLike) -> Array:
+    x, y = promote_no_broadcast("outer", (a, b))
+    return multiply(reshape(ravel(x), (-1, 1)), ravel(y))
+
+
+def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = 2) -> Array:
+    x, y = promote_no_broadcast("tensordot", (a, b))
+    if isinstance(axes, (int, np.integer)):
+        n = int(axes)
+        ax_a, ax_b = list(range(x.ndim - n, x.ndim)), list(range(n))
+    else:
+        ax_a, ax_b = axes
+        ax_a = [ax_a] if isinstance(ax_a, int) else list(ax_a)
+        ax_b = [ax_b] if isinstance(ax_b, int) else list(ax_b)
+    ca = _util.canonical_axes(ax_a, x.ndim)
+    cb = _util.canonical_axes(ax_b, y.ndim)
+    for i, j in zip(ca, cb, strict=True):
+        if x.shape[i] != y.shape[j]:
+            raise ValueError(
+                f"tensordot: shape mismatch for sum: {x.shape} axes {ca} vs {y.shape} axes {cb}"
+            )
+    return la.dot_general(x, y, ((ca, cb), ((), ())))
+
+
+def kron(a: ArrayLike, b: ArrayLike) -> Array:
+    x, y = promote_no_broadcast("kron", (a, b))
+    nd = builtins.max(x.ndim, y.ndim)
+    x = reshape(x, (1,) * (nd - x.ndim) + x.shape)
+    y = reshape(y, (1,) * (nd - y.ndim) + y.shape)
+    xe = reshape(x, tuple(v for n in x.shape for v in (n, 1)))
+    ye = reshape(y, tuple(v for n in y.shape for v in (1, n)))
+    out = multiply(xe, ye)
+    return reshape(out, tuple(m * n for m, n in zip(x.shape, y.shape, strict=True)))
+
+
+def cross(a: ArrayLike, b: ArrayLike, axis: int = -1) -> Array:
+    x, y = promote("cross", a, b)
+    x, y = moveaxis(x, axis, -1), moveaxis(y, axis, -1)
+    if x.shape[-1] != 3:
+        raise ValueError("cross: only 3-vectors are supported")
+    x0, x1, x2 = (st.index_in_dim(x, i, x.ndim - 1, False) for i in range(3))
+    y0, y1, y2 = (st.index_in_dim(y, i, y.ndim - 1, False) for i in range(3))
+    out = stack(
+        [
+            ew.sub(ew.mul(x1, y2), ew.mul(x2, y1)),
+            ew.sub(ew.mul(x2, y0), ew.mul(x0, y2)),
+            ew.sub(ew.mul(x0, y1), ew.mul(x1, y0)),
+        ],
+        -1,
+    )
+    return moveaxis(out, -1, axis)
+
+
+def trace(
+    a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None
+) -> Array:
+    return sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
