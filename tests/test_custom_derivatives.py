@@ -279,6 +279,8 @@ def test_custom_vjp_errors() -> None:
     np.testing.assert_allclose(fad.grad(f, (0, 1))(_f64(1.0), _f64(2.0)), (2.0, 0.0))
     with pytest.raises(TypeError, match="forward-mode"):
         jvp(lambda x: f(x, _f64(2.0)), (_f64(1.0),), (_f64(1.0),))
+    with pytest.raises(TypeError, match="forward-mode"):  # staged: the compiler would meet it
+        fad.jit(lambda x: jvp(lambda x: f(x, _f64(2.0)), (x,), (x,)))(_f64(1.0))
 
 
 def test_custom_vjp_lin_batches_its_bwd() -> None:

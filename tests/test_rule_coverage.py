@@ -44,8 +44,8 @@ NO_OPERANDS = frozenset({"iota"})
 _FORWARD_FROM_BWD = (
     "custom_vjp_lin is the tangent part of a custom_vjp function, which only reverse mode "
     "can use (a bwd gives no JVPs, as in JAX): it is staged and transposed, never {}. "
-    "Forward mode raises the custom_vjp error where the JVP rule binds it "
-    "(tests/test_custom_derivatives.py)"
+    "Forward mode raises the custom_vjp error where the JVP rule binds it, or, staged, "
+    "where lowering meets it (def_no_lowering; tests/test_custom_derivatives.py)"
 )
 EXEMPT: dict[tuple[str, str], str] = {
     ("iota", "jvp"): "iota has no operands, so a JVP handler never interprets it",

@@ -164,10 +164,10 @@ def _lowering(
 
 
 core.def_abstract(checkpoint_p, _abstract)
-core.array_impls[checkpoint_p] = _impl
-jvp_mod.jvp_rules[checkpoint_p] = _jvp
-transpose_mod.transpose_rules[checkpoint_p] = _transpose
-batching.batch_rules[checkpoint_p] = _batch
+core.def_array_impl(checkpoint_p, _impl)
+jvp_mod.def_jvp_rule(checkpoint_p, _jvp)
+transpose_mod.def_transpose(checkpoint_p, _transpose)
+batching.def_batch(checkpoint_p, _batch)
 lowering.def_rule(checkpoint_p, _lowering)
 
 

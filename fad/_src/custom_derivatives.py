@@ -536,9 +536,9 @@ def _custom_jvp_call_batch(
 
 
 core.def_abstract(custom_jvp_call_p, _call_abstract)
-core.array_impls[custom_jvp_call_p] = _call_impl
-jvp_mod.jvp_rules[custom_jvp_call_p] = _custom_jvp_call_jvp
-batching.batch_rules[custom_jvp_call_p] = _custom_jvp_call_batch
+core.def_array_impl(custom_jvp_call_p, _call_impl)
+jvp_mod.def_jvp_rule(custom_jvp_call_p, _custom_jvp_call_jvp)
+batching.def_batch(custom_jvp_call_p, _custom_jvp_call_batch)
 lowering.def_rule(custom_jvp_call_p, _call_lowering)
 
 
@@ -831,9 +831,9 @@ def _batched_bwd(
 
 
 core.def_abstract(custom_vjp_call_p, _call_abstract)
-core.array_impls[custom_vjp_call_p] = _call_impl
-jvp_mod.jvp_rules[custom_vjp_call_p] = _custom_vjp_call_jvp
-batching.batch_rules[custom_vjp_call_p] = _custom_vjp_call_batch
+core.def_array_impl(custom_vjp_call_p, _call_impl)
+jvp_mod.def_jvp_rule(custom_vjp_call_p, _custom_vjp_call_jvp)
+batching.def_batch(custom_vjp_call_p, _custom_vjp_call_batch)
 lowering.def_rule(custom_vjp_call_p, _call_lowering)
 
 
@@ -883,5 +883,7 @@ def _lin_batch(
 
 
 core.def_abstract(custom_vjp_lin_p, _lin_abstract)
-transpose_mod.transpose_rules[custom_vjp_lin_p] = _lin_transpose
-batching.batch_rules[custom_vjp_lin_p] = _lin_batch
+transpose_mod.def_transpose(custom_vjp_lin_p, _lin_transpose)
+batching.def_batch(custom_vjp_lin_p, _lin_batch)
+# Only reverse mode transposes it away; staged forward mode would reach the compiler.
+lowering.def_no_lowering(custom_vjp_lin_p, _FORWARD_MODE)

@@ -328,10 +328,10 @@ def _xla_call_batch(
 
 
 core.def_abstract(xla_call_p, _xla_call_abstract)
-core.array_impls[xla_call_p] = _xla_call_eager
-jvp_mod.jvp_rules[xla_call_p] = _xla_call_jvp
-transpose_mod.transpose_rules[xla_call_p] = _xla_call_transpose
-batching.batch_rules[xla_call_p] = _xla_call_batch
+core.def_array_impl(xla_call_p, _xla_call_eager)
+jvp_mod.def_jvp_rule(xla_call_p, _xla_call_jvp)
+transpose_mod.def_transpose(xla_call_p, _xla_call_transpose)
+batching.def_batch(xla_call_p, _xla_call_batch)
 lowering.def_rule(xla_call_p, lambda ctx, *args, program, **_: ctx.call(program, args))
 
 

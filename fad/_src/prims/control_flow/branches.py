@@ -264,10 +264,10 @@ def _cond_lowering(
 
 
 core.def_abstract(cond_p, _cond_abstract)
-core.array_impls[cond_p] = _cond_impl
-jvp_mod.jvp_rules[cond_p] = _cond_jvp
-transpose_mod.transpose_rules[cond_p] = _cond_transpose
-batching.batch_rules[cond_p] = _cond_batch
+core.def_array_impl(cond_p, _cond_impl)
+jvp_mod.def_jvp_rule(cond_p, _cond_jvp)
+transpose_mod.def_transpose(cond_p, _cond_transpose)
+batching.def_batch(cond_p, _cond_batch)
 lowering.def_rule(cond_p, _cond_lowering)
 
 

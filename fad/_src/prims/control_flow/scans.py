@@ -555,10 +555,10 @@ def _scan_lowering(
 
 
 core.def_abstract(scan_p, _scan_abstract)
-core.array_impls[scan_p] = _scan_impl
-jvp_mod.jvp_rules[scan_p] = _scan_jvp
-transpose_mod.transpose_rules[scan_p] = _scan_transpose
-batching.batch_rules[scan_p] = _scan_batch
+core.def_array_impl(scan_p, _scan_impl)
+jvp_mod.def_jvp_rule(scan_p, _scan_jvp)
+transpose_mod.def_transpose(scan_p, _scan_transpose)
+batching.def_batch(scan_p, _scan_batch)
 lowering.def_rule(scan_p, _scan_lowering)
 
 

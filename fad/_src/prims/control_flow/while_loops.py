@@ -217,8 +217,8 @@ def _while_lowering(
 
 
 core.def_abstract(while_p, _while_abstract)
-core.array_impls[while_p] = _while_impl
-jvp_mod.jvp_rules[while_p] = _while_jvp
+core.def_array_impl(while_p, _while_impl)
+jvp_mod.def_jvp_rule(while_p, _while_jvp)
 transpose_mod.def_no_transpose(
     while_p,
     "Reverse-mode differentiation does not work for while_loop or fori_loop with dynamic "
@@ -227,7 +227,7 @@ transpose_mod.def_no_transpose(
     "Use fad.lax.scan, or fori_loop with Python-int (static) bounds, which is a scan; "
     "forward mode (jvp, jacfwd) does work through while_loop.",
 )
-batching.batch_rules[while_p] = _while_batch
+batching.def_batch(while_p, _while_batch)
 lowering.def_rule(while_p, _while_lowering)
 
 
