@@ -830,8 +830,12 @@ def get_aval(x: ArrayLike) -> ShapedArray:
 
 
 def zeros(aval: ShapedArray) -> Array:
-    """A concrete zero of ``aval``'s shape and dtype (handlers treat it as a constant)."""
-    return Array(np.zeros(aval.shape, aval.dtype))
+    """A concrete zero of ``aval``'s shape and dtype (handlers treat it as a constant).
+
+    One zero broadcast to the shape: no memory per element, and staged it lowers to a
+    splat constant rather than a large array the compiled program must read.
+    """
+    return Array(np.broadcast_to(np.zeros((), aval.dtype), aval.shape))
 
 
 # ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from fad._src.api.batching import vmap
 from fad._src.api.forward import jvp
 from fad._src.api.reverse import vjp
 from fad._src.core import Array
+from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 
 P = ParamSpec("P")
@@ -27,14 +28,23 @@ _vjp_any: Callable[..., Any] = vjp
 
 
 def _std_basis(flat: list[Array]) -> tuple[list[Array], int]:
-    """One stacked basis leaf per input leaf: the identity on the flattened inputs."""
+    """One stacked basis leaf per input leaf: the identity on the flattened inputs.
+
+    Built from ``iota`` and ``eq`` rather than as a numpy constant, so that under
+    ``jit`` the compiler sees a one-hot pattern it fuses into its consumers instead
+    of an ``n x n`` array it must read from memory.
+    """
     sizes = [x.size for x in flat]
     n = sum(sizes)
-    dt = dtypes.result_type(*[(x.dtype, False) for x in flat])[0] if flat else np.dtype(np.float32)
-    eye = np.eye(n, dtype=dt)
+    i32 = np.dtype(np.int32)
     out, start = [], 0
     for x, s in zip(flat, sizes, strict=True):
-        out.append(Array(eye[:, start : start + s].reshape((n, *x.shape)).astype(x.dtype)))
+        rows = st.iota(i32, (n, s), 0)
+        cols = st.iota(i32, (n, s), 1)
+        if start:
+            cols = ew.add(cols, ew.full((n, s), start, i32))
+        one_hot = ew.convert_element_type(ew.eq(rows, cols), x.dtype)
+        out.append(st.reshape(one_hot, (n, *x.shape)))
         start += s
     return out, n
 

@@ -210,6 +210,14 @@ _MONOID_OPS = {
     "min": "stablehlo.minimum", "and": "stablehlo.and", "or": "stablehlo.or",
 }  # fmt: skip
 
+def _is_splat(v: np.ndarray[Any, Any]) -> bool:
+    """Whether every element of ``v`` has the same bits (a broadcast view is, cheaply)."""
+    if v.size == 0 or all(st == 0 for st in v.strides):
+        return v.size > 0
+    raw = np.ascontiguousarray(v).view(np.uint8).reshape(v.size, v.dtype.itemsize)
+    return bool((raw == raw[0]).all())
+
+
 # Array constants larger than this (in bytes) become parameters of ``main``
 # instead of being written into the module text (keeps text and compile small).
 _EMBED_LIMIT = 256
@@ -333,6 +341,8 @@ class LoweringContext:
         """A constant in the current block (large arrays become parameters of ``main``)."""
         v = value._value if isinstance(value, Array) else np.asarray(value)
         if v.nbytes > _EMBED_LIMIT:
+            if _is_splat(v):  # e.g. an instantiated symbolic zero: one value, written once
+                return self._embed(v.reshape(-1)[:1].reshape(()), v.shape)
             return self._hoist(value if isinstance(value, Array) else Array(v))
         return self._embed(v, v.shape)
 
