@@ -685,3 +685,14 @@ def test_persistent_compilation_cache(tmp_path: Path) -> None:
         np.testing.assert_allclose(np.asarray(out), np.tanh(1.0) * 3.25 - 1.0, rtol=1e-6)
     finally:
         fad.disable_compilation_cache()
+
+
+def test_static_arguments_of_equal_value_and_other_type_trace_again() -> None:
+    """``2``, ``2.0`` and ``True`` compare equal but trace different programs (JAX keys
+    static arguments on their type too), inside tuples as well."""
+    f = fad.jit(lambda v: jnp.full((2,), v), static_argnums=0)
+    assert [f(2).dtype, f(2.0).dtype, f(True).dtype, f(2).dtype] == [
+        np.dtype(np.int32), np.dtype(np.float32), np.dtype(np.bool_), np.dtype(np.int32)
+    ]
+    g = fad.jit(lambda t: jnp.full((2,), t[0]), static_argnames="t")
+    assert [g(t=(1,)).dtype, g(t=(1.0,)).dtype] == [np.dtype(np.int32), np.dtype(np.float32)]

@@ -558,7 +558,7 @@ class JitFunction(Generic[P, R]):
         dyn_pos: list[int] = []
         for i in range(nargs):
             if i in self._static_argnums or (i - nargs) in self._static_argnums:
-                statics.append((i, _check_static(args[i], self._arg_name(i))))
+                statics.append((i, _static_key(_check_static(args[i], self._arg_name(i)))))
             else:
                 dyn_pos.append(i)
         params = self._params or []
@@ -573,7 +573,7 @@ class JitFunction(Generic[P, R]):
         dyn_kw: dict[str, Any] = {}
         for k in sorted(kwargs):
             if k in self._static_argnames:
-                statics.append((k, _check_static(kwargs[k], k)))
+                statics.append((k, _static_key(_check_static(kwargs[k], k))))
             else:
                 dyn_kw[k] = kwargs[k]
         dyn_args = tuple(args[i] for i in dyn_pos)
@@ -731,6 +731,14 @@ def _check_static(value: Any, name: str) -> Any:
             "regular argument, or convert it to a hashable Python value (e.g. a tuple)."
         )
     return value
+
+
+def _static_key(value: Any) -> Any:
+    """A static value as part of the cache key: its type too, inside tuples as well, since
+    equal values of different types (``2`` and ``2.0``) can trace different programs."""
+    if type(value) is tuple:
+        return (tuple, tuple(_static_key(v) for v in value))
+    return (type(value), value)
 
 
 def _argnums(value: int | Sequence[int], what: str) -> tuple[int, ...]:
