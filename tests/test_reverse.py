@@ -437,3 +437,14 @@ def test_check_grads_argument_errors() -> None:
         check_grads(jnp.sin, (1.0,), order=1, modes=("forward",))
     with pytest.raises(ValueError, match="modes"):
         check_grads(jnp.sin, (1.0,), order=1, modes="fwd")
+
+
+@pytest.mark.parametrize(
+    "transform", [fad.grad, fad.value_and_grad, fad.jacfwd, fad.jacrev, fad.hessian]
+)
+def test_repeated_argnums_are_an_error(transform: Any) -> None:
+    """``argnums=(0, 0)`` once returned a zero for the repeat; now it is refused."""
+    with pytest.raises(ValueError, match="more than once"):
+        transform(lambda x, y: x * y, argnums=(0, 0))(2.0, 3.0)
+    with pytest.raises(ValueError, match="more than once"):
+        transform(lambda x, y: x * y, argnums=(1, -1))(2.0, 3.0)

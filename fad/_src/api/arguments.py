@@ -50,6 +50,11 @@ def _normalize_argnums(argnums: int | Sequence[int], nargs: int, name: str) -> t
                 f"{name}: argnums {argnums} out of range for a function called with {nargs} "
                 "positional arguments"
             )
+        if a % nargs in out:
+            raise ValueError(
+                f"{name}: argnums {argnums} names argument {a % nargs} more than once; each "
+                "differentiated argument may appear once"
+            )
         out.append(a % nargs)
     return tuple(out)
 
