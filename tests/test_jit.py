@@ -638,6 +638,26 @@ def test_donation_deletes_the_input() -> None:
     np.testing.assert_allclose(np.asarray(newer), 0.6, rtol=1e-6)
 
 
+def test_a_donated_host_array_is_consumed_too() -> None:
+    """An array made on the host and donated reports is_deleted() and refuses eager use,
+    as a device-resident one does (JAX deletes every donated array)."""
+    double = jit(lambda x: x * 2, donate_argnums=0)
+    x = jnp.asarray(np.arange(4.0, dtype=np.float32))
+    np.testing.assert_array_equal(np.asarray(double(x)), [0.0, 2.0, 4.0, 6.0])
+    assert x.is_deleted()
+    with pytest.raises(jit_mod.DonatedArgumentError, match="was donated"):
+        _ = x + 1
+
+
+def test_one_array_for_two_donated_arguments_is_refused() -> None:
+    add = jit(lambda a, b: a + b, donate_argnums=(0, 1))
+    z = jnp.ones(3)
+    with pytest.raises(ValueError, match="donated once"):
+        add(z, z)
+    assert not z.is_deleted()
+    np.testing.assert_array_equal(np.asarray(add(z, jnp.ones(3))), [2.0, 2.0, 2.0])
+
+
 def test_lower_as_text_and_compile() -> None:
     f = jit(lambda x, y: jnp.sin(x) @ y)
     lowered = f.lower(jnp.ones((2, 3)), jnp.ones(3))

@@ -58,9 +58,6 @@ from fad._src.ir import ClosedProgram
 from fad._src.ir.passes import ProgramCache, hoist_tracer_consts
 from fad._src.xla import lowering, runtime
 
-# Outputs of compiled calls hold device buffers; their host values are read by the runtime.
-core.fetch_host = runtime.to_numpy
-
 # The jitted function's signature: its parameters and result type (kept by ``jit``).
 P = ParamSpec("P")
 P2 = ParamSpec("P2")
@@ -102,6 +99,17 @@ stats = JitStats()
 
 class DonatedArgumentError(ValueError):
     """An array whose buffer was donated to an earlier call was passed again."""
+
+
+def _fetch_host(buf: runtime.DeviceBuffer) -> np.ndarray[Any, Any]:
+    """The host value of a device buffer, for ``Array`` (installed as ``core.fetch_host``)."""
+    if buf.is_deleted():
+        raise DonatedArgumentError(_donated_message("this array"))
+    return runtime.to_numpy(buf)
+
+
+# Outputs of compiled calls hold device buffers; their host values are read by the runtime.
+core.fetch_host = _fetch_host
 
 
 def _buffer_of(
@@ -177,6 +185,12 @@ class _Compiled:
         device = self.device
         bufs = self.const_bufs.copy()
         if self.donated_args:
+            donated = [args[i] for i in self.donated_args]
+            if len({id(a) for a in donated}) != len(donated):
+                raise ValueError(
+                    "the same array was passed for two donated arguments (donate_argnums); "
+                    "a buffer can be donated once"
+                )
             for i, a in enumerate(args):
                 bufs.append(_buffer_of(a, device, i not in self.donated_args))
         else:
@@ -188,10 +202,15 @@ class _Compiled:
         except Exception as err:
             outs = self._recover(args, err)
         if self.donated_args:
+            # A donated array is consumed, as in JAX: its buffer is deleted and the array
+            # reports is_deleted() and refuses further use, host-backed ones too.
+            n_const = len(self.const_bufs)
             for i in self.donated_args:
-                buf: Any = args[i]._buffer
-                if buf is not None and not buf.is_deleted():
+                buf: Any = bufs[n_const + i]
+                if not buf.is_deleted():
                     buf.delete()
+                args[i]._buffer = buf
+                args[i]._host = None
         # The hot path: skip Array.__init__ (the host value is fetched on first use), and
         # zip (a keyword argument to a builtin is a slow call).
         out_weak = self.out_weak
