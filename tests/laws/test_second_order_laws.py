@@ -28,9 +28,18 @@ from . import LAWS, Replay, draw, law_test
 from .checks import View, ad, assert_close, eps_of, least_precise, scalarize, view, x64
 from .strategies import Example, Spec, build, specs
 
-# Second derivatives of ill-conditioned primitives (LU without a dominant diagonal, ...)
-# amplify rounding by some thousand ulps; a wrong rule is off by far more.
-ROUNDING = 10000.0
+# How many ulps (of the operands' precision, scaled by the values) second derivatives may
+# differ by. A wrong rule is off by far more than either bound.
+ROUNDING = 1000.0
+# Primitives whose second derivatives amplify rounding further, and why.
+ROUNDING_BY_PRIM: dict[str, tuple[float, str]] = {
+    "lu": (10000.0, "a random wide LU has no dominant diagonal: pivots near zero amplify "
+                    "rounding, ~1200 ulps of Hessian asymmetry seen (the @example below)"),
+}
+
+
+def rounding(prim: str) -> float:
+    return ROUNDING_BY_PRIM.get(prim, (ROUNDING, ""))[0]
 
 
 def realified(v: View, rng: np.random.Generator) -> tuple[Callable[[Array], Array], Array]:
@@ -85,7 +94,9 @@ def test_hessian_is_symmetric(prim: str, data: Any) -> None:
         n = z0.shape[0]
         assert hess.shape == (n, n), spec
         assert np.all(np.isfinite(hess)), spec
-        assert_close(hess, hess.T, factor=ROUNDING, eps=eps_of([z0, h(z0)]), what=repr(spec))
+        assert_close(
+            hess, hess.T, factor=rounding(prim), eps=eps_of([z0, h(z0)]), what=repr(spec)
+        )
 
 
 @pytest.mark.slow
@@ -106,7 +117,7 @@ def test_hvp_modes_agree(prim: str, data: Any) -> None:
         scale = float(np.max(np.abs(hv), initial=0.0))
         for name, got in (("fwd-over-rev", fwd_rev), ("rev-over-fwd", rev_fwd),
                           ("rev-over-rev", rev_rev)):  # fmt: skip
-            assert_close(got, hv.astype(z0.dtype), factor=ROUNDING, eps=eps, scale=scale,
+            assert_close(got, hv.astype(z0.dtype), factor=rounding(prim), eps=eps, scale=scale,
                          what=f"{spec!r}: {name} HVP vs hessian @ v")  # fmt: skip
         if not ex.fd:
             return  # finite differences do not see through stop_gradient
