@@ -508,3 +508,14 @@ def test_jit_matches_jax_reference(case: dict[str, Any]) -> None:
     (want,) = case["expect"].values()
     assert list(got.shape) == want["shape"] and got.dtype == _np_dtype(want["dtype"])
     assert [int(v) for v in _bits_of(got).tolist()] == want["bits"]
+
+
+def test_jit_retraces_when_the_threefry_scheme_changes() -> None:
+    """The scheme is part of jit's cache key, as enable_x64 is: a jitted sampler gives the
+    eager result under each scheme, not the first trace's."""
+    draw = fad.jit(lambda k: random.split(k, 4))
+    key = random.PRNGKey(0)
+    for scheme in (False, True, False):
+        fad.config.update("threefry_partitionable", scheme)
+        eager = random.key_data(random.split(key, 4))
+        np.testing.assert_array_equal(np.asarray(random.key_data(draw(key))), np.asarray(eager))

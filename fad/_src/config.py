@@ -41,16 +41,20 @@ def _env_flag(option: str, default: bool) -> bool:
 class Config:
     """Holder of the global options; use the module-level :data:`config` singleton."""
 
-    __slots__ = ("_threefry_partitionable", "x64_enabled")
+    __slots__ = ("_threefry_partitionable", "trace_state", "x64_enabled")
 
     x64_enabled: bool
     """Current value of ``enable_x64``. Plain attribute for cheap reads; do not assign."""
+    trace_state: tuple[bool, bool]
+    """Every option that changes what tracing a function produces, as one value for
+    trace caches to key on (``jit``'s): ``(enable_x64, threefry_partitionable)``."""
 
     def __init__(self) -> None:
         self.x64_enabled = _env_flag("enable_x64", _DEFAULTS["enable_x64"])
         self._threefry_partitionable = _env_flag(
             "threefry_partitionable", _DEFAULTS["threefry_partitionable"]
         )
+        self.trace_state = (self.x64_enabled, self._threefry_partitionable)
 
     @staticmethod
     def known_options() -> tuple[str, ...]:
@@ -87,6 +91,7 @@ class Config:
             self.x64_enabled = flag
         else:
             self._threefry_partitionable = flag
+        self.trace_state = (self.x64_enabled, self._threefry_partitionable)
 
     def read(self, name: str) -> bool:
         """Current value of option ``name`` (same name rules as :meth:`update`)."""
@@ -117,7 +122,7 @@ class Config:
         try:
             yield
         finally:
-            self.x64_enabled = previous
+            self.update("enable_x64", previous)
 
     def __repr__(self) -> str:
         return (

@@ -535,7 +535,7 @@ class JitFunction(Generic[P, R]):
                 key.append((v.shape, v.dtype, a._weak_type))
                 flat_fast.append(a)
             else:
-                entry = self._fast.get((tuple(key), config.x64_enabled))
+                entry = self._fast.get((tuple(key), config.trace_state))
         if entry is None:
             entry, flat = self._entry(args, kwargs)
             operands = (*entry.tracer_consts, *flat)
@@ -606,7 +606,7 @@ class JitFunction(Generic[P, R]):
             ),
         )
         avals = tuple((x.aval.shape, x.aval.dtype, x.aval.weak_type) for x in flat)
-        key = (in_tree, avals, tuple(statics), config.x64_enabled)
+        key = (in_tree, avals, tuple(statics), config.trace_state)
         entry = self._cache.get(key)
         if entry is None:
             entry = self._trace(args, kwargs, dyn_pos, flat, in_tree)
@@ -617,7 +617,7 @@ class JitFunction(Generic[P, R]):
                     and self._no_statics
                     and all(type(a) is Array or type(a) in _PY_SCALARS for a in args)
                 ):
-                    self._fast[(avals, config.x64_enabled)] = entry
+                    self._fast[(avals, config.trace_state)] = entry
         return entry, flat
 
     def _leaf_names(self, in_tree: tu.PyTreeDef, dyn_pos: Sequence[int]) -> list[str]:
