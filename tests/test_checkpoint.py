@@ -155,3 +155,64 @@ def test_hessian_through_checkpoint() -> None:
     x = _rand(7, 4)
     h = fad.hessian(lambda x: jnp.sum(fad.checkpoint(mlp)(x)))(x)
     np.testing.assert_allclose(h, fad.hessian(lambda x: jnp.sum(mlp(x)))(x), rtol=1e-10, atol=1e-12)
+
+
+def test_the_function_is_traced_once_per_signature() -> None:
+    n = [0]  # mutated in place: rebinding a name the function reads would retrace it
+
+    def f(x: Array, power: Any) -> Array:
+        n[0] += 1
+        y: Array = jnp.sin(x) ** (power[0] if isinstance(power, list) else power)
+        return y
+
+    g = fad.checkpoint(f, static_argnums=(1,))
+    x = _rand(8, 3)
+    want = np.sin(np.asarray(x)) ** 2
+    for _ in range(3):
+        np.testing.assert_allclose(g(x, 2), want, rtol=1e-13)
+        np.testing.assert_allclose(
+            fad.grad(lambda x: jnp.sum(g(x, 2)))(x), 2 * np.sin(np.asarray(x)) * np.cos(x),
+            rtol=1e-12,
+        )  # fmt: skip
+    assert n[0] == 1
+    g(x, 3)  # another static value
+    g(x, 3.0)  # equal, but of another type
+    g(_rand(9, 4), 3)  # another shape
+    assert n[0] == 4
+    g(x, 3)
+    assert n[0] == 4
+    for _ in range(2):  # an unhashable static argument: traced on every call
+        np.testing.assert_allclose(g(x, [2]), want, rtol=1e-13)
+    assert n[0] == 6
+    # A second checkpoint of the same function shares its traces.
+    fad.checkpoint(f, static_argnums=(1,), policy=fad.checkpoint_policies.dots_saveable)(x, 2)
+    assert n[0] == 6
+
+
+def test_a_dead_function_releases_its_traces() -> None:
+    import gc
+    import weakref
+
+    from fad._src.interpreters.programs import traces
+
+    def make() -> Callable[[Array], Array]:
+        def f(x: Array) -> Array:
+            return jnp.sin(x) * 2.0
+
+        return f
+
+    def use(f: Callable[[Array], Array]) -> None:
+        g = fad.checkpoint(f)
+        g(_rand(10, 3))
+        fad.grad(lambda x: jnp.sum(g(x)))(_rand(10, 3))
+
+    f = make()
+    use(f)
+    assert traces.entries(f) == 1
+    alive, ident = len(traces), id(f)
+    ref = weakref.ref(f)
+    del f
+    gc.collect()
+    assert ref() is None
+    assert ident not in traces._store  # (other dead functions may have gone too)
+    assert len(traces) < alive

@@ -481,3 +481,284 @@ def test_lowering_uses_case_and_while() -> None:
         .as_text()
     )
     assert "stablehlo.while" in text
+
+
+# ---------------------------------------------------------------------------
+# Traces are cached per function object and signature
+# ---------------------------------------------------------------------------
+
+_GLOBAL_W = 2.0
+
+
+def _reads_global_w(c: Array, x: Array) -> tuple[Array, Array]:
+    return c * _GLOBAL_W + x, c
+
+
+def _counted(f: Callable[..., Any]) -> tuple[Callable[..., Any], list[int]]:
+    """``f`` with a counter of its calls (a list, mutated in place: rebinding a name the
+    function reads would count as a change of what it reads, and retrace)."""
+    n = [0]
+
+    def g(*args: Any) -> Any:
+        n[0] += 1
+        return f(*args)
+
+    return g, n
+
+
+def test_eager_control_flow_traces_once_per_signature() -> None:
+    xs, x = _rand(30, 5, 2), _rand(31, 2)
+
+    def runs() -> Iterator[tuple[Callable[[Array, Array], Any], list[list[int]]]]:
+        body, n_body = _counted(lambda c, x: (c * jnp.sin(x) + 1.0, c + x))
+        yield (lambda x, xs: lax.scan(body, x, xs)), [n_body]
+        t_fun, n_t = _counted(lambda x: jnp.sin(x) * 2.0)
+        f_fun, n_f = _counted(lambda x: jnp.cos(x))
+        yield (lambda x, xs: lax.cond(x[0] > 0, t_fun, f_fun, x)), [n_t, n_f]
+        t_fun, n_t = _counted(lambda x: jnp.sin(x) * 2.0)
+        f_fun, n_f = _counted(lambda x: jnp.cos(x))
+        yield (lambda x, xs: lax.switch(1, [t_fun, f_fun], x)), [n_t, n_f]
+        step, n_step = _counted(lambda i, c: c * 0.5 + i)
+        yield (lambda x, xs: lax.fori_loop(0, 3, step, x)), [n_step]
+        w_cond, n_wc = _counted(lambda c: c[0] < 4)
+        w_body, n_wb = _counted(lambda c: (c[0] + 1, c[1] * 1.5))
+        yield (lambda x, xs: lax.while_loop(w_cond, w_body, (_i32(0), x))), [n_wc, n_wb]
+        m_fun, n_m = _counted(lambda x: jnp.sum(x * x))
+        yield (lambda x, xs: lax.map(m_fun, xs)), [n_m]
+
+    for run, counters in runs():
+        first = run(x, xs)
+        counts = [c[0] for c in counters]
+        assert all(c >= 1 for c in counts)
+        for k in range(3):
+            again = run(_rand(40 + k, 2), _rand(50 + k, 5, 2))
+            assert [c[0] for c in counters] == counts
+        assert tu.tree_structure(again) == tu.tree_structure(first)
+        # New avals (shape, dtype, weak type) and new structures are new signatures.
+        run(_rand(32, 3), _rand(33, 5, 3))
+        grown = [c[0] for c in counters]
+        assert all(g > c for g, c in zip(grown, counts, strict=True))
+        run(jnp.asarray(np.ones(3, np.float32)), jnp.asarray(np.ones((5, 3), np.float32)))
+        assert all(c[0] > g for c, g in zip(counters, grown, strict=True))
+    # Weak types are part of the signature (and a weak carry the body makes strong is
+    # traced again, promoted).
+    body, n_body = _counted(lambda c, x: (c * jnp.sin(x) + 1.0, c + x))
+    lax.scan(body, _f64(1.0), xs[:, 0])
+    lax.scan(body, _f64(1.0), xs[:, 0])
+    assert n_body[0] == 1
+    lax.scan(body, 1.0, xs[:, 0])
+    lax.scan(body, 1.0, xs[:, 0])
+    assert n_body[0] == 2  # the weak trace; its promotion is the strong one above
+    # So is the structure of the operands.
+    t_fun, n_t = _counted(lambda d: jnp.sin(d["a"]))
+    f_fun, _ = _counted(lambda d: jnp.cos(d["a"]))
+    for _ in range(2):
+        lax.cond(True, t_fun, f_fun, {"a": x})
+    assert n_t[0] == 1
+    for _ in range(2):
+        lax.cond(True, t_fun, f_fun, {"a": x, "b": x})
+    assert n_t[0] == 2
+    # And the x64 flag: the same avals trace again when it changes.
+    x32 = jnp.asarray(np.ones(2, np.float32))
+    lax.cond(True, t_fun, f_fun, {"a": x32})
+    assert n_t[0] == 3
+    with fad.config.enable_x64_scope(False):
+        for _ in range(2):
+            lax.cond(True, t_fun, f_fun, {"a": x32})
+    assert n_t[0] == 4
+
+
+def test_cached_traces_give_the_uncached_results() -> None:
+    xs, x, w = _rand(34, 6, 3), _rand(35, 3), _rand(36, 3)
+
+    def body(c: Array, x: Array) -> tuple[Array, Array]:
+        return jnp.tanh(c * w + x), jnp.sum(c * x)
+
+    def loss(b: Callable[..., Any], x: Array) -> Array:
+        c, ys = lax.scan(b, x, xs)
+        c2 = lax.cond(jnp.sum(c) > 0, jnp.sin, jnp.cos, c)
+        c3 = lax.fori_loop(0, 4, lambda i, v: b(v, xs[i])[0], c2)
+        return jnp.sum(c3) + jnp.sum(ys)
+
+    # functools.partial is not a plain function: traced on every call, as before caching.
+    uncached = functools.partial(body)
+    for k in range(3):
+        xk = x * (k + 1)
+        np.testing.assert_array_equal(loss(body, xk), loss(uncached, xk))
+        np.testing.assert_array_equal(
+            fad.grad(functools.partial(loss, body))(xk),
+            fad.grad(functools.partial(loss, uncached))(xk),
+        )
+        jitted = fad.jit(functools.partial(loss, body))(xk)
+        np.testing.assert_allclose(jitted, loss(uncached, xk), rtol=1e-13)
+        vm = fad.vmap(functools.partial(loss, body))(jnp.stack([xk, -xk]))
+        np.testing.assert_allclose(vm[1], loss(uncached, -xk), rtol=1e-13)
+
+
+def test_traces_are_reused_under_grad_and_vmap() -> None:
+    xs = _rand(37, 5, 2)
+    body, n = _counted(lambda c, x: (jnp.sin(c) * x, c * c))
+    g = fad.grad(lambda c: jnp.sum(lax.scan(body, c, xs)[1]))
+    v = fad.vmap(lambda c: lax.scan(body, c, xs)[0])
+    g(_rand(38, 2))
+    v(_rand(39, 4, 2))
+    before = n[0]
+    for k in range(3):
+        c = _rand(60 + k, 2)
+        got = g(c)
+        # The gradient of sum_t c_t^2 with c_{t+1} = sin(c_t) x_t, by hand.
+        want, cs = np.zeros(2), [np.asarray(c)]
+        for t in range(4):
+            cs.append(np.sin(cs[-1]) * np.asarray(xs[t]))
+        adj = np.zeros(2)
+        for t in range(4, -1, -1):
+            adj = adj + 2 * cs[t]
+            if t > 0:
+                adj = adj * np.cos(cs[t - 1]) * np.asarray(xs[t - 1])
+        want = adj
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+        v(_rand(70 + k, 4, 2))
+    assert n[0] == before
+
+
+def test_the_carried_program_is_one_object_across_calls() -> None:
+    # So everything derived from it (JVP split, transpose, batched form) is derived once.
+    xs = _rand(52, 3, 2)
+
+    def body(c: Array, x: Array) -> tuple[Array, Array]:
+        return c * x, c
+
+    def small(v: Array) -> Array:
+        return jnp.sum(v) < 10.0
+
+    def double(v: Array) -> Array:
+        return v * 2.0
+
+    def fns(c: Array) -> Any:
+        s = lax.scan(body, c, xs)[0]
+        b = lax.cond(True, jnp.sin, jnp.cos, s)
+        return fad.checkpoint(double)(lax.while_loop(small, double, b))
+
+    def programs(c: Array) -> list[Any]:
+        prog = fad.make_jaxpr(fns)(c)
+        found: list[Any] = []
+        for e in prog.program.eqns:
+            for k in ("program", "branches", "cond_program", "body_program"):
+                v = e.params.get(k)
+                found.extend(v if isinstance(v, tuple) else [] if v is None else [v])
+        return found
+
+    first, again = programs(_rand(53, 2)), programs(_rand(54, 2))
+    assert len(first) == 6 and all(a is b for a, b in zip(first, again, strict=True))
+
+
+def test_values_closed_over_are_not_served_stale() -> None:
+    xs, c0 = _rand(41, 4, 2), _rand(42, 2)
+
+    def expect(w: Any) -> NDArray:
+        c = np.asarray(c0)
+        for t in range(4):
+            c = c * np.asarray(w) + np.asarray(xs[t])
+        return c
+
+    # A closure over a variable that is rebound: each value is seen (a new trace).
+    w: Any = 2.0
+
+    def body(c: Array, x: Array) -> tuple[Array, Array]:
+        return c * w + x, c
+
+    for w in (2.0, 3.0, _rand(43, 2), _rand(44, 2)):
+        np.testing.assert_allclose(lax.scan(body, c0, xs)[0], expect(w), rtol=1e-12)
+    # ... also when it is rebound to a tracer of an enclosing transformation: the trace
+    # that closed over the tracer sees it (and is not kept), the next one a value again.
+    w = 2.0
+    lax.scan(body, c0, xs)
+
+    def loss(v: Array) -> Array:
+        nonlocal w
+        w = v
+        return jnp.sum(lax.scan(body, c0, xs)[0])
+
+    v0 = _f64(1.5)
+    for _ in range(2):
+        got = fad.grad(loss)(v0)
+        want = (np.sum(expect(1.5 + 1e-6)) - np.sum(expect(1.5 - 1e-6))) / 2e-6
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    w = 2.0
+    np.testing.assert_allclose(lax.scan(body, c0, xs)[0], expect(2.0), rtol=1e-12)
+    # A global the function reads is guarded the same way.
+    global _GLOBAL_W
+    try:
+        for _GLOBAL_W in (2.0, 0.5):
+            got = lax.scan(_reads_global_w, c0, xs)[0]
+            np.testing.assert_allclose(got, expect(_GLOBAL_W), rtol=1e-12)
+    finally:
+        _GLOBAL_W = 2.0
+    # A function it read that is gone (now None) is a change too.
+    h: Any = lambda c: c * 3.0  # noqa: E731
+
+    def body_h(c: Array, x: Array) -> tuple[Array, Array]:
+        return (c if h is None else h(c)) + x, c
+
+    np.testing.assert_allclose(lax.scan(body_h, c0, xs)[0], expect(3.0), rtol=1e-12)
+    h = None
+    np.testing.assert_allclose(lax.scan(body_h, c0, xs)[0], expect(1.0), rtol=1e-12)
+    # A closure made per call that closes over a tracer: every call is right.
+    for k in range(3):
+        v = _f64(0.5 + k)
+        got = fad.grad(lambda v: jnp.sum(lax.scan(lambda c, x: (c * v + x, c), c0, xs)[0]))(v)
+        want = (np.sum(expect(0.5 + k + 1e-6)) - np.sum(expect(0.5 + k - 1e-6))) / 2e-6
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_functions_that_are_not_plain_functions_are_traced_every_call() -> None:
+    class Body:
+        calls = 0
+
+        def __call__(self, c: Array, x: Array) -> tuple[Array, Array]:
+            Body.calls += 1
+            return c + x, c
+
+    body, xs = Body(), _rand(45, 3, 2)
+    for k in range(3):
+        lax.scan(body, _rand(46, 2), xs)
+        assert Body.calls == k + 1
+
+
+def test_a_dead_function_releases_its_traces() -> None:
+    import gc
+    import weakref
+
+    from fad._src.interpreters.programs import traces
+
+    def make(scale: float) -> Callable[..., Any]:
+        def body(c: Array, x: Array) -> tuple[Array, Array]:
+            _ = body  # a closure over itself: freed only by the cycle collector
+            return c * scale + x, c
+
+        return body
+
+    xs = _rand(47, 3, 2)
+    body = make(2.0)
+    lax.scan(body, _rand(48, 2), xs)
+    lax.scan(body, _rand(48, 3), _rand(49, 3, 3))
+    lax.cond(True, body, body, _rand(48, 2), _rand(48, 2))
+    assert traces.entries(body) == 3
+    alive, ident = len(traces), id(body)
+    ref = weakref.ref(body)
+    del body
+    gc.collect()
+    assert ref() is None
+    assert ident not in traces._store  # (other dead functions may have gone too)
+    assert len(traces) < alive
+
+
+def test_a_function_keeps_a_bounded_number_of_traces() -> None:
+    from fad._src.interpreters.programs import traces
+
+    def branch(x: Array) -> Array:
+        return x + 1.0
+
+    for n in range(1, traces.limit + 6):
+        lax.cond(True, branch, branch, jnp.ones(n))
+    assert traces.entries(branch) == traces.limit

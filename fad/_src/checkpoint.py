@@ -32,7 +32,7 @@ from fad._src.interpreters.programs import (
     fix_weak,
     flat_arrays,
     jvp_split,
-    trace_to_program,
+    trace_cached,
     transpose_call,
 )
 from fad._src.ir import ClosedProgram, Eqn
@@ -183,6 +183,11 @@ def checkpoint(
     arguments passed as they are (not traced), for Python values the function
     branches on. ``prevent_cse`` keeps XLA from merging the recomputation with the
     forward pass under ``jit``.
+
+    ``fun`` is traced once per signature (argument structure and types, and the values
+    of the static arguments, which must then be hashable to be cached) and the trace
+    reused while ``fun`` lives and the names it reads are bound to the same objects;
+    see :func:`fad._src.interpreters.programs.trace_cached`.
     """
     if not callable(fun):
         raise TypeError(f"checkpoint expects a callable, got {type(fun).__name__}")
@@ -210,8 +215,10 @@ def checkpoint(
                 full[i] = v
             return f(*full, **kw)
 
-        program, consts, out_tree = trace_to_program(
-            flat_fun, [x.aval for x in flat], f"checkpoint-wrapped {name}"
+        static = tuple((i, type(args[i]), args[i]) for i in sorted(nums))
+        key = ("checkpoint", in_tree, nargs, static)
+        program, consts, out_tree = trace_cached(
+            fun, key, flat_fun, [x.aval for x in flat], f"checkpoint-wrapped {name}"
         )
         outs = checkpoint_p.bindn(
             *consts, *flat, program=program, policy=policy, prevent_cse=prevent_cse

@@ -12,12 +12,15 @@ loop derives it once. The passes that need no interpreter live in ``fad._src.ir.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from types import CodeType, FunctionType
 from typing import Any, final
 
 from fad._src import core, dtypes
 from fad._src import tree_util as tu
+from fad._src.config import config
 from fad._src.core import Array, ShapedArray
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters.batch import BatchHandler, BatchTracer, BDim
@@ -37,6 +40,7 @@ __all__ = [
     "flat_arrays",
     "jvp_split",
     "not_array_leaf",
+    "trace_cached",
     "trace_to_program",
     "transpose_call",
     "transpose_program",
@@ -318,4 +322,191 @@ def trace_to_program(
             ),
         )
     closed, consts = hoist_tracer_consts(stage.build(ins, outs))
+    return closed, consts, out_tree
+
+
+# ---------------------------------------------------------------------------
+# Traces of user functions, kept per function object
+# ---------------------------------------------------------------------------
+
+_MISSING: Any = object()
+
+
+def _global_names(code: CodeType) -> set[str]:
+    """Every name ``code`` (and the code nested in it: lambdas, comprehensions) loads
+    from its globals, with attribute names among them (filtered out by the caller)."""
+    names = set(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, CodeType):
+            names |= _global_names(c)
+    return names
+
+
+@final
+class _Strong:
+    """A value held as it is (one that cannot be weakly referenced: None, a number, a
+    string, a tuple, an Array)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _ref(value: Any) -> weakref.ref[Any] | _Strong:
+    """A reference that does not keep ``value`` alive where Python allows (a function
+    may close over itself, and an entry must not keep its own function alive)."""
+    try:
+        return weakref.ref(value)
+    except TypeError:
+        return _Strong(value)
+
+
+@final
+class _Guard:
+    """What a function read by name when it was traced: its code, its defaults, the
+    contents of its closure cells, and the globals its code names. ``holds(fn)`` says
+    whether each is still the same object (by identity: no value is compared)."""
+
+    __slots__ = ("_cells", "_code", "_defaults", "_globals", "_kwdefaults", "_names")
+
+    def __init__(self, fn: FunctionType) -> None:
+        self._code = fn.__code__
+        # Held as they are: tuples and dicts cannot be weakly referenced.
+        self._defaults = fn.__defaults__
+        self._kwdefaults = fn.__kwdefaults__
+        self._cells = tuple(_ref(_contents(c)) for c in fn.__closure__ or ())
+        g = fn.__globals__
+        self._names = tuple(sorted(n for n in _global_names(fn.__code__) if n in g))
+        self._globals = tuple(_ref(g[n]) for n in self._names)
+
+    def holds(self, fn: FunctionType) -> bool:
+        if (
+            fn.__code__ is not self._code
+            or fn.__defaults__ is not self._defaults
+            or fn.__kwdefaults__ is not self._kwdefaults
+        ):
+            return False
+        # A weak reference that reads None is dead: its object is gone, and whatever is
+        # there now is another one (None itself is held strongly).
+        if self._cells:
+            try:
+                for r, cell in zip(self._cells, fn.__closure__ or (), strict=False):  # same code
+                    v = cell.cell_contents
+                    if (r.value is not v) if type(r) is _Strong else (r() is not v or v is None):
+                        return False
+            except ValueError:  # a free variable not bound (yet, or any more)
+                return False
+        g = fn.__globals__
+        missing = _MISSING
+        for r, n in zip(self._globals, self._names, strict=False):  # equal by construction
+            v = g.get(n, missing)
+            if (r.value is not v) if type(r) is _Strong else (r() is not v or v is None):
+                return False
+        return True
+
+
+def _contents(cell: Any) -> Any:
+    try:
+        return cell.cell_contents
+    except ValueError:  # a free variable not bound (yet, or any more)
+        return _MISSING
+
+
+_Traced = tuple[_Guard, ClosedProgram, tu.PyTreeDef]
+
+
+@final
+class _TraceCache:
+    """Traces per function object and signature; weak on the function (an entry goes
+    when its function does), at most ``limit`` signatures per function (oldest out)."""
+
+    __slots__ = ("_store", "limit")
+
+    def __init__(self, limit: int = 64) -> None:
+        self.limit = limit
+        # id(fn) -> (weak reference to it, traces by signature): like ProgramCache.
+        self._store: dict[int, tuple[weakref.ref[FunctionType], dict[Hashable, _Traced]]] = {}
+
+    def lookup(self, fn: FunctionType, key: Hashable) -> _Traced | None:
+        entry = self._store.get(id(fn))
+        if entry is None or entry[0]() is not fn:
+            return None
+        return entry[1].get(key)
+
+    def put(self, fn: FunctionType, key: Hashable, value: _Traced) -> None:
+        i = id(fn)
+        store = self._store
+        entry = store.get(i)
+        if entry is None or entry[0]() is not fn:
+
+            def forget(ref: weakref.ref[FunctionType]) -> None:
+                if store.get(i, (None,))[0] is ref:
+                    del store[i]
+
+            entry = store[i] = (weakref.ref(fn, forget), {})
+        traces = entry[1]
+        traces.pop(key, None)
+        if len(traces) >= self.limit:
+            del traces[next(iter(traces))]
+        traces[key] = value
+
+    def __len__(self) -> int:
+        """How many functions have entries (for tests)."""
+        return len(self._store)
+
+    def entries(self, fn: Any) -> int:
+        """How many signatures ``fn`` has traces for (for tests)."""
+        entry = self._store.get(id(fn))
+        return 0 if entry is None or entry[0]() is not fn else len(entry[1])
+
+
+traces = _TraceCache()
+
+
+def trace_cached(
+    fun: Callable[..., Any], key: Hashable, flat_fun: Callable[..., Any],
+    in_avals: Sequence[ShapedArray], what: str,
+) -> tuple[ClosedProgram, list[Array], tu.PyTreeDef]:  # fmt: skip
+    """``trace_to_program(flat_fun, in_avals, what)``, traced once per signature of ``fun``.
+
+    ``flat_fun`` is a wrapper that calls the user's function ``fun``; ``key`` is all
+    else it depends on (the input tree, which API wraps it, static arguments). Reused
+    while ``fun`` lives, so a program carried by ``cond``/``while``/``scan``/``checkpoint``
+    is the same object on every call with the same ``key`` and input avals (weak types
+    included) under the same config flags, and everything derived from it (its JVP
+    split, transpose, batched form, executable) is derived once.
+
+    What is cached, and what is not:
+
+    - Only plain Python functions (``def``, ``lambda``). A bound method is a new object
+      at each attribute access, and a callable object keeps its state in attributes:
+      those are traced on every call, as are a ``key`` that is not hashable and a
+      function that raised while traced.
+    - A trace that closed over values of an enclosing transformation (tracers, hoisted
+      into leading operands) is not kept: those values belong to one call of that
+      transformation, and the next call brings others.
+    - The function is taken to be pure: a trace is reused while the objects it read by
+      name are the same, i.e. its code, its defaults, the contents of its closure cells
+      and the globals its own code names, as they were when the trace began. Rebinding
+      any of those (``w = w - lr * g`` on a global the function reads) retraces, so a
+      function that rebinds a name it reads itself (a ``nonlocal`` or ``global``
+      counter) is traced on every call; mutating an object in place (a list, a dict of
+      parameters, an attribute) or a global read only by another function it calls is
+      not seen, as under ``jit`` and JAX's own caches.
+    """
+    if type(fun) is not FunctionType:
+        return trace_to_program(flat_fun, in_avals, what)
+    full = (key, tuple(in_avals), config.trace_state)
+    try:
+        hash(full)
+    except TypeError:  # an unhashable static argument
+        return trace_to_program(flat_fun, in_avals, what)
+    hit = traces.lookup(fun, full)
+    if hit is not None and hit[0].holds(fun):
+        return hit[1], [], hit[2]
+    guard = _Guard(fun)  # before tracing: what the trace is about to read
+    closed, consts, out_tree = trace_to_program(flat_fun, in_avals, what)
+    if not consts:
+        traces.put(fun, full, (guard, closed, out_tree))
     return closed, consts, out_tree

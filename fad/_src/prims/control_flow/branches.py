@@ -29,7 +29,7 @@ from fad._src.interpreters.programs import (
     batch_program,
     fix_weak,
     jvp_split,
-    trace_to_program,
+    trace_cached,
     transpose_program,
 )
 from fad._src.interpreters.transpose import is_undefined
@@ -288,7 +288,7 @@ def _switch(index: Array, funs: Sequence[Callable[..., Any]], names: Sequence[st
         def flat_fun(*xs: Array, fun: Callable[..., Any] = fun) -> Any:
             return fun(*tu.tree_unflatten(in_tree, list(xs)))
 
-        traced.append(trace_to_program(flat_fun, avals, f"{api} {name}"))
+        traced.append(trace_cached(fun, ("branch", in_tree), flat_fun, avals, f"{api} {name}"))
     _, _, tree0 = traced[0]
     for (_, _, tree), name in zip(traced[1:], names[1:], strict=True):
         if tree != tree0:
@@ -312,6 +312,9 @@ def _switch(index: Array, funs: Sequence[Callable[..., Any]], names: Sequence[st
                 consts.append(c)
     programs = []
     for prog, cs, _ in traced:
+        if not consts:  # keep a cached trace's program (and all that is derived from it)
+            programs.append(prog)
+            continue
         own = prog.program.invars[: len(cs)]
         invars = []
         for c in consts:
@@ -335,6 +338,10 @@ def cond(pred: Any, true_fun: Callable[..., T], false_fun: Callable[..., T], *op
     Both branches are traced and must return the same structure and types. Unlike a
     Python ``if``, ``pred`` may be traced (under ``jit``) or batched (under ``vmap``,
     where both branches run and each lane selects its result).
+
+    Each branch is traced once per signature (the structure and types of the operands)
+    and the trace reused while the function lives and the names it reads are bound to
+    the same objects; see :func:`fad._src.interpreters.programs.trace_cached`.
     """
     p = _scalar_index(pred, "cond: pred")
     if not (dtypes.is_bool(p.dtype) or dtypes.is_integer(p.dtype) or dtypes.is_float(p.dtype)):
@@ -347,7 +354,10 @@ def cond(pred: Any, true_fun: Callable[..., T], false_fun: Callable[..., T], *op
 
 
 def switch(index: Any, branches: Sequence[Callable[..., T]], *operands: Any) -> T:
-    """``branches[index](*operands)``, the index clamped into range, as one primitive."""
+    """``branches[index](*operands)``, the index clamped into range, as one primitive.
+
+    Each branch is traced once per signature and the trace reused, as in :func:`cond`.
+    """
     branches = list(branches)
     if not branches:
         raise ValueError("switch: branches must be a non-empty sequence of functions")

@@ -30,7 +30,7 @@ from fad._src.interpreters.programs import (
     batch_program,
     fix_weak,
     jvp_split,
-    trace_to_program,
+    trace_cached,
     transpose_program,
 )
 from fad._src.interpreters.transpose import is_undefined
@@ -579,7 +579,20 @@ def scan(
     ``unroll`` is how many iterations each compiled loop step performs (True: all).
     Reverse mode stores the residuals of each iteration; ``checkpoint`` the body to
     recompute them instead.
+
+    ``f`` is traced once per signature (the structure and types of ``init`` and of a
+    slice of ``xs``) and the trace reused while ``f`` lives and the names it reads are
+    bound to the same objects; see :func:`fad._src.interpreters.programs.trace_cached`.
     """
+    return _scan(f, init, xs, length, reverse, unroll, f, "scan")
+
+
+def _scan(
+    f: Callable[[Any, Any], tuple[C, Y]], init: Any, xs: Any, length: int | None,
+    reverse: bool, unroll: int | bool, user: Callable[..., Any], tag: str,
+) -> tuple[C, Y]:  # fmt: skip
+    """``scan``, with its trace cached per ``(user, tag)``: ``f`` is ``user`` itself or a
+    wrapper of it that ``tag`` names (``fori_loop``'s and ``map``'s step functions)."""
     if not callable(f):
         raise TypeError(f"scan: f must be callable, got {type(f).__name__}")
     xs_flat, xs_tree = flat_operands(xs, "scan xs")
@@ -625,7 +638,9 @@ def scan(
                 )
             return out
 
-        prog, consts, out_tree = trace_to_program(body, avals, "scan f")
+        prog, consts, out_tree = trace_cached(
+            user, (tag, carry_tree, xs_tree), body, avals, "scan f"
+        )
         c_tree, y_tree = out_tree.children()
         if c_tree != carry_tree:
             raise TypeError(
@@ -650,5 +665,5 @@ def map(f: Callable[[Any], Y], xs: Any) -> Y:
     def step(carry: None, x: Any) -> tuple[None, Y]:
         return None, f(x)
 
-    _, ys = scan(step, None, xs)
+    _, ys = _scan(step, None, xs, None, False, 1, f, "map")
     return ys

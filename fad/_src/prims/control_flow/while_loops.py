@@ -10,7 +10,7 @@ and the transpose pass says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -24,7 +24,7 @@ from fad._src.interpreters import stage as stage_mod
 from fad._src.interpreters import transpose as transpose_mod
 from fad._src.interpreters.batch import BDim
 from fad._src.interpreters.jvp import MaybeZero, Zero, tangent_aval
-from fad._src.interpreters.programs import batch_program, fix_weak, jvp_split, trace_to_program
+from fad._src.interpreters.programs import batch_program, fix_weak, jvp_split, trace_cached
 from fad._src.ir import ClosedProgram, Var
 from fad._src.ir.passes import ProgramCache, with_invars
 from fad._src.prims import elementwise as ew
@@ -40,7 +40,7 @@ from fad._src.prims.control_flow.common import (
     types,
     zeros,
 )
-from fad._src.prims.control_flow.scans import scan
+from fad._src.prims.control_flow.scans import _scan
 from fad._src.xla import lowering
 from fad._src.xla.lowering import LoweringContext, Value
 
@@ -242,7 +242,20 @@ def while_loop(cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], T], ini
     ``body_fun`` must return a value of ``init_val``'s structure and types. Forward
     mode and ``vmap`` (lanes finish independently) work; reverse mode does not, since
     the trip count is unknown ahead of time (use ``scan`` or a static ``fori_loop``).
+
+    Both functions are traced once per signature (the structure and types of
+    ``init_val``) and the traces reused while they live and the names they read are
+    bound to the same objects; see :func:`fad._src.interpreters.programs.trace_cached`.
     """
+    return _while_loop(cond_fun, body_fun, init_val, (cond_fun, "while"), (body_fun, "while"))
+
+
+def _while_loop(
+    cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], T], init_val: Any,
+    cond_user: tuple[Callable[..., Any], Hashable], body_user: tuple[Callable[..., Any], Hashable],
+) -> T:  # fmt: skip
+    """``while_loop``, with each trace cached per ``(function, tag)`` in ``cond_user`` and
+    ``body_user``: the user function the given one wraps, and a tag for the wrapper."""
     for fun, name in ((cond_fun, "cond_fun"), (body_fun, "body_fun")):
         if not callable(fun):
             raise TypeError(f"while_loop: {name} must be callable, got {type(fun).__name__}")
@@ -256,12 +269,16 @@ def while_loop(cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], T], ini
         def body_flat(*xs: Array) -> Any:
             return body_fun(tu.tree_unflatten(tree, list(xs)))
 
-        cprog, cconsts, ctree = trace_to_program(cond_flat, avals, "while_loop cond_fun")
+        cprog, cconsts, ctree = trace_cached(
+            cond_user[0], ("cond", cond_user[1], tree), cond_flat, avals, "while_loop cond_fun"
+        )
         couts = cprog.out_avals
         if not ctree.is_leaf() or couts[0].shape != () or not dtypes.is_bool(couts[0].dtype):
             got = types(couts) if ctree.is_leaf() else str(ctree)
             raise TypeError(f"while_loop: cond_fun must return a boolean scalar, but got {got}")
-        bprog, bconsts, btree = trace_to_program(body_flat, avals, "while_loop body_fun")
+        bprog, bconsts, btree = trace_cached(
+            body_user[0], ("body", body_user[1], tree), body_flat, avals, "while_loop body_fun"
+        )
         if btree != tree:
             raise TypeError(
                 "while_loop: body_fun output and input must have the same pytree structure, "
@@ -300,7 +317,8 @@ def fori_loop(
     """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``.
 
     With concrete bounds this is a ``scan`` over the indices (reverse mode works);
-    with traced bounds it is a ``while_loop`` (forward mode only).
+    with traced bounds it is a ``while_loop`` (forward mode only). ``body_fun`` is
+    traced once per signature, as in ``scan``.
     """
     if not callable(body_fun):
         raise TypeError(f"fori_loop: body_fun must be callable, got {type(body_fun).__name__}")
@@ -322,20 +340,26 @@ def fori_loop(
         def step(carry: Any, i: Array) -> tuple[T, None]:
             return body_fun(i, carry), None
 
-        out, _ = scan(step, init_val, idx, length=n, unroll=1 if unroll is None else unroll)
+        out, _ = _scan(
+            step, init_val, idx, n, False, 1 if unroll is None else unroll, body_fun, "fori"
+        )
         return out
     if unroll not in (None, 1, False):
         raise ValueError("fori_loop: unroll needs concrete (Python int) bounds")
     lo_c = ew.convert_element_type(lo_arr, dt, weak_type=weak)
     hi_c = ew.convert_element_type(hi_arr, dt, weak_type=weak)
 
-    def cond_fun(c: tuple[Array, Array, Any]) -> Array:
-        return ew.lt(c[0], c[1])
-
     def body(c: tuple[Array, Array, Any]) -> tuple[Array, Array, T]:
         i, h, x = c
         one = ew.convert_element_type(core.asarray(np.ones((), dt)), dt, weak_type=weak)
         return ew.add(i, one), h, body_fun(i, x)
 
-    _, _, out = while_loop(cond_fun, body, (lo_c, hi_c, init_val))
+    _, _, out = _while_loop(
+        _fori_cond, body, (lo_c, hi_c, init_val), (_fori_cond, "fori"),
+        (body_fun, ("fori", dt, weak)),
+    )  # fmt: skip
     return out
+
+
+def _fori_cond(c: tuple[Array, Array, Any]) -> Array:
+    return ew.lt(c[0], c[1])
