@@ -54,9 +54,11 @@ class ShapedArray:
     weak_type: bool
 
     def __init__(self, shape: Shape, dtype: DType, weak_type: bool = False) -> None:
-        object.__setattr__(self, "shape", shape)
-        object.__setattr__(self, "dtype", dtype)
-        object.__setattr__(self, "weak_type", weak_type)
+        # The slots' own setters (bound below the class): an aval is made for every traced
+        # operation, and these are cheaper than ``object.__setattr__``.
+        _set_shape(self, shape)
+        _set_dtype(self, dtype)
+        _set_weak_type(self, weak_type)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError("ShapedArray is immutable")
@@ -99,6 +101,11 @@ class ShapedArray:
 
     def __hash__(self) -> int:
         return hash((self.shape, self.dtype, self.weak_type))
+
+
+_set_shape = vars(ShapedArray)["shape"].__set__
+_set_dtype = vars(ShapedArray)["dtype"].__set__
+_set_weak_type = vars(ShapedArray)["weak_type"].__set__
 
 
 _SHORT_NAMES = {
@@ -165,17 +172,27 @@ class Array:
             v = self._buffer
         return ShapedArray(v.shape, v.dtype, self._weak_type)
 
+    # ``shape``/``dtype``/``weak_type`` read the value directly rather than building an
+    # ``aval`` (they are on every eager call's path); ``Tracer`` derives them from its aval.
     @property
     def shape(self) -> Shape:
-        return self.aval.shape
+        v: Any = self._host
+        if v is None:
+            v = self._buffer
+        shape: Shape = v.shape
+        return shape
 
     @property
     def dtype(self) -> DType:
-        return self.aval.dtype
+        v: Any = self._host
+        if v is None:
+            v = self._buffer
+        dtype: DType = v.dtype
+        return dtype
 
     @property
     def weak_type(self) -> bool:
-        return self.aval.weak_type
+        return self._weak_type
 
     @property
     def ndim(self) -> int:
@@ -455,6 +472,18 @@ class Tracer(Array):
     def aval(self) -> ShapedArray:
         raise NotImplementedError
 
+    @property
+    def shape(self) -> Shape:
+        return self.aval.shape
+
+    @property
+    def dtype(self) -> DType:
+        return self.aval.dtype
+
+    @property
+    def weak_type(self) -> bool:
+        return self.aval.weak_type
+
     def concrete_value(self) -> np.ndarray[Any, Any]:
         return self._handler.concrete_value(self)
 
@@ -515,7 +544,11 @@ class Primitive:
 
     def bind1(self, *args: Array, **params: Any) -> Array:
         """Bind a single-result primitive (typed as returning one Array)."""
-        out: Array = bind(self, args, params)
+        out: Array
+        if _current.get().parent is None:  # ``bind``'s eager case, one call shorter
+            out = eval_primitive(self, args, params)
+        else:
+            out = bind(self, args, params)
         return out
 
     def bindn(self, *args: Array, **params: Any) -> list[Array]:
@@ -662,7 +695,64 @@ def def_array_impl(prim: Primitive, impl: ArrayImpl) -> None:
 
 
 def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
-    """Run ``prim`` on concrete arrays with its numpy implementation (the eager hot path)."""
+    """Run ``prim`` on concrete arrays with its numpy implementation (the eager hot path).
+
+    Unary and binary primitives without parameters on host arrays (most of eager numpy
+    code) take a lean path; it computes exactly what ``_eval_general`` does for them.
+    """
+    impl = prim.impl
+    if impl is not None and not params and not prim.multiple_results and not prim.weak_from:
+        n = len(args)
+        if n == 2:
+            x, y = args
+            if type(x) is Array and type(y) is Array:
+                vx, vy = x._host, y._host
+                if vx is not None and vy is not None:
+                    return eval_on_host2(prim, vx, x._weak_type, vy, y._weak_type)
+        elif n == 1:
+            x = args[0]
+            if type(x) is Array:
+                vx = x._host
+                if vx is not None:
+                    return eval_on_host1(prim, vx, x._weak_type)
+    return _eval_general(prim, args, params)
+
+
+# ``eval_primitive``'s lean path, on host values: also for callers that hold numpy values
+# already (``fad.numpy``'s eager ``sin(x)`` and ``x + 1``). Those must check ``is_eager()``
+# first: these bind nothing, so a handler would not see the primitive. ``prim`` has a
+# numpy ``impl`` and no parameters, and is not ``multiple_results`` nor ``weak_from``.
+
+
+def eval_on_host1(prim: Primitive, x: np.ndarray[Any, Any], x_weak: bool) -> Array:
+    """``eval_primitive`` of a unary ``prim`` on a concrete array (host value ``x``)."""
+    out = prim.impl(x)  # type: ignore[misc]  # (callers know ``impl`` is set)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    r: Array = _new_object(Array)
+    r._host = out
+    # Weak only if the operand is weak and the dtype is preserved.
+    r._weak_type = x_weak and out.dtype == x.dtype
+    r._buffer = None
+    return r
+
+
+def eval_on_host2(
+    prim: Primitive, x: np.ndarray[Any, Any], x_weak: bool, y: np.ndarray[Any, Any], y_weak: bool
+) -> Array:
+    """``eval_primitive`` of a binary ``prim`` on two concrete arrays (host values)."""
+    out = prim.impl(x, y)  # type: ignore[misc]  # (callers know ``impl`` is set)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    r: Array = _new_object(Array)
+    r._host = out
+    # Weak only if both operands are weak and the dtype is preserved.
+    r._weak_type = x_weak and y_weak and out.dtype == x.dtype
+    r._buffer = None
+    return r
+
+
+def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
     impl = prim.impl
     if impl is None:
         # A primitive that runs on fad Arrays (a compiled call): device-resident inputs stay
@@ -688,15 +778,15 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
         weak = all(a._weak_type for a in weak_args)
     out = impl(*vals, **params)
     if prim.multiple_results:
-        return [_wrap_result(o, False) for o in cast("Sequence[np.ndarray[Any, Any]]", out)]
+        return [wrap_fresh(o, False) for o in cast("Sequence[np.ndarray[Any, Any]]", out)]
     # Weak types survive only ops whose inputs were all weak (and dtype-preserving),
     # unless the primitive says so itself (``convert_element_type``).
     if "weak_type" in params:
-        return _wrap_result(out, params["weak_type"])
+        return wrap_fresh(out, params["weak_type"])
     if weak and weak_args:
         out = np.asarray(out)
-        return _wrap_result(out, out.dtype == weak_args[0]._value.dtype)
-    return _wrap_result(out, False)
+        return wrap_fresh(out, out.dtype == weak_args[0]._value.dtype)
+    return wrap_fresh(out, False)
 
 
 def _check_concrete(prim: Primitive, a: object) -> None:
@@ -709,11 +799,12 @@ def _check_concrete(prim: Primitive, a: object) -> None:
 _new_object = object.__new__
 
 
-def _wrap_result(out: Any, weak: bool) -> Array:
-    """Wrap a fresh numpy result without copying.
+def wrap_fresh(out: Any, weak: bool) -> Array:
+    """Wrap a fresh numpy result (or a numpy scalar) without copying.
 
     The result is private to fad (numpy ops never write to their inputs), so it is
-    frozen lazily, when ``__array__`` hands it out, instead of on this hot path.
+    frozen lazily, when ``__array__`` hands it out, instead of on this hot path
+    (``Array(...)`` freezes a view at once, for values that callers may still hold).
     """
     if type(out) is not np.ndarray:
         out = np.asarray(out)
@@ -756,6 +847,12 @@ class installed:
 
     def __exit__(self, *exc: object) -> None:
         _current.reset(self._token)
+
+
+def is_eager() -> bool:
+    """Whether no handler is installed: primitives bound now run at once on numpy, and no
+    one sees which primitives were bound, only the values they make."""
+    return _current.get().parent is None
 
 
 def current_handler() -> Handler:

@@ -56,6 +56,8 @@ __all__ = [
     "is_weakly_typed_python_scalar",
     "real_dtype",
     "result_type",
+    "result_type_of_pair",
+    "result_type_with_scalar",
     "to_inexact",
     "uint8",
     "uint16",
@@ -420,6 +422,55 @@ def result_type(*args: tuple[DType, bool]) -> tuple[DType, bool]:
     if len(_result_cache) >= _CACHE_LIMIT:
         _result_cache.clear()
     _result_cache[key] = out
+    return out
+
+
+# Two-operand promotion, cached under flat keys: the eager fast path of binary ``fad.numpy``
+# functions (``x + 1``, ``x * y``). Each entry is what ``result_type`` (then ``to_inexact``
+# for functions defined on floats) says; only successful promotions are cached, so errors
+# are raised, with their messages, by ``result_type`` itself.
+_pair_cache: dict[tuple[DType, bool, DType, bool, bool, bool], tuple[DType, bool]] = {}
+_scalar_cache: dict[tuple[DType, bool, type, bool, bool], tuple[DType, bool]] = {}
+
+
+def result_type_of_pair(
+    dt1: DType, weak1: bool, dt2: DType, weak2: bool, inexact: bool = False
+) -> tuple[DType, bool]:
+    """``result_type((dt1, weak1), (dt2, weak2))``, made inexact if asked; cached."""
+    key = (dt1, weak1, dt2, weak2, inexact, config.x64_enabled)
+    try:
+        return _pair_cache[key]
+    except KeyError:
+        pass
+    out = result_type((dt1, weak1), (dt2, weak2))
+    if inexact:
+        out = to_inexact(*out)
+    if len(_pair_cache) >= _CACHE_LIMIT:
+        _pair_cache.clear()
+    _pair_cache[key] = out
+    return out
+
+
+def result_type_with_scalar(
+    dt: DType, weak: bool, scalar_type: type, inexact: bool = False
+) -> tuple[DType, bool]:
+    """The promotion of ``(dt, weak)`` with a Python scalar of type ``scalar_type``.
+
+    ``scalar_type`` is exactly ``bool``, ``int``, ``float`` or ``complex``; the result is
+    ``result_type((dt, weak), dtype_of_python_scalar(s))`` for any ``s`` of that type
+    (promotion is commutative, so the scalar's side does not matter), made inexact if asked.
+    """
+    key = (dt, weak, scalar_type, inexact, config.x64_enabled)
+    try:
+        return _scalar_cache[key]
+    except KeyError:
+        pass
+    out = result_type((dt, weak), dtype_of_python_scalar(scalar_type()))
+    if inexact:
+        out = to_inexact(*out)
+    if len(_scalar_cache) >= _CACHE_LIMIT:
+        _scalar_cache.clear()
+    _scalar_cache[key] = out
     return out
 
 

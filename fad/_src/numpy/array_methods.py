@@ -31,56 +31,46 @@ class _ArrayMethods(Array):
     __slots__ = ()
 
     # -- operators -----------------------------------------------------------
-    def __neg__(self) -> Array:
-        return ufuncs.negative(self)
+    # Forward operators are the ufuncs themselves (``x + y`` calls ``add(x, y)``), one call
+    # shorter on the hottest eager path; reflected ones are methods that swap the operands.
+    __neg__ = ufuncs.negative
+    __abs__ = ufuncs.abs
+    __invert__ = ufuncs.invert
 
     def __pos__(self) -> Array:
         return self
 
-    def __abs__(self) -> Array:
-        return ufuncs.abs(self)
-
-    def __invert__(self) -> Array:
-        return ufuncs.invert(self)
-
-    def __add__(self, other: ArrayLike) -> Array:
-        return ufuncs.add(self, other)
+    __add__ = ufuncs.add
 
     def __radd__(self, other: ArrayLike) -> Array:
         return ufuncs.add(other, self)
 
-    def __sub__(self, other: ArrayLike) -> Array:
-        return ufuncs.subtract(self, other)
+    __sub__ = ufuncs.subtract
 
     def __rsub__(self, other: ArrayLike) -> Array:
         return ufuncs.subtract(other, self)
 
-    def __mul__(self, other: ArrayLike) -> Array:
-        return ufuncs.multiply(self, other)
+    __mul__ = ufuncs.multiply
 
     def __rmul__(self, other: ArrayLike) -> Array:
         return ufuncs.multiply(other, self)
 
-    def __truediv__(self, other: ArrayLike) -> Array:
-        return ufuncs.true_divide(self, other)
+    __truediv__ = ufuncs.true_divide
 
     def __rtruediv__(self, other: ArrayLike) -> Array:
         return ufuncs.true_divide(other, self)
 
-    def __floordiv__(self, other: ArrayLike) -> Array:
-        return ufuncs.floor_divide(self, other)
+    __floordiv__ = ufuncs.floor_divide
 
     def __rfloordiv__(self, other: ArrayLike) -> Array:
         return ufuncs.floor_divide(other, self)
 
-    def __mod__(self, other: ArrayLike) -> Array:
-        return ufuncs.remainder(self, other)
+    __mod__ = ufuncs.remainder
 
     def __rmod__(self, other: ArrayLike) -> Array:
         return ufuncs.remainder(other, self)
 
-    def __pow__(self, other: ArrayLike) -> Array:
-        return ufuncs.power(self, other)
+    __pow__ = ufuncs.power
 
     def __rpow__(self, other: ArrayLike) -> Array:
         return ufuncs.power(other, self)
@@ -91,41 +81,32 @@ class _ArrayMethods(Array):
     def __rmatmul__(self, other: ArrayLike) -> Array:
         return products.matmul(other, self)
 
-    def __and__(self, other: ArrayLike) -> Array:
-        return ufuncs.bitwise_and(self, other)
+    __and__ = ufuncs.bitwise_and
 
     def __rand__(self, other: ArrayLike) -> Array:
         return ufuncs.bitwise_and(other, self)
 
-    def __or__(self, other: ArrayLike) -> Array:
-        return ufuncs.bitwise_or(self, other)
+    __or__ = ufuncs.bitwise_or
 
     def __ror__(self, other: ArrayLike) -> Array:
         return ufuncs.bitwise_or(other, self)
 
-    def __xor__(self, other: ArrayLike) -> Array:
-        return ufuncs.bitwise_xor(self, other)
+    __xor__ = ufuncs.bitwise_xor
 
     def __rxor__(self, other: ArrayLike) -> Array:
         return ufuncs.bitwise_xor(other, self)
 
-    def __lshift__(self, other: ArrayLike) -> Array:
-        return ufuncs.left_shift(self, other)
+    __lshift__ = ufuncs.left_shift
 
-    def __rshift__(self, other: ArrayLike) -> Array:
-        return ufuncs.right_shift(self, other)
+    __rshift__ = ufuncs.right_shift
 
-    def __lt__(self, other: ArrayLike) -> Array:
-        return ufuncs.less(self, other)
+    __lt__ = ufuncs.less
 
-    def __le__(self, other: ArrayLike) -> Array:
-        return ufuncs.less_equal(self, other)
+    __le__ = ufuncs.less_equal
 
-    def __gt__(self, other: ArrayLike) -> Array:
-        return ufuncs.greater(self, other)
+    __gt__ = ufuncs.greater
 
-    def __ge__(self, other: ArrayLike) -> Array:
-        return ufuncs.greater_equal(self, other)
+    __ge__ = ufuncs.greater_equal
 
     # Elementwise, as in numpy: the result is an array, not object.__eq__'s bool, and only
     # array-likes compare (so the override narrows both types; mypy needs the ignore).

@@ -100,8 +100,80 @@ def issubdtype(a: Any, b: Any) -> bool:
     return bool(np.issubdtype(a, b))
 
 
+# Python scalars by exact type: ``np.float64`` subclasses ``float`` but is strongly typed,
+# so subclasses take the general path.
+PY_SCALARS = frozenset({bool, int, float, complex})
+
+
+def _operand_type(x: Array) -> tuple[DType, bool, tuple[int, ...]] | None:
+    """Dtype, weak type and shape of an operand: a host array's own, a tracer's aval
+    (built once), ``None`` for a device-resident value (the general path reads it)."""
+    if type(x) is Array:
+        v = x._host
+        return None if v is None else (v.dtype, x._weak_type, v.shape)
+    aval = x.aval
+    return aval.dtype, aval.weak_type, aval.shape
+
+
+def promote_pair(
+    x: ArrayLike, y: ArrayLike, inexact: bool, keep_scalar: bool = False
+) -> list[Array] | None:
+    """``promote`` (``promote_inexact`` if ``inexact``) of two operands, for the cases code
+    hits on every operator: two Arrays (concrete or tracers), or one and a Python scalar.
+
+    It must agree with the general path exactly (it skips only its generic
+    bookkeeping, and reads each operand's type once): the same dtype and weak type from
+    the cached lattice, the same primitives bound in the same order (a
+    ``convert_element_type`` of an Array whose dtype changes, then a ``broadcast_in_dim``
+    of the operand whose shape does), the scalar made by the same ``np.asarray(y, dtype)``.
+    ``None`` means: take the general path.
+
+    With ``keep_scalar``, a Python scalar is left 0-d when no handler is installed (no
+    one sees the ``broadcast_in_dim`` skipped): for callers that bind a primitive whose
+    numpy implementation is a ufunc, which broadcasts it to the very same values.
+    """
+    if isinstance(x, Array):
+        tx = _operand_type(x)
+        if tx is None:
+            return None
+        dx, wx, sx = tx
+        if isinstance(y, Array):
+            ty = _operand_type(y)
+            if ty is None:
+                return None
+            dy, wy, sy = ty
+            dt, weak = dtypes.result_type_of_pair(dx, wx, dy, wy, inexact)
+            a = x if dx == dt else ew.convert_element_type(x, dt, weak)
+            b = y if dy == dt else ew.convert_element_type(y, dt, weak)
+            return [a, b] if sx == sy else broadcast_arrays(a, b)
+        if type(y) in PY_SCALARS:
+            dt, weak = dtypes.result_type_with_scalar(dx, wx, type(y), inexact)
+            a = x if dx == dt else ew.convert_element_type(x, dt, weak)
+            b = core.wrap_fresh(np.asarray(y, dt), weak)
+            if not sx or (keep_scalar and core.is_eager()):
+                return [a, b]
+            return [a, st.broadcast_to(b, sx)]
+        return None
+    if isinstance(y, Array) and type(x) in PY_SCALARS:
+        ty = _operand_type(y)
+        if ty is None:
+            return None
+        dy, wy, sy = ty
+        dt, weak = dtypes.result_type_with_scalar(dy, wy, type(x), inexact)
+        a = core.wrap_fresh(np.asarray(x, dt), weak)
+        b = y if dy == dt else ew.convert_element_type(y, dt, weak)
+        if not sy or (keep_scalar and core.is_eager()):
+            return [a, b]
+        return [st.broadcast_to(a, sy), b]
+    return None
+
+
 def promote(name: str, *args: ArrayLike) -> list[Array]:
     """JAX's promotion: a common dtype by the lattice, then numpy broadcasting."""
+    if len(args) == 2:
+        fast = promote_pair(args[0], args[1], False)
+        if fast is not None:
+            return fast
     for a in args:
         if not core.is_arraylike(a):
             if isinstance(a, (list, tuple)):
@@ -116,6 +188,10 @@ def promote(name: str, *args: ArrayLike) -> list[Array]:
 
 def promote_inexact(name: str, *args: ArrayLike) -> list[Array]:
     """Promote, then lift integers and bools to the default float (``sin(1)`` is a float)."""
+    if len(args) == 2:
+        fast = promote_pair(args[0], args[1], True)
+        if fast is not None:
+            return fast
     pairs = [dtype_and_weak(a) for a in args]
     dt, weak = dtypes.to_inexact(*dtypes.result_type(*pairs))
     arrs = [_lift(a, dt, weak) for a in args]

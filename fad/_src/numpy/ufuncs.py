@@ -15,7 +15,14 @@ import numpy as np
 
 from fad._src import core, dtypes
 from fad._src.core import Array, ArrayLike
-from fad._src.numpy.conversion import asarray, astype, promote, promote_inexact
+from fad._src.numpy.conversion import (
+    PY_SCALARS,
+    asarray,
+    astype,
+    promote,
+    promote_inexact,
+    promote_pair,
+)
 from fad._src.numpy.creation import ones_like, zeros_like
 from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
@@ -27,39 +34,52 @@ nan = np.nan
 euler_gamma = np.euler_gamma
 
 
-def _unary_inexact(prim_fn: Callable[[Array], Array], name: str) -> Callable[[ArrayLike], Array]:
+def _unary_inexact(prim: core.Primitive, name: str) -> Callable[[ArrayLike], Array]:
+    # Binds ``prim`` itself (what its ``ew`` wrapper does), one call shorter. An inexact
+    # host array needs no promotion, and with no handler installed it runs at once
+    # (``core.eval_on_host1`` is ``eval_primitive``); so does a tracer whose aval is
+    # inexact and canonical, for which ``promote_inexact`` returns the tracer itself.
+    # Anything else takes ``promote_inexact``.
+    bind1 = prim.bind1
+
     def f(x: ArrayLike) -> Array:
         if type(x) is Array:
             v = x._host
             if v is not None and v.dtype.kind in "fc":
-                return prim_fn(x)
+                if core.is_eager():
+                    return core.eval_on_host1(prim, v, x._weak_type)
+                return bind1(x)
+        elif isinstance(x, core.Tracer):
+            dt = x.aval.dtype
+            if dt.kind in "fc" and dtypes.canonicalize_dtype(dt) == dt:
+                return bind1(x)
         (a,) = promote_inexact(name, x)
-        return prim_fn(a)
+        return bind1(a)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"Elementwise ``{name}`` (integers are promoted to the default float)."
     return f
 
 
-sin = _unary_inexact(ew.sin, "sin")
-cos = _unary_inexact(ew.cos, "cos")
-tan = _unary_inexact(ew.tan, "tan")
-arcsin = _unary_inexact(ew.asin, "arcsin")
-arccos = _unary_inexact(ew.acos, "arccos")
-arctan = _unary_inexact(ew.atan, "arctan")
-sinh = _unary_inexact(ew.sinh, "sinh")
-cosh = _unary_inexact(ew.cosh, "cosh")
-tanh = _unary_inexact(ew.tanh, "tanh")
-arcsinh = _unary_inexact(ew.asinh, "arcsinh")
-arccosh = _unary_inexact(ew.acosh, "arccosh")
-arctanh = _unary_inexact(ew.atanh, "arctanh")
-exp = _unary_inexact(ew.exp, "exp")
-exp2 = _unary_inexact(ew.exp2, "exp2")
-log = _unary_inexact(ew.log, "log")
-log1p = _unary_inexact(ew.log1p, "log1p")
-expm1 = _unary_inexact(ew.expm1, "expm1")
-sqrt = _unary_inexact(ew.sqrt, "sqrt")
-cbrt = _unary_inexact(ew.cbrt, "cbrt")
+sin = _unary_inexact(ew.sin_p, "sin")
+cos = _unary_inexact(ew.cos_p, "cos")
+tan = _unary_inexact(ew.tan_p, "tan")
+arcsin = _unary_inexact(ew.asin_p, "arcsin")
+arccos = _unary_inexact(ew.acos_p, "arccos")
+arctan = _unary_inexact(ew.atan_p, "arctan")
+sinh = _unary_inexact(ew.sinh_p, "sinh")
+cosh = _unary_inexact(ew.cosh_p, "cosh")
+tanh = _unary_inexact(ew.tanh_p, "tanh")
+arcsinh = _unary_inexact(ew.asinh_p, "arcsinh")
+arccosh = _unary_inexact(ew.acosh_p, "arccosh")
+arctanh = _unary_inexact(ew.atanh_p, "arctanh")
+exp = _unary_inexact(ew.exp_p, "exp")
+exp2 = _unary_inexact(ew.exp2_p, "exp2")
+log = _unary_inexact(ew.log_p, "log")
+log1p = _unary_inexact(ew.log1p_p, "log1p")
+expm1 = _unary_inexact(ew.expm1_p, "expm1")
+sqrt = _unary_inexact(ew.sqrt_p, "sqrt")
+cbrt = _unary_inexact(ew.cbrt_p, "cbrt")
 asin, acos, atan, asinh, acosh, atanh = arcsin, arccos, arctan, arcsinh, arccosh, arctanh
 
 
@@ -73,9 +93,53 @@ def log10(x: ArrayLike) -> Array:
     return ew.div(ew.log(a), ew.full_like(a, np.log(10)))
 
 
+def _eager_with_scalar(
+    prim: core.Primitive, x: ArrayLike, y: ArrayLike, inexact: bool, allow_bool: bool = True
+) -> Array | None:
+    """``prim`` of a host Array and a Python scalar (either order) with no handler
+    installed: one numpy call on the Array's value and the scalar made in the promoted
+    dtype, with no Array for the scalar and nothing bound (no one would see it).
+
+    It must agree with ``promote_pair`` then ``bind``: taken only where promotion leaves
+    the Array's dtype alone (a converted Array takes that path), the scalar is the same
+    ``np.asarray(s, dtype)`` with the promoted weak type, and ``core.eval_on_host2`` is
+    ``eval_primitive``. ``prim``'s impl must broadcast the 0-d scalar as a numpy ufunc does
+    (the callers' are ufuncs, and ``div``'s is ``np.true_divide`` on inexact values).
+    ``None`` means: take that path (also for a bool result, with ``allow_bool=False``).
+    """
+    if type(x) is Array:
+        v = x._host
+        scalar, scalar_first = y, False
+        weak = x._weak_type
+    elif type(y) is Array:
+        v = y._host
+        scalar, scalar_first = x, True
+        weak = y._weak_type
+    else:
+        return None
+    if v is None or type(scalar) not in PY_SCALARS or not core.is_eager():
+        return None
+    dt, scalar_weak = dtypes.result_type_with_scalar(v.dtype, weak, type(scalar), inexact)
+    if v.dtype != dt or (not allow_bool and dt == dtypes.bool_):
+        return None
+    s = np.asarray(scalar, dt)
+    if scalar_first:
+        return core.eval_on_host2(prim, s, scalar_weak, v, weak)
+    return core.eval_on_host2(prim, v, weak, s, scalar_weak)
+
+
 def _binary(
-    prim_fn: Callable[[Array, Array], Array], name: str, inexact: bool = False
+    prim: core.Primitive, name: str, inexact: bool = False
 ) -> Callable[[ArrayLike, ArrayLike], Array]:
+    # Binds ``prim`` itself (what its ``ew`` wrapper does), one call shorter. Two host
+    # arrays of one dtype, shape and weak type bind as they are; an eager Python scalar
+    # operand takes ``_eager_with_scalar``; otherwise ``promote_pair`` (``promote``'s fast
+    # path, called directly; ``prim``'s impl is a numpy ufunc, so an eager Python scalar
+    # needs no broadcast) or the general promotion.
+    if not isinstance(prim.impl, np.ufunc):
+        raise TypeError(f"{name} leaves eager scalars 0-d, so {prim} must be a numpy ufunc")
+    bind1 = prim.bind1
+
     def f(x: ArrayLike, y: ArrayLike) -> Array:
         if type(x) is Array and type(y) is Array:
             vx, vy = x._host, y._host
@@ -87,36 +151,47 @@ def _binary(
                 and x._weak_type == y._weak_type
                 and (not inexact or dtypes.is_inexact(vx.dtype))
             ):
-                return prim_fn(x, y)
-        a, b = promote_inexact(name, x, y) if inexact else promote(name, x, y)
-        return prim_fn(a, b)
+                return bind1(x, y)
+        else:
+            out = _eager_with_scalar(prim, x, y, inexact)
+            if out is not None:
+                return out
+        ab = promote_pair(x, y, inexact, True)
+        if ab is None:
+            ab = promote_inexact(name, x, y) if inexact else promote(name, x, y)
+        return bind1(ab[0], ab[1])
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"Elementwise ``{name}`` with numpy broadcasting and JAX's type promotion."
     return f
 
 
-add = _binary(ew.add, "add")
-multiply = _binary(ew.mul, "multiply")
-maximum = _binary(ew.max, "maximum")
-minimum = _binary(ew.min, "minimum")
-arctan2 = _binary(ew.atan2, "arctan2", inexact=True)
-nextafter = _binary(ew.nextafter, "nextafter", inexact=True)
-equal = _binary(ew.eq, "equal")
-not_equal = _binary(ew.ne, "not_equal")
-less = _binary(ew.lt, "less")
-less_equal = _binary(ew.le, "less_equal")
-greater = _binary(ew.gt, "greater")
-greater_equal = _binary(ew.ge, "greater_equal")
-bitwise_and = _binary(ew.bitwise_and, "bitwise_and")
-bitwise_or = _binary(ew.bitwise_or, "bitwise_or")
-bitwise_xor = _binary(ew.bitwise_xor, "bitwise_xor")
-left_shift = _binary(ew.shift_left, "left_shift")
+add = _binary(ew.add_p, "add")
+multiply = _binary(ew.mul_p, "multiply")
+maximum = _binary(ew.max_p, "maximum")
+minimum = _binary(ew.min_p, "minimum")
+arctan2 = _binary(ew.atan2_p, "arctan2", inexact=True)
+nextafter = _binary(ew.nextafter_p, "nextafter", inexact=True)
+equal = _binary(ew.eq_p, "equal")
+not_equal = _binary(ew.ne_p, "not_equal")
+less = _binary(ew.lt_p, "less")
+less_equal = _binary(ew.le_p, "less_equal")
+greater = _binary(ew.gt_p, "greater")
+greater_equal = _binary(ew.ge_p, "greater_equal")
+bitwise_and = _binary(ew.and_p, "bitwise_and")
+bitwise_or = _binary(ew.or_p, "bitwise_or")
+bitwise_xor = _binary(ew.xor_p, "bitwise_xor")
+left_shift = _binary(ew.shift_left_p, "left_shift")
 atan2 = arctan2
 
 
 def subtract(x: ArrayLike, y: ArrayLike) -> Array:
-    a, b = promote("subtract", x, y)
+    # ``sub``'s impl is ``np.subtract``, so the eager scalar paths apply (see ``_binary``).
+    out = _eager_with_scalar(ew.sub_p, x, y, False, allow_bool=False)
+    if out is not None:
+        return out
+    ab = promote_pair(x, y, False, True)
+    a, b = ab if ab is not None else promote("subtract", x, y)
     if dtypes.is_bool(a.dtype):
         raise TypeError("subtract does not accept bool operands; use logical_xor")
     return ew.sub(a, b)
@@ -130,6 +205,11 @@ def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
 
 
 def true_divide(x: ArrayLike, y: ArrayLike) -> Array:
+    # On the inexact operands this promotes to, ``div``'s impl is ``np.true_divide``, so
+    # the eager scalar path applies (see ``_binary``).
+    out = _eager_with_scalar(ew.div_p, x, y, True)
+    if out is not None:
+        return out
     a, b = promote_inexact("true_divide", x, y)
     return ew.div(a, b)
 
