@@ -28,9 +28,9 @@ from fad._src.api.arguments import (
     split_aux,
 )
 from fad._src.core import Array, ArrayLike, ShapedArray
-from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero, tangent_aval
+from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
 from fad._src.interpreters.stage import StageHandler, StageTracer
-from fad._src.interpreters.transpose import backward_pass
+from fad._src.interpreters.transpose import TransposePlan, backward_pass
 from fad._src.ir import ClosedProgram
 from fad._src.prims import elementwise as ew
 from fad._src.typing import Linear, LinearTranspose
@@ -55,6 +55,7 @@ class Linearized:
         "out_avals",
         "out_primals",
         "out_tree",
+        "plan",
         "program",
     )
 
@@ -70,6 +71,8 @@ class Linearized:
         self.out_tree = out_tree
         self.out_avals = [p.aval for p in out_primals]
         self.aux = aux
+        # How to transpose ``program``, made by the first pullback and kept for the others.
+        self.plan: TransposePlan | None = None
 
 
 def linearize_flat(
@@ -79,11 +82,10 @@ def linearize_flat(
     """Partially evaluate the JVP of ``fun`` at the flat ``primals`` (see the module)."""
     stage = StageHandler(forward_known=True)
     jvp_h = JVPHandler()
-    mask = [dtypes.is_inexact(p.dtype) for p in primals]
+    in_avals = [p.aval for p in primals]
+    mask = [dtypes.is_inexact(a.dtype) for a in in_avals]
     with core.installed(stage):
-        tan_in = [
-            stage.new_arg(tangent_aval(p.aval)) for p, m in zip(primals, mask, strict=True) if m
-        ]
+        tan_in = [stage.new_arg(a) for a, m in zip(in_avals, mask, strict=True) if m]
         it = iter(tan_in)
         with core.installed(jvp_h):
             ins = [
@@ -101,9 +103,7 @@ def linearize_flat(
     if has_aux:
         aux = tu.tree_map(lambda x: jvp_h.unwrap(x)[0] if isinstance(x, Array) else x, aux)
     program = stage.build(tan_in, out_t)
-    return Linearized(
-        [p for p, _ in pairs], program, [p.aval for p in primals], mask, in_tree, out_tree, aux
-    )
+    return Linearized([p for p, _ in pairs], program, in_avals, mask, in_tree, out_tree, aux)
 
 
 def _cotangent_leaves(lin: Linearized, ct: Any, name: str) -> list[MaybeZero]:
@@ -119,15 +119,16 @@ def _cotangent_leaves(lin: Linearized, ct: Any, name: str) -> list[MaybeZero]:
             out.append(Zero(aval))
             continue
         a = leaf_to_array(c, f"{name} cotangent {i}")
-        if a.shape != aval.shape:
+        a_aval = a.aval  # once: a pullback in a loop (a Jacobian row by row) checks each call
+        if a_aval.shape != aval.shape:
             raise ValueError(
-                f"{name}: cotangent {i} has shape {a.shape}, but the primal output has shape "
+                f"{name}: cotangent {i} has shape {a_aval.shape}, but the primal output has shape "
                 f"{aval.shape} "
-                f"(expected {aval.str_short()}, got {a.aval.str_short()})"
+                f"(expected {aval.str_short()}, got {a_aval.str_short()})"
             )
-        if dtypes.is_inexact(aval.dtype) and a.dtype != aval.dtype:
+        if a_aval.dtype != aval.dtype and dtypes.is_inexact(aval.dtype):
             if (
-                a.aval.weak_type
+                a_aval.weak_type
                 or dtypes.result_type((a.dtype, False), (aval.dtype, False))[0] == aval.dtype
             ):
                 a = ew.full(a.shape, 0, aval.dtype) if a.size == 0 else _convert(a, aval)
@@ -144,19 +145,26 @@ def _convert(a: Array, aval: ShapedArray) -> Array:
     return ew.convert_element_type(a, aval.dtype)
 
 
+def _backward(lin: Linearized, cts: list[MaybeZero]) -> Any:
+    """The input cotangents (a pytree like the primals) of the flat output cotangents."""
+    prog = lin.program.program
+    if lin.plan is None:
+        lin.plan = TransposePlan(prog)
+    in_cts = backward_pass(prog, lin.program.consts, cts, lin.plan)
+    it = iter(in_cts)
+    flat = []
+    for aval, m in zip(lin.in_avals, lin.in_mask, strict=True):
+        if m:
+            c = next(it)
+            flat.append(core.zeros(aval) if isinstance(c, Zero) else c)
+        else:
+            flat.append(float0_zeros(aval))
+    return tu.tree_unflatten(lin.in_tree, flat)
+
+
 def _pullback(lin: Linearized, name: str) -> Callable[[Any], Any]:
     def pullback(ct: Any) -> Any:
-        cts = _cotangent_leaves(lin, ct, name)
-        in_cts = backward_pass(lin.program.program, lin.program.consts, cts)
-        it = iter(in_cts)
-        flat = []
-        for aval, m in zip(lin.in_avals, lin.in_mask, strict=True):
-            if m:
-                c = next(it)
-                flat.append(core.zeros(aval) if isinstance(c, Zero) else c)
-            else:
-                flat.append(float0_zeros(aval))
-        return tu.tree_unflatten(lin.in_tree, flat)
+        return _backward(lin, _cotangent_leaves(lin, ct, name))
 
     return pullback
 
@@ -456,8 +464,9 @@ def value_and_grad(
                 "jax-style "
                 "vjp directly."
             )
-        ct = tu.tree_unflatten(lin.out_tree, [ew.full((), 1, dt)])
-        grads = _pullback(lin, "grad")(ct)
+        # The output cotangent is ours (a scalar one of the output's dtype), so it skips
+        # the checks a user's cotangent gets.
+        grads = _backward(lin, [Array(np.asarray(1, dt))])
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
         return ((out, lin.aux), g) if has_aux else (out, g)

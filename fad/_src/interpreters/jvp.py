@@ -19,19 +19,39 @@ from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
 
 @final
 class Zero:
-    """A symbolic zero tangent (or cotangent) of a given abstract value."""
+    """A symbolic zero tangent (or cotangent) of a given abstract value.
 
-    __slots__ = ("aval",)
+    ``Zero.like(x)`` reads ``x.aval`` only when asked: a JVP rule gets one zero per
+    constant operand and most are never looked at, so the hot path builds no aval.
+    """
+
+    __slots__ = ("_aval", "_of")
 
     def __init__(self, aval: ShapedArray) -> None:
-        self.aval = aval
+        self._aval: ShapedArray | None = aval
+        self._of: Array | None = None
+
+    @property
+    def aval(self) -> ShapedArray:
+        a = self._aval
+        if a is None:
+            assert self._of is not None
+            a = self._aval = self._of.aval
+            self._of = None
+        return a
 
     def __repr__(self) -> str:
         return f"Zero({self.aval.str_short()})"
 
     @staticmethod
     def like(x: Array) -> Zero:
-        return Zero(x.aval)
+        z: Zero = _new_object(Zero)
+        z._aval = None
+        z._of = x
+        return z
+
+
+_new_object = object.__new__
 
 
 # A tangent inside the interpreters: an array, or a symbolic zero.
@@ -44,9 +64,9 @@ def instantiate(t: MaybeZero) -> Array:
 
 
 def add_tangents(a: MaybeZero, b: MaybeZero) -> MaybeZero:
-    if isinstance(a, Zero):
+    if type(a) is Zero:
         return b
-    if isinstance(b, Zero):
+    if type(b) is Zero:
         return a
     return core.add_any(a, b)
 
@@ -82,18 +102,24 @@ def def_jvp_rule(prim: Primitive, rule: JvpRule) -> None:
 
 
 class JVPTracer(Tracer):
-    __slots__ = ("primal", "tangent")
+    __slots__ = ("_aval", "primal", "tangent")
     primal: Array
     tangent: MaybeZero
+    _aval: ShapedArray | None
 
     def __init__(self, handler: JVPHandler, primal: Array, tangent: MaybeZero) -> None:
         self._handler = handler
         self.primal = primal
         self.tangent = tangent
+        self._aval = None
 
     @property
     def aval(self) -> ShapedArray:
-        return self.primal.aval
+        # Cached: the numpy layer asks a tracer's shape and dtype several times per op.
+        a = self._aval
+        if a is None:
+            a = self._aval = self.primal.aval
+        return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,18 +128,19 @@ class JVPHandler(core.Handler):
 
     def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
         primals: list[Array] = []
-        tangents: list[MaybeZero] = []
         live = False
         for a in args:
-            if isinstance(a, JVPTracer) and a._handler is self:
+            if type(a) is JVPTracer and a._handler is self:
                 primals.append(a.primal)
-                tangents.append(a.tangent)
-                live = live or not isinstance(a.tangent, Zero)
+                if type(a.tangent) is not Zero:
+                    live = True
             else:
                 primals.append(a)
-                tangents.append(Zero.like(a))
-        if not live:
+        if not live:  # no tangent flows through: re-emit (constants folded by numpy code)
             return core.bind(prim, tuple(primals), params)
+        tangents: list[MaybeZero] = [
+            a.tangent if type(a) is JVPTracer and a._handler is self else Zero.like(a) for a in args
+        ]
         rule = jvp_rules.get(prim)
         if rule is None:
             raise NotImplementedError(f"differentiation rule for '{prim.name}' not implemented")
@@ -123,7 +150,7 @@ class JVPHandler(core.Handler):
         return self.wrap(out, t_out)
 
     def wrap(self, primal: Array, tangent: MaybeZero) -> Array:
-        if isinstance(tangent, Zero) or not dtypes.is_inexact(primal.aval.dtype):
+        if type(tangent) is Zero or not _is_inexact(primal):
             return primal
         return JVPTracer(self, primal, tangent)
 
@@ -135,6 +162,12 @@ class JVPHandler(core.Handler):
         if isinstance(x, JVPTracer) and x._handler is self:
             return x.primal, x.tangent
         return x, Zero(tangent_aval(x.aval))
+
+
+def _is_inexact(x: Array) -> bool:
+    """Whether ``x`` is differentiable; reads a concrete array's dtype without an aval."""
+    v = x._host if type(x) is Array else None
+    return dtypes.is_inexact(x.aval.dtype if v is None else v.dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -158,12 +191,13 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
     def rule(
         primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any
     ) -> tuple[Array, MaybeZero]:
-        ans = prim.bind1(*primals, **params)
-        total: MaybeZero = Zero.like(ans)
+        ans: Array = core.bind(prim, tuple(primals), params)
+        total: MaybeZero | None = None
         for partial, t in zip(partials, tangents, strict=False):
-            if partial is not None and not isinstance(t, Zero):
-                total = add_tangents(total, partial(t, ans, *primals, **params))
-        return ans, total
+            if partial is not None and type(t) is not Zero:
+                g = partial(t, ans, *primals, **params)
+                total = g if total is None else add_tangents(total, g)
+        return ans, Zero.like(ans) if total is None else total
 
     def_jvp_rule(prim, rule)
 

@@ -32,6 +32,7 @@ from typing import Any, final
 import numpy as np
 
 from fad._src import core
+from fad._src.config import config
 from fad._src.core import Array, Params, Primitive, ShapedArray, Tracer
 from fad._src.ir import Atom, ClosedProgram, Eqn, Literal, Program, Var
 from fad._src.ir.passes import dce, needed
@@ -121,21 +122,29 @@ class StageHandler(core.Handler):
         raise core.ConcretizationError(_concretization_message(self, tracer))
 
     def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
-        if self.forward_known and not any(self.owns(a) for a in args):
-            return core.bind(prim, tuple(args), params)
+        if self.forward_known:
+            for a in args:
+                if type(a) is StageTracer and a._handler is self:
+                    break
+            else:  # known: run it now (a plain loop: this is every primal op under grad)
+                return core.bind(prim, args if type(args) is tuple else tuple(args), params)
         atoms = [self.atom(a) for a in args]
-        out_avals = core.abstract_eval(prim, [a.aval for a in atoms], params)
-        outs = [Var(av) for av in out_avals]
-        self.recording.add(Eqn(prim, tuple(atoms), params, tuple(outs)))
-        tracers = [StageTracer(self, v) for v in outs]
-        return tracers if prim.multiple_results else tracers[0]
+        out_avals = _abstract_eval(prim, [a.aval for a in atoms], params)
+        if prim.multiple_results:
+            outs = tuple(Var(av) for av in out_avals)
+            self.recording.add(Eqn(prim, tuple(atoms), params, outs))
+            return [StageTracer(self, v) for v in outs]
+        out = Var(out_avals[0])
+        self.recording.add(Eqn(prim, tuple(atoms), params, (out,)))
+        return StageTracer(self, out)
 
     def atom(self, x: Array) -> Atom:
-        if isinstance(x, StageTracer) and x._handler is self:
+        if type(x) is StageTracer and x._handler is self:
             return x.ir_var
-        if type(x) is Array and x._value.ndim == 0:
-            return Literal(x)
-        if isinstance(x, Tracer) and not core.handler_is_active(x._handler):
+        if type(x) is Array:
+            if x._value.ndim == 0:
+                return Literal(x)
+        elif isinstance(x, Tracer) and not core.handler_is_active(x._handler):
             raise core.escaped_tracer(x)
         return self.recording.constant(x)
 
@@ -143,6 +152,32 @@ class StageHandler(core.Handler):
         """Freeze what was staged into a program from ``inputs`` to ``outputs``."""
         outvars = [self.atom(o) for o in outputs]
         return self.recording.program([t.ir_var for t in inputs], outvars)
+
+
+# Output avals of primitives without parameters, by the operands' types (and the x64
+# flag, which dtype rules read), with the abstract rule that gave them. Abstract
+# evaluation (dtype checks, the weak-type rule, a fresh aval) is most of the cost of
+# staging a primitive, and the elementwise ops that fill a linearized program meet the
+# same few operand types again and again.
+_avals_seen: dict[tuple[Any, ...], tuple[core.AbstractRule, tuple[ShapedArray, ...]]] = {}
+
+
+def _abstract_eval(
+    prim: Primitive, avals: list[ShapedArray], params: Params
+) -> Sequence[ShapedArray]:
+    if params:
+        return core.abstract_eval(prim, avals, params)
+    key = (prim, config.x64_enabled, *[(a.shape, a.dtype, a.weak_type) for a in avals])
+    seen = _avals_seen.get(key)
+    rule = core.abstract_rules.get(prim)
+    if seen is not None and seen[0] is rule:
+        return seen[1]
+    out = tuple(core.abstract_eval(prim, avals, params))
+    if rule is not None:
+        if len(_avals_seen) >= 4096:  # bounded: a program's own types, not every one ever
+            _avals_seen.clear()
+        _avals_seen[key] = (rule, out)
+    return out
 
 
 _FAD_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep

@@ -9,12 +9,12 @@ another derivative works unchanged. Missing cotangents stay symbolic zeros.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol, final
+from typing import Any, NoReturn, Protocol, final
 
+from fad._src import core
 from fad._src.core import Array, Primitive, ShapedArray
-from fad._src.interpreters.jvp import MaybeZero, Zero, add_tangents, def_jvp_rule, instantiate
-from fad._src.ir import Env, Eqn, Program, Var, bind_eqn, literal_value
-from fad._src.ir.passes import dependents
+from fad._src.interpreters.jvp import MaybeZero, Zero, def_jvp_rule, instantiate
+from fad._src.ir import Atom, Env, Eqn, Literal, Program, Var, bind_eqn, literal_value
 
 
 @final
@@ -59,11 +59,14 @@ def deflinear(prim: Primitive, transpose_rule: TransposeRule) -> None:
     and ``transpose_rule`` runs it backwards. Both are registered here, together."""
 
     def jvp_rule(primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any) -> Any:
-        ans = prim.bind(*primals, **params)
-        if all(isinstance(t, Zero) for t in tangents):
+        ans = core.bind(prim, tuple(primals), params)
+        for t in tangents:
+            if type(t) is not Zero:
+                break
+        else:
             zeros = [Zero.like(a) for a in ans] if prim.multiple_results else Zero.like(ans)
             return ans, zeros
-        return ans, prim.bind(*map(instantiate, tangents), **params)
+        return ans, core.bind(prim, tuple(map(instantiate, tangents)), params)
 
     def_jvp_rule(prim, jvp_rule)
     def_transpose(prim, transpose_rule)
@@ -87,62 +90,117 @@ def def_no_transpose(prim: Primitive, why: str) -> None:
     no_transpose[prim] = why
 
 
-def _is_linear(e: Eqn, lin: set[Var]) -> bool:
-    return any(isinstance(a, Var) and a in lin for a in e.inputs)
+def _raise_not_transposable(e: Eqn) -> NoReturn:
+    why = no_transpose.get(e.prim)
+    if why is not None:
+        raise NoTransposeError(why)
+    raise NonlinearError(
+        f"cannot transpose '{e.prim.name}': it is not linear (or has no transpose rule), "
+        "but it is applied to a value that depends linearly on the inputs"
+    )
 
 
-def check_linear(program: Program, lin: set[Var]) -> None:
-    """Every equation that touches a linear variable (of ``lin``) must have a transpose rule."""
-    for e in program.eqns:
-        if e.prim in transpose_rules or not _is_linear(e, lin):
-            continue
-        why = no_transpose.get(e.prim)
-        if why is not None:
-            raise NoTransposeError(why)
-        raise NonlinearError(
-            f"cannot transpose '{e.prim.name}': it is not linear (or has no transpose rule), "
-            "but it is applied to a value that depends linearly on the inputs"
-        )
+# An equation's operand as its transpose rule gets it: the linear ones are shared
+# ``UndefinedPrimal`` markers, the others are read from the forward sweep.
+_Operand = UndefinedPrimal | Atom
+
+
+@final
+class TransposePlan:
+    """What ``backward_pass`` needs to know about a program, worked out in one pass over it.
+
+    The linearity analysis (which variables depend on the inputs, whether each equation
+    that reads one has a transpose rule) depends only on the program. A pullback applied
+    many times (a Jacobian row by row) keeps its plan and does it once.
+    """
+
+    __slots__ = ("backward", "forward", "lin_outs")
+
+    def __init__(self, program: Program) -> None:
+        lin = set(program.invars)
+        forward: list[Eqn] = []
+        backward: list[tuple[Eqn, tuple[_Operand, ...], tuple[tuple[int, Var], ...]]] = []
+        for e in program.eqns:
+            ops: list[_Operand] = []
+            linear: list[tuple[int, Var]] = []
+            for i, a in enumerate(e.inputs):
+                if type(a) is Var and a in lin:
+                    ops.append(UndefinedPrimal(a.aval))
+                    linear.append((i, a))
+                else:
+                    ops.append(a)
+            if not linear:
+                forward.append(e)
+                continue
+            if e.prim not in transpose_rules:
+                _raise_not_transposable(e)
+            lin.update(e.outputs)
+            backward.append((e, tuple(ops), tuple(linear)))
+        backward.reverse()
+        # Equations on residuals only (no linear operand): run before the backward sweep.
+        self.forward = tuple(forward)
+        # Linear equations, last first: the equation, its operands as its transpose rule
+        # gets them, and the (position, variable) of each linear operand.
+        self.backward = tuple(backward)
+        self.lin_outs = tuple(type(a) is Var and a in lin for a in program.outvars)
 
 
 def backward_pass(
-    program: Program, consts: Sequence[Array], cts_out: Sequence[MaybeZero]
-) -> list[MaybeZero]:
+    program: Program, consts: Sequence[Array], cts_out: Sequence[MaybeZero],
+    plan: TransposePlan | None = None,
+) -> list[MaybeZero]:  # fmt: skip
     """Cotangents of the program's inputs, given cotangents of its outputs.
 
     The forward sweep evaluates the equations that touch no linear variable (work on
     residuals, which no linear value feeds); the backward sweep then applies each linear
-    equation's transpose rule, in reverse order.
+    equation's transpose rule, in reverse order. ``plan`` is ``TransposePlan(program)``,
+    for a caller that transposes one program many times.
     """
-    lin = dependents(program)
-    check_linear(program, lin)
+    if plan is None:
+        plan = TransposePlan(program)
     env = Env(literal_value)
     env.write(program.constvars, consts)
-    env.run([e for e in program.eqns if not _is_linear(e, lin)], bind_eqn)
+    if plan.forward:
+        env.run(plan.forward, bind_eqn)
+    values = env.values
 
-    ct_env: dict[Var, MaybeZero] = {}
+    # Only non-zero cotangents are stored: a missing entry is a symbolic zero.
+    ct_env: dict[Var, Array] = {}
 
     def accumulate(v: Var, ct: MaybeZero | None) -> None:
-        if ct is None or isinstance(ct, Zero):
+        if ct is None or type(ct) is Zero:
             return
-        ct_env[v] = add_tangents(ct_env.get(v, Zero(v.aval)), ct)
+        old = ct_env.get(v)
+        ct_env[v] = ct if old is None else core.add_any(old, ct)
 
-    for a, ct in zip(program.outvars, cts_out, strict=True):
-        if isinstance(a, Var) and a in lin:
-            accumulate(a, ct)
+    for a, is_lin, ct_out in zip(program.outvars, plan.lin_outs, cts_out, strict=True):
+        if is_lin:
+            assert isinstance(a, Var)
+            accumulate(a, ct_out)
 
-    for e in reversed([e for e in program.eqns if _is_linear(e, lin)]):
-        cts = [ct_env.pop(v, Zero(v.aval)) for v in e.outputs]
-        if all(isinstance(c, Zero) for c in cts):
-            continue
-        args: list[Any] = [
-            UndefinedPrimal(a.aval) if isinstance(a, Var) and a in lin else env.read(a)
-            for a in e.inputs
+    for e, ops, linear in plan.backward:
+        ct: Any
+        outs = e.outputs
+        if len(outs) == 1 and not e.prim.multiple_results:
+            ct = ct_env.pop(outs[0], None)
+            if ct is None:
+                continue
+        else:
+            found = [ct_env.pop(v, None) for v in outs]
+            if all(c is None for c in found):
+                continue
+            ct = [Zero(v.aval) if c is None else c for v, c in zip(outs, found, strict=True)]
+        args = [
+            o if type(o) is UndefinedPrimal else o.value if type(o) is Literal else values[o]
+            for o in ops
         ]
-        rule = transpose_rules[e.prim]
-        ct_in = rule(cts if e.prim.multiple_results else cts[0], *args, **e.params)
-        for a, c in zip(e.inputs, ct_in, strict=True):
-            if isinstance(a, Var) and a in lin:
-                accumulate(a, c)
+        ct_in = transpose_rules[e.prim](ct, *args, **e.params)
+        for i, v in linear:  # accumulate, inlined: this loop runs once per linear operand
+            c = ct_in[i]
+            if c is None or type(c) is Zero:
+                continue
+            old = ct_env.get(v)
+            ct_env[v] = c if old is None else core.add_any(old, c)
 
-    return [ct_env.get(v, Zero(v.aval)) for v in program.invars]
+    found_in = [ct_env.get(v) for v in program.invars]
+    return [Zero(v.aval) if c is None else c for v, c in zip(program.invars, found_in, strict=True)]

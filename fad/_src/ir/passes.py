@@ -74,10 +74,13 @@ def needed(eqns: Sequence[Eqn], roots: Sequence[object]) -> tuple[list[Eqn], set
     """The equations ``roots`` depend on (in program order) and every variable they read."""
     live: set[Var] = {a for a in roots if isinstance(a, Var)}
     kept: list[Eqn] = []
-    for e in reversed(eqns):
-        if any(v in live for v in e.outputs):
+    for e in reversed(eqns):  # plain loops: every grad runs this over its whole program
+        outs = e.outputs
+        if outs[0] in live if len(outs) == 1 else any(v in live for v in outs):
             kept.append(e)
-            live.update(a for a in e.inputs if isinstance(a, Var))
+            for a in e.inputs:
+                if type(a) is Var:
+                    live.add(a)
     kept.reverse()
     return kept, live
 
@@ -86,6 +89,8 @@ def dce(program: Program, consts: Sequence[Array]) -> ClosedProgram:
     """Dead-code elimination: drop equations and constants no output needs."""
     kept, live = needed(program.eqns, program.outvars)
     pairs = [(v, c) for v, c in zip(program.constvars, consts, strict=True) if v in live]
+    if len(kept) == len(program.eqns) and len(pairs) == len(program.constvars):
+        return ClosedProgram(program, tuple(consts))  # nothing dead: no new program
     return ClosedProgram(
         Program(tuple(v for v, _ in pairs), program.invars, tuple(kept), program.outvars),
         tuple(c for _, c in pairs),

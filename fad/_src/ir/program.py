@@ -49,22 +49,47 @@ class Literal:
 Atom = Var | Literal
 
 
+# Equations and programs are frozen dataclasses. Their ``__init__`` is written out to fill
+# the instance dict directly: the generated one sets each field through
+# ``object.__setattr__`` (how a frozen class gets around its own ``__setattr__``), which
+# doubles the cost of recording an equation, once per staged primitive.
+
+
 @final
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Eqn:
     prim: Primitive
     inputs: tuple[Atom, ...]
     params: Params
     outputs: tuple[Var, ...]
 
+    def __init__(
+        self, prim: Primitive, inputs: tuple[Atom, ...], params: Params, outputs: tuple[Var, ...]
+    ) -> None:
+        d = self.__dict__
+        d["prim"] = prim
+        d["inputs"] = inputs
+        d["params"] = params
+        d["outputs"] = outputs
+
 
 @final
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Program:
     constvars: tuple[Var, ...]
     invars: tuple[Var, ...]
     eqns: tuple[Eqn, ...]
     outvars: tuple[Atom, ...]
+
+    def __init__(
+        self, constvars: tuple[Var, ...], invars: tuple[Var, ...], eqns: tuple[Eqn, ...],
+        outvars: tuple[Atom, ...],
+    ) -> None:  # fmt: skip
+        d = self.__dict__
+        d["constvars"] = constvars
+        d["invars"] = invars
+        d["eqns"] = eqns
+        d["outvars"] = outvars
 
     @property
     def in_avals(self) -> list[ShapedArray]:
@@ -79,12 +104,17 @@ class Program:
 
 
 @final
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class ClosedProgram:
     """A program with its constants' values (which may be tracers of outer handlers)."""
 
     program: Program
     consts: tuple[Array, ...]
+
+    def __init__(self, program: Program, consts: tuple[Array, ...]) -> None:
+        d = self.__dict__
+        d["program"] = program
+        d["consts"] = consts
 
     @property
     def in_avals(self) -> list[ShapedArray]:

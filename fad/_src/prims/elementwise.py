@@ -514,8 +514,13 @@ jvp.defjvp(
     lambda g, ans, m, x: mul(g, polygamma(add(m, ones_like(m)), x)),
 )
 
-transpose.deflinear(add_p, lambda ct, x, y: [ct, ct])
-transpose.deflinear(sub_p, lambda ct, x, y: [ct, neg(ct)])
+# add and sub are linear, but their JVPs are per-operand partials rather than ``deflinear``:
+# a constant operand (``x + 1``) then adds nothing to the tangent, where ``deflinear`` would
+# add a materialised zero array (and stage it, with the zeros as a residual, under grad).
+jvp.defjvp(add_p, lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+jvp.defjvp(sub_p, lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g))
+transpose.def_transpose(add_p, lambda ct, x, y: [ct, ct])
+transpose.def_transpose(sub_p, lambda ct, x, y: [ct, neg(ct)])
 transpose.deflinear(complex_p, lambda ct, x, y: [real(ct), neg(imag(ct))])
 jvp.defjvp(mul_p, lambda g, ans, x, y: mul(g, y), lambda g, ans, x, y: mul(x, g))
 jvp.defjvp(div_p, lambda g, ans, x, y: div(g, y), lambda g, ans, x, y: neg(mul(g, div(ans, y))))
