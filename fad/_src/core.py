@@ -222,13 +222,11 @@ class Array:
         self, dtype: DType | None = None, copy: bool | None = None
     ) -> np.ndarray[Any, Any]:
         v = self.concrete_value()
-        if v.flags.writeable:
-            v.flags.writeable = False
         if dtype is not None and dtype != v.dtype:
             return v.astype(dtype)
         if copy:
             return v.copy()
-        return v
+        return _read_only(self, v)
 
     def __bool__(self) -> bool:
         return bool(self.concrete_value())
@@ -256,6 +254,12 @@ class Array:
 
     def __hash__(self) -> int:
         raise TypeError("fad.Array is unhashable (it compares elementwise)")
+
+    # Pickled and deep-copied by value: the host value and the weak type (a device buffer
+    # is not picklable, and is fetched to the host first).
+    def __reduce__(self) -> tuple[Callable[..., Array], tuple[Any, ...]]:
+        v = self.concrete_value()
+        return _rebuild_array, (np.array(v), self._weak_type)
 
     # -- printing ------------------------------------------------------------
     def __repr__(self) -> str:
@@ -311,6 +315,12 @@ class Array:
         def __pow__(self, other: ArrayLike) -> Array: ...
 
         def __rpow__(self, other: ArrayLike) -> Array: ...
+
+        def __divmod__(self, other: ArrayLike) -> tuple[Array, Array]: ...
+
+        def __rdivmod__(self, other: ArrayLike) -> tuple[Array, Array]: ...
+
+        def __round__(self, ndigits: int | None = None) -> Array: ...
 
         def __matmul__(self, other: ArrayLike) -> Array: ...
 
@@ -435,6 +445,51 @@ class Array:
         return buf is not None and bool(buf.is_deleted())
 
 
+def _rebuild_array(value: np.ndarray[Any, Any], weak_type: bool) -> Array:
+    """Unpickle an ``Array`` (``value`` is the unpickler's own, fresh array)."""
+    value.flags.writeable = False
+    return Array(value, weak_type)
+
+
+def _read_only(a: Array, v: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """``a``'s host value ``v`` as a read-only array no one can make writable again.
+
+    numpy lets ``setflags(write=True)`` succeed on an array that owns its memory, and on a
+    view when some array on its base chain is writable (or its base is a foreign, writable
+    buffer). So an owner is frozen and handed out through a read-only view, and a value
+    whose base chain could be unlocked (a view of writable memory, a device buffer's host
+    view) is replaced by a frozen private copy once.
+    """
+    if v.base is None:
+        if v.flags.writeable:
+            v.flags.writeable = False
+        out = v.view()
+        out.flags.writeable = False
+        return out
+    if v.flags.writeable or _unlockable(v):
+        v = v.copy()
+        v.flags.writeable = False
+        a._host = v
+        out = v.view()
+        out.flags.writeable = False
+        return out
+    return v
+
+
+def _unlockable(v: np.ndarray[Any, Any]) -> bool:
+    """Whether numpy would let a view ``v`` be made writable (numpy's ``_IsWriteable``)."""
+    b: Any = v.base
+    while isinstance(b, np.ndarray):
+        if b.flags.writeable:
+            return True
+        if b.base is None or b.flags.owndata:
+            return False
+        b = b.base
+    if isinstance(b, memoryview):  # a buffer exported by another object (a jit output's)
+        return not b.readonly
+    return True  # some other foreign buffer: assume writable
+
+
 class IndexUpdateRef(Protocol):
     """``x.at[idx]``: functional updates of the indexed elements (JAX's ``.at``)."""
 
@@ -485,7 +540,26 @@ class Tracer(Array):
         return self.aval.weak_type
 
     def concrete_value(self) -> np.ndarray[Any, Any]:
+        if not handler_is_active(self._handler):
+            raise escaped_tracer(self)
         return self._handler.concrete_value(self)
+
+    def __reduce__(self) -> NoReturn:
+        # A traced value has no value of its own to pickle.
+        self.concrete_value()
+        raise ConcretizationError(f"cannot pickle the traced value {self!r}")
+
+    def __array__(
+        self, dtype: DType | None = None, copy: bool | None = None
+    ) -> np.ndarray[Any, Any]:
+        # A numpy function applied to a tracer would compute on its primal and drop the
+        # transformation (a silently zero gradient), so conversion to numpy is refused.
+        raise TracerArrayConversionError(
+            f"The numpy.ndarray conversion method __array__() was called on the traced value "
+            f"{self!r}. A numpy function (`np.sin`, `np.asarray`, ...) cannot see a "
+            "transformation and would silently drop it; use the `fad.numpy` function instead "
+            "(`import fad.numpy as jnp; jnp.sin(x)`)."
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}<{self.aval.str_short()}>"
@@ -499,6 +573,10 @@ class Tracer(Array):
 
 class ConcretizationError(TypeError):
     """A Python-level decision (``if``, ``float()``, ...) was asked of an abstract value."""
+
+
+class TracerArrayConversionError(TypeError):
+    """A tracer was handed to numpy (``np.asarray(tracer)``, ``np.sin(tracer)``)."""
 
 
 class EscapedTracerError(RuntimeError):
@@ -708,6 +786,10 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
             if type(x) is Array and type(y) is Array:
                 vx, vy = x._host, y._host
                 if vx is not None and vy is not None:
+                    if vx.shape != vy.shape or vx.dtype != vy.dtype:
+                        # numpy would broadcast or promote; the primitive's typing rule
+                        # decides (and raises what ``jit`` raises).
+                        _check_types(prim, args, params)
                     return eval_on_host2(prim, vx, x._weak_type, vy, y._weak_type)
         elif n == 1:
             x = args[0]
@@ -772,6 +854,12 @@ def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any
         v = a._host
         vals.append(v if v is not None else a._value)
         weak = weak and a._weak_type
+    if len(vals) > 1:
+        v0 = vals[0]
+        for v in vals[1:]:
+            if v.shape != v0.shape or v.dtype != v0.dtype:
+                _check_types(prim, args, params)
+                break
     weak_args = args
     if prim.weak_from:
         weak_args = args[prim.weak_from :]
@@ -787,6 +875,17 @@ def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any
         out = np.asarray(out)
         return wrap_fresh(out, out.dtype == weak_args[0]._value.dtype)
     return wrap_fresh(out, False)
+
+
+def _check_types(prim: Primitive, args: Sequence[Array], params: Params) -> None:
+    """Type-check operands of differing shapes or dtypes with ``prim``'s abstract rule.
+
+    Eager evaluation runs numpy, which broadcasts and promotes where the primitive does
+    not; the abstract rule raises the TypeError that staging (``jit``) would raise.
+    """
+    rule = abstract_rules.get(prim)
+    if rule is not None:
+        rule(*(a.aval for a in args), **params)
 
 
 def _check_concrete(prim: Primitive, a: object) -> None:
@@ -892,18 +991,32 @@ def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
         dt, weak = dtypes.dtype_of_python_scalar(x)
         return Array(_python_scalar(x, dt), weak)
     if dtype is not None:
-        return Array(np.asarray(x, dtype=dtypes.canonicalize_dtype(dtype)))
+        if isinstance(x, (np.ndarray, np.generic)):
+            _check_numeric(np.asarray(x).dtype)
+        return Array(np.array(x, dtype=dtypes.canonicalize_dtype(dtype)))
     if isinstance(x, (np.ndarray, np.generic)):
         v = np.asarray(x)
+        _check_numeric(v.dtype)
         dt = dtypes.canonicalize_dtype(v.dtype)
-        # Copy a caller's mutable array, so that mutating it later cannot change ours.
-        return Array(v.astype(dt, copy=v.flags.writeable or dt != v.dtype))
+        # Copy a caller's array, always: even a read-only one may be a view of writable
+        # memory, or be made writable again, and mutating it must not change ours.
+        return Array(v.astype(dt, copy=True))
     if isinstance(x, (list, tuple)):
         if _holds_array(x):
             raise TypeError("a sequence holding fad Arrays needs fad.numpy.asarray (it stacks)")
         v = np.asarray(x)
+        _check_numeric(v.dtype)
         return Array(v.astype(dtypes.canonicalize_dtype(v.dtype), copy=False))
     raise TypeError(f"cannot convert {type(x).__name__} to a fad Array: {x!r}")
+
+
+def _check_numeric(dt: DType) -> None:
+    """Refuse strings, objects, dates and structured values: only numbers make Arrays."""
+    if dt.kind not in "biufc" and dt != dtypes.bfloat16 and dt != dtypes.float0:
+        raise TypeError(
+            f"a value of dtype {dt} is not a valid fad array type: only arrays of numeric "
+            "types (bool, integers, floats, complex) are supported"
+        )
 
 
 def _holds_array(seq: Sequence[Any]) -> bool:
@@ -932,7 +1045,9 @@ def zeros(aval: ShapedArray) -> Array:
     One zero broadcast to the shape: no memory per element, and staged it lowers to a
     splat constant rather than a large array the compiled program must read.
     """
-    return Array(np.broadcast_to(np.zeros((), aval.dtype), aval.shape))
+    z = np.zeros((), aval.dtype)
+    z.flags.writeable = False  # so the broadcast view's base chain cannot be unlocked
+    return Array(np.broadcast_to(z, aval.shape))
 
 
 # ---------------------------------------------------------------------------

@@ -16,7 +16,8 @@ listed before it:
 - ``sorting``: ``sort``, ``argsort``, ``searchsorted``, ``nonzero``, ``where``;
 - ``reductions``: sums, extrema, statistics, quantiles, cumulative sums, ``diff``;
 - ``products``: ``dot``, ``matmul``, ``tensordot`` and relatives;
-- ``einsum`` and ``linalg`` on top, and ``array_methods``, which installs the methods.
+- ``einsum`` and ``linalg`` on top, and ``array_methods``, which installs the methods;
+- ``scalar_types``: ``float32`` and the other scalar types, callable (``jnp.float32(1.5)``).
 """
 
 from fad._src.numpy import array_methods

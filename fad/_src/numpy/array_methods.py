@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from fad._src.core import Array, ArrayLike
 from fad._src.numpy import (
     conversion,
@@ -75,6 +77,18 @@ class _ArrayMethods(Array):
     def __rpow__(self, other: ArrayLike) -> Array:
         return ufuncs.power(other, self)
 
+    def __divmod__(self, other: ArrayLike) -> tuple[Array, Array]:
+        return ufuncs.divmod(self, other)
+
+    def __rdivmod__(self, other: ArrayLike) -> tuple[Array, Array]:
+        return ufuncs.divmod(other, self)
+
+    # ``round(x)`` is an integer array and ``round(x, n)`` keeps the dtype, as in JAX.
+    def __round__(self, ndigits: int | None = None) -> Array:
+        if ndigits is None:
+            return conversion.astype(ufuncs.round(self, 0), int)
+        return ufuncs.round(self, ndigits)
+
     def __matmul__(self, other: ArrayLike) -> Array:
         return products.matmul(self, other)
 
@@ -110,10 +124,17 @@ class _ArrayMethods(Array):
 
     # Elementwise, as in numpy: the result is an array, not object.__eq__'s bool, and only
     # array-likes compare (so the override narrows both types; mypy needs the ignore).
+    # Anything that is not array-like (``None``, a string, an arbitrary object) defers to
+    # Python, which compares by identity: ``x == None`` is False and ``x != None`` True, as
+    # in JAX.
     def __eq__(self, other: ArrayLike) -> Array:  # type: ignore[override]
+        if not _comparable(other):
+            return NotImplemented
         return ufuncs.equal(self, other)
 
     def __ne__(self, other: ArrayLike) -> Array:  # type: ignore[override]
+        if not _comparable(other):
+            return NotImplemented
         return ufuncs.not_equal(self, other)
 
     def __getitem__(self, idx: Any) -> Array:
@@ -233,6 +254,14 @@ class _ArrayMethods(Array):
 
     def take(self, indices: ArrayLike, axis: int | None = None) -> Array:
         return indexing.take(self, indices, axis=axis)
+
+
+_COMPARABLE = (Array, np.ndarray, np.generic, bool, int, float, complex, list, tuple)
+
+
+def _comparable(other: object) -> bool:
+    """Whether ``==``/``!=`` compare with ``other`` elementwise (array-likes and sequences)."""
+    return isinstance(other, _COMPARABLE)
 
 
 # Class machinery that is not part of the surface (``__hash__`` is ``None`` here because

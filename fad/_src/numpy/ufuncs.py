@@ -159,7 +159,14 @@ def _binary(
         ab = promote_pair(x, y, inexact, True)
         if ab is None:
             ab = promote_inexact(name, x, y) if inexact else promote(name, x, y)
-        return bind1(ab[0], ab[1])
+        a, b = ab
+        if type(a) is Array and type(b) is Array and core.is_eager():
+            va, vb = a._host, b._host
+            if va is not None and vb is not None:
+                # ``eval_primitive``'s lean path, which also takes the eager 0-d scalar
+                # ``promote_pair`` kept (numpy broadcasts it; the primitive would not).
+                return core.eval_on_host2(prim, va, a._weak_type, vb, b._weak_type)
+        return bind1(a, b)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"Elementwise ``{name}`` with numpy broadcasting and JAX's type promotion."
@@ -194,6 +201,10 @@ def subtract(x: ArrayLike, y: ArrayLike) -> Array:
     a, b = ab if ab is not None else promote("subtract", x, y)
     if dtypes.is_bool(a.dtype):
         raise TypeError("subtract does not accept bool operands; use logical_xor")
+    if type(a) is Array and type(b) is Array and core.is_eager():
+        va, vb = a._host, b._host
+        if va is not None and vb is not None:  # as in ``_binary`` (a kept 0-d scalar)
+            return core.eval_on_host2(ew.sub_p, va, a._weak_type, vb, b._weak_type)
     return ew.sub(a, b)
 
 
