@@ -251,7 +251,12 @@ class PyTreeDef:
         try:
             return self._num_nodes
         except AttributeError:
-            n = 1 + builtins.sum(c.num_nodes for c in self._children)
+            n = 0
+            stack = [self]
+            while stack:
+                td = stack.pop()
+                n += 1
+                stack.extend(td._children)
             self._num_nodes = n
             return n
 
@@ -280,7 +285,7 @@ class PyTreeDef:
         """
         out: list[Any] = []
         try:
-            _flatten_up_to(self, tree, out)
+            _flatten_up_to_any_depth(self, tree, out)
         except _Mismatch as e:
             raise ValueError(
                 f"Tree structure mismatch at {e.where('tree')}: {e.detail}. "
@@ -293,13 +298,16 @@ class PyTreeDef:
             return True
         if not isinstance(other, PyTreeDef):
             return NotImplemented
-        return (
-            self._kind is other._kind
-            and self._num_leaves == other._num_leaves
-            and len(self._children) == len(other._children)
-            and _aux_equal(self._aux, other._aux)
-            and self._children == other._children
-        )
+        try:
+            return (
+                self._kind is other._kind
+                and self._num_leaves == other._num_leaves
+                and len(self._children) == len(other._children)
+                and _aux_equal(self._aux, other._aux)
+                and self._children == other._children
+            )
+        except RecursionError:
+            return _defs_equal_deep(self, other)
 
     def __ne__(self, other: object) -> bool:
         eq = self.__eq__(other)
@@ -310,23 +318,49 @@ class PyTreeDef:
             return self._hash
         except AttributeError:
             pass
-        # Read cached child hashes directly rather than via hash(), which would re-enter
-        # this Python-level method once per child.
-        child_hashes: list[int] = []
-        for c in self._children:
-            try:
-                child_hashes.append(c._hash)
-            except AttributeError:
-                child_hashes.append(hash(c))
-        kind = self._kind
-        h = hash((None if kind is None else kind.type, self._aux, tuple(child_hashes)))
-        self._hash = h
-        return h
+        # Hash the uncached nodes children-first with an explicit stack (structures may be
+        # nested thousands deep), reading cached child hashes directly.
+        order: list[PyTreeDef] = []
+        stack = [self]
+        while stack:
+            td = stack.pop()
+            order.append(td)
+            for c in td._children:
+                if not hasattr(c, "_hash"):
+                    stack.append(c)
+        for td in reversed(order):
+            kind = td._kind
+            td._hash = hash(
+                (
+                    None if kind is None else kind.type,
+                    td._aux,
+                    tuple([c._hash for c in td._children]),
+                )
+            )
+        return self._hash
 
     def __repr__(self) -> str:
         return f"PyTreeDef({_repr_def(self)})"
 
     __str__ = __repr__
+
+
+def _defs_equal_deep(x: PyTreeDef, y: PyTreeDef) -> bool:
+    """``x == y`` with an explicit stack, for structures nested too deep to recurse."""
+    stack = [(x, y)]
+    while stack:
+        a, b = stack.pop()
+        if a is b:
+            continue
+        if (
+            a._kind is not b._kind
+            or a._num_leaves != b._num_leaves
+            or len(a._children) != len(b._children)
+            or not _aux_equal(a._aux, b._aux)
+        ):
+            return False
+        stack.extend(zip(a._children, b._children, strict=True))
+    return True
 
 
 _new = object.__new__
@@ -368,16 +402,36 @@ def _aux_equal(a: Any, b: Any) -> bool:
         return True
     try:
         return bool(a == b)
+    except RecursionError:  # let a deep structure's comparison fall back to the stack
+        raise
     except Exception:  # e.g. arrays in aux data: ambiguous truth value
         return False
 
 
-def _repr_def(td: PyTreeDef) -> str:
+def _repr_def(root: PyTreeDef) -> str:
+    """The body of ``repr(root)``, built children-first with an explicit stack."""
+    done: list[str] = []  # finished children's strings, in order, awaiting their parent
+    stack: list[tuple[PyTreeDef, bool]] = [(root, False)]
+    while stack:
+        td, expanded = stack.pop()
+        n = len(td._children)
+        if td._kind is None or not n:
+            done.append(_repr_node(td, []))
+        elif expanded:
+            cs = done[len(done) - n :]
+            del done[len(done) - n :]
+            done.append(_repr_node(td, cs))
+        else:
+            stack.append((td, True))
+            stack.extend([(c, False) for c in reversed(td._children)])
+    return done[0]
+
+
+def _repr_node(td: PyTreeDef, cs: list[str]) -> str:
     kind = td._kind
     if kind is None:
         return "*"
     tag = kind.tag
-    cs = [_repr_def(c) for c in td._children]
     if tag == _TUPLE:
         return f"({cs[0]},)" if len(cs) == 1 else f"({', '.join(cs)})"
     if tag == _LIST:
@@ -440,6 +494,52 @@ def _flatten(x: Any, leaves: list[Any], is_leaf: IsLeaf) -> PyTreeDef:
     return _make_def(kind, aux, children, len(leaves) - start)
 
 
+_DONE: Final = object()
+
+
+def _flatten_deep(x: Any, leaves: list[Any], is_leaf: IsLeaf) -> PyTreeDef:
+    """``_flatten`` with an explicit stack instead of recursion, for trees nested deeper
+    than Python's recursion limit allows. Slower, so only the fallback."""
+    # One frame per open node: kind, aux, iterator over its children, their treedefs and the
+    # leaf count when it was opened.
+    stack: list[tuple[_NodeKind, Any, Iterator[Any], list[PyTreeDef], int]] = []
+    while True:
+        done: PyTreeDef | None
+        kind = None if is_leaf is not None and is_leaf(x) else _kind_of(x)
+        if kind is None:
+            leaves.append(x)
+            done = _LEAF
+        elif kind.tag == _NONE:
+            done = _NONE_DEF
+        else:
+            if kind.tag <= _LIST or kind.tag == _NAMEDTUPLE:
+                raw, aux = x, None
+            else:
+                raw, aux = kind.flatten(x)
+            stack.append((kind, aux, iter(raw), [], len(leaves)))
+            done = None
+        while True:
+            if done is not None:
+                if not stack:
+                    return done
+                stack[-1][3].append(done)
+            fkind, faux, it, cs, start = stack[-1]
+            x = next(it, _DONE)
+            if x is not _DONE:
+                break
+            stack.pop()
+            done = _make_def(fkind, faux, tuple(cs), len(leaves) - start)
+
+
+def _flatten_any_depth(x: Any, leaves: list[Any], is_leaf: IsLeaf) -> PyTreeDef:
+    start = len(leaves)
+    try:
+        return _flatten(x, leaves, is_leaf)
+    except RecursionError:
+        del leaves[start:]
+        return _flatten_deep(x, leaves, is_leaf)
+
+
 def tree_flatten(tree: PyTree, is_leaf: IsLeaf = None) -> tuple[list[Any], PyTreeDef]:
     """Split ``tree`` into its leaves (left-to-right, dicts by sorted key) and structure.
 
@@ -459,7 +559,11 @@ def tree_flatten(tree: PyTree, is_leaf: IsLeaf = None) -> tuple[list[Any], PyTre
         ([3, 1, 2], PyTreeDef({'a': *, 'b': (*, *)}))
     """
     leaves: list[Any] = []
-    treedef = _flatten(tree, leaves, is_leaf)
+    try:
+        treedef = _flatten(tree, leaves, is_leaf)
+    except RecursionError:
+        leaves = []
+        treedef = _flatten_deep(tree, leaves, is_leaf)
     return leaves, treedef
 
 
@@ -478,7 +582,7 @@ def tree_leaves(tree: PyTree, is_leaf: IsLeaf = None) -> list[Any]:
         [1, 2, 3]
     """
     leaves: list[Any] = []
-    _flatten(tree, leaves, is_leaf)
+    _flatten_any_depth(tree, leaves, is_leaf)
     return leaves
 
 
@@ -496,7 +600,7 @@ def tree_structure(tree: PyTree, is_leaf: IsLeaf = None) -> PyTreeDef:
         >>> fad.tree.structure((1, [2, 3]))
         PyTreeDef((*, [*, *]))
     """
-    return _flatten(tree, [], is_leaf)
+    return _flatten_any_depth(tree, [], is_leaf)
 
 
 def _unflatten(td: PyTreeDef, it: Iterator[Any]) -> Any:
@@ -510,6 +614,32 @@ def _unflatten(td: PyTreeDef, it: Iterator[Any]) -> Any:
     if tag == _LIST:
         return list(children)
     return kind.unflatten(td._aux, children)
+
+
+def _unflatten_deep(root: PyTreeDef, it: Iterator[Any]) -> Any:
+    """``_unflatten`` with an explicit stack, for structures nested too deep to recurse."""
+    done: list[Any] = []  # finished children, in order, awaiting their parent
+    stack: list[tuple[PyTreeDef, bool]] = [(root, False)]
+    while stack:
+        td, expanded = stack.pop()
+        kind = td._kind
+        if kind is None:
+            done.append(next(it))
+        elif expanded or not td._children:
+            n = len(td._children)
+            children = tuple(done[len(done) - n :])
+            del done[len(done) - n :]
+            tag = kind.tag
+            if tag == _TUPLE:
+                done.append(children)
+            elif tag == _LIST:
+                done.append(list(children))
+            else:
+                done.append(kind.unflatten(td._aux, children))
+        else:
+            stack.append((td, True))
+            stack.extend([(c, False) for c in reversed(td._children)])
+    return done[0]
 
 
 def tree_unflatten(treedef: PyTreeDef, leaves: Iterable[Any]) -> PyTree:
@@ -541,7 +671,10 @@ def tree_unflatten(treedef: PyTreeDef, leaves: Iterable[Any]) -> PyTree:
         )
     if treedef._kind is None:
         return leaves[0]
-    return _unflatten(treedef, iter(leaves))
+    try:
+        return _unflatten(treedef, iter(leaves))
+    except RecursionError:
+        return _unflatten_deep(treedef, iter(leaves))
 
 
 # ----------------------------------------------------------------------------------------
@@ -596,6 +729,20 @@ def _flatten_up_to(td: PyTreeDef, x: Any, out: list[Any]) -> None:
     if kind is None:
         out.append(x)
         return
+    children = _children_up_to(td, kind, x)
+    for i, (c, sub) in enumerate(zip(td._children, children, strict=True)):
+        if c._kind is None:
+            out.append(sub)
+            continue
+        try:
+            _flatten_up_to(c, sub, out)
+        except _Mismatch as e:
+            e.path.append(_path_entry(td, i))
+            raise
+
+
+def _children_up_to(td: PyTreeDef, kind: _NodeKind, x: Any) -> Sequence[Any]:
+    """The children of ``x`` matching node ``td`` (of kind ``kind``); _Mismatch if none."""
     tag = kind.tag
     n = len(td._children)
     if type(x) is not kind.type:
@@ -606,7 +753,7 @@ def _flatten_up_to(td: PyTreeDef, x: Any, out: list[Any]) -> None:
         raise _Mismatch(f"expected {_describe(kind, td._aux, n)}, got {got}")
     children: Sequence[Any]
     if tag == _NONE:
-        return
+        return ()
     if tag <= _LIST or tag == _NAMEDTUPLE:
         children = x
         if len(children) != n:
@@ -631,15 +778,42 @@ def _flatten_up_to(td: PyTreeDef, x: Any, out: list[Any]) -> None:
             raise _Mismatch(
                 f"expected {_describe(kind, td._aux, n)}, got {_describe(kind, aux, len(children))}"
             )
-    for i, (c, sub) in enumerate(zip(td._children, children, strict=True)):
-        if c._kind is None:
-            out.append(sub)
-            continue
-        try:
-            _flatten_up_to(c, sub, out)
-        except _Mismatch as e:
-            e.path.append(_path_entry(td, i))
-            raise
+    return children
+
+
+def _flatten_up_to_deep(root: PyTreeDef, x: Any, out: list[Any]) -> None:
+    """``_flatten_up_to`` with an explicit stack, for structures too deep to recurse."""
+    # Open nodes: treedef, the matching children of the value, the next child's index.
+    stack: list[tuple[PyTreeDef, Sequence[Any], int]] = []
+    td = root
+    while True:
+        kind = td._kind
+        if kind is None:
+            out.append(x)
+        else:
+            try:
+                stack.append((td, _children_up_to(td, kind, x), 0))
+            except _Mismatch as e:
+                e.path.extend([_path_entry(p, i - 1) for p, _, i in reversed(stack)])
+                raise
+        while stack:
+            ptd, children, i = stack[-1]
+            if i < len(children):
+                stack[-1] = (ptd, children, i + 1)
+                td, x = ptd._children[i], children[i]
+                break
+            stack.pop()
+        else:
+            return
+
+
+def _flatten_up_to_any_depth(td: PyTreeDef, x: Any, out: list[Any]) -> None:
+    start = len(out)
+    try:
+        _flatten_up_to(td, x, out)
+    except RecursionError:
+        del out[start:]
+        _flatten_up_to_deep(td, x, out)
 
 
 def _safe_structure(tree: PyTree) -> PyTreeDef | str:
@@ -738,7 +912,7 @@ def tree_map(f: Callable[..., Any], tree: PyTree, *rest: PyTree, is_leaf: IsLeaf
     for i, r in enumerate(rest):
         out: list[Any] = []
         try:
-            _flatten_up_to(treedef, r, out)
+            _flatten_up_to_any_depth(treedef, r, out)
         except _Mismatch as e:
             raise ValueError(
                 f"tree_map: tree structures do not match; at {e.where(f'rest[{i}]')}: "

@@ -455,14 +455,20 @@ def value_and_grad(
                 raise TypeError(
                     f"grad with holomorphic=True requires a complex output, got {dt.name}"
                 )
-        elif not dtypes.is_float(dt):
+        elif dtypes.is_complex(dt):
             raise TypeError(
                 "grad requires real-valued outputs (output dtype that is a sub-dtype of "
-                "np.floating), "
-                f"but got {dt.name}. For holomorphic differentiation, pass holomorphic=True. For "
-                "differentiation of non-holomorphic functions involving complex outputs, use "
-                "jax-style "
-                "vjp directly."
+                f"np.floating), but got {dt.name}. For holomorphic differentiation, pass "
+                "holomorphic=True. For differentiation of non-holomorphic functions involving "
+                "complex outputs, use fad.vjp directly."
+            )
+        elif not dtypes.is_float(dt):
+            # Integer and bool outputs have no gradient; holomorphic=True does not apply.
+            raise TypeError(
+                "grad requires real-valued outputs (output dtype that is a sub-dtype of "
+                f"np.floating), but got {dt.name}. For differentiation of functions with "
+                "integer outputs, use fad.vjp directly, or cast the output to a float dtype "
+                "(allow_int=True is about integer inputs, not outputs)."
             )
         # The output cotangent is ours (a scalar one of the output's dtype), so it skips
         # the checks a user's cotangent gets.

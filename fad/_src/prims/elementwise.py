@@ -425,17 +425,30 @@ def stop_gradient(x: Array) -> Array:
 # ``dtype.kind in "iu"`` is ``np.issubdtype(dtype, np.integer)`` at a fraction of the cost.
 def _int_div(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
     if x.dtype.kind in "iu":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.abs(x) // np.where(y == 0, 1, np.abs(y))
-        return (q * np.sign(x) * np.sign(y)).astype(x.dtype)
+        return _xla_int_div(x, y)
     out = np.true_divide(x, y)
     return out if out.dtype == x.dtype else out.astype(x.dtype)
+
+
+# XLA's integer division truncates toward zero; ``x / 0`` is -1 (all bits set, so the
+# largest value of an unsigned type), ``x % 0`` is ``x``, and ``INT_MIN / -1`` wraps to
+# ``INT_MIN`` with remainder 0. The eager kernels give exactly what a compiled program gives.
+def _xla_int_div(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
+    zero = y == 0
+    with np.errstate(all="ignore"):
+        safe = np.where(zero, np.ones_like(y), y)
+        r = np.fmod(x, safe)
+        # x - r is a multiple of ``safe``, so floor division is exact there.
+        q = np.floor_divide(x - r, safe)
+    return np.where(zero, np.array(-1).astype(x.dtype), q).astype(x.dtype, copy=False)
 
 
 def _rem(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         if x.dtype.kind in "iu":
-            return np.fmod(x, np.where(y == 0, 1, y)).astype(x.dtype)
+            zero = y == 0
+            r = np.fmod(x, np.where(zero, np.ones_like(y), y))
+            return np.where(zero, x, r).astype(x.dtype, copy=False)
         return np.fmod(x, y)
 
 
@@ -835,12 +848,36 @@ convert_element_type_p = core.new_primitive("convert_element_type")
 
 
 def _convert_impl(x: np.ndarray[Any, Any], *, new_dtype: DType, weak_type: bool) -> Any:
-    if np.issubdtype(x.dtype, np.complexfloating) and not np.issubdtype(
-        new_dtype, np.complexfloating
-    ):
+    kind = x.dtype.kind
+    if kind == "c" and new_dtype.kind != "c":
         x = x.real
+        kind = x.dtype.kind
+    # Floats (ml_dtypes' narrow floats are unstructured kind "V"; float0 is structured).
+    if new_dtype.kind in "iu" and (kind == "f" or (kind == "V" and x.dtype.names is None)):
+        return _float_to_int(x, new_dtype)
     with np.errstate(invalid="ignore"):
         return x.astype(new_dtype)
+
+
+def _float_to_int(x: np.ndarray[Any, Any], new_dtype: DType) -> Any:
+    """XLA's float -> integer conversion: truncate toward zero, saturate out-of-range values
+    (and infinities) to the integer type's bounds, NaN -> 0. numpy's cast is undefined there."""
+    if x.dtype != np.float32 and x.dtype != np.float64:
+        x = np.asarray(x, np.float32)  # float16, bfloat16, ... widen exactly
+    info = np.iinfo(new_dtype)
+    ftype = x.dtype.type
+    top = ftype(2.0 ** (info.bits if new_dtype.kind == "u" else info.bits - 1))
+    bottom = ftype(info.min)
+    with np.errstate(invalid="ignore", over="ignore"):
+        # Common case: every value in range (NaN fails both comparisons) casts as numpy does.
+        if x.size == 0 or (bottom <= x.min() and x.max() < top):
+            return x.astype(new_dtype)
+        # Clipped below 2**k every value truncates into range; the values clipped there, and
+        # NaN, are then replaced.
+        clipped = np.clip(x, bottom, np.nextafter(top, ftype(0)))
+        out = np.asarray(clipped.astype(new_dtype))
+        out = np.where(x >= top, new_dtype.type(info.max), out)
+        return np.where(np.isnan(x), new_dtype.type(0), out)
 
 
 def _convert_abstract(x: ShapedArray, *, new_dtype: DType, weak_type: bool) -> ShapedArray:

@@ -1,0 +1,136 @@
+"""Edge values where eager evaluation must give exactly what a compiled program gives (#16).
+
+The expected values were recorded from JAX 0.10.2 (XLA semantics) and are closed forms:
+float -> int casts truncate toward zero, saturate and send NaN to 0; integer ``x / 0`` is -1
+(all bits set), ``x % 0`` is ``x``, ``INT_MIN / -1`` is ``INT_MIN`` with remainder 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import fad
+import fad.numpy as jnp
+import fad.tree
+from fad._src.core import Array
+from fad._src.prims import elementwise as ew
+
+_CAST_INPUTS = [np.nan, np.inf, -np.inf, 1e20, -1e20, 3e9, -3e9, 300.7, -300.7, 2.5, -1.5, -0.0]
+
+
+def _saturating_cast(values: list[float], dtype: np.dtype[Any]) -> np.ndarray[Any, Any]:
+    info = np.iinfo(dtype)
+    out = [0 if np.isnan(v) else int(max(info.min, min(info.max, np.trunc(v)))) for v in values]
+    return np.array(out, dtype)
+
+
+@pytest.mark.parametrize("source", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "target", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
+)
+def test_float_to_int_cast_saturates_like_jit(source: type, target: type) -> None:
+    new_dtype = np.dtype(target)
+    with fad.config.enable_x64_scope(True):
+        x = jnp.asarray(np.array(_CAST_INPUTS, source))
+
+        def cast(v: Array) -> Array:
+            return ew.convert_element_type(v, new_dtype)
+
+        eager = np.asarray(cast(x))
+        compiled = np.asarray(fad.jit(cast)(x))
+        # The inputs as the source dtype holds them (1e20 is inexact in float32).
+        expected = _saturating_cast([float(v) for v in np.array(_CAST_INPUTS, source)], new_dtype)
+    assert eager.dtype == new_dtype
+    np.testing.assert_array_equal(eager, compiled)
+    np.testing.assert_array_equal(eager, expected)
+    if new_dtype == np.int32:
+        np.testing.assert_array_equal(eager[:3], [0, 2**31 - 1, -(2**31)])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint8, np.uint32])
+def test_integer_div_rem_by_zero_like_jit(dtype: type) -> None:
+    info = np.iinfo(dtype)
+    lo3 = -(-info.min // 3)  # INT_MIN / 3, truncated toward zero
+    if info.min < 0:
+        xs = [7, -7, 0, info.min, info.max, info.min, info.min, -7, 7]
+        ys = [0, 0, 0, 0, 0, -1, 3, 2, -2]
+        want_q = [-1, -1, -1, -1, -1, info.min, lo3, -3, -3]
+        want_r = [7, -7, 0, info.min, info.max, 0, info.min - 3 * lo3, -1, 1]
+    else:
+        xs = [7, 0, info.max, 5, info.max]
+        ys = [0, 0, 0, 3, 2]
+        want_q = [info.max, info.max, info.max, 1, info.max // 2]
+        want_r = [7, 0, info.max, 2, 1]
+    with fad.config.enable_x64_scope(True):
+        x = jnp.asarray(np.array(xs, dtype))
+        y = jnp.asarray(np.array(ys, dtype))
+        for op, want in ((ew.div, want_q), (ew.rem, want_r)):
+            eager = np.asarray(op(x, y))
+            compiled = np.asarray(fad.jit(op)(x, y))
+            np.testing.assert_array_equal(eager, compiled)
+            np.testing.assert_array_equal(eager, np.array(want, dtype))
+
+
+def _nest(leaf: object, depth: int) -> object:
+    t = leaf
+    for _ in range(depth):
+        t = (t,)
+    return t
+
+
+def test_deeply_nested_pytree_under_grad() -> None:
+    depth = 2000
+
+    def f(t: Any) -> Array:
+        for _ in range(depth):
+            t = t[0]
+        out: Array = t * t
+        return out
+
+    t = _nest(3.0, depth)
+    g = fad.grad(f)(t)
+    for _ in range(depth):
+        assert isinstance(g, tuple) and len(g) == 1
+        g = g[0]
+    assert float(np.asarray(g)) == 6.0
+
+    # The tree operations grad uses, each at depth >= 2000, mixing node kinds.
+    mixed: Any = 1.0
+    for i in range(3000):
+        mixed = (mixed,) if i % 3 else ([mixed, 2.0] if i % 2 else {"a": mixed, "b": None})
+    leaves, treedef = fad.tree.flatten(mixed)
+    assert leaves == fad.tree.leaves(mixed)
+    assert len(leaves) == 1 + sum(1 for i in range(3000) if i % 6 == 3)
+    rebuilt = fad.tree.unflatten(treedef, leaves)
+    again = fad.tree.structure(rebuilt)
+    assert again == treedef and hash(again) == hash(treedef) and repr(again) == repr(treedef)
+    assert again != fad.tree.structure(_nest(1.0, 3000))
+    assert treedef.num_nodes > 3000
+    assert treedef.flatten_up_to(mixed) == leaves
+    doubled = fad.tree.map(lambda x, y: x + y, mixed, rebuilt)
+    assert fad.tree.leaves(doubled) == [2 * x for x in leaves]
+    with pytest.raises(ValueError, match=r"at rest\[0\](\[0\]){1999}: expected tuple"):
+        fad.tree.map(lambda x, y: x, _nest(1.0, 2001), _nest([1.0], 1999))
+
+
+@pytest.mark.parametrize("dtype", [jnp.int32, jnp.bool_])
+def test_grad_of_int_or_bool_output_message(dtype: Any) -> None:
+    def f(x: Array) -> Array:
+        return x.astype(dtype)
+
+    with pytest.raises(TypeError) as info:
+        fad.grad(f)(jnp.asarray(1.0))
+    message = str(info.value)
+    assert message.startswith("grad requires real-valued outputs")
+    assert f"but got {np.dtype(dtype).name}" in message
+    assert "integer outputs" in message and "vjp" in message
+    assert "holomorphic" not in message
+
+    def g(x: Array) -> Array:
+        return x.astype(jnp.complex64)
+
+    with pytest.raises(TypeError, match="pass holomorphic=True"):
+        fad.grad(g)(jnp.asarray(1.0))
