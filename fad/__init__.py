@@ -1,5 +1,9 @@
 """fad: pure-functional, typed automatic differentiation on an effect-handler stack."""
 
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from fad._src import prims as _prims  # noqa: F401  (registers every primitive's rules)
 from fad._src.api import grad as grad
 from fad._src.api import hessian as hessian
@@ -48,3 +52,25 @@ from fad._src.typing import unpack as unpack
 
 __version__ = "0.1.0"
 from fad import random as random
+
+# The public submodules, reachable after a bare ``import fad`` as in JAX (``fad.numpy``,
+# ``fad.tree.map``, ...); each is imported on first use, so ``import fad`` stays lean.
+_SUBMODULES = frozenset({"lax", "numpy", "scipy", "test_util", "tree", "tree_util"})
+
+if _TYPE_CHECKING:
+    from fad import lax as lax
+    from fad import numpy as numpy
+    from fad import scipy as scipy
+    from fad import test_util as test_util
+    from fad import tree as tree
+    from fad import tree_util as tree_util
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _SUBMODULES:
+        return _importlib.import_module(f"fad.{name}")
+    raise AttributeError(f"module 'fad' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_SUBMODULES})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -146,3 +149,19 @@ def test_linearize_program_is_linear_and_typechecks() -> None:
 def test_primitive_names_are_unique() -> None:
     with pytest.raises(ValueError, match="already exists"):
         core.new_primitive("sin")
+
+
+def test_public_submodules_are_reachable_after_import_fad() -> None:
+    """As in JAX: ``import fad`` then ``fad.tree.map``, ``fad.numpy``, ``fad.lax`` ... in a
+    fresh interpreter, with the submodules imported on first use."""
+    code = (
+        "import sys, fad\n"
+        "assert 'fad.tree' not in sys.modules and 'fad.lax' not in sys.modules\n"
+        "assert fad.tree.map(lambda x: x + 1, {'a': 1}) == {'a': 2}\n"
+        "assert float(fad.numpy.sin(0.0)) == 0.0 and float(fad.lax.cos(fad.numpy.ones(()))) < 1\n"
+        "assert fad.tree_util.tree_leaves([1, (2,)]) == [1, 2]\n"
+        "assert callable(fad.test_util.check_grads) and callable(fad.scipy.special.erf)\n"
+        "assert {'numpy', 'lax', 'tree'} <= set(dir(fad))\n"
+        "assert not hasattr(fad, 'nonexistent')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
