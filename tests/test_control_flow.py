@@ -759,6 +759,8 @@ def test_a_function_keeps_a_bounded_number_of_traces() -> None:
     def branch(x: Array) -> Array:
         return x + 1.0
 
-    for n in range(1, traces.limit + 6):
+    limit = traces.limit
+    assert limit is not None
+    for n in range(1, limit + 6):
         lax.cond(True, branch, branch, jnp.ones(n))
-    assert traces.entries(branch) == traces.limit
+    assert traces.entries(branch) == limit

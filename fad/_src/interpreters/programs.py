@@ -28,7 +28,13 @@ from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
 from fad._src.interpreters.stage import StageHandler
 from fad._src.interpreters.transpose import backward_pass, is_undefined
 from fad._src.ir import ClosedProgram, Program
-from fad._src.ir.passes import ProgramCache, Saveable, hoist_tracer_consts, split_known
+from fad._src.ir.passes import (
+    ProgramCache,
+    Saveable,
+    WeakCache,
+    hoist_tracer_consts,
+    split_known,
+)
 
 __all__ = [
     "Derived",
@@ -416,52 +422,9 @@ def _contents(cell: Any) -> Any:
 _Traced = tuple[_Guard, ClosedProgram, tu.PyTreeDef]
 
 
-@final
-class _TraceCache:
-    """Traces per function object and signature; weak on the function (an entry goes
-    when its function does), at most ``limit`` signatures per function (oldest out)."""
-
-    __slots__ = ("_store", "limit")
-
-    def __init__(self, limit: int = 64) -> None:
-        self.limit = limit
-        # id(fn) -> (weak reference to it, traces by signature): like ProgramCache.
-        self._store: dict[int, tuple[weakref.ref[FunctionType], dict[Hashable, _Traced]]] = {}
-
-    def lookup(self, fn: FunctionType, key: Hashable) -> _Traced | None:
-        entry = self._store.get(id(fn))
-        if entry is None or entry[0]() is not fn:
-            return None
-        return entry[1].get(key)
-
-    def put(self, fn: FunctionType, key: Hashable, value: _Traced) -> None:
-        i = id(fn)
-        store = self._store
-        entry = store.get(i)
-        if entry is None or entry[0]() is not fn:
-
-            def forget(ref: weakref.ref[FunctionType]) -> None:
-                if store.get(i, (None,))[0] is ref:
-                    del store[i]
-
-            entry = store[i] = (weakref.ref(fn, forget), {})
-        traces = entry[1]
-        traces.pop(key, None)
-        if len(traces) >= self.limit:
-            del traces[next(iter(traces))]
-        traces[key] = value
-
-    def __len__(self) -> int:
-        """How many functions have entries (for tests)."""
-        return len(self._store)
-
-    def entries(self, fn: Any) -> int:
-        """How many signatures ``fn`` has traces for (for tests)."""
-        entry = self._store.get(id(fn))
-        return 0 if entry is None or entry[0]() is not fn else len(entry[1])
-
-
-traces = _TraceCache()
+# Traces per plain function object and signature; weak on the function (its entries go
+# when it does), at most 64 signatures per function.
+traces: WeakCache[FunctionType, _Traced] = WeakCache(limit=64)
 
 
 def trace_cached(

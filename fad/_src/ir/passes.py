@@ -16,6 +16,7 @@ from typing import Generic, TypeVar, final
 from fad._src.core import Array, Tracer
 from fad._src.ir.program import ClosedProgram, Eqn, Program, Var
 
+K = TypeVar("K")
 T = TypeVar("T")
 
 
@@ -24,45 +25,68 @@ T = TypeVar("T")
 # ---------------------------------------------------------------------------
 
 
-@final
-class ProgramCache(Generic[T]):
-    """Values derived from programs, per program object and key; weak on the program.
+class WeakCache(Generic[K, T]):
+    """Values derived from objects, per object and key; weak on the object.
 
-    An entry lives as long as its program, so a derived program is made once per
-    program however often a rule asks for it, and nothing outlives what it came from.
+    An entry lives as long as its object, so a value is made once per object however
+    often it is asked for, and nothing outlives what it came from. ``limit`` bounds the
+    keys kept per object (the oldest goes first).
     """
 
-    __slots__ = ("_store",)
+    __slots__ = ("_store", "limit")
 
-    def __init__(self) -> None:
-        # id(program) -> (weak reference to it, entries by key): keyed by id, not held in a
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        # id(obj) -> (weak reference to it, entries by key): keyed by id, not held in a
         # WeakKeyDictionary, so that a hit is two dict lookups (jit's eager call asks here).
-        self._store: dict[int, tuple[weakref.ref[ClosedProgram], dict[Hashable, T]]] = {}
+        self._store: dict[int, tuple[weakref.ref[K], dict[Hashable, T]]] = {}
 
-    def lookup(self, program: ClosedProgram, key: Hashable) -> T | None:
-        entry = self._store.get(id(program))
-        if entry is None or entry[0]() is not program:
+    def lookup(self, obj: K, key: Hashable) -> T | None:
+        entry = self._store.get(id(obj))
+        if entry is None or entry[0]() is not obj:
             return None
         return entry[1].get(key)
 
-    def get(self, program: ClosedProgram, key: Hashable, make: Callable[[], T]) -> T:
-        """The value cached for ``(program, key)``, made by ``make()`` on a miss."""
-        hit = self.lookup(program, key)
-        return self.put(program, key, make()) if hit is None else hit
+    def get(self, obj: K, key: Hashable, make: Callable[[], T]) -> T:
+        """The value cached for ``(obj, key)``, made by ``make()`` on a miss."""
+        hit = self.lookup(obj, key)
+        return self.put(obj, key, make()) if hit is None else hit
 
-    def put(self, program: ClosedProgram, key: Hashable, value: T) -> T:
-        i = id(program)
+    def put(self, obj: K, key: Hashable, value: T) -> T:
+        i = id(obj)
         store = self._store
         entry = store.get(i)
-        if entry is None or entry[0]() is not program:
+        if entry is None or entry[0]() is not obj:
 
-            def forget(ref: weakref.ref[ClosedProgram]) -> None:
+            def forget(ref: weakref.ref[K]) -> None:
                 if store.get(i, (None,))[0] is ref:
                     del store[i]
 
-            entry = store[i] = (weakref.ref(program, forget), {})
-        entry[1][key] = value
+            entry = store[i] = (weakref.ref(obj, forget), {})
+        entries = entry[1]
+        if self.limit is not None:
+            entries.pop(key, None)
+            if len(entries) >= self.limit:
+                del entries[next(iter(entries))]
+        entries[key] = value
         return value
+
+    def __len__(self) -> int:
+        """How many live objects have entries."""
+        return len(self._store)
+
+    def entries(self, obj: object) -> int:
+        """How many keys ``obj`` has values for."""
+        entry = self._store.get(id(obj))
+        return 0 if entry is None or entry[0]() is not obj else len(entry[1])
+
+
+@final
+class ProgramCache(WeakCache[ClosedProgram, T]):
+    """Values derived from programs (a JVP split, a transpose, an executable), per
+    program object and key; weak on the program."""
+
+    __slots__ = ()
 
 
 # ---------------------------------------------------------------------------
