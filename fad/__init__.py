@@ -35,11 +35,18 @@ from fad._src.custom_derivatives import custom_jvp as custom_jvp
 from fad._src.custom_derivatives import custom_vjp as custom_vjp
 from fad._src.dtypes import float0 as float0
 from fad._src.jit import default_backend as default_backend
+from fad._src.jit import device_count as device_count
 from fad._src.jit import device_put as device_put
 from fad._src.jit import devices as devices
 from fad._src.jit import disable_compilation_cache as disable_compilation_cache
 from fad._src.jit import enable_compilation_cache as enable_compilation_cache
 from fad._src.jit import jit as jit
+from fad._src.jit import local_device_count as local_device_count
+from fad._src.jit import local_devices as local_devices
+from fad._src.jit import make_array_from_process_local_data as make_array_from_process_local_data
+from fad._src.jit import process_count as process_count
+from fad._src.jit import process_index as process_index
+from fad._src.shard_map import shard_map as shard_map
 from fad._src.typing import Cotangent as Cotangent
 from fad._src.typing import Linear as Linear
 from fad._src.typing import LinearTranspose as LinearTranspose
@@ -55,12 +62,16 @@ from fad import random as random
 
 # The public submodules, reachable after a bare ``import fad`` as in JAX (``fad.numpy``,
 # ``fad.tree.map``, ...); each is imported on first use, so ``import fad`` stays lean.
-_SUBMODULES = frozenset({"lax", "numpy", "scipy", "test_util", "tree", "tree_util"})
+_SUBMODULES = frozenset(
+    {"distributed", "lax", "numpy", "scipy", "sharding", "test_util", "tree", "tree_util"}
+)
 
 if _TYPE_CHECKING:
+    from fad import distributed as distributed
     from fad import lax as lax
     from fad import numpy as numpy
     from fad import scipy as scipy
+    from fad import sharding as sharding
     from fad import test_util as test_util
     from fad import tree as tree
     from fad import tree_util as tree_util

@@ -50,6 +50,15 @@ from fad._src.lax import shift_right_logical as shift_right_logical
 from fad._src.lax import slice as slice
 from fad._src.lax import sort as sort
 from fad._src.lax import sub as sub
+from fad._src.parallel import all_gather as all_gather
+from fad._src.parallel import all_to_all as all_to_all
+from fad._src.parallel import axis_index as axis_index
+from fad._src.parallel import pmax as pmax
+from fad._src.parallel import pmean as pmean
+from fad._src.parallel import pmin as pmin
+from fad._src.parallel import ppermute as ppermute
+from fad._src.parallel import psum as psum
+from fad._src.parallel import psum_scatter as psum_scatter
 from fad._src.prims.bits import bitcast_convert_type as bitcast_convert_type
 from fad._src.prims.control_flow import cond as cond
 from fad._src.prims.control_flow import fori_loop as fori_loop
@@ -119,18 +128,19 @@ from fad._src.prims.structural import squeeze as squeeze
 from fad._src.prims.structural import transpose_ as transpose
 
 __all__ = [
-    "abs", "acos", "acosh", "add", "argmax", "argmin", "asin", "asinh", "associative_scan",
-    "atan", "atan2", "atanh", "bitcast_convert_type", "bitwise_and", "bitwise_not",
-    "bitwise_or", "bitwise_xor", "broadcast", "broadcast_in_dim", "broadcasted_iota", "cbrt",
-    "ceil", "clamp", "complex", "concatenate", "cond", "conj", "convert_element_type", "cos",
-    "cosh", "cummax", "cummin", "cumprod", "cumsum", "digamma", "div", "dot_general",
-    "dynamic_index_in_dim", "dynamic_slice", "dynamic_slice_in_dim", "dynamic_update_slice",
-    "eq", "erf", "erf_inv", "erfc", "exp", "exp2", "expand_dims", "expm1", "floor",
-    "fori_loop", "full", "ge", "gt", "imag", "index_in_dim", "integer_pow", "iota",
-    "is_finite", "le", "lgamma", "log", "log1p", "logistic", "lt", "map", "max", "min", "mul",
-    "ne", "neg", "nextafter", "pad", "polygamma", "pow", "real", "reduce_and", "reduce_max",
-    "reduce_min", "reduce_or", "reduce_prod", "reduce_sum", "rem", "reshape", "rev", "round",
-    "rsqrt", "scan", "select", "select_n", "shift_left", "shift_right_arithmetic",
-    "shift_right_logical", "sign", "sin", "sinh", "slice", "slice_in_dim", "sort", "sqrt",
-    "squeeze", "stop_gradient", "sub", "switch", "tan", "tanh", "transpose", "while_loop",
+    "abs", "acos", "acosh", "add", "all_gather", "all_to_all", "argmax", "argmin", "asin",
+    "asinh", "associative_scan", "atan", "atan2", "atanh", "axis_index", "bitcast_convert_type",
+    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast", "broadcast_in_dim",
+    "broadcasted_iota", "cbrt", "ceil", "clamp", "complex", "concatenate", "cond", "conj",
+    "convert_element_type", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "digamma",
+    "div", "dot_general", "dynamic_index_in_dim", "dynamic_slice", "dynamic_slice_in_dim",
+    "dynamic_update_slice", "eq", "erf", "erf_inv", "erfc", "exp", "exp2", "expand_dims",
+    "expm1", "floor", "fori_loop", "full", "ge", "gt", "imag", "index_in_dim", "integer_pow",
+    "iota", "is_finite", "le", "lgamma", "log", "log1p", "logistic", "lt", "map", "max", "min",
+    "mul", "ne", "neg", "nextafter", "pad", "pmax", "pmean", "pmin", "polygamma", "pow",
+    "ppermute", "psum", "psum_scatter", "real", "reduce_and", "reduce_max", "reduce_min",
+    "reduce_or", "reduce_prod", "reduce_sum", "rem", "reshape", "rev", "round", "rsqrt", "scan",
+    "select", "select_n", "shift_left", "shift_right_arithmetic", "shift_right_logical", "sign",
+    "sin", "sinh", "slice", "slice_in_dim", "sort", "sqrt", "squeeze", "stop_gradient", "sub",
+    "switch", "tan", "tanh", "transpose", "while_loop",
 ]  # fmt: skip

@@ -10,7 +10,13 @@ finds are kept as explicit ``@example`` regression examples in the tests.
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, settings
+
+# Four CPU devices for the multi-device tests (tests/test_sharding.py), set before any
+# test starts the CPU backend; single-device code runs on the first of them.
+os.environ.setdefault("FAD_NUM_CPU_DEVICES", "4")
 
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 

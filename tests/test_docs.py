@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import mypy.api
+import numpy as np
 import pytest
 
 import fad
@@ -264,9 +265,11 @@ DOCTEST_MODULES = [
     "fad._src.api.reverse",
     "fad._src.api.staging",
     "fad._src.jit",
+    "fad._src.parallel",
     "fad._src.random.continuous",
     "fad._src.random.discrete",
     "fad._src.random.keys",
+    "fad._src.shard_map",
     "fad._src.tree_util",
     "fad._src.typing",
     "fad.test_util",
@@ -278,7 +281,7 @@ def test_docstring_examples(modname: str) -> None:
     module = importlib.import_module(modname)
     for sub in ("fad.numpy", "fad.random", "fad.tree", "fad.test_util"):
         importlib.import_module(sub)  # the examples use fad.random, fad.tree, ...
-    globs = {"fad": fad, "jnp": importlib.import_module("fad.numpy")}
+    globs = {"fad": fad, "jnp": importlib.import_module("fad.numpy"), "np": np}
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False

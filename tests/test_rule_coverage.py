@@ -35,10 +35,11 @@ LINEAR = frozenset({
     "broadcast_in_dim", "reshape", "transpose", "rev", "concatenate", "pad", "slice",
     "dynamic_slice", "dynamic_update_slice", "gather", "scatter", "triangular_solve",
     "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin",
+    "psum", "all_gather", "psum_scatter", "all_to_all", "ppermute", "shard_map",
 })  # fmt: skip
 
 # Primitives that never appear with an operand: nothing to differentiate or batch.
-NO_OPERANDS = frozenset({"iota"})
+NO_OPERANDS = frozenset({"iota", "axis_index"})
 
 # (primitive, rule) -> why the rule is not needed.
 _FORWARD_FROM_BWD = (
@@ -110,10 +111,17 @@ def test_linear_set_matches_transpose_table() -> None:
 
 
 # Primitives no case can apply eagerly, and why.
+_NAMED = (
+    "a collective over a named axis: it runs only under vmap(axis_name=...) or shard_map, "
+    "which the case table's plain calls do not bind; tests/test_collectives.py and "
+    "tests/test_shard_map.py apply it"
+)
 NO_CASE: dict[str, str] = {
     "custom_vjp_lin": "the tangent part of a custom_vjp function: only ever transposed (forward "
     "mode through custom_vjp is an error, as in JAX); tests/test_custom_derivatives.py",
-}
+    **{p: _NAMED for p in ("psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
+                           "ppermute", "axis_index", "shard_map")},
+}  # fmt: skip
 
 
 def test_every_primitive_has_a_case() -> None:

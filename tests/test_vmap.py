@@ -349,7 +349,14 @@ NOT_BATCHABLE: dict[str, str] = {
     "iota": "takes no operands, so nothing can carry a batch axis; vmap binds it unchanged",
     "custom_vjp_lin": "never evaluated, only transposed (forward mode through custom_vjp is an "
     "error); its batching rule is tested in tests/test_custom_derivatives.py",
-}
+    **{
+        p: "a collective runs only where a named axis is bound; vmap = loop over members is "
+        "tested with its named and unnamed batch rules in tests/test_collectives.py"
+        for p in ("psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all", "ppermute",
+                  "axis_index")
+    },
+    "shard_map": "needs a mesh; vmap of shard_map is tested in tests/test_shard_map.py",
+}  # fmt: skip
 
 
 def test_every_primitive_is_covered() -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
-from typing import Final
+from collections.abc import Callable, Iterator
+from typing import Final, Literal, overload
 
 import numpy as np
 
@@ -27,6 +27,8 @@ _DEFAULTS: Final[dict[str, bool]] = {
     "enable_x64": False,
     "threefry_partitionable": False,
 }
+# Options holding a count; ``None`` leaves the choice to jaxlib.
+_COUNTS: Final = ("num_cpu_devices",)
 
 
 def _env_flag(option: str, default: bool) -> bool:
@@ -38,10 +40,26 @@ def _env_flag(option: str, default: bool) -> bool:
     return default
 
 
+def _env_count(option: str) -> int | None:
+    for prefix in ("FAD_", "JAX_"):
+        raw = os.environ.get(prefix + option.upper(), "").strip()
+        if raw:
+            try:
+                n = int(raw)
+            except ValueError:
+                n = 0
+            if n < 1:
+                raise ValueError(f"${prefix}{option.upper()} must be a positive int, got {raw!r}")
+            return n
+    return None
+
+
 class Config:
     """Holder of the global options; use the module-level :data:`config` singleton."""
 
-    __slots__ = ("_threefry_partitionable", "trace_state", "x64_enabled")
+    __slots__ = (
+        "_checks", "_threefry_partitionable", "num_cpu_devices", "trace_state", "x64_enabled",
+    )  # fmt: skip
 
     x64_enabled: bool
     """Current value of ``enable_x64``. Plain attribute for cheap reads; do not assign."""
@@ -55,29 +73,46 @@ class Config:
             "threefry_partitionable", _DEFAULTS["threefry_partitionable"]
         )
         self.trace_state = (self.x64_enabled, self._threefry_partitionable)
+        self.num_cpu_devices: int | None = _env_count("num_cpu_devices")
+        """How many CPU devices jaxlib's CPU client makes when it starts (``None``: one)."""
+        self._checks: dict[str, Callable[[object], None]] = {}
 
     @staticmethod
     def known_options() -> tuple[str, ...]:
         """Names accepted by :meth:`update` (a ``jax_`` prefix is also accepted)."""
-        return tuple(_DEFAULTS)
+        return (*_DEFAULTS, *_COUNTS)
+
+    def add_check(self, name: str, check: Callable[[object], None]) -> None:
+        """Run ``check(value)`` before option ``name`` changes (it raises to refuse): the
+        layer that owns a resource says when an option can no longer change."""
+        self._checks[self._normalize_name(name)] = check
 
     @staticmethod
     def _normalize_name(name: object) -> str:
         if not isinstance(name, str):
             raise TypeError(f"config option name must be a str, got {type(name).__name__}")
         key = name.removeprefix("jax_")
-        if key not in _DEFAULTS:
-            known = ", ".join(repr(k) for k in _DEFAULTS)
+        if key not in _DEFAULTS and key not in _COUNTS:
+            known = ", ".join(repr(k) for k in (*_DEFAULTS, *_COUNTS))
             raise ValueError(f"unknown config option {name!r}; known options: {known}")
         return key
 
-    def update(self, name: str, value: bool) -> None:
+    def update(self, name: str, value: bool | int) -> None:
         """Set option ``name`` to ``value``.
 
         Raises ``ValueError`` for an unknown option and ``TypeError`` for a non-bool value
-        (ints such as ``1`` are rejected on purpose: silent truthiness hides typos).
+        of a switch (ints such as ``1`` are rejected on purpose: silent truthiness hides
+        typos) or a non-int count.
         """
         key = self._normalize_name(name)
+        if key in _COUNTS:
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+                raise TypeError(f"config option {name!r} expects a positive int, got {value!r}")
+            check = self._checks.get(key)
+            if check is not None:
+                check(int(value))
+            self.num_cpu_devices = int(value)
+            return
         raw: object = value  # callers may ignore the annotation; check at runtime
         if isinstance(raw, bool):
             flag = raw
@@ -93,9 +128,19 @@ class Config:
             self._threefry_partitionable = flag
         self.trace_state = (self.x64_enabled, self._threefry_partitionable)
 
-    def read(self, name: str) -> bool:
+    @overload
+    def read(  # type: ignore[overload-overlap]
+        self, name: Literal["num_cpu_devices", "jax_num_cpu_devices"]
+    ) -> int | None: ...
+
+    @overload
+    def read(self, name: str) -> bool: ...
+
+    def read(self, name: str) -> bool | int | None:
         """Current value of option ``name`` (same name rules as :meth:`update`)."""
         key = self._normalize_name(name)
+        if key in _COUNTS:
+            return self.num_cpu_devices
         if key == "enable_x64":
             return self.x64_enabled
         return self._threefry_partitionable

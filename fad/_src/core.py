@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol, cast, final
 import numpy as np
 
 from fad._src import dtypes
+from fad._src.sharding import Shard, Sharding
 
 # A device buffer (a jaxlib array). The core only stores it; the XLA runtime, which
 # creates it, installs ``fetch_host`` to read it back. Documented ``Any`` seam.
@@ -443,6 +444,22 @@ class Array:
         """Whether the device buffer behind this array was donated to a jitted call."""
         buf: Any = getattr(self, "_buffer", None)
         return buf is not None and bool(buf.is_deleted())
+
+    @property
+    def sharding(self) -> Sharding:
+        """How this array is laid out over devices (one device unless it was sharded)."""
+        return sharding_of(self)
+
+    @property
+    def addressable_shards(self) -> list[Shard[Array]]:
+        """This process's pieces: each with its ``device``, ``index`` (slices of the whole)
+        and ``data``."""
+        return shards_of(self)
+
+    @property
+    def is_fully_replicated(self) -> bool:
+        """Whether every device holds the whole array."""
+        return sharding_of(self).is_fully_replicated_for(len(self.shape))
 
 
 def _rebuild_array(value: np.ndarray[Any, Any], weak_type: bool) -> Array:
@@ -1074,6 +1091,16 @@ def _no_runtime(buffer: DeviceBuffer) -> np.ndarray[Any, Any]:
 # How a device buffer's host value is read; the XLA runtime installs its reader when it
 # loads (only the runtime creates buffers, so it has always loaded when one exists).
 fetch_host: Callable[[DeviceBuffer], np.ndarray[Any, Any]] = _no_runtime
+
+
+def _no_placement(x: Array) -> Any:
+    raise RuntimeError("fad's device placement is not loaded (import fad)")
+
+
+# Where an array lives and its per-device pieces; installed by fad's placement module,
+# which knows devices (the core does not).
+sharding_of: Callable[[Array], Sharding] = _no_placement
+shards_of: Callable[[Array], list[Shard[Array]]] = _no_placement
 
 
 __all__ = [

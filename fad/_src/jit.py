@@ -38,7 +38,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, final, overloa
 
 import numpy as np
 
-from fad._src import core, dtypes
+from fad._src import core, dtypes, placement
 from fad._src import tree_util as tu
 from fad._src.config import config
 from fad._src.core import Array, Params, ShapedArray, Tracer
@@ -56,6 +56,7 @@ from fad._src.interpreters.programs import (
 from fad._src.interpreters.stage import StageHandler, StageTracer
 from fad._src.ir import ClosedProgram
 from fad._src.ir.passes import ProgramCache, hoist_tracer_consts
+from fad._src.sharding import GSPMDSharding, Mesh, Sharding, SingleDeviceSharding
 from fad._src.xla import lowering, runtime
 
 # The jitted function's signature: its parameters and result type (kept by ``jit``).
@@ -105,11 +106,27 @@ def _fetch_host(buf: runtime.DeviceBuffer) -> np.ndarray[Any, Any]:
     """The host value of a device buffer, for ``Array`` (installed as ``core.fetch_host``)."""
     if buf.is_deleted():
         raise DonatedArgumentError(_donated_message("this array"))
+    if placement.sharded_arrays_exist and runtime.is_multi_device(buf):
+        return placement.assemble(buf)
     return runtime.to_numpy(buf)
 
 
 # Outputs of compiled calls hold device buffers; their host values are read by the runtime.
 core.fetch_host = _fetch_host
+
+
+def _check_cpu_devices(value: object) -> None:
+    started = runtime.cpu_backend_devices()
+    if started is not None and value != started:
+        raise RuntimeError(
+            f"num_cpu_devices must be set before the CPU backend starts; it already runs with "
+            f"{started} device(s). Set it first thing, or use $FAD_NUM_CPU_DEVICES."
+        )
+
+
+# The CPU client starts with the configured number of devices, and refuses a change later.
+runtime.cpu_device_count = lambda: config.num_cpu_devices
+config.add_check("num_cpu_devices", _check_cpu_devices)
 
 
 def _buffer_of(
@@ -211,17 +228,7 @@ class _Compiled:
                     buf.delete()
                 args[i]._buffer = buf
                 args[i]._host = None
-        # The hot path: skip Array.__init__ (the host value is fetched on first use), and
-        # zip (a keyword argument to a builtin is a slow call).
-        out_weak = self.out_weak
-        results = []
-        for i, b in enumerate(outs):
-            arr: Array = _new_object(Array)
-            arr._host = None
-            arr._weak_type = out_weak[i]
-            arr._buffer = b
-            results.append(arr)
-        return results
+        return _wrap_outputs(outs, self.out_weak)
 
     def _recover(self, args: Sequence[Array], err: Exception) -> list[runtime.DeviceBuffer]:
         """A donated argument gets a clear error; buffers on another device are re-uploaded."""
@@ -235,6 +242,143 @@ class _Compiled:
             raise err from None
 
 
+def _wrap_outputs(outs: Sequence[runtime.DeviceBuffer], out_weak: Sequence[bool]) -> list[Array]:
+    # The hot path: skip Array.__init__ (the host value is fetched on first use), and
+    # zip (a keyword argument to a builtin is a slow call).
+    results = []
+    for i, b in enumerate(outs):
+        arr: Array = _new_object(Array)
+        arr._host = None
+        arr._weak_type = out_weak[i]
+        arr._buffer = b
+        results.append(arr)
+    return results
+
+
+# How a call's operands and results are cut over devices: one sharding (or ``None``:
+# unspecified) per operand, then per result.
+Layout = tuple[tuple[Sharding | None, ...], tuple[Sharding | None, ...]]
+
+
+@final
+class _SpmdCompiled:
+    """An executable for one program partitioned by XLA's SPMD partitioner over several
+    devices, with the argument shardings it was compiled for."""
+
+    __slots__ = ("const_bufs", "exe", "in_rs", "in_shardings", "out_weak")
+
+    def __init__(
+        self, program: ClosedProgram, name: str, backend: str | None,
+        devices: tuple[Any, ...], ins: Sequence[Sharding], outs: Sequence[Sharding | None],
+    ) -> None:  # fmt: skip
+        in_nd = [len(a.shape) for a in program.in_avals]
+        out_nd = [len(a.shape) for a in program.out_avals]
+        layout = lowering.SpmdLayout(
+            len(devices),
+            tuple(s.hlo_text(n) for s, n in zip(ins, in_nd, strict=True)),
+            tuple(None if s is None else s.hlo_text(n) for s, n in zip(outs, out_nd, strict=True)),
+        )
+        module = lowering.lower_program(program, name, layout)
+        stats.lowerings += 1
+        out_avals = [runtime.Aval(a.shape, a.dtype, a.weak_type) for a in module.out_avals]
+        self.exe = runtime.compile(
+            module.text, runtime.get_backend(backend), out_avals=out_avals, devices=devices,
+            out_shardings=[
+                None if s is None else placement.runtime_sharding(s, n)
+                for s, n in zip(outs, out_nd, strict=True)
+            ],
+        )  # fmt: skip
+        stats.compiles += 1
+        replicated = GSPMDSharding(devices)
+        self.const_bufs = [placement.put(np.asarray(c._value), replicated) for c in module.hoisted]
+        self.in_shardings = tuple(ins)
+        self.in_rs = tuple(
+            placement.runtime_sharding(s, n) for s, n in zip(ins, in_nd, strict=True)
+        )
+        self.out_weak = tuple(a.weak_type for a in module.out_avals)
+
+    def run(self, args: Sequence[Array]) -> list[Array]:
+        bufs = self.const_bufs.copy()
+        for a, sh, rs in zip(args, self.in_shardings, self.in_rs, strict=True):
+            b: Any = a._buffer
+            if b is None or b.is_deleted() or runtime.buffer_sharding(b) != rs:
+                b = placement.put(np.asarray(a._value), sh)  # to this layout, through the host
+            bufs.append(b)
+        outs = self.exe.execute(bufs)
+        placement.mark_sharded()
+        return _wrap_outputs(outs, self.out_weak)
+
+
+# Finders of a mesh that a program's equations name (shard_map registers one): such a
+# program is partitioned over that mesh even when its arguments are on one device.
+program_mesh_hooks: list[Callable[[ClosedProgram], Mesh | None]] = []
+_meshes: ProgramCache[tuple[Mesh | None]] = ProgramCache()
+
+
+def _program_mesh(program: ClosedProgram) -> Mesh | None:
+    def find() -> tuple[Mesh | None]:
+        for hook in program_mesh_hooks:
+            mesh = hook(program)
+            if mesh is not None:
+                return (mesh,)
+        return (None,)
+
+    return _meshes.get(program, None, find)[0]
+
+
+def call_sharded(
+    program: ClosedProgram, args: Sequence[Array], ins: tuple[Sharding | None, ...],
+    outs: tuple[Sharding | None, ...], name: str,
+) -> list[Array]:  # fmt: skip
+    """Call ``program`` compiled over several devices, arguments and results laid out as
+    ``ins``/``outs`` say (what shard_map runs eagerly)."""
+    return xla_call_p.bindn(
+        *args, program=program, name=name, backend=None, donated=(), shardings=(ins, outs)
+    )
+
+
+def _multi_device(a: Array) -> bool:
+    b = a._buffer
+    return b is not None and runtime.is_multi_device(b)
+
+
+def _spmd_layout(
+    args: Sequence[Array], program: ClosedProgram, shardings: Layout | None
+) -> tuple[tuple[Any, ...], list[Sharding], list[Sharding | None]] | None:
+    """The devices, argument shardings and result shardings of a call over several
+    devices, or ``None`` when everything is on one device.
+
+    Unspecified arguments take the sharding of the array passed (when it spans several
+    devices) or are replicated; unspecified results are left to the partitioner.
+    """
+    n_out = len(program.out_avals)
+    ins: list[Sharding | None] = list(shardings[0]) if shardings else [None] * len(args)
+    outs: list[Sharding | None] = list(shardings[1]) if shardings else [None] * n_out
+    for i, a in enumerate(args):
+        if ins[i] is None and _multi_device(a):
+            ins[i] = placement.sharding_of(a)
+    given = [s for s in (*ins, *outs) if s is not None and s.num_devices > 1]
+    if not given:
+        mesh = _program_mesh(program)
+        if mesh is None:
+            return None
+        given = [GSPMDSharding(tuple(mesh.devices.flat))]
+    devices = given[0].device_assignment
+    for g in given:
+        if g.device_assignment != devices:
+            raise ValueError(
+                f"jit: the shardings of one call must use the same devices in the same order; "
+                f"got {g!r} and {given[0]!r}"
+            )
+    for one in (*ins, *outs):
+        if isinstance(one, SingleDeviceSharding):
+            raise ValueError(
+                f"jit: {one!r} mixes one device with a program over {len(devices)} devices"
+            )
+    replicated = GSPMDSharding(devices)
+    return devices, [s if s is not None else replicated for s in ins], outs
+
+
 def _donated_message(what: str) -> str:
     return (
         f"{what} was donated to an earlier jitted call (donate_argnums), so its device "
@@ -244,6 +388,7 @@ def _donated_message(what: str) -> str:
 
 
 _executables: ProgramCache[_Compiled] = ProgramCache()
+_spmd_executables: ProgramCache[_SpmdCompiled] = ProgramCache()
 
 
 def _compiled_for(
@@ -281,7 +426,7 @@ xla_call_p = core.new_primitive("xla_call", multiple_results=True)
 
 def _xla_call_abstract(
     *avals: ShapedArray, program: ClosedProgram, name: str, backend: str | None,
-    donated: tuple[int, ...],
+    donated: tuple[int, ...], shardings: Layout | None = None,
 ) -> list[ShapedArray]:  # fmt: skip
     want = program.in_avals
     if len(avals) != len(want) or any(
@@ -296,17 +441,31 @@ def _xla_call_abstract(
 
 def _xla_call_eager(
     *args: Array, program: ClosedProgram, name: str, backend: str | None,
-    donated: tuple[int, ...],
+    donated: tuple[int, ...], shardings: Layout | None = None,
 ) -> list[Array]:  # fmt: skip
-    compiled = _executables.lookup(program, (backend, donated))  # every eager jitted call
-    if compiled is None:
-        compiled = _compiled_for(program, name, backend, donated)
-    return compiled.run(args)
+    spmd = None
+    if shardings is not None or placement.sharded_arrays_exist:
+        spmd = _spmd_layout(args, program, shardings)
+    if spmd is None:
+        compiled = _executables.lookup(program, (backend, donated))  # every eager jitted call
+        if compiled is None:
+            compiled = _compiled_for(program, name, backend, donated)
+        return compiled.run(args)
+    if donated:
+        raise ValueError("jit: donate_argnums is not supported for programs over several devices")
+    devices, ins, outs = spmd
+    key = (backend, tuple(d.id for d in devices), tuple(ins), tuple(outs))
+    sc = _spmd_executables.lookup(program, key)
+    if sc is None:
+        sc = _spmd_executables.put(
+            program, key, _SpmdCompiled(program, name, backend, devices, ins, outs)
+        )
+    return sc.run(args)
 
 
 def _xla_call_jvp(
     primals: Sequence[Array], tangents: Sequence[MaybeZero], *, program: ClosedProgram, name: str,
-    backend: str | None, donated: tuple[int, ...],
+    backend: str | None, donated: tuple[int, ...], shardings: Layout | None = None,
 ) -> tuple[list[Array], list[MaybeZero]]:  # fmt: skip
     split = jvp_split(program, tuple(not isinstance(t, Zero) for t in tangents))
     n_out = len(program.out_avals)
@@ -326,7 +485,7 @@ def _xla_call_jvp(
 
 def _xla_call_transpose(
     cts: Sequence[MaybeZero], *args: Any, program: ClosedProgram, name: str, backend: str | None,
-    donated: tuple[int, ...],
+    donated: tuple[int, ...], shardings: Layout | None = None,
 ) -> list[MaybeZero | None]:  # fmt: skip
     return transpose_call(
         cts, args, program, lambda t, ops: _call(t, ops, f"transpose_{name}", backend)
@@ -335,7 +494,7 @@ def _xla_call_transpose(
 
 def _xla_call_batch(
     vals: Sequence[Array], dims: Sequence[BDim], *, program: ClosedProgram, name: str,
-    backend: str | None, donated: tuple[int, ...],
+    backend: str | None, donated: tuple[int, ...], shardings: Layout | None = None,
 ) -> tuple[list[Array], list[BDim]]:  # fmt: skip
     size = batching.batch_size(vals, dims)
     moved = [
@@ -379,7 +538,7 @@ class _Entry:
     def __init__(
         self, closed: ClosedProgram, tracer_consts: tuple[Array, ...], out_tree: tu.PyTreeDef,
         out_slots: tuple[int | np.ndarray[Any, Any], ...], names: list[str], name: str,
-        backend: str | None, donated: tuple[int, ...],
+        backend: str | None, donated: tuple[int, ...], shardings: Layout | None = None,
     ) -> None:  # fmt: skip
         self.closed = closed
         self.tracer_consts = tracer_consts
@@ -391,6 +550,8 @@ class _Entry:
         self.params: Params = {
             "program": closed, "name": name, "backend": backend, "donated": donated,
         }  # fmt: skip
+        if shardings is not None:
+            self.params = {**self.params, "shardings": shardings}
 
     def outputs(self, outs: Sequence[Any]) -> Any:
         """The function's result from the call's flat outputs (see ``simple``)."""
@@ -475,7 +636,8 @@ class JitFunction(Generic[P, R]):
     # jitted function must not hand its caches to whatever wraps it.
     __slots__ = (
         "__dict__", "__weakref__", "_backend", "_cache", "_donate_argnums", "_fast", "_fun",
-        "_no_statics", "_params", "_static_argnames", "_static_argnums",
+        "_in_shardings", "_no_statics", "_out_shardings", "_params", "_static_argnames",
+        "_static_argnums",
     )  # fmt: skip
     __name__: str
 
@@ -483,9 +645,12 @@ class JitFunction(Generic[P, R]):
         self, fun: Callable[P, R], static_argnums: tuple[int, ...],
         static_argnames: tuple[str, ...],
         donate_argnums: tuple[int, ...], backend: str | None,
+        in_shardings: Any = None, out_shardings: Any = None,
     ) -> None:  # fmt: skip
         self._fun = fun
         self._backend = backend
+        self._in_shardings = in_shardings
+        self._out_shardings = out_shardings
         try:
             self._params: list[inspect.Parameter] | None = list(
                 inspect.signature(fun).parameters.values()
@@ -679,8 +844,39 @@ class JitFunction(Generic[P, R]):
                 start += n
         return _Entry(
             closed, tracer_consts, out_tree, tuple(slots), names, self.__name__, self._backend,
-            tuple(donated),
+            tuple(donated), self._layout(args, dyn_pos, in_tree, len(tracer_consts), out),
         )  # fmt: skip
+
+    def _layout(
+        self, args: tuple[Any, ...], dyn_pos: list[int], in_tree: tu.PyTreeDef, n_consts: int,
+        out: Any,
+    ) -> Layout | None:  # fmt: skip
+        """Per flat operand and result, the sharding ``in_shardings``/``out_shardings`` give."""
+        if self._in_shardings is None and self._out_shardings is None:
+            return None
+        dyn_args, dyn_kw = in_tree.children()
+        ins: list[Sharding | None] = [None] * n_consts
+        if self._in_shardings is None:
+            ins += [None] * in_tree.num_leaves
+        else:
+            spec = self._in_shardings
+            if isinstance(spec, tuple | list) and len(spec) == len(args):
+                spec = tuple(spec[i] for i in dyn_pos)  # static arguments take no sharding
+            placeholder = tu.tree_unflatten(dyn_args, [0] * dyn_args.num_leaves)
+            ins += _check_shardings(
+                tu.prefix_broadcast(spec, placeholder, "in_shardings"), "in_shardings"
+            )
+            ins += [None] * dyn_kw.num_leaves
+        outs: list[Sharding | None] = []
+        leaves = tu.tree_leaves(out)
+        if self._out_shardings is None:
+            outs = [None] * len(leaves)
+        else:
+            outs = _check_shardings(
+                tu.prefix_broadcast(self._out_shardings, out, "out_shardings"), "out_shardings"
+            )
+        kept = [s for s, leaf in zip(outs, leaves, strict=True) if not _is_float0(leaf)]
+        return tuple(ins), tuple(kept)
 
     # -- inspection ----------------------------------------------------------------
 
@@ -735,6 +931,20 @@ class JitFunction(Generic[P, R]):
         return f"<jit {self.__name__}>"
 
 
+def _is_float0(leaf: Any) -> bool:
+    return isinstance(leaf, np.ndarray) and leaf.dtype == dtypes.float0
+
+
+def _check_shardings(specs: list[Any], what: str) -> list[Sharding | None]:
+    for s in specs:
+        if s is not None and not isinstance(s, Sharding):
+            raise TypeError(
+                f"jit: {what} takes Sharding objects (e.g. NamedSharding) or None, "
+                f"got {type(s).__name__}: {s!r}"
+            )
+    return specs
+
+
 def _check_static(value: Any, name: str) -> Any:
     try:
         hash(value)
@@ -774,6 +984,8 @@ def jit(
     static_argnames: str | Sequence[str] = (),
     donate_argnums: int | Sequence[int] = (),
     backend: str | None = None,
+    in_shardings: Any = None,
+    out_shardings: Any = None,
 ) -> JitFunction[P, R]:
     """Compile ``fun`` with XLA: trace once per signature, then call the executable.
 
@@ -791,6 +1003,11 @@ def jit(
         static_argnames: Names of the static arguments.
         donate_argnums: Positions of arguments whose buffers the executable may reuse.
         backend: The platform to compile for.
+        in_shardings: A sharding (``fad.sharding.NamedSharding``...) for the positional
+            arguments: one for all, or a pytree prefix of them; ``None`` entries take the
+            sharding of the array passed. With shardings over several devices the program
+            is partitioned by XLA's SPMD partitioner.
+        out_shardings: Likewise for the results; ``None`` lets the partitioner choose.
 
     Returns:
         A ``JitFunction``: call it like ``fun``; ``.lower(*args)`` gives the lowered
@@ -824,7 +1041,7 @@ def jit(
         raise ValueError(f"jit: arguments {sorted(clash)} are both static and donated")
     if backend is not None:
         runtime._canonical_backend_name(backend)  # validates the name now
-    return JitFunction(fun, statics, names, donated, backend)
+    return JitFunction(fun, statics, names, donated, backend, in_shardings, out_shardings)
 
 
 # ---------------------------------------------------------------------------
@@ -846,10 +1063,93 @@ def devices(backend: str | None = None) -> list[runtime.Device]:
         RuntimeError: The platform is not available (for example no usable GPU).
 
     Examples:
-        >>> fad.devices("cpu")
-        [CpuDevice(id=0)]
+        >>> fad.devices("cpu")[0]
+        CpuDevice(id=0)
     """
     return runtime.devices(backend)
+
+
+def local_devices(backend: str | None = None) -> list[runtime.Device]:
+    """The devices of ``backend`` that this process drives (all of them in one process).
+
+    Args:
+        backend: The platform; ``None`` for :func:`default_backend`.
+
+    Returns:
+        The PJRT devices attached to this process.
+
+    Examples:
+        >>> fad.local_devices("cpu")[0].id
+        0
+    """
+    return runtime.get_backend(backend).local_devices()
+
+
+def device_count(backend: str | None = None) -> int:
+    """How many devices ``backend`` has, over all processes.
+
+    ``fad.config.update("num_cpu_devices", N)`` (or ``$FAD_NUM_CPU_DEVICES=N``), set before
+    the first computation, gives the CPU backend N devices.
+
+    Args:
+        backend: The platform; ``None`` for :func:`default_backend`.
+
+    Returns:
+        The number of devices.
+
+    Examples:
+        >>> fad.device_count("cpu") >= 1
+        True
+    """
+    return len(runtime.devices(backend))
+
+
+def local_device_count(backend: str | None = None) -> int:
+    """How many devices of ``backend`` this process drives.
+
+    Args:
+        backend: The platform; ``None`` for :func:`default_backend`.
+
+    Returns:
+        The number of this process's devices.
+
+    Examples:
+        >>> fad.local_device_count("cpu") == len(fad.local_devices("cpu"))
+        True
+    """
+    return len(local_devices(backend))
+
+
+def process_index(backend: str | None = None) -> int:
+    """This process's index among the processes of a distributed run (0 when alone).
+
+    Args:
+        backend: The platform; ``None`` for :func:`default_backend`.
+
+    Returns:
+        The index, from 0.
+
+    Examples:
+        >>> fad.process_index()
+        0
+    """
+    return runtime.process_index(backend)
+
+
+def process_count(backend: str | None = None) -> int:
+    """How many processes share the devices (1 unless ``fad.distributed`` started a run).
+
+    Args:
+        backend: The platform; ``None`` for :func:`default_backend`.
+
+    Returns:
+        The number of processes.
+
+    Examples:
+        >>> fad.process_count()
+        1
+    """
+    return 1 + max(d.process_index for d in runtime.devices(backend))
 
 
 def default_backend() -> str:
@@ -867,15 +1167,17 @@ def default_backend() -> str:
     return runtime.default_backend()
 
 
-def device_put(x: Any, device: runtime.Device | None = None) -> Any:
-    """Copy ``x`` (a pytree of arrays) to ``device`` (default: the default device).
+def device_put(x: Any, device: runtime.Device | Sharding | None = None) -> Any:
+    """Copy ``x`` (a pytree of arrays) to ``device`` (default: the default device), or
+    lay it out over several devices as a sharding says.
 
     The results are ``Array`` s backed by the device buffer, so jitted functions take
     them without another upload. Traced values are returned unchanged.
 
     Args:
         x: An array, a scalar, or a pytree of them.
-        device: The target device (from :func:`devices`); ``None`` for the default.
+        device: The target device (from :func:`devices`), a ``Sharding`` (each device
+            gets its piece), or ``None`` for the default device.
 
     Returns:
         ``x`` with every leaf copied to the device.
@@ -896,10 +1198,55 @@ def device_put(x: Any, device: runtime.Device | None = None) -> Any:
         v = a._value
         if v.flags.writeable:  # fad's own results are frozen when handed out
             v.flags.writeable = False
-        buf = runtime.device_put(v, device)
+        if isinstance(device, Sharding):
+            if device.num_devices > 1:
+                return _wrap_outputs([placement.put(v, device)], [a._weak_type])[0]
+            buf = runtime.device_put(v, device.device_assignment[0])
+        else:
+            buf = runtime.device_put(v, device)
         return Array(runtime.to_numpy(buf), a._weak_type, buf)
 
     return tu.tree_map(put, x)
+
+
+def make_array_from_process_local_data(
+    sharding: Sharding, local_data: Any, global_shape: tuple[int, ...] | None = None
+) -> Array:
+    """A global array over ``sharding``'s devices, of which this process gives its part.
+
+    In a multi-process run (``fad.distributed``) each process holds only the pieces for its
+    own devices: ``local_data`` is the block of the whole that they cover (for data sharded
+    by rows over the processes, this process's rows). Alone, ``local_data`` is the whole.
+
+    Args:
+        sharding: How the global array is laid out (e.g. ``NamedSharding(mesh, P("data"))``
+            over a mesh of every process's devices).
+        local_data: This process's block, a numpy array or array-like.
+        global_shape: The whole's shape; by default inferred from the block and how many
+            of the sharding's pieces this process holds along each dimension.
+
+    Returns:
+        The global ``Array``; ``.addressable_shards`` are this process's pieces.
+
+    Raises:
+        TypeError: ``sharding`` is not a Sharding.
+
+    Examples:
+        >>> from fad.sharding import Mesh, NamedSharding, PartitionSpec as P
+        >>> mesh = Mesh(np.array(fad.devices()[:1]), ("data",))
+        >>> x = fad.make_array_from_process_local_data(NamedSharding(mesh, P("data")),
+        ...                                            np.arange(4.0, dtype=np.float32))
+        >>> x
+        Array([0., 1., 2., 3.], dtype=float32)
+    """
+    if not isinstance(sharding, Sharding):
+        raise TypeError(
+            f"make_array_from_process_local_data: sharding must be a Sharding, got "
+            f"{type(sharding).__name__}"
+        )
+    local = core.asarray(local_data)._value
+    buf = placement.from_process_local_data(sharding, local, global_shape)
+    return _wrap_outputs([buf], [False])[0]
 
 
 def enable_compilation_cache(path: str | os.PathLike[str]) -> None:

@@ -88,12 +88,24 @@ _INTERNAL_LIN = (
     "(its transpose and batching are checked in tests/test_custom_derivatives.py)"
 )
 
+_NAMED_AXIS = (
+    "a collective means something only over a named axis (vmap's axis_name, a shard_map mesh "
+    "axis), which these laws' drivers do not bind; its laws (vmap = loop formula, jvp vs "
+    "finite differences, adjoint transpose) are in tests/test_collectives.py and "
+    "tests/test_shard_map.py"
+)
+_COLLECTIVES = (
+    "psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all", "ppermute", "axis_index",
+    "shard_map",
+)
+
 # (law, primitive) -> why the law does not apply although the strategies may have
 # examples the law could use.
 EXEMPT: dict[tuple[str, str], str] = {
     **{(law, "custom_vjp_call"): _FWD_CUSTOM_VJP
        for law in ("jvp_fd", "jvp_linear", "vmap_jvp", "hvp_modes", "chain_rule")},
     **{(law, "custom_vjp_lin"): _INTERNAL_LIN for law in LAWS},
+    **{(law, p): _NAMED_AXIS for law in LAWS for p in _COLLECTIVES},
 }  # fmt: skip
 
 def primitives() -> list[str]:

@@ -8,7 +8,9 @@ handler does not own are unbatched and pass through as they are.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol, cast, final
 
@@ -36,6 +38,56 @@ def def_batch(prim: Primitive, rule: BatchRule) -> None:
     """Register ``prim``'s batching rule (``defvectorized`` and ``defbroadcasting`` build
     the common ones)."""
     batch_rules[prim] = rule
+
+
+class NamedRule(Protocol):
+    """How the handler owning a named axis applies a collective over it: (handler,
+    operands, bdims, **params) -> (result, result bdim). Operands may be unbatched."""
+
+    def __call__(
+        self, handler: BatchHandler, vals: Sequence[Array], dims: Sequence[BDim], *args: Any,
+        **params: Any,
+    ) -> tuple[Array, BDim]: ...  # fmt: skip
+
+
+named_rules: dict[Primitive, NamedRule] = {}
+
+
+def def_named(prim: Primitive, rule: NamedRule) -> None:
+    """Register a collective's rule for the handler that owns its axis (``axis_name`` or
+    one of ``axes`` among its parameters)."""
+    named_rules[prim] = rule
+
+
+# The named axes in scope, innermost last: what the abstract rules of collectives read
+# (an axis's size) while a function runs under ``vmap(..., axis_name=...)``.
+_axis_env: ContextVar[tuple[tuple[Hashable, int], ...]] = ContextVar("axis_env", default=())
+
+
+_rule_axis: ContextVar[Hashable | None] = ContextVar("rule_axis", default=None)
+
+
+def rule_axis_name() -> Hashable | None:
+    """The axis name of the handler whose batching rule is running (``None`` unnamed)."""
+    return _rule_axis.get()
+
+
+def axis_size(name: Hashable) -> int | None:
+    """The size of the named axis ``name`` in scope, or ``None`` if no one binds it."""
+    for n, size in reversed(_axis_env.get()):
+        if n == name:
+            return size
+    return None
+
+
+@contextmanager
+def named_axis(name: Hashable, size: int) -> Iterator[None]:
+    """Bind ``name`` to an axis of ``size`` for the collectives run inside."""
+    token = _axis_env.set((*_axis_env.get(), (name, size)))
+    try:
+        yield
+    finally:
+        _axis_env.reset(token)
 
 
 @final
@@ -73,17 +125,33 @@ class BatchHandler(core.Handler):
             else:
                 vals.append(a)
                 dims.append(None)
+        if self.axis_name is not None and prim in named_rules and self._owns(params):
+            named, named_dim = named_rules[prim](self, vals, dims, **params)
+            return self.wrap(named, named_dim)
         if not batched:
             return core.bind(prim, tuple(vals), params)
         rule = batch_rules.get(prim)
         if rule is None:
             raise NotImplementedError(f"batching rule for '{prim.name}' not implemented")
-        out, out_dim = rule(vals, dims, **params)
+        if self.axis_name is None:
+            out, out_dim = rule(vals, dims, **params)
+        else:
+            # Rules that batch a sub-program (jit, control flow) bind the same axis name
+            # inside it, so collectives there see their axis.
+            token = _rule_axis.set(self.axis_name)
+            try:
+                out, out_dim = rule(vals, dims, **params)
+            finally:
+                _rule_axis.reset(token)
         if prim.multiple_results:
             outs = cast("Sequence[Array]", out)
             out_dims = cast("Sequence[BDim]", out_dim)
             return [self.wrap(o, d) for o, d in zip(outs, out_dims, strict=True)]
         return self.wrap(cast(Array, out), cast(BDim, out_dim))
+
+    def _owns(self, params: Params) -> bool:
+        axes = params.get("axes", (params.get("axis_name"),))
+        return self.axis_name in axes
 
     def wrap(self, val: Array, bdim: BDim) -> Array:
         return val if bdim is None else BatchTracer(self, val, bdim)

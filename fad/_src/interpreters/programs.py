@@ -223,7 +223,11 @@ def batch_fun(
         ins = [
             a if d is None else BatchTracer(handler, a, d) for a, d in zip(args, dims, strict=True)
         ]
-        outs = fn(*ins)
+        if axis_name is None:
+            outs = fn(*ins)
+        else:
+            with batching.named_axis(axis_name, size):
+                outs = fn(*ins)
     return [handler.unwrap(o) for o in outs]
 
 
@@ -239,6 +243,8 @@ def batch_program(
     that loop carries and branch outputs keep one signature.
     """
 
+    axis_name = batching.rule_axis_name()
+
     def make() -> Derived:
         stage = StageHandler()
         with core.installed(stage):
@@ -246,7 +252,7 @@ def batch_program(
                 stage.new_arg(ShapedArray((size, *a.shape), a.dtype, a.weak_type) if b else a)
                 for a, b in zip(closed.in_avals, batched, strict=True)
             ]
-            pairs = batch_fun(closed, ins, [0 if b else None for b in batched], size)
+            pairs = batch_fun(closed, ins, [0 if b else None for b in batched], size, axis_name)
             if force is not None:
                 pairs = [
                     (batching.bdim_at_front(v, d, size), 0) if f and d is None else (v, d)
@@ -255,7 +261,7 @@ def batch_program(
             results = [v if d is None else batching.moveaxis(v, d, 0) for v, d in pairs]
         return Derived(stage.build(ins, results), tuple(d is not None for _, d in pairs))
 
-    return _batched.get(closed, (batched, size, force), make)
+    return _batched.get(closed, (batched, size, force, axis_name), make)
 
 
 # ---------------------------------------------------------------------------

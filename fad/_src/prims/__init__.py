@@ -1,6 +1,7 @@
 """Primitive families; importing this package registers every primitive's rules."""
 
 from fad._src.prims import bits as bits
+from fad._src.prims import collectives as collectives
 from fad._src.prims import control_flow as control_flow
 from fad._src.prims import elementwise as elementwise
 from fad._src.prims import indexing as indexing

@@ -609,24 +609,62 @@ class LoweredModule:
 _SYMBOL = re.compile(r"[^A-Za-z0-9_]")
 
 
-def lower_program(program: ClosedProgram, name: str = "main") -> LoweredModule:
-    """Lower ``program`` (concrete constants only) to a StableHLO module with ``@main``."""
+@dataclass(frozen=True)
+class SpmdLayout:
+    """How a program's arguments and results are cut over ``num_partitions`` devices:
+    HLO sharding texts, ``None`` for a result whose sharding XLA should choose."""
+
+    num_partitions: int
+    in_shardings: tuple[str, ...]
+    out_shardings: tuple[str | None, ...]
+
+
+def _sharded(decl: str, sharding: str | None) -> str:
+    return decl if sharding is None else f'{decl} {{mhlo.sharding = "{sharding}"}}'
+
+
+def lower_program(
+    program: ClosedProgram, name: str = "main", spmd: SpmdLayout | None = None
+) -> LoweredModule:
+    """Lower ``program`` (concrete constants only) to a StableHLO module with ``@main``.
+
+    With ``spmd``, arguments and results carry their shardings for XLA's SPMD
+    partitioner (hoisted constants are replicated).
+    """
     module = _Module()
     body = _Body([], "    ")
     ctx = LoweringContext(module, body)
     prog = program.program
     args = [Value(f"%arg{i}", v.aval) for i, v in enumerate(prog.invars)]
     outs = ctx.call(program, args)
-    params = [f"{v.name}: {v.type}" for v in module.hoisted_values.values()]
-    params += [f"{a.name}: {a.type}" for a in args]
-    ret_types = ", ".join(v.type for v in outs)
+    const_sh = "{replicated}" if spmd is not None else None
+    in_sh = spmd.in_shardings if spmd is not None else (None,) * len(args)
+    out_sh = spmd.out_shardings if spmd is not None else (None,) * len(outs)
+    params = [_sharded(f"{v.name}: {v.type}", const_sh) for v in module.hoisted_values.values()]
+    params += [_sharded(f"{a.name}: {a.type}", sh) for a, sh in zip(args, in_sh, strict=True)]
+    ret_types = ", ".join(_sharded(v.type, sh) for v, sh in zip(outs, out_sh, strict=True))
     sig = f"@main({', '.join(params)})" + (f" -> ({ret_types})" if outs else "")
-    ret = f'    "func.return"({", ".join(v.name for v in outs)}) : ({ret_types}) -> ()'
+    plain_types = ", ".join(v.type for v in outs)
+    ret = f'    "func.return"({", ".join(v.name for v in outs)}) : ({plain_types}) -> ()'
     mod_name = _SYMBOL.sub("_", name) or "main"
     if not mod_name[0].isalpha() and mod_name[0] != "_":
         mod_name = f"m_{mod_name}"
+    attrs = (
+        f" attributes {{mhlo.num_partitions = {spmd.num_partitions} : i32, "
+        "mhlo.num_replicas = 1 : i32}"
+        if spmd is not None
+        else ""
+    )
     text = "\n".join(
-        [f"module @{mod_name} {{", f"  func.func public {sig} {{", *body.lines, ret, "  }", "}", ""]
+        [
+            f"module @{mod_name}{attrs} {{",
+            f"  func.func public {sig} {{",
+            *body.lines,
+            ret,
+            "  }",
+            "}",
+            "",
+        ]
     )
     return LoweredModule(
         text,

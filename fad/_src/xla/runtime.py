@@ -45,7 +45,7 @@ import os
 import platform as _platform
 import threading
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -66,21 +66,34 @@ __all__ = [
     "DeviceBuffer",
     "Executable",
     "block_until_ready",
+    "buffer_sharding",
     "compile",
     "default_backend",
+    "default_device",
     "device_put",
     "devices",
     "disable_persistent_cache",
+    "distributed_initialized",
     "enable_persistent_cache",
     "ensure_lapack_registered",
     "find_cuda_plugin",
     "get_backend",
+    "initialize_distributed",
     "is_device_buffer",
     "jaxlib_version",
     "legalize_chlo",
     "load_cuda_plugin",
+    "addressable_shards",
+    "cpu_backend_devices",
+    "cpu_device_count",
+    "device_put_sharded",
+    "is_multi_device",
     "make_aval",
     "persistent_cache_stats",
+    "process_index",
+    "sharding_object",
+    "shutdown_distributed",
+    "tile_layout",
     "to_numpy",
 ]
 
@@ -173,6 +186,9 @@ class Device(Protocol):
 
     @property
     def device_kind(self) -> str: ...
+
+    @property
+    def process_index(self) -> int: ...
 
 
 class DeviceBuffer(Protocol):
@@ -292,6 +308,12 @@ class Backend:
         return str(self._client.platform_version)
 
     def devices(self) -> list[Device]:
+        """Every device of the platform, over all processes of a distributed run."""
+        devs: list[Device] = list(self._client.devices())
+        return devs
+
+    def local_devices(self) -> list[Device]:
+        """The devices this process drives."""
         devs: list[Device] = list(self._client.local_devices())
         return devs
 
@@ -338,22 +360,114 @@ def get_backend(name: str | None = None) -> Backend:
     with _lock:
         b = _backends.get("cpu")
         if b is None:
-            b = Backend("cpu", _xla().make_cpu_client())
+            n = cpu_device_count()
+            kwargs: dict[str, Any] = {} if not n else {"num_devices": n}
+            dist = _distributed
+            if dist is not None:
+                kwargs.update(
+                    distributed_client=dist.client, node_id=dist.process_id,
+                    num_nodes=dist.num_processes, collectives=dist.collectives,
+                )  # fmt: skip
+            b = Backend("cpu", _xla().make_cpu_client(**kwargs))
             _backends["cpu"] = b
         return b
 
 
+@dataclass(frozen=True, eq=False)
+class _Distributed:
+    """This process's place in a multi-process run (jaxlib's distributed runtime)."""
+
+    client: Any
+    service: Any  # the coordination service, in process 0 only
+    collectives: Any
+    process_id: int
+    num_processes: int
+
+
+_distributed: _Distributed | None = None
+
+
+def initialize_distributed(
+    coordinator_address: str, num_processes: int, process_id: int, timeout_s: int = 60
+) -> None:
+    """Join a run of ``num_processes`` processes coordinated at ``coordinator_address``
+    (process 0 serves it). Must come before the CPU backend starts: its client is then
+    made over every process's devices, with gloo collectives between processes."""
+    global _distributed
+    with _lock:
+        if _distributed is not None:
+            raise RuntimeError("the distributed runtime is already initialized in this process")
+        if "cpu" in _backends:
+            raise RuntimeError(
+                "initialize the distributed runtime before any computation: the CPU backend "
+                "has already started in this process"
+            )
+        _xla()
+        jax_ext: Any = importlib.import_module("jaxlib._jax")
+        service = None
+        if process_id == 0:
+            service = jax_ext.get_distributed_runtime_service(
+                coordinator_address, num_processes
+            )
+        client = jax_ext.get_distributed_runtime_client(
+            coordinator_address, process_id, init_timeout=timeout_s
+        )
+        client.connect()
+        collectives = jax_ext.make_gloo_tcp_collectives(distributed_client=client)
+        _distributed = _Distributed(client, service, collectives, process_id, num_processes)
+
+
+def shutdown_distributed() -> None:
+    """Leave the multi-process run (waits for the others at the coordinator)."""
+    global _distributed
+    with _lock:
+        dist = _distributed
+        if dist is None:
+            return
+        dist.client.shutdown()
+        if dist.service is not None:
+            dist.service.shutdown()
+        _distributed = None
+
+
+def distributed_initialized() -> bool:
+    return _distributed is not None
+
+
+def _env_cpu_device_count() -> int | None:
+    raw = os.environ.get("FAD_NUM_CPU_DEVICES", "").strip()
+    return int(raw) if raw else None
+
+
+#: How many devices the CPU client gets when it starts (``None``: jaxlib's default, one).
+#: fad's configuration replaces this hook; the default reads ``$FAD_NUM_CPU_DEVICES``.
+cpu_device_count: Callable[[], int | None] = _env_cpu_device_count
+
+
+def cpu_backend_devices() -> int | None:
+    """The CPU client's device count if it has started, else ``None``."""
+    b = _backends.get("cpu")
+    return None if b is None else len(b.local_devices())
+
+
 def devices(backend: str | Backend | None = None) -> list[Device]:
-    """The local devices of ``backend`` (default backend if ``None``)."""
+    """The devices of ``backend`` (default backend if ``None``), over all processes."""
     b = backend if isinstance(backend, Backend) else get_backend(backend)
     return b.devices()
 
 
-def _default_device() -> Any:
+def process_index(backend: str | Backend | None = None) -> int:
+    """This process's index in a multi-process run."""
+    b = backend if isinstance(backend, Backend) else get_backend(backend)
+    return int(b._client.process_index())
+
+
+def default_device() -> Any:
+    """The first device of the default backend this process drives."""
     if not _default_device_cache:
         with _lock:
             if not _default_device_cache:
-                _default_device_cache.append(get_backend().devices()[0])
+                _default_device_cache.append(get_backend().local_devices()[0])
     return _default_device_cache[0]
 
 
@@ -430,7 +544,7 @@ def device_put(x: npt.ArrayLike, device: Device | None = None) -> DeviceBuffer:
     if dtype.kind in _REJECTED_KINDS or dtype.fields is not None:
         raise TypeError(f"device_put: unsupported dtype {dtype}")
     xc = _xla()
-    dev = device if device is not None else _default_device()
+    dev = device if device is not None else default_device()
     sh = _shardings.get(dev)
     if sh is None:
         sh = _sharding_for(dev)
@@ -443,11 +557,88 @@ def device_put(x: npt.ArrayLike, device: Device | None = None) -> DeviceBuffer:
     return buf
 
 
-def to_numpy(buf: DeviceBuffer) -> np.ndarray[Any, Any]:
+# --------------------------------------------------------------------------
+# Arrays over many devices
+# --------------------------------------------------------------------------
+
+_gspmd_shardings: dict[tuple[tuple[Any, ...], str], Any] = {}
+
+
+def sharding_object(devices: Sequence[Device], hlo_text: str) -> Any:
+    """jaxlib's sharding of an array over ``devices`` (in logical order), cut as the HLO
+    sharding ``hlo_text`` says. Cached: jaxlib keys its own caches on these objects."""
+    key = (tuple(devices), hlo_text)
+    sh = _gspmd_shardings.get(key)
+    if sh is None:
+        xc = _xla()
+        hlo = xc.HloSharding.from_string(hlo_text)
+        sh = _gspmd_shardings.setdefault(key, xc.GSPMDSharding(xc.DeviceList(key[0]), hlo))
+    return sh
+
+
+def _sharding_from_proto(devices: Sequence[Device], op_sharding: Any) -> Any:
+    xc = _xla()
+    return sharding_object(devices, str(xc.HloSharding.from_proto(op_sharding)))
+
+
+def device_put_sharded(
+    shape: Sequence[int],
+    dtype: npt.DTypeLike,
+    pieces: Sequence[np.ndarray[Any, Any]],
+    devices: Sequence[Device],
+    sharding: Any,
+) -> DeviceBuffer:
+    """One array over several devices: ``pieces[i]`` (a host array) goes to ``devices[i]``.
+
+    ``sharding`` (from :func:`sharding_object`) says which piece of the whole each is.
+    Pieces whose memory someone could write are copied (see :func:`device_put`).
+    """
+    xc = _xla()
+    # Each piece is put on its own device, then the pieces are joined (jaxlib's batched put
+    # of several devices fails on partially replicated layouts).
+    parts = [device_put(p, d) for p, d in zip(pieces, devices, strict=True)]
+    aval = make_aval(shape, dtype)
+    buf: DeviceBuffer = xc.ArrayImpl(aval, sharding, parts, True, _skip_checks=True)
+    return buf
+
+
+def is_multi_device(buf: DeviceBuffer) -> bool:
+    """Whether ``buf`` spans several devices (made by :func:`device_put_sharded` or an
+    SPMD program)."""
+    native: Any = buf
+    return len(native._sharding._internal_device_list) > 1
+
+
+def buffer_sharding(buf: DeviceBuffer) -> Any:
+    """jaxlib's sharding object of ``buf``."""
+    native: Any = buf
+    return native._sharding
+
+
+def addressable_shards(buf: DeviceBuffer) -> list[tuple[Device, DeviceBuffer]]:
+    """The (device, single-device buffer) pieces of ``buf`` this process holds."""
+    native: Any = buf
+    return [(a._sharding._device, a) for a in native._arrays]
+
+
+def tile_layout(buf: DeviceBuffer) -> tuple[tuple[Device, ...], tuple[int, ...], tuple[int, ...]]:
+    """(devices in logical order, tile dimensions, logical device of each tile) of a
+    buffer over many devices; empty tiles mean replicated."""
+    native: Any = buf
+    sh = native._sharding
+    devices = tuple(sh._internal_device_list)
+    hlo = sh._hlo_sharding if hasattr(sh, "_hlo_sharding") else None
+    if hlo is None or hlo.is_replicated() or not hlo.is_tiled():
+        return devices, (), ()
+    return devices, tuple(hlo.tile_assignment_dimensions()), tuple(hlo.tile_assignment_devices())
+
+
+def to_numpy(buf: DeviceBuffer, dtype: DType | None = None) -> np.ndarray[Any, Any]:
     """The value of ``buf`` as a read-only numpy array (blocks until ready).
 
     Zero-copy on CPU: the result views the device buffer's memory and keeps
-    it alive (also after ``buf.delete()``).  On GPU it is a host copy.
+    it alive (also after ``buf.delete()``).  On GPU it is a host copy. ``dtype``
+    is the buffer's, for pieces of a multi-device array (which carry no aval).
     """
     # Fast path (~1 us): the buffer protocol, which jaxlib implements for CPU
     # buffers of numpy's own dtypes.  Elsewhere (GPU buffers; bfloat16 and
@@ -458,7 +649,7 @@ def to_numpy(buf: DeviceBuffer) -> np.ndarray[Any, Any]:
         arr = np.asarray(buf)
     except Exception:
         arr = None
-    if arr is None or arr.dtype != buf.dtype:
+    if arr is None or arr.dtype != (buf.dtype if dtype is None else dtype):
         native: Any = buf  # a jaxlib array; this private method is not in DeviceBuffer
         arr, _ = native._single_device_array_to_np_array_did_copy()
         assert arr is not None
@@ -739,6 +930,7 @@ class Executable:
         "in_avals",
         "loaded_from_cache",
         "out_avals",
+        "out_shardings",
     )
 
     backend: Backend
@@ -757,15 +949,18 @@ class Executable:
         out_avals: Sequence[Aval],
         donated: Sequence[int],
         loaded_from_cache: bool,
+        out_shardings: Sequence[Any] | None = None,
     ) -> None:
         xc = _xla()
-        sharding = _sharding_for(device)
+        shardings = out_shardings or [_sharding_for(device)] * len(out_avals)
         self._exe = exe
         self._execute_sharded = exe.execute_sharded
         # Built once: they stamp fad's aval and sharding on every output.
         self._handlers = [
-            xc.array_result_handler(a, sharding, True, _skip_checks=True) for a in out_avals
+            xc.array_result_handler(a, sh, True, _skip_checks=True)
+            for a, sh in zip(out_avals, shardings, strict=True)
         ]
+        self.out_shardings = tuple(shardings)
         self.backend = backend
         self.device = device
         self.in_avals = tuple(in_avals)
@@ -839,6 +1034,8 @@ def compile(
     out_avals: Sequence[AvalLike] | None = None,
     donated: Sequence[int] = (),
     device: Device | None = None,
+    devices: Sequence[Device] | None = None,
+    out_shardings: Sequence[Any | None] | None = None,
 ) -> Executable:
     """Compile StableHLO ``text`` (a module with ``func.func public @main``).
 
@@ -848,11 +1045,16 @@ def compile(
     indices whose buffers the executable may reuse for outputs (the inputs
     are deleted by :meth:`Executable.execute`).  ``device`` defaults to the
     backend's first device.  CHLO ops are accepted.
+
+    ``devices`` (more than one) compiles with XLA's SPMD partitioner for those devices in
+    logical order; the module's ``mhlo.sharding`` attributes say how each argument is cut.
+    ``out_shardings`` gives a result's sharding (from :func:`sharding_object`), or ``None``
+    to take the one the partitioner chose.
     """
     if backend is None:
         backend = get_backend() if device is None else get_backend(device.platform)
     if device is None:
-        device = backend.devices()[0]
+        device = backend.local_devices()[0]
     xc = _xla()
     if donated:
         donated = tuple(sorted(set(donated)))
@@ -860,22 +1062,51 @@ def compile(
     if backend.platform == "cpu" and "lapack_" in text:
         ensure_lapack_registered()
     options = xc.CompileOptions()
-    exe, from_cache = _compile_cached(text, backend, device, _device_list_for(device), options)
+    spmd = devices is not None and len(devices) > 1
+    if spmd:
+        assert devices is not None
+        device = devices[0]
+        build = options.executable_build_options
+        build.num_partitions = len(devices)
+        build.num_replicas = 1
+        build.use_spmd_partitioning = True
+        build.device_assignment = xc.DeviceAssignment.create(
+            np.array([[d.id for d in devices]])
+        )
+        build.allow_spmd_sharding_propagation_to_output = [
+            s is None for s in (out_shardings or [None])
+        ]
+        dl = xc.DeviceList(tuple(devices))
+    else:
+        dl = _device_list_for(device)
+    exe, from_cache = _compile_cached(text, backend, device, dl, options)
     in_avals, program_outs = _program_avals(exe)
     if out_avals is None:
         outs = program_outs
     else:
         outs = [_as_aval(a) for a in out_avals]
-        mismatch = len(outs) != len(program_outs) or any(
+        # A partitioned program's shapes are per device: only the count can be compared.
+        mismatch = len(outs) != len(program_outs) or (not spmd and any(
             a.shape != p.shape or a.dtype != p.dtype
             for a, p in zip(outs, program_outs, strict=False)
-        )
+        ))
         if mismatch:
             raise ValueError(
                 f"out_avals {_fmt(outs)} do not match the compiled program's "
                 f"results {_fmt(program_outs)}"
             )
-    return Executable(exe, backend, device, in_avals, outs, tuple(donated), from_cache)
+    shardings: list[Any] | None = None
+    if spmd:
+        assert devices is not None
+        chosen = exe.get_output_shardings()
+        given = list(out_shardings) if out_shardings is not None else [None] * len(outs)
+        shardings = [
+            g if g is not None else _sharding_from_proto(devices, chosen[i])
+            for i, g in enumerate(given)
+        ]
+    return Executable(
+        exe, backend, device, in_avals, outs, tuple(donated), from_cache, shardings
+    )
 
 
 # --------------------------------------------------------------------------

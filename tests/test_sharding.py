@@ -1,0 +1,240 @@
+"""Arrays and programs over several devices: meshes, shardings, device_put, sharded jit.
+
+The suite runs with four CPU devices (tests/conftest.py sets ``FAD_NUM_CPU_DEVICES``).
+Every sharded result is compared with the same computation on one device.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import fad
+import fad.numpy as jnp
+from fad.sharding import Mesh, NamedSharding, SingleDeviceSharding
+from fad.sharding import PartitionSpec as P
+
+pytestmark = pytest.mark.skipif(
+    fad.device_count("cpu") < 4, reason="needs FAD_NUM_CPU_DEVICES=4 (set by conftest)"
+)
+
+
+def mesh_2x2() -> Mesh:
+    return Mesh(np.array(fad.devices("cpu")[:4]).reshape(2, 2), ("x", "y"))
+
+
+def mesh_4() -> Mesh:
+    return Mesh(np.array(fad.devices("cpu")[:4]), ("data",))
+
+
+# -- devices and configuration ---------------------------------------------------
+
+
+def test_device_queries() -> None:
+    assert fad.device_count("cpu") == 4
+    assert fad.local_device_count("cpu") == 4
+    assert [d.id for d in fad.local_devices("cpu")] == [0, 1, 2, 3]
+    assert fad.process_index() == 0
+    assert fad.process_count() == 1
+
+
+def test_num_cpu_devices_is_fixed_once_the_backend_runs() -> None:
+    fad.config.update("num_cpu_devices", 4)  # the same count: accepted
+    with pytest.raises(RuntimeError, match="before the CPU backend starts"):
+        fad.config.update("num_cpu_devices", 8)
+    with pytest.raises(TypeError, match="positive int"):
+        fad.config.update("num_cpu_devices", True)
+    assert fad.config.read("num_cpu_devices") == 4
+
+
+# -- meshes and shardings ----------------------------------------------------------
+
+
+def test_mesh_and_spec_validation() -> None:
+    devs = fad.devices("cpu")[:4]
+    with pytest.raises(ValueError, match="axis_names"):
+        Mesh(np.array(devs).reshape(2, 2), ("x",))
+    with pytest.raises(ValueError, match="distinct"):
+        Mesh(np.array(devs).reshape(2, 2), ("x", "x"))
+    with pytest.raises(TypeError, match="PartitionSpec entries"):
+        P(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not in the mesh"):
+        NamedSharding(mesh_2x2(), P("z"))
+    with pytest.raises(ValueError, match="twice"):
+        NamedSharding(mesh_2x2(), P("x", "x"))
+    with pytest.raises(TypeError, match="PartitionSpec"):
+        NamedSharding(mesh_2x2(), ("x",))  # type: ignore[arg-type]
+    assert mesh_2x2().shape == {"x": 2, "y": 2}
+
+
+@pytest.mark.parametrize(
+    ("spec", "text"),
+    [
+        (P(), "{replicated}"),
+        (P("x", "y"), "{devices=[2,2]0,1,2,3}"),
+        (P("y", "x"), "{devices=[2,2]0,2,1,3}"),
+        (P("x"), "{devices=[2,1,2]0,1,2,3 last_tile_dim_replicate}"),
+        (P(None, "y"), "{devices=[1,2,2]0,2,1,3 last_tile_dim_replicate}"),
+        (P(("x", "y")), "{devices=[4,1]0,1,2,3}"),
+        (P(("y", "x")), "{devices=[4,1]0,2,1,3}"),
+    ],
+)
+def test_hlo_sharding_text(spec: P, text: str) -> None:
+    assert NamedSharding(mesh_2x2(), spec).hlo_text(2) == text
+
+
+@pytest.mark.parametrize(
+    "spec", [P(), P("x"), P("x", "y"), P("y", "x"), P(None, "y"), P(("x", "y"))]
+)
+@pytest.mark.parametrize("shape", [(8, 6), (5, 3)])
+def test_device_put_pieces(spec: P, shape: tuple[int, int]) -> None:
+    mesh = mesh_2x2()
+    value = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    sharding = NamedSharding(mesh, spec)
+    x = fad.device_put(jnp.asarray(value), sharding)
+    np.testing.assert_array_equal(np.asarray(x), value)
+    shards = x.addressable_shards
+    assert len(shards) == 4
+    # Each device holds exactly the slice of the whole that the mesh coordinates say.
+    coords = {d: c for c, d in np.ndenumerate(mesh.devices)}
+    for s in shards:
+        cx, cy = coords[s.device]
+        expect: list[Any] = []
+        for dim in range(2):
+            axes = spec.axes(dim)
+            parts, pos = 1, 0
+            for a in axes:
+                size = mesh.shape[a]
+                pos = pos * size + (cx if a == "x" else cy)
+                parts *= size
+            n = shape[dim]
+            step = -(-n // parts)
+            expect.append(slice(min(pos * step, n), min((pos + 1) * step, n)))
+        np.testing.assert_array_equal(np.asarray(s.data), value[tuple(expect)])
+        np.testing.assert_array_equal(np.asarray(s.data), value[s.index])
+    assert x.is_fully_replicated == (spec == P())
+    assert x.sharding == sharding
+
+
+def test_device_put_copies_the_callers_data() -> None:
+    value = np.arange(8.0, dtype=np.float32)
+    x = fad.device_put(value, NamedSharding(mesh_4(), P("data")))
+    value[0] = 100.0
+    assert float(np.asarray(x)[0]) == 0.0
+
+
+def test_single_device_sharding() -> None:
+    dev = fad.devices("cpu")[2]
+    x = fad.device_put(jnp.arange(3.0), SingleDeviceSharding(dev))
+    assert x.sharding == SingleDeviceSharding(dev)
+    assert x.is_fully_replicated
+    assert [s.device for s in x.addressable_shards] == [dev]
+    host_only = jnp.arange(3.0)
+    assert host_only.sharding.device_set == {fad.devices("cpu")[0]}
+
+
+# -- jit over several devices -------------------------------------------------------
+
+
+def _mlp_loss(params: dict[str, Any], x: Any, y: Any) -> Any:
+    h = jnp.tanh(x @ params["w1"] + params["b1"])
+    out = h @ params["w2"] + params["b2"]
+    return jnp.mean((out - y) ** 2)
+
+
+def _sgd_step(params: dict[str, Any], x: Any, y: Any) -> tuple[dict[str, Any], Any]:
+    loss, g = fad.value_and_grad(_mlp_loss)(params, x, y)
+    return fad.tree.map(lambda p, d: p - 0.1 * d, params, g), loss
+
+
+def test_data_parallel_mlp_matches_one_device() -> None:
+    rng = np.random.default_rng(0)
+    params = {
+        "w1": jnp.asarray(rng.normal(size=(5, 16)).astype(np.float32) * 0.5),
+        "b1": jnp.zeros(16),
+        "w2": jnp.asarray(rng.normal(size=(16, 2)).astype(np.float32) * 0.5),
+        "b2": jnp.zeros(2),
+    }
+    x = jnp.asarray(rng.normal(size=(32, 5)).astype(np.float32))
+    y = jnp.asarray(rng.normal(size=(32, 2)).astype(np.float32))
+    mesh = mesh_4()
+    replicated = NamedSharding(mesh, P())
+    batch = NamedSharding(mesh, P("data"))
+    step = fad.jit(
+        _sgd_step,
+        in_shardings=(replicated, batch, batch),
+        out_shardings=(replicated, replicated),
+    )
+    single = fad.jit(_sgd_step)
+    p_sharded, p_single = params, params
+    xs, ys = fad.device_put(x, batch), fad.device_put(y, batch)
+    for _ in range(5):
+        p_sharded, loss_sharded = step(p_sharded, xs, ys)
+        p_single, loss_single = single(p_single, x, y)
+        np.testing.assert_allclose(loss_sharded, loss_single, rtol=1e-5, atol=1e-6)
+    for k in params:
+        np.testing.assert_allclose(p_sharded[k], p_single[k], rtol=1e-5, atol=1e-6)
+        assert p_sharded[k].sharding.is_fully_replicated
+        assert p_sharded[k].sharding.num_devices == 4
+    assert loss_sharded.sharding.num_devices == 4
+
+
+def test_out_shardings_are_applied() -> None:
+    mesh = mesh_2x2()
+    want = NamedSharding(mesh, P("y", "x"))
+    f = fad.jit(lambda a: jnp.sin(a) * 2.0, out_shardings=want)
+    a = jnp.arange(24.0).reshape(4, 6)
+    out = f(a)
+    assert out.sharding.hlo_text(2) == want.hlo_text(2)
+    np.testing.assert_allclose(out, fad.jit(lambda a: jnp.sin(a) * 2.0)(a), rtol=1e-6)
+    for s in out.addressable_shards:
+        np.testing.assert_allclose(s.data, np.asarray(out)[s.index])
+
+
+def test_sharded_arguments_keep_their_sharding_without_in_shardings() -> None:
+    mesh = mesh_2x2()
+    a = fad.device_put(jnp.arange(24.0).reshape(8, 3), NamedSharding(mesh, P("x")))
+    w = jnp.array([1.0, -2.0, 0.5])
+    f = fad.jit(lambda a, w: (jnp.sum(jnp.tanh(a * w)), a * 2.0))
+    total, doubled = f(a, w)
+    ref_total, ref_doubled = fad.jit(lambda a, w: (jnp.sum(jnp.tanh(a * w)), a * 2.0))(
+        jnp.asarray(np.asarray(a)), w
+    )
+    np.testing.assert_allclose(total, ref_total, rtol=1e-6)
+    np.testing.assert_allclose(doubled, ref_doubled)
+    assert doubled.sharding.num_devices == 4
+
+
+def test_grad_through_sharded_jit_and_on_sharded_inputs() -> None:
+    def loss(a: fad.Array, w: fad.Array) -> fad.Array:
+        return jnp.sum(jnp.tanh(a @ w) ** 2)
+
+    mesh = mesh_4()
+    a = jnp.asarray(np.random.default_rng(1).normal(size=(8, 3)).astype(np.float32))
+    w = jnp.array([0.3, -0.2, 0.1])
+    ref = fad.grad(loss, argnums=(0, 1))(a, w)
+    sharded = fad.jit(
+        fad.grad(loss, argnums=(0, 1)),
+        in_shardings=(NamedSharding(mesh, P("data")), NamedSharding(mesh, P())),
+    )(a, w)
+    eager_on_sharded = fad.grad(fad.jit(loss), argnums=(0, 1))(
+        fad.device_put(a, NamedSharding(mesh, P("data"))), w
+    )
+    for got in (sharded, eager_on_sharded):
+        for g, r in zip(got, ref, strict=True):
+            np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-6)
+
+
+def test_shardings_must_agree_on_devices() -> None:
+    devs = fad.devices("cpu")
+    m1 = Mesh(np.array(devs[:2]), ("a",))
+    m2 = Mesh(np.array(devs[2:4]), ("a",))
+    f = fad.jit(
+        lambda u, v: u + v, in_shardings=(NamedSharding(m1, P("a")), NamedSharding(m2, P("a")))
+    )
+    with pytest.raises(ValueError, match="same devices"):
+        f(jnp.ones(4), jnp.ones(4))
+    with pytest.raises(TypeError, match="Sharding objects"):
+        fad.jit(lambda u: u, in_shardings=P("a"))(jnp.ones(4))
