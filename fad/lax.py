@@ -59,6 +59,7 @@ from fad._src.parallel import pmin as pmin
 from fad._src.parallel import ppermute as ppermute
 from fad._src.parallel import psum as psum
 from fad._src.parallel import psum_scatter as psum_scatter
+from fad._src.parallel import with_sharding_constraint as with_sharding_constraint
 from fad._src.prims.bits import bitcast_convert_type as bitcast_convert_type
 from fad._src.prims.control_flow import cond as cond
 from fad._src.prims.control_flow import fori_loop as fori_loop
@@ -142,5 +143,5 @@ __all__ = [
     "reduce_or", "reduce_prod", "reduce_sum", "rem", "reshape", "rev", "round", "rsqrt", "scan",
     "select", "select_n", "shift_left", "shift_right_arithmetic", "shift_right_logical", "sign",
     "sin", "sinh", "slice", "slice_in_dim", "sort", "sqrt", "squeeze", "stop_gradient", "sub",
-    "switch", "tan", "tanh", "transpose", "while_loop",
+    "switch", "tan", "tanh", "transpose", "while_loop", "with_sharding_constraint",
 ]  # fmt: skip

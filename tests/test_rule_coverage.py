@@ -36,6 +36,7 @@ LINEAR = frozenset({
     "dynamic_slice", "dynamic_update_slice", "gather", "scatter", "triangular_solve",
     "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin",
     "psum", "all_gather", "psum_scatter", "all_to_all", "ppermute", "shard_map",
+    "sharding_constraint",
 })  # fmt: skip
 
 # Primitives that never appear with an operand: nothing to differentiate or batch.
@@ -121,6 +122,8 @@ NO_CASE: dict[str, str] = {
     "mode through custom_vjp is an error, as in JAX); tests/test_custom_derivatives.py",
     **{p: _NAMED for p in ("psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
                            "ppermute", "axis_index", "shard_map")},
+    "sharding_constraint": "the identity on values, with a layout for XLA that needs several "
+    "devices; eager, jit, jvp, grad and vmap are checked in tests/test_sharding.py",
 }  # fmt: skip
 
 

@@ -238,3 +238,33 @@ def test_shardings_must_agree_on_devices() -> None:
         f(jnp.ones(4), jnp.ones(4))
     with pytest.raises(TypeError, match="Sharding objects"):
         fad.jit(lambda u: u, in_shardings=P("a"))(jnp.ones(4))
+
+
+# -- with_sharding_constraint --------------------------------------------------------
+
+
+def test_sharding_constraint_eager_jit_grad_vmap() -> None:
+    mesh = mesh_2x2()
+    want = NamedSharding(mesh, P("x", "y"))
+
+    def f(a: fad.Array) -> fad.Array:
+        b = fad.lax.with_sharding_constraint(a * 2.0, want)
+        return jnp.sin(b) * b
+
+    def plain(a: fad.Array) -> fad.Array:
+        return jnp.sin(a * 2.0) * (a * 2.0)
+
+    a = jnp.asarray(np.random.default_rng(5).normal(size=(4, 6)).astype(np.float32))
+    eager = fad.lax.with_sharding_constraint(a, want)
+    assert eager.sharding == want
+    np.testing.assert_array_equal(eager, a)
+    np.testing.assert_allclose(fad.jit(f)(a), plain(a), rtol=1e-6)
+    g = fad.jit(fad.grad(lambda a: jnp.sum(f(a))))(a)
+    np.testing.assert_allclose(g, fad.grad(lambda a: jnp.sum(plain(a)))(a), rtol=1e-5)
+    _, t = fad.jvp(f, (a,), (fad.tangent(jnp.ones_like(a)),))
+    _, t_ref = fad.jvp(plain, (a,), (fad.tangent(jnp.ones_like(a)),))
+    np.testing.assert_allclose(np.asarray(t), np.asarray(t_ref), rtol=1e-5)
+    batched = fad.jit(fad.vmap(f))(jnp.stack([a, 2 * a]))
+    np.testing.assert_allclose(batched, np.stack([plain(a), plain(2 * a)]), rtol=1e-5)
+    with pytest.raises(TypeError, match="NamedSharding or SingleDeviceSharding"):
+        fad.lax.with_sharding_constraint(a, P("x"))

@@ -356,6 +356,8 @@ NOT_BATCHABLE: dict[str, str] = {
                   "axis_index")
     },
     "shard_map": "needs a mesh; vmap of shard_map is tested in tests/test_shard_map.py",
+    "sharding_constraint": "needs several devices; vmap of it is tested in "
+    "tests/test_sharding.py",
 }  # fmt: skip
 
 

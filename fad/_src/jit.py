@@ -309,21 +309,29 @@ class _SpmdCompiled:
         return _wrap_outputs(outs, self.out_weak)
 
 
-# Finders of a mesh that a program's equations name (shard_map registers one): such a
-# program is partitioned over that mesh even when its arguments are on one device.
-program_mesh_hooks: list[Callable[[ClosedProgram], Mesh | None]] = []
-_meshes: ProgramCache[tuple[Mesh | None]] = ProgramCache()
+_program_devices_cache: ProgramCache[tuple[tuple[Any, ...] | None]] = ProgramCache()
 
 
-def _program_mesh(program: ClosedProgram) -> Mesh | None:
-    def find() -> tuple[Mesh | None]:
-        for hook in program_mesh_hooks:
-            mesh = hook(program)
-            if mesh is not None:
-                return (mesh,)
-        return (None,)
+def _program_devices(program: ClosedProgram) -> tuple[Any, ...] | None:
+    """The devices a mesh or multi-device sharding named inside ``program`` spans (a
+    shard_map, a sharding constraint), searched through sub-programs: such a program is
+    partitioned over them even when its arguments are on one device."""
 
-    return _meshes.get(program, None, find)[0]
+    def find(closed: ClosedProgram) -> tuple[Any, ...] | None:
+        for eqn in closed.program.eqns:
+            for p in eqn.params.values():
+                for v in p if isinstance(p, tuple) else (p,):
+                    if isinstance(v, Mesh):
+                        return tuple(v.devices.flat)
+                    if isinstance(v, Sharding) and v.num_devices > 1:
+                        return v.device_assignment
+                    if isinstance(v, ClosedProgram):
+                        found = find(v)
+                        if found is not None:
+                            return found
+        return None
+
+    return _program_devices_cache.get(program, None, lambda: (find(program),))[0]
 
 
 def call_sharded(
@@ -359,10 +367,10 @@ def _spmd_layout(
             ins[i] = placement.sharding_of(a)
     given = [s for s in (*ins, *outs) if s is not None and s.num_devices > 1]
     if not given:
-        mesh = _program_mesh(program)
-        if mesh is None:
+        inside = _program_devices(program)
+        if inside is None:
             return None
-        given = [GSPMDSharding(tuple(mesh.devices.flat))]
+        given = [GSPMDSharding(inside)]
     devices = given[0].device_assignment
     for g in given:
         if g.device_assignment != devices:

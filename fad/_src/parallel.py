@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any, TypeVar
 
-from fad._src import core
+from fad._src import core, placement
 from fad._src import tree_util as tu
 from fad._src.core import Array
 from fad._src.prims import collectives as coll
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
+from fad._src.sharding import NamedSharding, Sharding, SingleDeviceSharding
 
 __all__ = [
     "all_gather", "all_to_all", "axis_index", "pmax", "pmean", "pmin", "ppermute", "psum",
-    "psum_scatter",
+    "psum_scatter", "with_sharding_constraint",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -123,3 +124,43 @@ def axis_index(axis_name: AxisName) -> Array:
         Array([0., 1., 2.], dtype=float32)
     """
     return coll.axis_index(axis_name)
+
+
+def with_sharding_constraint(x: T, shardings: Any) -> T:
+    """``x`` laid out as ``shardings`` says (a sharding, or a pytree prefix of ``x``'s).
+
+    Inside ``jit`` it tells XLA's SPMD partitioner the layout of an intermediate value;
+    outside, it moves the array there. Values and derivatives are unchanged (its JVP and
+    transpose apply the same layout to tangents and cotangents).
+
+    Args:
+        x: An array or a pytree of arrays.
+        shardings: ``NamedSharding`` or ``SingleDeviceSharding`` values.
+
+    Returns:
+        ``x``, constrained.
+
+    Raises:
+        TypeError: A sharding is not a NamedSharding or SingleDeviceSharding.
+
+    Examples:
+        >>> from fad.sharding import Mesh, NamedSharding, PartitionSpec as P
+        >>> mesh = Mesh(np.array(fad.devices()[:1]), ("data",))
+        >>> f = fad.jit(lambda v: fad.lax.with_sharding_constraint(v * 2.0,
+        ...                                                        NamedSharding(mesh, P())))
+        >>> f(jnp.ones(2))
+        Array([2., 2.], dtype=float32)
+    """
+    leaves, tree = tu.tree_flatten(x)
+    specs = tu.prefix_broadcast(shardings, x, "shardings")
+    out = []
+    for leaf, sh in zip(leaves, specs, strict=True):
+        if not isinstance(sh, NamedSharding | SingleDeviceSharding):
+            raise TypeError(
+                "with_sharding_constraint takes NamedSharding or SingleDeviceSharding values, "
+                f"got {type(sh).__name__}: {sh!r}"
+            )
+        s: Sharding = sh
+        out.append(placement.sharding_constraint_p.bind1(core.asarray(leaf), sharding=s))
+    result: T = tu.tree_unflatten(tree, out)
+    return result

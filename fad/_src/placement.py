@@ -10,26 +10,33 @@ stays false until the first multi-device array, so single-device calls pay nothi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from fad._src import core
 from fad._src.core import Array
+from fad._src.interpreters import batch, transpose
+from fad._src.interpreters.batch import BDim
 from fad._src.sharding import (
     GSPMDSharding,
+    NamedSharding,
+    PartitionSpec,
     Shard,
     Sharding,
     SingleDeviceSharding,
     tile_indices,
 )
-from fad._src.xla import runtime
+from fad._src.xla import lowering, runtime
+from fad._src.xla.lowering import LoweringContext, Value
 
 __all__ = [
     "assemble",
     "put",
     "runtime_sharding",
     "sharding_of",
+    "sharding_constraint_p",
     "shards_of",
 ]
 
@@ -179,3 +186,52 @@ def shards_of(x: Array) -> list[Shard[Array]]:
 
 core.sharding_of = sharding_of
 core.shards_of = shards_of
+
+
+# ---------------------------------------------------------------------------
+# sharding_constraint: a value's layout, fixed inside a program
+# ---------------------------------------------------------------------------
+
+sharding_constraint_p = core.new_primitive("sharding_constraint")
+
+
+def _constraint_eager(x: Array, *, sharding: Sharding) -> Array:
+    value = x._value
+    if sharding.num_devices > 1:
+        buf = put(value, sharding)
+    else:
+        buf = runtime.device_put(value, sharding.device_assignment[0])
+    out: Array = Array.__new__(Array)
+    out._host = None
+    out._weak_type = x._weak_type
+    out._buffer = buf
+    return out
+
+
+def _constraint_batch(
+    vals: Sequence[Array], dims: Sequence[BDim], *, sharding: Sharding
+) -> tuple[Array, BDim]:
+    (x,), (d,) = vals, dims
+    assert d is not None
+    if isinstance(sharding, NamedSharding):
+        # The batch axis is not split: the per-element layout keeps its spec around it.
+        parts = list(sharding.spec) + [None] * (x.ndim - 1 - len(sharding.spec))
+        parts.insert(d, None)
+        sharding = NamedSharding(sharding.mesh, PartitionSpec(*parts))
+    return sharding_constraint_p.bind1(x, sharding=sharding), d
+
+
+def _constraint_lower(ctx: LoweringContext, x: Value, *, sharding: Sharding) -> Value:
+    text = sharding.hlo_text(len(x.shape))
+    attrs = f'call_target_name = "Sharding", mhlo.sharding = "{text}"'
+    return ctx.op1("stablehlo.custom_call", [x], ctx.out_aval, attrs)
+
+
+core.def_abstract(sharding_constraint_p, lambda x, *, sharding: x)
+core.def_array_impl(sharding_constraint_p, _constraint_eager)
+transpose.deflinear(
+    sharding_constraint_p,
+    lambda ct, x, *, sharding: [sharding_constraint_p.bind1(ct, sharding=sharding)],
+)
+batch.def_batch(sharding_constraint_p, _constraint_batch)
+lowering.def_rule(sharding_constraint_p, _constraint_lower)

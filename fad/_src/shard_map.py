@@ -396,22 +396,6 @@ def _lower(
 lowering.def_rule(shard_map_p, _lower)
 
 
-def program_mesh(closed: ClosedProgram) -> Mesh | None:
-    """The mesh of the first shard_map inside ``closed`` (searched through sub-programs)."""
-    for eqn in closed.program.eqns:
-        mesh = eqn.params.get("mesh")
-        if isinstance(mesh, Mesh):
-            return mesh
-        for p in eqn.params.values():
-            for sub in p if isinstance(p, tuple) else (p,):
-                if isinstance(sub, ClosedProgram):
-                    found = program_mesh(sub)
-                    if found is not None:
-                        return found
-    return None
-
-
-jit.program_mesh_hooks.append(program_mesh)
 
 
 # ---------------------------------------------------------------------------

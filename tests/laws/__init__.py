@@ -94,6 +94,10 @@ _NAMED_AXIS = (
     "finite differences, adjoint transpose) are in tests/test_collectives.py and "
     "tests/test_shard_map.py"
 )
+_LAYOUT = (
+    "the identity on values (a layout hint for XLA over several devices); eager, jit, jvp, "
+    "grad and vmap are compared with the unconstrained function in tests/test_sharding.py"
+)
 _COLLECTIVES = (
     "psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all", "ppermute", "axis_index",
     "shard_map",
@@ -106,6 +110,7 @@ EXEMPT: dict[tuple[str, str], str] = {
        for law in ("jvp_fd", "jvp_linear", "vmap_jvp", "hvp_modes", "chain_rule")},
     **{(law, "custom_vjp_lin"): _INTERNAL_LIN for law in LAWS},
     **{(law, p): _NAMED_AXIS for law in LAWS for p in _COLLECTIVES},
+    **{(law, "sharding_constraint"): _LAYOUT for law in LAWS},
 }  # fmt: skip
 
 def primitives() -> list[str]:
