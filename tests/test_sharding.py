@@ -268,3 +268,26 @@ def test_sharding_constraint_eager_jit_grad_vmap() -> None:
     np.testing.assert_allclose(batched, np.stack([plain(a), plain(2 * a)]), rtol=1e-5)
     with pytest.raises(TypeError, match="NamedSharding or SingleDeviceSharding"):
         fad.lax.with_sharding_constraint(a, P("x"))
+
+
+def test_shardings_flow_through_control_flow_and_vmap() -> None:
+    mesh = mesh_4()
+    batch = NamedSharding(mesh, P("data"))
+
+    def body(x: fad.Array) -> fad.Array:
+        def step(c: fad.Array, row: fad.Array) -> tuple[fad.Array, fad.Array]:
+            return c + jnp.sin(row), c * 2.0
+
+        carry, ys = fad.lax.scan(step, jnp.zeros(x.shape[1]), x)
+        return fad.lax.cond(jnp.sum(carry) > 0, lambda: ys * 2.0, lambda: ys - 1.0)
+
+    x = jnp.asarray(np.random.default_rng(6).normal(size=(8, 3)).astype(np.float32))
+    want = body(x)
+    np.testing.assert_allclose(fad.jit(body, in_shardings=batch)(x), want, rtol=1e-5)
+    g = fad.jit(fad.grad(lambda x: jnp.sum(body(x) ** 2)), in_shardings=batch)(x)
+    np.testing.assert_allclose(g, fad.grad(lambda x: jnp.sum(body(x) ** 2))(x), rtol=1e-4)
+    xs = fad.device_put(jnp.stack([x, -x, 2 * x, x * 0.5]), NamedSharding(mesh, P("data")))
+    batched = fad.jit(fad.vmap(body))(xs)
+    np.testing.assert_allclose(
+        batched, np.stack([body(v) for v in (x, -x, 2 * x, x * 0.5)]), rtol=1e-5
+    )
