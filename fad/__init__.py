@@ -16,6 +16,8 @@ from fad._src.api import make_jaxpr as make_jaxpr
 from fad._src.api import value_and_grad as value_and_grad
 from fad._src.api import vjp as vjp
 from fad._src.api import vmap as vmap
+from fad._src.callbacks import ShapeDtypeStruct as ShapeDtypeStruct
+from fad._src.callbacks import pure_callback as pure_callback
 from fad._src.checkpoint import checkpoint as checkpoint
 from fad._src.checkpoint import checkpoint_policies as checkpoint_policies
 from fad._src.checkpoint import remat as remat
@@ -63,10 +65,12 @@ from fad import random as random
 # The public submodules, reachable after a bare ``import fad`` as in JAX (``fad.numpy``,
 # ``fad.tree.map``, ...); each is imported on first use, so ``import fad`` stays lean.
 _SUBMODULES = frozenset(
-    {"distributed", "lax", "numpy", "scipy", "sharding", "test_util", "tree", "tree_util"}
+    {"debug", "distributed", "lax", "numpy", "scipy", "sharding", "test_util", "tree",
+     "tree_util"}
 )
 
 if _TYPE_CHECKING:
+    from fad import debug as debug
     from fad import distributed as distributed
     from fad import lax as lax
     from fad import numpy as numpy

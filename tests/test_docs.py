@@ -264,6 +264,7 @@ DOCTEST_MODULES = [
     "fad._src.api.jacobians",
     "fad._src.api.reverse",
     "fad._src.api.staging",
+    "fad._src.callbacks",
     "fad._src.jit",
     "fad._src.parallel",
     "fad._src.random.continuous",

@@ -122,6 +122,9 @@ NO_CASE: dict[str, str] = {
     "mode through custom_vjp is an error, as in JAX); tests/test_custom_derivatives.py",
     **{p: _NAMED for p in ("psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all",
                            "ppermute", "axis_index", "shard_map")},
+    "pure_callback": "calls a user's Python function; eager, jit, vmap methods and the JVP "
+    "error are tested in tests/test_callbacks.py",
+    "debug_callback": "calls a user's Python function for its effect; tests/test_callbacks.py",
     "sharding_constraint": "the identity on values, with a layout for XLA that needs several "
     "devices; eager, jit, jvp, grad and vmap are checked in tests/test_sharding.py",
 }  # fmt: skip

@@ -358,6 +358,9 @@ NOT_BATCHABLE: dict[str, str] = {
     "shard_map": "needs a mesh; vmap of shard_map is tested in tests/test_shard_map.py",
     "sharding_constraint": "needs several devices; vmap of it is tested in "
     "tests/test_sharding.py",
+    "pure_callback": "calls a user's Python function; each vmap_method is tested in "
+    "tests/test_callbacks.py",
+    "debug_callback": "calls a user's Python function per element; tests/test_callbacks.py",
 }  # fmt: skip
 
 

@@ -664,6 +664,11 @@ def new_primitive(name: str, multiple_results: bool = False, weak_from: int = 0)
     return p
 
 
+# Primitives run for their effect on the world (printing, calling back to the host): a
+# staged program keeps them though no output needs them.
+effectful: set[Primitive] = set()
+
+
 # ---------------------------------------------------------------------------
 # Rule tables of the core, and how primitives register into them
 # ---------------------------------------------------------------------------

@@ -184,8 +184,9 @@ class _Compiled:
         n = len(module.hoisted)
         out_avals = [runtime.Aval(a.shape, a.dtype, a.weak_type) for a in module.out_avals]
         self.exe = runtime.compile(
-            module.text, be, out_avals=out_avals, donated=[n + i for i in donated]
-        )
+            module.text, be, out_avals=out_avals, donated=[n + i for i in donated],
+            host_callbacks=module.host_callbacks,
+        )  # fmt: skip
         stats.compiles += 1
         self.module = module
         self.donated_args = frozenset(donated)
@@ -283,6 +284,7 @@ class _SpmdCompiled:
         out_avals = [runtime.Aval(a.shape, a.dtype, a.weak_type) for a in module.out_avals]
         self.exe = runtime.compile(
             module.text, runtime.get_backend(backend), out_avals=out_avals, devices=devices,
+            host_callbacks=module.host_callbacks,
             out_shardings=[
                 None if s is None else placement.runtime_sharding(s, n)
                 for s, n in zip(outs, out_nd, strict=True)

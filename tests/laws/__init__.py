@@ -94,6 +94,10 @@ _NAMED_AXIS = (
     "finite differences, adjoint transpose) are in tests/test_collectives.py and "
     "tests/test_shard_map.py"
 )
+_CALLBACK = (
+    "calls a user's Python function, which has no derivative (pure_callback refuses JVP as in "
+    "JAX; debug_callback sees primals); tests/test_callbacks.py"
+)
 _LAYOUT = (
     "the identity on values (a layout hint for XLA over several devices); eager, jit, jvp, "
     "grad and vmap are compared with the unconstrained function in tests/test_sharding.py"
@@ -111,6 +115,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     **{(law, "custom_vjp_lin"): _INTERNAL_LIN for law in LAWS},
     **{(law, p): _NAMED_AXIS for law in LAWS for p in _COLLECTIVES},
     **{(law, "sharding_constraint"): _LAYOUT for law in LAWS},
+    **{(law, p): _CALLBACK for law in LAWS for p in ("pure_callback", "debug_callback")},
 }  # fmt: skip
 
 def primitives() -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar, final
 
+from fad._src import core
 from fad._src.core import Array, Tracer
 from fad._src.ir.program import ClosedProgram, Eqn, Program, Var
 
@@ -98,9 +99,12 @@ def needed(eqns: Sequence[Eqn], roots: Sequence[object]) -> tuple[list[Eqn], set
     """The equations ``roots`` depend on (in program order) and every variable they read."""
     live: set[Var] = {a for a in roots if isinstance(a, Var)}
     kept: list[Eqn] = []
+    effectful = core.effectful
     for e in reversed(eqns):  # plain loops: every grad runs this over its whole program
         outs = e.outputs
-        if outs[0] in live if len(outs) == 1 else any(v in live for v in outs):
+        if (
+            outs[0] in live if len(outs) == 1 else any(v in live for v in outs)
+        ) or e.prim in effectful:
             kept.append(e)
             for a in e.inputs:
                 if type(a) is Var:

@@ -236,6 +236,8 @@ class _Module:
     # Large concrete constants hoisted into parameters of ``main`` (by identity).
     hoisted: list[Array] = field(default_factory=list)
     hoisted_values: dict[int, Value] = field(default_factory=dict)
+    # Python functions the program calls back on the host, by index.
+    host_callbacks: list[Callable[..., Any]] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -366,6 +368,21 @@ class LoweringContext:
             m.hoisted.append(arr)
             m.hoisted_values[id(arr)] = v
         return v
+
+    def host_callback(
+        self, fn: Callable[..., Any], args: Sequence[Value], results: Sequence[ShapedArray],
+        side_effect: bool,
+    ) -> list[Value]:  # fmt: skip
+        """Call ``fn`` on the host with the values of ``args`` (numpy arrays); it returns
+        arrays of ``results``' shapes and dtypes. XLA's Python-callback FFI target."""
+        m = self._module
+        m.host_callbacks.append(fn)
+        attrs = (
+            f"call_target_name = \"xla_ffi_python_cpu_callback\", api_version = 4 : i32, "
+            f"has_side_effect = {'true' if side_effect else 'false'}, "
+            f"backend_config = {{index = {len(m.host_callbacks) - 1} : ui64}}"
+        )
+        return self.op("stablehlo.custom_call", args, results, attrs)
 
     def full(self, value: Any, shape: Sequence[int], dtype: DType) -> Value:
         """A constant array of ``shape`` filled with ``value`` (one splat constant)."""
@@ -604,6 +621,7 @@ class LoweredModule:
     hoisted: tuple[Array, ...]
     in_avals: tuple[ShapedArray, ...]
     out_avals: tuple[ShapedArray, ...]
+    host_callbacks: tuple[Callable[..., Any], ...] = ()
 
 
 _SYMBOL = re.compile(r"[^A-Za-z0-9_]")
@@ -671,4 +689,5 @@ def lower_program(
         tuple(module.hoisted),
         tuple(v.aval for v in prog.invars),
         tuple(a.aval for a in prog.outvars),
+        tuple(module.host_callbacks),
     )

@@ -1036,6 +1036,7 @@ def compile(
     device: Device | None = None,
     devices: Sequence[Device] | None = None,
     out_shardings: Sequence[Any | None] | None = None,
+    host_callbacks: Sequence[Callable[..., Any]] = (),
 ) -> Executable:
     """Compile StableHLO ``text`` (a module with ``func.func public @main``).
 
@@ -1049,7 +1050,9 @@ def compile(
     ``devices`` (more than one) compiles with XLA's SPMD partitioner for those devices in
     logical order; the module's ``mhlo.sharding`` attributes say how each argument is cut.
     ``out_shardings`` gives a result's sharding (from :func:`sharding_object`), or ``None``
-    to take the one the partitioner chose.
+    to take the one the partitioner chose. ``host_callbacks`` are the Python functions
+    the module's ``xla_ffi_python_cpu_callback`` calls name by index (such a program is
+    never written to the persistent cache).
     """
     if backend is None:
         backend = get_backend() if device is None else get_backend(device.platform)
@@ -1079,7 +1082,15 @@ def compile(
         dl = xc.DeviceList(tuple(devices))
     else:
         dl = _device_list_for(device)
-    exe, from_cache = _compile_cached(text, backend, device, dl, options)
+    if host_callbacks:
+        from jaxlib.mlir import ir
+
+        with _mlir_context(), ir.Location.unknown():
+            module = ir.Module.parse(text)
+        exe = backend._client.compile_and_load(module, dl, options, list(host_callbacks))
+        from_cache = False
+    else:
+        exe, from_cache = _compile_cached(text, backend, device, dl, options)
     in_avals, program_outs = _program_avals(exe)
     if out_avals is None:
         outs = program_outs
