@@ -43,6 +43,10 @@ def schedules() -> dict[str, Callable[[Any], Array]]:
         "exponential_growth": optim.exponential_decay(
             0.1, transition_steps=5, decay_rate=1.5, end_value=0.4
         ),
+        "polynomial": optim.polynomial_schedule(
+            0.5, 0.05, power=2, transition_steps=10, transition_begin=3
+        ),
+        "linear": optim.linear_schedule(0.0, 1.0, transition_steps=8),
         "cosine": optim.cosine_decay_schedule(0.4, decay_steps=20),
         "cosine_alpha_exponent": optim.cosine_decay_schedule(
             0.4, decay_steps=15, alpha=0.1, exponent=2.0

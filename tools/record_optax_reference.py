@@ -54,6 +54,10 @@ def schedules() -> dict[str, Any]:
         "exponential_growth": optax.exponential_decay(
             0.1, transition_steps=5, decay_rate=1.5, end_value=0.4
         ),
+        "polynomial": optax.polynomial_schedule(
+            0.5, 0.05, power=2, transition_steps=10, transition_begin=3
+        ),
+        "linear": optax.linear_schedule(0.0, 1.0, transition_steps=8),
         "cosine": optax.cosine_decay_schedule(0.4, decay_steps=20),
         "cosine_alpha_exponent": optax.cosine_decay_schedule(
             0.4, decay_steps=15, alpha=0.1, exponent=2.0
