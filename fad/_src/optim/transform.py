@@ -155,7 +155,7 @@ def scale_by_learning_rate(
         lr = learning_rate
         return cast(
             GradientTransformation[LearningRateState],
-            scale_by_schedule(lambda count: m * cv.asarray(lr(count))),
+            scale_by_schedule(lambda count: m * lr(count)),
         )
     return cast(GradientTransformation[LearningRateState], scale(m * learning_rate))
 
