@@ -181,9 +181,10 @@ def test_optimizer_matches_optax(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["sgd_nesterov", "adam_warmup_cosine", "adamw_mask", "rmsprop_centered_bias_correction",
-             "adagrad", "lion", "chain_global_norm_adam", "chain_decay_schedule",
-             "chain_scale_by_adam", "inject_adam_schedule"],
+    "name", ["sgd_nesterov", "adam_warmup_cosine", "adamw_mask", "rmsprop_bias_correction",
+             "rmsprop_centered_bias_correction", "adagrad", "lion", "chain_clip_sgd",
+             "chain_global_norm_adam", "chain_decay_schedule", "chain_scale_by_adam",
+             "inject_adam_schedule"],
 )  # fmt: skip
 def test_optimizer_matches_optax_under_jit(name: str) -> None:
     trajectory, _ = run(optimizers()[name], jit=True)
