@@ -64,16 +64,17 @@ from fad import random as random
 
 # The public submodules, reachable after a bare ``import fad`` as in JAX (``fad.numpy``,
 # ``fad.tree.map``, ...); each is imported on first use, so ``import fad`` stays lean.
-_SUBMODULES = frozenset(
-    {"debug", "distributed", "lax", "numpy", "scipy", "sharding", "test_util", "tree",
-     "tree_util"}
-)
+_SUBMODULES = frozenset({
+    "debug", "distributed", "lax", "numpy", "optim", "scipy", "sharding", "test_util", "tree",
+    "tree_util",
+})  # fmt: skip
 
 if _TYPE_CHECKING:
     from fad import debug as debug
     from fad import distributed as distributed
     from fad import lax as lax
     from fad import numpy as numpy
+    from fad import optim as optim
     from fad import scipy as scipy
     from fad import sharding as sharding
     from fad import test_util as test_util

@@ -157,6 +157,7 @@ def test_public_submodules_are_reachable_after_import_fad() -> None:
     code = (
         "import sys, fad\n"
         "assert 'fad.tree' not in sys.modules and 'fad.lax' not in sys.modules\n"
+        "assert 'fad.optim' not in sys.modules and callable(fad.optim.adam)\n"
         "assert fad.tree.map(lambda x: x + 1, {'a': 1}) == {'a': 2}\n"
         "assert float(fad.numpy.sin(0.0)) == 0.0 and float(fad.lax.cos(fad.numpy.ones(()))) < 1\n"
         "assert fad.tree_util.tree_leaves([1, (2,)]) == [1, 2]\n"

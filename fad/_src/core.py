@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, cast, final
 
 import numpy as np
+from typing_extensions import CapsuleType
 
 from fad._src import dtypes
 from fad._src.sharding import Shard, Sharding
@@ -228,6 +229,44 @@ class Array:
         if copy:
             return v.copy()
         return _read_only(self, v)
+
+    # -- DLPack (export) ----------------------------------------------------
+    # Out of fad is zero-copy: a consumer that speaks DLPack 1.0 (numpy >= 2.1 does) is
+    # handed our memory flagged read-only, so it cannot write into an immutable Array. A
+    # consumer of the older protocol cannot be told that, so it gets a private copy. A jit
+    # output's host value is a view of its jaxlib buffer, so it too leaves zero-copy;
+    # jaxlib's own exporter is not used because its capsule cannot carry the flag.
+    def __dlpack__(
+        self, *, stream: Any = None, max_version: tuple[int, int] | None = None,
+        dl_device: tuple[int, int] | None = None, copy: bool | None = None,
+    ) -> CapsuleType:  # fmt: skip
+        v: Any = self.concrete_value()
+        if copy is not True and max_version is not None and tuple(max_version) >= (1, 0):
+            if v.flags.writeable:  # eager results are frozen lazily (wrap_fresh)
+                v = v.view()
+                v.flags.writeable = False
+            view: CapsuleType = v.__dlpack__(
+                stream=stream, max_version=max_version, dl_device=dl_device, copy=copy
+            )
+            return view
+        if copy is False:
+            raise BufferError(
+                "fad.Array.__dlpack__: copy=False with a DLPack consumer older than 1.0, "
+                "which cannot be told the memory is read-only; a fad Array is immutable, so "
+                "it is exported zero-copy only to DLPack >= 1.0 consumers (numpy >= 2.1)"
+            )
+        fresh: Any = np.array(v)  # the consumer's own copy, which it may write
+        capsule: CapsuleType
+        if max_version is None:
+            capsule = fresh.__dlpack__(stream=stream, dl_device=dl_device)
+        else:
+            capsule = fresh.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device)
+        return capsule
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        """``(kDLCPU, 0)``: fad's values live in host memory (jit's CPU buffers included)."""
+        dev: tuple[int, int] = self.concrete_value().__dlpack_device__()
+        return dev
 
     def __bool__(self) -> bool:
         return bool(self.concrete_value())
@@ -577,6 +616,17 @@ class Tracer(Array):
             "transformation and would silently drop it; use the `fad.numpy` function instead "
             "(`import fad.numpy as jnp; jnp.sin(x)`)."
         )
+
+    def __dlpack__(self, **kwargs: Any) -> NoReturn:
+        # As __array__: the consumer would get the primal and lose the transformation.
+        raise TracerArrayConversionError(
+            f"__dlpack__ was called on the traced value {self!r}: a traced value has no "
+            "memory to share, and exporting its primal would silently drop the "
+            "transformation. Export the result outside the transformed function."
+        )
+
+    def __dlpack_device__(self) -> NoReturn:
+        self.__dlpack__()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}<{self.aval.str_short()}>"

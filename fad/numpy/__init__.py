@@ -19,6 +19,7 @@ from fad._src.numpy.conversion import astype as astype
 from fad._src.numpy.conversion import broadcast_arrays as broadcast_arrays
 from fad._src.numpy.conversion import broadcast_shapes as broadcast_shapes
 from fad._src.numpy.conversion import broadcast_to as broadcast_to
+from fad._src.numpy.conversion import from_dlpack as from_dlpack
 from fad._src.numpy.conversion import issubdtype as issubdtype
 from fad._src.numpy.conversion import result_type as result_type
 from fad._src.numpy.conversion import stack as stack
@@ -364,6 +365,7 @@ __all__ = [
     "floor",
     "floor_divide",
     "fmod",
+    "from_dlpack",
     "full",
     "full_like",
     "greater",

@@ -49,6 +49,32 @@ def asarray(a: Any, dtype: Any = None) -> Array:
     return core.asarray(a, dt)
 
 
+def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> Array:
+    """An ``Array`` from any object that exports DLPack (numpy, torch, ...).
+
+    Into fad is always a copy: the producer keeps its memory and can still write it, and a
+    fad Array must never change, so ``copy=False`` is refused. (Out of fad, ``__dlpack__``
+    is zero-copy.) A fad Array comes back as itself. Dtypes are canonicalized as by
+    ``asarray`` (float64 becomes float32 unless x64 is enabled).
+    """
+    if isinstance(x, Array):
+        return x
+    if not hasattr(x, "__dlpack__"):
+        raise TypeError(
+            f"from_dlpack: x must implement the DLPack protocol (__dlpack__), "
+            f"got {type(x).__name__}"
+        )
+    if copy is False:
+        raise BufferError(
+            "from_dlpack: copy=False cannot be honoured: a fad Array is immutable and the "
+            "producer can still write the memory it exports, so importing always copies"
+        )
+    if device is not None and str(getattr(device, "platform", device)).lower() != "cpu":
+        raise ValueError(f"from_dlpack: device must be None or the CPU, got {device!r}")
+    view = np.from_dlpack(x)  # zero-copy view of the producer's memory ...
+    return core.asarray(view)  # ... copied here, once, into fad's own
+
+
 def _contains_array(seq: Sequence[Any]) -> bool:
     return builtins.any(
         isinstance(x, Array) or (isinstance(x, (list, tuple)) and _contains_array(x)) for x in seq
