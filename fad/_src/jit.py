@@ -155,8 +155,9 @@ def _buffer_of(
     if v.flags.writeable:  # fad's own results are frozen when handed out (see Array.__array__)
         v.flags.writeable = False
     new = runtime.device_put(v, device)
-    # A zero-copy alias of memory nobody can write is a pure cache of the value.
-    if runtime._is_immutable(v):
+    # The buffer is a copy, or a zero-copy alias of memory nobody can write: either way a
+    # pure cache of the array's (immutable) value, kept so later calls do not upload again.
+    if shared:
         a._buffer = new
     return new
 
