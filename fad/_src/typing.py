@@ -33,7 +33,7 @@ backward rule maps ``(residuals, Cotangent[B])`` to ``Cotangent[tuple[*Ts]]``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, TypeVar, cast, overload
 
 import numpy as np
@@ -58,7 +58,9 @@ Scalar = float | int | Array
 __all__ = [
     "Cotangent",
     "Linear",
+    "LinearArray",
     "LinearTranspose",
+    "Pullback",
     "Scalar",
     "Tangent",
     "cotangent",
@@ -74,7 +76,10 @@ class Tangent(Generic[A_co]):
 
     Tangents add to tangents of the same point type and scale by scalars; indexing a
     tangent of a mapping, a sequence or an array gives a tangent of the part. A tangent
-    of an array has its ``shape``, ``dtype`` and ``ndim`` (metadata, not vector operations).
+    of an array has its ``shape``, ``dtype`` and ``ndim`` (metadata, not vector operations),
+    and the operations that are linear in it keep it a tangent: elementwise products and
+    ``@`` with a point (an ``Array``), ``reshape``, ``T``, ``transpose``, ``sum``, ``mean``.
+    A product of two tangents, or of a tangent and a cotangent, is not linear: an error.
     """
 
     __slots__ = ()
@@ -105,13 +110,33 @@ class Tangent(Generic[A_co]):
         def dtype(self: Tangent[Array]) -> np.dtype[Any]: ...
         @property
         def ndim(self: Tangent[Array]) -> int: ...
+        # Linear in the tangent: products with a point and structural operations.
+        def __matmul__(self: Tangent[Array], other: Array) -> Tangent[Array]: ...
+        def __rmatmul__(self: Tangent[Array], other: Array) -> Tangent[Array]: ...
+        @property
+        def T(self: Tangent[Array]) -> Tangent[Array]: ...
+        @property
+        def mT(self: Tangent[Array]) -> Tangent[Array]: ...
+        def reshape(self: Tangent[Array], *shape: Any, order: str = "C") -> Tangent[Array]: ...
+        def transpose(self: Tangent[Array], *axes: Any) -> Tangent[Array]: ...
+        def ravel(self: Tangent[Array]) -> Tangent[Array]: ...
+        def flatten(self: Tangent[Array]) -> Tangent[Array]: ...
+        def squeeze(self: Tangent[Array], axis: Any = None) -> Tangent[Array]: ...
+        def swapaxes(self: Tangent[Array], axis1: int, axis2: int) -> Tangent[Array]: ...
+        def conj(self: Tangent[Array]) -> Tangent[Array]: ...
+        def sum(
+            self: Tangent[Array], axis: Any = None, dtype: Any = None, keepdims: bool = False
+        ) -> Tangent[Array]: ...
+        def mean(
+            self: Tangent[Array], axis: Any = None, dtype: Any = None, keepdims: bool = False
+        ) -> Tangent[Array]: ...
 
 
 class Cotangent(Generic[A_co]):
     """A cotangent (covector) at a point of type ``A`` (static only; never instantiated).
 
     Cotangents add to cotangents of the same point type and scale by scalars; indexing
-    works as for :class:`Tangent`.
+    and the linear operations work as for :class:`Tangent`.
     """
 
     __slots__ = ()
@@ -142,6 +167,32 @@ class Cotangent(Generic[A_co]):
         def dtype(self: Cotangent[Array]) -> np.dtype[Any]: ...
         @property
         def ndim(self: Cotangent[Array]) -> int: ...
+        # Linear in the cotangent: products with a point and structural operations.
+        def __matmul__(self: Cotangent[Array], other: Array) -> Cotangent[Array]: ...
+        def __rmatmul__(self: Cotangent[Array], other: Array) -> Cotangent[Array]: ...
+        @property
+        def T(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        @property
+        def mT(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        def reshape(self: Cotangent[Array], *shape: Any, order: str = "C") -> Cotangent[Array]: ...
+        def transpose(self: Cotangent[Array], *axes: Any) -> Cotangent[Array]: ...
+        def ravel(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        def flatten(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        def squeeze(self: Cotangent[Array], axis: Any = None) -> Cotangent[Array]: ...
+        def swapaxes(self: Cotangent[Array], axis1: int, axis2: int) -> Cotangent[Array]: ...
+        def conj(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        def sum(
+            self: Cotangent[Array], axis: Any = None, dtype: Any = None, keepdims: bool = False
+        ) -> Cotangent[Array]: ...
+        def mean(
+            self: Cotangent[Array], axis: Any = None, dtype: Any = None, keepdims: bool = False
+        ) -> Cotangent[Array]: ...
+
+
+# An array tangent or an array cotangent, never a mix: ``fad.numpy``'s functions that are
+# linear in an array argument (``sum``, ``reshape``, ``stack``, ``where(mask, t, 0.0)``, a
+# product with a point, ...) take one and return the same role.
+LinearArray = TypeVar("LinearArray", Tangent[Array], Cotangent[Array])
 
 
 def tangent(x: A) -> Tangent[A]:
@@ -226,6 +277,27 @@ class LinearTranspose(Protocol[A_contra, B_co]):
     """
 
     def __call__(self, ct: Cotangent[A_contra], /) -> Cotangent[B_co]: ...
+
+
+class Pullback(Generic[A, B]):
+    """The pullback ``vjp`` returns: ``Cotangent[A] -> Cotangent[B]``, a :class:`LinearTranspose`.
+
+    A class rather than a protocol so that its type parameters are invariant: mypy keeps
+    ``A`` (the output's type) exact where it would widen a protocol's contravariant
+    parameter to ``Any`` on unpacking ``_, pullback = vjp(f, x)``.
+    """
+
+    __slots__ = ("_fn",)
+
+    def __init__(self, fn: Callable[[Any], Any], /) -> None:
+        self._fn = fn
+
+    def __call__(self, ct: Cotangent[A], /) -> Cotangent[B]:
+        out: Cotangent[B] = self._fn(ct)
+        return out
+
+    def __repr__(self) -> str:
+        return "<fad pullback>"
 
 
 # Per-arity unpacking and packing (the type system cannot map over a tuple type).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, overload
 
 from fad._src import tree_util as tu
 from fad._src.api.arguments import check_callable, flatten_args, leaf_names
@@ -39,6 +39,16 @@ def _axis_of(ax: int | None, x: Array, name: str) -> int | None:
     return ax % x.ndim
 
 
+@overload
+def vmap(
+    fun: Callable[Concatenate[Array, P], R], in_axes: Any = 0, out_axes: Any = 0,
+    axis_size: int | None = None, axis_name: Any = None,
+) -> Callable[Concatenate[Array, P], R]: ...
+@overload
+def vmap(
+    fun: Callable[P, R], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
+    axis_name: Any = None,
+) -> Callable[P, R]: ...
 def vmap(
     fun: Callable[P, R], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
     axis_name: Any = None,
@@ -51,7 +61,8 @@ def vmap(
 
     Statically the batched function has ``fun``'s signature, which is exact for array
     arguments and results; the extra batch axis is not visible in the types (shapes are
-    not part of ``fad.Array``'s type).
+    not part of ``fad.Array``'s type). A first parameter that takes an ``Array`` is typed
+    ``Array`` (so that a lambda's parameter is one) and positional.
 
     Args:
         fun: The function to batch; it is written for one example.
