@@ -884,7 +884,27 @@ def prefix_broadcast(
 
 
 def tree_map(f: Callable[..., Any], tree: PyTree, *rest: PyTree, is_leaf: IsLeaf = None) -> PyTree:
-    """Apply ``f`` leafwise, keeping ``tree``'s shape (see ``fad.tree.map``)."""
+    """Apply ``f`` leafwise: ``f(leaf, *matching_rest_subtrees)``, keeping ``tree``'s shape.
+
+    Each tree in ``rest`` must have ``tree``'s structure or have it as a prefix (then
+    ``f`` receives the whole corresponding subtree).  Mismatches raise ``ValueError``.
+
+    Args:
+        f: The function applied to each leaf (and the matching parts of ``rest``).
+        tree: The pytree whose structure the result has.
+        *rest: More pytrees with ``tree``'s structure.
+        is_leaf: Optional predicate marking extra leaves of ``tree``.
+
+    Returns:
+        A pytree of ``f``'s results.
+
+    Raises:
+        ValueError: A tree in ``rest`` does not match ``tree``'s structure.
+
+    Examples:
+        >>> fad.tree.map(lambda x, y: x + y, {"a": 1, "b": (2, 3)}, {"a": 10, "b": (20, 30)})
+        {'a': 11, 'b': (22, 33)}
+    """
     leaves, treedef = tree_flatten(tree, is_leaf)
     if not rest:
         return tree_unflatten(treedef, [f(x) for x in leaves])

@@ -34,7 +34,17 @@ backward rule maps ``(residuals, Cotangent[B])`` to ``Cotangent[tuple[*Ts]]``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    NoReturn,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    cast,
+    overload,
+)
 
 import numpy as np
 
@@ -51,12 +61,14 @@ T = TypeVar("T")
 A_co = TypeVar("A_co", covariant=True)
 A_contra = TypeVar("A_contra", contravariant=True)
 B_co = TypeVar("B_co", covariant=True)
+P = ParamSpec("P")
 
 # A scalar that can scale a tangent or cotangent.
 Scalar = float | int | Array
 
 __all__ = [
     "Cotangent",
+    "ArrayFunction",
     "Linear",
     "LinearArray",
     "LinearTranspose",
@@ -298,6 +310,19 @@ class Pullback(Generic[A, B]):
 
     def __repr__(self) -> str:
         return "<fad pullback>"
+
+
+class ArrayFunction(Protocol[P, B_co]):
+    """What ``grad``, ``vmap``, ``jacfwd``, ... return for a function of an ``Array``.
+
+    Their first overload takes a function whose first parameter accepts an ``Array``, so
+    that a lambda's parameter is typed ``Array`` (pyright infers it from there). The result
+    is this protocol rather than a ``Callable`` because mypy, which types a lambda's
+    parameters ``Any`` while it picks an overload, then answers ``Any`` for the call
+    instead of an untyped callable (that ``--strict`` rejects when called).
+    """
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> B_co: ...
 
 
 # Per-arity unpacking and packing (the type system cannot map over a tuple type).

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Concatenate, ParamSpec, TypeVar, overload
+from typing import Any, ParamSpec, TypeVar, overload
 
 from fad._src import tree_util as tu
 from fad._src.api.arguments import check_callable, flatten_args, leaf_names
 from fad._src.core import Array
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters.programs import batch_fun
+from fad._src.typing import ArrayFunction
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -41,9 +42,9 @@ def _axis_of(ax: int | None, x: Array, name: str) -> int | None:
 
 @overload
 def vmap(
-    fun: Callable[Concatenate[Array, P], R], in_axes: Any = 0, out_axes: Any = 0,
+    fun: Callable[[Array], R], in_axes: Any = 0, out_axes: Any = 0,
     axis_size: int | None = None, axis_name: Any = None,
-) -> Callable[Concatenate[Array, P], R]: ...
+) -> ArrayFunction[[Array], R]: ...
 @overload
 def vmap(
     fun: Callable[P, R], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,

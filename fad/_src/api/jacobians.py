@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, overload
+from typing import Any, Literal, ParamSpec, TypeVar, overload
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from fad._src.api.reverse import vjp
 from fad._src.core import Array, ArrayLike
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
+from fad._src.typing import ArrayFunction
 
 P = ParamSpec("P")
 X = TypeVar("X")
@@ -68,14 +69,14 @@ def _check_jac_inputs(dyn: Sequence[Any], holomorphic: bool, name: str) -> None:
 
 @overload
 def jacfwd(
-    fun: Callable[Concatenate[Array, P], ArrayLike], argnums: Literal[0] = 0,
+    fun: Callable[[Array], ArrayLike], argnums: Literal[0] = 0,
     has_aux: Literal[False] = False, holomorphic: bool = False,
-) -> Callable[Concatenate[ArrayLike, P], Array]: ...
+) -> ArrayFunction[[ArrayLike], Array]: ...
 @overload
 def jacfwd(
-    fun: Callable[Concatenate[Array, P], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
+    fun: Callable[[Array], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
     has_aux: Literal[True], holomorphic: bool = False,
-) -> Callable[Concatenate[ArrayLike, P], tuple[Array, X]]: ...
+) -> ArrayFunction[[ArrayLike], tuple[Array, X]]: ...
 @overload
 def jacfwd(
     fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
@@ -138,16 +139,16 @@ def jacfwd(
 
 @overload
 def jacrev(
-    fun: Callable[Concatenate[Array, P], ArrayLike], argnums: Literal[0] = 0,
+    fun: Callable[[Array], ArrayLike], argnums: Literal[0] = 0,
     has_aux: Literal[False] = False, holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[ArrayLike, P], Array]: ...
+) -> ArrayFunction[[ArrayLike], Array]: ...
 @overload
 def jacrev(
-    fun: Callable[Concatenate[Array, P], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
+    fun: Callable[[Array], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
     has_aux: Literal[True], holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[ArrayLike, P], tuple[Array, X]]: ...
+) -> ArrayFunction[[ArrayLike], tuple[Array, X]]: ...
 @overload
 def jacrev(
     fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
@@ -234,14 +235,14 @@ def _reshape_jacobian(
 
 @overload
 def hessian(
-    fun: Callable[Concatenate[Array, P], ArrayLike], argnums: Literal[0] = 0,
+    fun: Callable[[Array], ArrayLike], argnums: Literal[0] = 0,
     has_aux: Literal[False] = False, holomorphic: bool = False,
-) -> Callable[Concatenate[ArrayLike, P], Array]: ...
+) -> ArrayFunction[[ArrayLike], Array]: ...
 @overload
 def hessian(
-    fun: Callable[Concatenate[Array, P], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
+    fun: Callable[[Array], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
     has_aux: Literal[True], holomorphic: bool = False,
-) -> Callable[Concatenate[ArrayLike, P], tuple[Array, X]]: ...
+) -> ArrayFunction[[ArrayLike], tuple[Array, X]]: ...
 @overload
 def hessian(
     fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,

@@ -33,7 +33,7 @@ from fad._src.interpreters.stage import StageHandler, StageTracer
 from fad._src.interpreters.transpose import TransposePlan, backward_pass
 from fad._src.ir import ClosedProgram
 from fad._src.prims import elementwise as ew
-from fad._src.typing import Linear, Pullback
+from fad._src.typing import ArrayFunction, Linear, Pullback
 
 # Static types of the signatures below (see fad/_src/typing.py for the design).
 Ts = TypeVarTuple("Ts")
@@ -363,12 +363,12 @@ def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, 
 
 @overload
 def value_and_grad(
-    fun: Callable[Concatenate[Array, P], ArrayLike],
+    fun: Callable[[Array], ArrayLike],
     argnums: Literal[0] = 0,
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[ArrayLike, P], tuple[Array, Array]]: ...
+) -> ArrayFunction[[ArrayLike], tuple[Array, Array]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, P], ArrayLike],
@@ -376,7 +376,7 @@ def value_and_grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, P], tuple[Array, A]]: ...
+) -> ArrayFunction[Concatenate[A, P], tuple[Array, A]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, P], ArrayLike],
@@ -384,7 +384,7 @@ def value_and_grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[Array, A2]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[Array, A2]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
@@ -392,7 +392,7 @@ def value_and_grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[Array, A3]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[Array, A3]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, P], ArrayLike],
@@ -400,7 +400,7 @@ def value_and_grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[Array, tuple[A, A2]]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[Array, tuple[A, A2]]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
@@ -408,7 +408,7 @@ def value_and_grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[Array, tuple[A2, A3]]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[Array, tuple[A2, A3]]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
@@ -416,7 +416,7 @@ def value_and_grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[Array, tuple[A, A2, A3]]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[Array, tuple[A, A2, A3]]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]],
@@ -425,7 +425,7 @@ def value_and_grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, P], tuple[tuple[Array, X], A]]: ...
+) -> ArrayFunction[Concatenate[A, P], tuple[tuple[Array, X], A]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, P], tuple[ArrayLike, X]],
@@ -433,7 +433,7 @@ def value_and_grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[tuple[Array, X], A2]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[tuple[Array, X], A2]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
@@ -441,7 +441,7 @@ def value_and_grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], A3]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], A3]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, P], tuple[ArrayLike, X]],
@@ -449,7 +449,7 @@ def value_and_grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[tuple[Array, X], tuple[A, A2]]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[tuple[Array, X], tuple[A, A2]]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
@@ -457,7 +457,7 @@ def value_and_grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], tuple[A2, A3]]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], tuple[A2, A3]]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
@@ -465,7 +465,7 @@ def value_and_grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], tuple[A, A2, A3]]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], tuple[A, A2, A3]]]: ...
 @overload
 def value_and_grad(
     fun: Callable[P, Any],
@@ -473,7 +473,7 @@ def value_and_grad(
     has_aux: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[P, Any]: ...
+) -> ArrayFunction[P, Any]: ...
 def value_and_grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
@@ -558,12 +558,12 @@ def value_and_grad(
 
 @overload
 def grad(
-    fun: Callable[Concatenate[Array, P], ArrayLike],
+    fun: Callable[[Array], ArrayLike],
     argnums: Literal[0] = 0,
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[ArrayLike, P], Array]: ...
+) -> ArrayFunction[[ArrayLike], Array]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, P], ArrayLike],
@@ -571,7 +571,7 @@ def grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, P], A]: ...
+) -> ArrayFunction[Concatenate[A, P], A]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, P], ArrayLike],
@@ -579,7 +579,7 @@ def grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], A2]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], A2]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
@@ -587,7 +587,7 @@ def grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], A3]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], A3]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, P], ArrayLike],
@@ -595,7 +595,7 @@ def grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[A, A2]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[A, A2]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
@@ -603,7 +603,7 @@ def grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[A2, A3]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[A2, A3]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
@@ -611,7 +611,7 @@ def grad(
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[A, A2, A3]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[A, A2, A3]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]],
@@ -620,7 +620,7 @@ def grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, P], tuple[A, X]]: ...
+) -> ArrayFunction[Concatenate[A, P], tuple[A, X]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, P], tuple[ArrayLike, X]],
@@ -628,7 +628,7 @@ def grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[A2, X]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[A2, X]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
@@ -636,7 +636,7 @@ def grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[A3, X]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[A3, X]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, P], tuple[ArrayLike, X]],
@@ -644,7 +644,7 @@ def grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[tuple[A, A2], X]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[tuple[A, A2], X]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
@@ -652,7 +652,7 @@ def grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[tuple[A2, A3], X]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[A2, A3], X]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
@@ -660,7 +660,7 @@ def grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, A3, P], tuple[tuple[A, A2, A3], X]]: ...
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[A, A2, A3], X]]: ...
 @overload
 def grad(
     fun: Callable[P, Any],
@@ -668,7 +668,7 @@ def grad(
     has_aux: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[P, Any]: ...
+) -> ArrayFunction[P, Any]: ...
 def grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
