@@ -400,23 +400,36 @@ def pack(
     a: Tangent[A], b: Tangent[B], c: Tangent[C], d: Tangent[D], e: Tangent[E], /
 ) -> Tangent[tuple[A, B, C, D, E]]: ...
 @overload
-def pack(a: Cotangent[A], /) -> Cotangent[tuple[A]]: ...
+def pack(a: Cotangent[A] | None, /) -> Cotangent[tuple[A]]: ...
 @overload
-def pack(a: Cotangent[A], b: Cotangent[B], /) -> Cotangent[tuple[A, B]]: ...
-@overload
-def pack(a: Cotangent[A], b: Cotangent[B], c: Cotangent[C], /) -> Cotangent[tuple[A, B, C]]: ...
+def pack(a: Cotangent[A] | None, b: Cotangent[B] | None, /) -> Cotangent[tuple[A, B]]: ...
 @overload
 def pack(
-    a: Cotangent[A], b: Cotangent[B], c: Cotangent[C], d: Cotangent[D], /
+    a: Cotangent[A] | None, b: Cotangent[B] | None, c: Cotangent[C] | None, /
+) -> Cotangent[tuple[A, B, C]]: ...
+@overload
+def pack(
+    a: Cotangent[A] | None,
+    b: Cotangent[B] | None,
+    c: Cotangent[C] | None,
+    d: Cotangent[D] | None,
+    /,
 ) -> Cotangent[tuple[A, B, C, D]]: ...
 @overload
 def pack(
-    a: Cotangent[A], b: Cotangent[B], c: Cotangent[C], d: Cotangent[D], e: Cotangent[E], /
+    a: Cotangent[A] | None,
+    b: Cotangent[B] | None,
+    c: Cotangent[C] | None,
+    d: Cotangent[D] | None,
+    e: Cotangent[E] | None,
+    /,
 ) -> Cotangent[tuple[A, B, C, D, E]]: ...
-def pack(*parts: Tangent[Any] | Cotangent[Any]) -> Tangent[Any] | Cotangent[Any]:
+def pack(*parts: Tangent[Any] | Cotangent[Any] | None) -> Tangent[Any] | Cotangent[Any]:
     """Join tangents (or cotangents) into a tangent (cotangent) of the tuple of their points.
 
-    Typed for 1 to 5 parts, all tangents or all cotangents. At run time, ``tuple(parts)``.
+    Typed for 1 to 5 parts, all tangents or all cotangents. A cotangent part may be
+    ``None``: a zero cotangent, for an argument that gets no gradient (a custom VJP rule's
+    bound or flag; it is the cotangent of any type). At run time, ``tuple(parts)``.
 
     Args:
         *parts: ``Tangent[A], Tangent[B], ...`` (or cotangents).
