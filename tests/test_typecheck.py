@@ -21,8 +21,10 @@ import json
 import os
 import re
 import runpy
+import shutil
 import subprocess
 import sys
+import sysconfig
 from collections import defaultdict
 from pathlib import Path
 
@@ -188,3 +190,109 @@ def test_pass_programs_run(path: Path, capsys: pytest.CaptureFixture[str]) -> No
     # reveal_type prints at run time too: one line per call, on stderr.
     revealed = out.err.count("Runtime type is")
     assert revealed == len(Expected(path).notes)
+
+
+# A user's program outside the checkout: everything type-checks except the marked line,
+# which both checkers must reject (so fad's types are seen, not Any). It imports the
+# modules that import scipy, which has no type stubs: no error from fad's source shows.
+USER_PROGRAM = '''\
+import fad
+import fad.numpy as jnp
+import fad.scipy.special
+from fad import Array, Tangent
+
+
+def loss(w: Array, x: Array) -> Array:
+    return jnp.sum(jnp.tanh(x @ w) ** 2)
+
+
+w, x = jnp.ones(3), jnp.ones((4, 3))
+g: Array = fad.grad(loss)(w, x)
+_, w_dot = fad.jvp(jnp.sin, (w,), (fad.tangent(w),))
+s: Tangent[Array] = jnp.sum(w_dot * w)
+jac: Array = fad.jacfwd(jnp.tanh)(w)
+e: Array = fad.scipy.special.erf(w)
+bad: Tangent[Array] = g
+'''
+USER_ERROR_LINE = USER_PROGRAM.splitlines().index("bad: Tangent[Array] = g") + 1
+
+
+def _new_env(where: Path) -> Path:
+    """A fresh virtual environment that sees this one's packages but has no fad of its own."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
+    python = where / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    # A path line (not an import line): this environment's numpy, jaxlib, pip, setuptools.
+    (Path(site) / "_parent_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python
+
+
+def _pip_install(python: Path, *args: str) -> None:
+    proc = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
+         "--disable-pip-version-check", "-q", *args],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, f"pip install {args} failed:\n{proc.stdout}\n{proc.stderr}"
+
+
+def _check_user_program(python: Path, user: Path, cache: Path) -> None:
+    """mypy --strict and pyright (strict) on the user's file, as the user runs them."""
+    mp = pytest.MonkeyPatch()
+    mp.chdir(user)
+    try:
+        stdout, stderr, status = mypy.api.run(
+            ["--strict", "--python-executable", str(python), "--cache-dir", str(cache),
+             "--no-error-summary", "--show-error-codes", "--hide-error-context", "--no-pretty",
+             "user.py"]
+        )  # fmt: skip
+    finally:
+        mp.undo()
+    assert status in (0, 1), f"mypy crashed:\n{stdout}\n{stderr}"
+    errors = [m for line in stdout.splitlines() if (m := _REPORT.match(line)) is not None]
+    assert [(m["file"], int(m["line"]), m["code"]) for m in errors] == [
+        ("user.py", USER_ERROR_LINE, "assignment")
+    ], f"mypy, as the user runs it:\n{stdout}"
+    diags = run_pyright([user / "user.py"], str(python), PYRIGHT_CONFIG, user)
+    found = [(_line(d), d.get("rule")) for d in diags if d["severity"] in ("error", "warning")]
+    assert found == [(USER_ERROR_LINE, "reportAssignmentType")], f"pyright: {diags}"
+
+
+def test_installed_fad_type_checks_for_a_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a user runs them: no PYTHONPATH or MYPYPATH pointing into the checkout.
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    monkeypatch.delenv("MYPYPATH", raising=False)
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "user.py").write_text(USER_PROGRAM)
+    cache = tmp_path / "mypy_cache"
+    where_is_fad = "import fad; print(fad.__file__)"
+
+    # Editable: setuptools writes a plain path entry (no import hook) that both follow.
+    python = _new_env(tmp_path / "editable")
+    _pip_install(python, "-e", str(ROOT))
+    (pth,) = (tmp_path / "editable").glob("lib/python*/site-packages/__editable__.fad-*.pth")
+    assert pth.read_text().split() == [str(ROOT)], pth.read_text()
+    found = subprocess.run([str(python), "-c", where_is_fad], capture_output=True, text=True,
+                           cwd=user, check=True).stdout.strip()  # fmt: skip
+    assert Path(found) == ROOT / "fad" / "__init__.py"
+    _check_user_program(python, user, cache)
+
+    # Regular: from a copy of the sources (the build writes nothing into the checkout).
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "fad", src / "fad", ignore=shutil.ignore_patterns("__pycache__"))
+    python = _new_env(tmp_path / "regular")
+    _pip_install(python, str(src))
+    found = subprocess.run([str(python), "-c", where_is_fad], capture_output=True, text=True,
+                           cwd=user, check=True).stdout.strip()  # fmt: skip
+    assert Path(found).is_relative_to(tmp_path / "regular"), found
+    assert (Path(found).parent / "py.typed").is_file()
+    _check_user_program(python, user, cache)
