@@ -570,8 +570,9 @@ class custom_vjp(_CustomFunction[*Ts, R]):
     any ``tuple[X, Y]`` whose ``Y`` part is ``ct``'s point). With ``nondiff_argnums`` (one
     to three of them) ``bwd`` takes those arguments first, typed ``Any``, and returns a
     ``Cotangent[Any]`` (its tuple holds the differentiable arguments only, which the types
-    cannot pick out); ``fwd`` keeps its precise type, since it takes every argument. With ``symbolic_zeros=True``, ``bwd`` is
-    typed loosely (the cotangent may be a :class:`SymbolicZero`).
+    cannot pick out); ``fwd`` keeps its precise type, since it takes every argument. With
+    ``symbolic_zeros=True``, ``bwd`` is typed loosely (the cotangent may be a
+    :class:`SymbolicZero`).
     """
 
     def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
