@@ -62,8 +62,8 @@ def vmap(
 
     Statically the batched function has ``fun``'s signature, which is exact for array
     arguments and results; the extra batch axis is not visible in the types (shapes are
-    not part of ``fad.Array``'s type). A first parameter that takes an ``Array`` is typed
-    ``Array`` (so that a lambda's parameter is one) and positional.
+    not part of ``fad.Array``'s type). A function of one ``Array`` (a lambda included: its
+    parameter is then typed ``Array``) gives a function of one positional ``Array``.
 
     Args:
         fun: The function to batch; it is written for one example.
