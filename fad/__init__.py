@@ -52,6 +52,7 @@ from fad._src.shard_map import shard_map as shard_map
 from fad._src.typing import Cotangent as Cotangent
 from fad._src.typing import Linear as Linear
 from fad._src.typing import LinearTranspose as LinearTranspose
+from fad._src.typing import Pullback as Pullback
 from fad._src.typing import Tangent as Tangent
 from fad._src.typing import cotangent as cotangent
 from fad._src.typing import pack as pack

@@ -928,7 +928,7 @@ def _while_float(x: Array) -> Any:
     def body(c: tuple[Array, Array]) -> tuple[Array, Array]:
         return ew.add(ew.sin(c[0]), ew.full_like(c[0], 1.0)), c[1] + 1
 
-    w, _ = _cf.while_loop(lambda c: c[1] < 3, body, (ew.stop_gradient(x), 0))
+    w, _ = _cf.while_loop(lambda c: c[1] < 3, body, (ew.stop_gradient(x), core.asarray(0)))
     return ew.mul(x, w)
 
 

@@ -81,7 +81,8 @@ def test_gradient_clipping(pages: dict[str, dict[str, Any]]) -> None:
     w, x = rng.uniform(-5, 5, 6), rng.uniform(-2, 2, 6)
 
     def loss(x: fad.Array) -> fad.Array:
-        return jnp.sum(jnp.asarray(w, np.float32) * clip_gradient(-0.3, 2.0, x) ** 2)
+        clipped: fad.Array = clip_gradient(-0.3, 2.0, x)
+        return jnp.sum(jnp.asarray(w, np.float32) * clipped**2)
 
     g = fad.grad(loss)(jnp.asarray(x, np.float32))
     np.testing.assert_allclose(g, np.clip(2 * w * x, -0.3, 2.0), rtol=1e-5)
@@ -144,7 +145,8 @@ def test_gradient_with_respect_to_a_registered_container(
     p_np, q_np = np.asarray(points, np.float64), np.asarray(targets, np.float64)
 
     def loss(pose: Any) -> fad.Array:
-        return 0.5 * jnp.sum((pose.apply(jnp.asarray(p_np)) - jnp.asarray(q_np)) ** 2)
+        moved: fad.Array = pose.apply(jnp.asarray(p_np))
+        return 0.5 * jnp.sum((moved - jnp.asarray(q_np)) ** 2)
 
     theta, t = -1.1, np.array([0.4, 0.9])
     g = fad.grad(loss)(pose_cls(jnp.asarray(theta), jnp.asarray(t), "other"))

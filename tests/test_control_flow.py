@@ -181,7 +181,7 @@ def test_scan_edge_cases() -> None:
         assert ys2.shape == (0, 2)
     # Pytree carries and xs, ys None, map.
     (a, b), none = lax.scan(
-        lambda c, x: ((c[0] + x["p"], c[1] * x["q"]), None), (0.0, 1.0),
+        lambda c, x: ((c[0] + x["p"], c[1] * x["q"]), None), (jnp.asarray(0.0), jnp.asarray(1.0)),
         {"p": jnp.arange(3.0), "q": jnp.array([2.0, 3.0, 4.0])},
     )  # fmt: skip
     assert none is None and float(a) == 3.0 and float(b) == 24.0
@@ -229,13 +229,15 @@ def test_branch_mismatches_name_the_branch_and_the_types() -> None:
 def test_loop_mismatches_name_the_carry_and_the_types() -> None:
     with pytest.raises(TypeError, match=r"carry component init_val\[1\] has type f64\[\] on "
                        r"input and f64\[2\]"):  # fmt: skip
-        lax.while_loop(lambda c: c[0] < 3, lambda c: (c[0] + 1, jnp.ones(2)), (0, 1.0))
+        lax.while_loop(  # the carry changes type: mypy rejects it too
+            lambda c: c[0] < 3, lambda c: (c[0] + 1, jnp.ones(2)), (0, 1.0)  # type: ignore[arg-type, return-value]
+        )
     with pytest.raises(TypeError, match="cond_fun must return a boolean scalar"):
         lax.while_loop(lambda c: c, lambda c: c, 1.0)
     with pytest.raises(TypeError, match=r"carry component init has type f64\[3\]"):
         lax.scan(lambda c, x: (c.sum(), x), jnp.ones(3), jnp.ones((2, 3)))
     with pytest.raises(TypeError, match=r"pair"):
-        lax.scan(lambda c, x: c, 0.0, jnp.ones(2))
+        lax.scan(lambda c, x: c, 0.0, jnp.ones(2))  # type: ignore[arg-type, return-value]
     with pytest.raises(ValueError, match=r"inconsistent lengths.*xs\[1\] has leading size 3"):
         lax.scan(lambda c, x: (c, None), 0.0, (jnp.ones(2), jnp.ones(3)))
     with pytest.raises(ValueError, match="no values to scan over"):
@@ -287,7 +289,7 @@ def test_while_loop_forward_mode() -> None:
         def body(c: tuple[Array, Array]) -> tuple[Array, Array]:
             return c[0] + 1, jnp.sin(c[1]) * 1.5 + x  # x closed over
 
-        return lax.while_loop(lambda c: c[0] < n, body, (0, x))[1]
+        return lax.while_loop(lambda c: c[0] < n, body, (jnp.asarray(0), x))[1]
 
     x = _rand(5, 3)
     check_jvp(lambda x: f(x, _i32(4)), lambda p, t: jvp(lambda x: f(x, _i32(4)), p, t),
@@ -419,7 +421,8 @@ def test_batched_predicate_makes_cond_a_select() -> None:
 
 def test_batched_while_predicate_runs_until_every_lane_is_done() -> None:
     def f(x: Array, limit: Array) -> tuple[Array, Array]:
-        return lax.while_loop(lambda c: c[1] < limit, lambda c: (c[0] + 1, c[1] * 2.0), (0, x))
+        init = (jnp.asarray(0), x)
+        return lax.while_loop(lambda c: c[1] < limit, lambda c: (c[0] + 1, c[1] * 2.0), init)
 
     xs = jnp.array([1.0, 3.0, 11.0, 0.1])
     limits = jnp.array([10.0, 100.0, 5.0, 50.0])
@@ -467,7 +470,10 @@ def test_vmap_of_grad_and_grad_of_vmap() -> None:
         vg = fad.vmap(fad.grad(f), in_axes=(0, None))(xs, w)
         loop = np.stack([fad.grad(f)(xs[k], w) for k in range(3)])
         np.testing.assert_allclose(vg, loop, rtol=1e-12, atol=1e-14)
-        gv = fad.grad(lambda w, f=f: jnp.sum(fad.vmap(f, in_axes=(0, None))(xs, w)))(w)
+        def total(w: Array, f: Callable[[Array, Array], Array] = f) -> Array:
+            return jnp.sum(fad.vmap(f, in_axes=(0, None))(xs, w))
+
+        gv = fad.grad(total)(w)
         np.testing.assert_allclose(gv, sum(fad.grad(f, 1)(xs[k], w) for k in range(3)), rtol=1e-12)
 
 
@@ -574,7 +580,7 @@ def test_cached_traces_give_the_uncached_results() -> None:
     def body(c: Array, x: Array) -> tuple[Array, Array]:
         return jnp.tanh(c * w + x), jnp.sum(c * x)
 
-    def loss(b: Callable[..., Any], x: Array) -> Array:
+    def loss(b: Callable[[Array, Array], tuple[Array, Array]], x: Array) -> Array:
         c, ys = lax.scan(b, x, xs)
         c2 = lax.cond(jnp.sum(c) > 0, jnp.sin, jnp.cos, c)
         c3 = lax.fori_loop(0, 4, lambda i, v: b(v, xs[i])[0], c2)

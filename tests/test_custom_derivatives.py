@@ -346,7 +346,8 @@ def test_untyped_jax_style_rules_run_like_typed_ones(typed: bool) -> None:
     np.testing.assert_allclose(t, np.cos(xn) * yn + np.sin(xn), rtol=1e-14)
 
     def loss(a: Array, b: Array) -> Array:
-        return jnp.sum(f(a, b))
+        out: Array = f(a, b)
+        return jnp.sum(out)
 
     gx, gy = fad.grad(loss, (0, 1))(x, y)
     np.testing.assert_allclose(gx, np.cos(xn) * yn, rtol=1e-14)

@@ -1196,8 +1196,9 @@ def test_list_and_scalar_inputs() -> None:
     """Lists are accepted like arrays (a numpy convenience outside the typed API)."""
     check(jnp.add([1, 2], 3), np.array([4, 5]), np.dtype(np.int32))  # type: ignore[arg-type]
     nested = [[1.0, 2.0], [3.0, 4.0]]
-    check(jnp.sum(nested, axis=0), np.array([4.0, 6.0]), np.dtype(np.float32))  # type: ignore[arg-type]
+    summed = jnp.sum(nested, axis=0)  # type: ignore[call-overload]
+    check(summed, np.array([4.0, 6.0]), np.dtype(np.float32))
     check(jnp.maximum(2, [1, 3]), np.array([2, 3]), np.dtype(np.int32))  # type: ignore[arg-type]
     check(jnp.sin(1), np.sin(np.float32(1)), np.dtype(np.float32))
-    joined = jnp.concatenate([[1, 2], np.array([3])])  # type: ignore[list-item]
+    joined = jnp.concatenate([[1, 2], np.array([3])])  # type: ignore[type-var]
     check(joined, np.array([1, 2, 3]), np.dtype(np.int32))

@@ -109,7 +109,8 @@ def test_xlogy(name: str) -> None:
         # Where x == 0 the gradient is finite: d/dx = log(y) is irrelevant at the masked points,
         # and nothing flows into y.
         def total(a: fad.Array, b: fad.Array) -> fad.Array:
-            return jnp.sum(fn(a, b))
+            out: fad.Array = fn(a, b)
+            return jnp.sum(out)
 
         gx, gy = fad.grad(total, argnums=(0, 1))(jnp.asarray(x), jnp.asarray(y))
         assert np.all(np.isfinite(np.asarray(gy)))

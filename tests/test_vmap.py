@@ -895,8 +895,10 @@ def our_jacfwd(f: Callable[[Array], Array]) -> Callable[[Array], Array]:
 
 def our_jacfwd_out_axes(f: Callable[[Array], Array]) -> Callable[[Array], Array]:
     def jacfun(x: Array) -> Array:
-        J = vmap(lambda s: fad.primal_of(jvp(f, (x,), (fad.tangent(s),))[1]), out_axes=1)
-        return J(jnp.eye(len(x)))
+        def push(s: Array) -> Array:
+            return fad.primal_of(jvp(f, (x,), (fad.tangent(s),))[1])
+
+        return vmap(push, out_axes=1)(jnp.eye(len(x)))
 
     return jacfun
 
@@ -969,7 +971,7 @@ def test_error_in_axes_structure_and_types() -> None:
     with pytest.raises(TypeError, match="out_axes"):
         vmap(f, out_axes=[0.0])
     with pytest.raises(TypeError, match="axis_size"):
-        vmap(f, axis_size=2.0)  # type: ignore[arg-type]
+        vmap(f, axis_size=2.0)  # type: ignore[call-overload]
 
 
 def test_error_in_axes_out_of_range() -> None:

@@ -565,13 +565,14 @@ class custom_vjp(_CustomFunction[*Ts, R]):
     ``fwd`` is a ``(*Ts) -> tuple[R, Res]`` for any residual type ``Res``, and ``bwd`` a
     ``(Res, Cotangent[R]) -> Cotangent[tuple[*Ts]]``: it reads the output cotangent as a
     ``Cotangent`` and returns the cotangent of the tuple of arguments, built with
-    ``fad.pack`` or ``fad.cotangent((...))``. A zero is an array of zeros there (None is
-    accepted at run time, but ``Cotangent[tuple[X, None]]`` is not the cotangent of
-    ``tuple[X, Y]``). With ``nondiff_argnums`` (one to three of them) ``bwd`` takes those
-    arguments first, typed ``Any``, and returns a ``Cotangent[Any]`` (its tuple holds the
-    differentiable arguments only, which the types cannot pick out); ``fwd`` keeps its
-    precise type, since it takes every argument. With ``symbolic_zeros=True``, ``bwd`` is
-    typed loosely (the cotangent may be a :class:`SymbolicZero`).
+    ``fad.pack`` or ``fad.cotangent((...))``. A zero is an array of zeros or, for an
+    argument that gets no gradient, ``None`` (``fad.pack(None, ct)`` is the cotangent of
+    any ``tuple[X, Y]`` whose ``Y`` part is ``ct``'s point). With ``nondiff_argnums`` (one
+    to three of them) ``bwd`` takes those arguments first, typed ``Any``, and returns a
+    ``Cotangent[Any]`` (its tuple holds the differentiable arguments only, which the types
+    cannot pick out); ``fwd`` keeps its precise type, since it takes every argument. With
+    ``symbolic_zeros=True``, ``bwd`` is typed loosely (the cotangent may be a
+    :class:`SymbolicZero`).
     """
 
     def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:

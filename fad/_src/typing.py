@@ -33,8 +33,18 @@ backward rule maps ``(residuals, Cotangent[B])`` to ``Cotangent[tuple[*Ts]]``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, Protocol, TypeVar, cast, overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    NoReturn,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    cast,
+    overload,
+)
 
 import numpy as np
 
@@ -51,14 +61,18 @@ T = TypeVar("T")
 A_co = TypeVar("A_co", covariant=True)
 A_contra = TypeVar("A_contra", contravariant=True)
 B_co = TypeVar("B_co", covariant=True)
+P = ParamSpec("P")
 
 # A scalar that can scale a tangent or cotangent.
 Scalar = float | int | Array
 
 __all__ = [
     "Cotangent",
+    "ArrayFunction",
     "Linear",
+    "LinearArray",
     "LinearTranspose",
+    "Pullback",
     "Scalar",
     "Tangent",
     "cotangent",
@@ -74,7 +88,10 @@ class Tangent(Generic[A_co]):
 
     Tangents add to tangents of the same point type and scale by scalars; indexing a
     tangent of a mapping, a sequence or an array gives a tangent of the part. A tangent
-    of an array has its ``shape``, ``dtype`` and ``ndim`` (metadata, not vector operations).
+    of an array has its ``shape``, ``dtype`` and ``ndim`` (metadata, not vector operations),
+    and the operations that are linear in it keep it a tangent: elementwise products and
+    ``@`` with a point (an ``Array``), ``reshape``, ``T``, ``transpose``, ``sum``, ``mean``.
+    A product of two tangents, or of a tangent and a cotangent, is not linear: an error.
     """
 
     __slots__ = ()
@@ -105,13 +122,33 @@ class Tangent(Generic[A_co]):
         def dtype(self: Tangent[Array]) -> np.dtype[Any]: ...
         @property
         def ndim(self: Tangent[Array]) -> int: ...
+        # Linear in the tangent: products with a point and structural operations.
+        def __matmul__(self: Tangent[Array], other: Array) -> Tangent[Array]: ...
+        def __rmatmul__(self: Tangent[Array], other: Array) -> Tangent[Array]: ...
+        @property
+        def T(self: Tangent[Array]) -> Tangent[Array]: ...
+        @property
+        def mT(self: Tangent[Array]) -> Tangent[Array]: ...
+        def reshape(self: Tangent[Array], *shape: Any, order: str = "C") -> Tangent[Array]: ...
+        def transpose(self: Tangent[Array], *axes: Any) -> Tangent[Array]: ...
+        def ravel(self: Tangent[Array]) -> Tangent[Array]: ...
+        def flatten(self: Tangent[Array]) -> Tangent[Array]: ...
+        def squeeze(self: Tangent[Array], axis: Any = None) -> Tangent[Array]: ...
+        def swapaxes(self: Tangent[Array], axis1: int, axis2: int) -> Tangent[Array]: ...
+        def conj(self: Tangent[Array]) -> Tangent[Array]: ...
+        def sum(
+            self: Tangent[Array], axis: Any = None, dtype: Any = None, keepdims: bool = False
+        ) -> Tangent[Array]: ...
+        def mean(
+            self: Tangent[Array], axis: Any = None, dtype: Any = None, keepdims: bool = False
+        ) -> Tangent[Array]: ...
 
 
 class Cotangent(Generic[A_co]):
     """A cotangent (covector) at a point of type ``A`` (static only; never instantiated).
 
     Cotangents add to cotangents of the same point type and scale by scalars; indexing
-    works as for :class:`Tangent`.
+    and the linear operations work as for :class:`Tangent`.
     """
 
     __slots__ = ()
@@ -142,6 +179,32 @@ class Cotangent(Generic[A_co]):
         def dtype(self: Cotangent[Array]) -> np.dtype[Any]: ...
         @property
         def ndim(self: Cotangent[Array]) -> int: ...
+        # Linear in the cotangent: products with a point and structural operations.
+        def __matmul__(self: Cotangent[Array], other: Array) -> Cotangent[Array]: ...
+        def __rmatmul__(self: Cotangent[Array], other: Array) -> Cotangent[Array]: ...
+        @property
+        def T(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        @property
+        def mT(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        def reshape(self: Cotangent[Array], *shape: Any, order: str = "C") -> Cotangent[Array]: ...
+        def transpose(self: Cotangent[Array], *axes: Any) -> Cotangent[Array]: ...
+        def ravel(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        def flatten(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        def squeeze(self: Cotangent[Array], axis: Any = None) -> Cotangent[Array]: ...
+        def swapaxes(self: Cotangent[Array], axis1: int, axis2: int) -> Cotangent[Array]: ...
+        def conj(self: Cotangent[Array]) -> Cotangent[Array]: ...
+        def sum(
+            self: Cotangent[Array], axis: Any = None, dtype: Any = None, keepdims: bool = False
+        ) -> Cotangent[Array]: ...
+        def mean(
+            self: Cotangent[Array], axis: Any = None, dtype: Any = None, keepdims: bool = False
+        ) -> Cotangent[Array]: ...
+
+
+# An array tangent or an array cotangent, never a mix: ``fad.numpy``'s functions that are
+# linear in an array argument (``sum``, ``reshape``, ``stack``, ``where(mask, t, 0.0)``, a
+# product with a point, ...) take one and return the same role.
+LinearArray = TypeVar("LinearArray", Tangent[Array], Cotangent[Array])
 
 
 def tangent(x: A) -> Tangent[A]:
@@ -228,6 +291,40 @@ class LinearTranspose(Protocol[A_contra, B_co]):
     def __call__(self, ct: Cotangent[A_contra], /) -> Cotangent[B_co]: ...
 
 
+class Pullback(Generic[A, B]):
+    """The pullback ``vjp`` returns: ``Cotangent[A] -> Cotangent[B]``, a :class:`LinearTranspose`.
+
+    A class rather than a protocol so that its type parameters are invariant: mypy keeps
+    ``A`` (the output's type) exact where it would widen a protocol's contravariant
+    parameter to ``Any`` on unpacking ``_, pullback = vjp(f, x)``.
+    """
+
+    __slots__ = ("_fn",)
+
+    def __init__(self, fn: Callable[[Any], Any], /) -> None:
+        self._fn = fn
+
+    def __call__(self, ct: Cotangent[A], /) -> Cotangent[B]:
+        out: Cotangent[B] = self._fn(ct)
+        return out
+
+    def __repr__(self) -> str:
+        return "<fad pullback>"
+
+
+class ArrayFunction(Protocol[P, B_co]):
+    """What ``grad``, ``vmap``, ``jacfwd``, ... return for a function of an ``Array``.
+
+    Their first overload takes a function whose first parameter accepts an ``Array``, so
+    that a lambda's parameter is typed ``Array`` (pyright infers it from there). The result
+    is this protocol rather than a ``Callable`` because mypy, which types a lambda's
+    parameters ``Any`` while it picks an overload, then answers ``Any`` for the call
+    instead of an untyped callable (that ``--strict`` rejects when called).
+    """
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> B_co: ...
+
+
 # Per-arity unpacking and packing (the type system cannot map over a tuple type).
 
 
@@ -303,23 +400,36 @@ def pack(
     a: Tangent[A], b: Tangent[B], c: Tangent[C], d: Tangent[D], e: Tangent[E], /
 ) -> Tangent[tuple[A, B, C, D, E]]: ...
 @overload
-def pack(a: Cotangent[A], /) -> Cotangent[tuple[A]]: ...
+def pack(a: Cotangent[A] | None, /) -> Cotangent[tuple[A]]: ...
 @overload
-def pack(a: Cotangent[A], b: Cotangent[B], /) -> Cotangent[tuple[A, B]]: ...
-@overload
-def pack(a: Cotangent[A], b: Cotangent[B], c: Cotangent[C], /) -> Cotangent[tuple[A, B, C]]: ...
+def pack(a: Cotangent[A] | None, b: Cotangent[B] | None, /) -> Cotangent[tuple[A, B]]: ...
 @overload
 def pack(
-    a: Cotangent[A], b: Cotangent[B], c: Cotangent[C], d: Cotangent[D], /
+    a: Cotangent[A] | None, b: Cotangent[B] | None, c: Cotangent[C] | None, /
+) -> Cotangent[tuple[A, B, C]]: ...
+@overload
+def pack(
+    a: Cotangent[A] | None,
+    b: Cotangent[B] | None,
+    c: Cotangent[C] | None,
+    d: Cotangent[D] | None,
+    /,
 ) -> Cotangent[tuple[A, B, C, D]]: ...
 @overload
 def pack(
-    a: Cotangent[A], b: Cotangent[B], c: Cotangent[C], d: Cotangent[D], e: Cotangent[E], /
+    a: Cotangent[A] | None,
+    b: Cotangent[B] | None,
+    c: Cotangent[C] | None,
+    d: Cotangent[D] | None,
+    e: Cotangent[E] | None,
+    /,
 ) -> Cotangent[tuple[A, B, C, D, E]]: ...
-def pack(*parts: Tangent[Any] | Cotangent[Any]) -> Tangent[Any] | Cotangent[Any]:
+def pack(*parts: Tangent[Any] | Cotangent[Any] | None) -> Tangent[Any] | Cotangent[Any]:
     """Join tangents (or cotangents) into a tangent (cotangent) of the tuple of their points.
 
-    Typed for 1 to 5 parts, all tangents or all cotangents. At run time, ``tuple(parts)``.
+    Typed for 1 to 5 parts, all tangents or all cotangents. A cotangent part may be
+    ``None``: a zero cotangent, for an argument that gets no gradient (a custom VJP rule's
+    bound or flag; it is the cotangent of any type). At run time, ``tuple(parts)``.
 
     Args:
         *parts: ``Tangent[A], Tangent[B], ...`` (or cotangents).

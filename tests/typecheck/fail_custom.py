@@ -58,14 +58,14 @@ g.defjvps(lambda t, out, x, y: jnp.sin(t), None)  # E: arg-type, return-value
 
 
 # nondiff_argnums: the rule's result is still checked.
-@functools.partial(fad.custom_jvp, nondiff_argnums=(0,))
+@functools.partial(fad.custom_jvp, nondiff_argnums=(0,))  # E[pyright]
 def power(n: int, x: Array) -> Array:
     return x**n
 
 
 @power.defjvp  # E: arg-type
 def power_jvp(n: int, primals: tuple[Array], tangents: tuple[Array]) -> tuple[Array, Array]:
-    return power(n, primals[0]), tangents[0] * n
+    return power(n, primals[0]), tangents[0] * n  # E[pyright]
 
 
 # custom_vjp: bwd gets a Cotangent and returns the Cotangent of the tuple of arguments.

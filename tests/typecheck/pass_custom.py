@@ -72,23 +72,26 @@ np.testing.assert_allclose(np.asarray(gy), np.asarray(x), rtol=1e-6)
 
 
 # nondiff_argnums: the rule takes those arguments first (typed Any); its result is checked.
-@functools.partial(fad.custom_jvp, nondiff_argnums=(0,))
+# pyright (1.1.414) cannot apply functools.partial to a class generic over a TypeVarTuple
+# (it types the wrapped function "(*Unknown) -> Unknown"): the E[pyright] lines follow
+# from that; mypy types them.
+@functools.partial(fad.custom_jvp, nondiff_argnums=(0,))  # E[pyright]
 def power(n: int, x: Array) -> Array:
     return x**n
 
 
-@power.defjvp
+@power.defjvp  # E[pyright]
 def power_jvp(
     n: int, primals: tuple[Array], tangents: Tangent[tuple[Array]]
 ) -> tuple[Array, Tangent[Array]]:
     (x,) = primals
     (t,) = fad.unpack(tangents)
-    return power(n, x), t * (n * x ** (n - 1))
+    return power(n, x), t * (n * x ** (n - 1))  # E[pyright]
 
 
 reveal_type(power(3, x))  # N: Revealed type is "fad._src.core.Array"
 np.testing.assert_allclose(
-    fad.grad(lambda v: jnp.sum(power(3, v)))(x), 3 * np.asarray(x) ** 2, rtol=1e-6
+    fad.grad(lambda v: jnp.sum(power(3, v)))(x), 3 * np.asarray(x) ** 2, rtol=1e-6  # E[pyright]
 )
 
 
@@ -129,7 +132,7 @@ np.testing.assert_allclose(fad.grad(lambda v: jnp.sum(sin(v)))(x), np.cos(np.asa
 
 # custom_vjp with nondiff_argnums: bwd takes them first and returns the cotangents of the
 # differentiable arguments only.
-@functools.partial(fad.custom_vjp, nondiff_argnums=(0,))
+@functools.partial(fad.custom_vjp, nondiff_argnums=(0,))  # E[pyright]
 def clip_grad(bound: float, x: Array) -> Array:
     return x
 
@@ -142,6 +145,6 @@ def clip_bwd(bound: float, res: None, g: Cotangent[Array]) -> Cotangent[tuple[Ar
     return fad.pack(fad.cotangent(jnp.clip(fad.primal_of(g), -bound, bound)))
 
 
-clip_grad.defvjp(clip_fwd, clip_bwd)
+clip_grad.defvjp(clip_fwd, clip_bwd)  # E[pyright]
 w = jnp.array([10.0, -0.5, 3.0])
-np.testing.assert_allclose(fad.grad(lambda v: jnp.sum(w * clip_grad(1.0, v)))(x), [1.0, -0.5, 1.0])
+np.testing.assert_allclose(fad.grad(lambda v: jnp.sum(w * clip_grad(1.0, v)))(x), [1.0, -0.5, 1.0])  # E[pyright]

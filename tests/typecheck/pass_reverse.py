@@ -58,7 +58,7 @@ def h(a: Array, b: Array) -> Array:
 
 a0, b0 = jnp.array([1.0, 2.0]), jnp.array([0.0, 1.0])
 out, pullback = fad.vjp(h, a0, b0)
-reveal_type(pullback)  # N: Revealed type is "fad._src.typing.LinearTranspose[fad._src.core.Array, tuple[fad._src.core.Array, fad._src.core.Array]]"
+reveal_type(pullback)  # N: Revealed type is "fad._src.typing.Pullback[fad._src.core.Array, tuple[fad._src.core.Array, fad._src.core.Array]]"
 a_bar, b_bar = fad.unpack(pullback(fad.cotangent(jnp.ones(2))))
 reveal_type(a_bar)  # N: Revealed type is "fad._src.typing.Cotangent[fad._src.core.Array]"
 np.testing.assert_allclose(fad.primal_of(a_bar), np.exp([0.0, 1.0]), rtol=1e-6)
@@ -80,7 +80,7 @@ np.testing.assert_allclose(
 x = jnp.array([0.3, -0.7])
 _, f_jvp = fad.linearize(jnp.sin, x)
 f_vjp = fad.linear_transpose(f_jvp, x)
-reveal_type(f_vjp)  # N: Revealed type is "fad._src.typing.LinearTranspose[fad._src.core.Array, tuple[fad._src.core.Array]]"
+reveal_type(f_vjp)  # N: Revealed type is "fad._src.typing.Pullback[fad._src.core.Array, tuple[fad._src.core.Array]]"
 (x_bar,) = fad.unpack(f_vjp(fad.cotangent(jnp.ones(2))))
 np.testing.assert_allclose(fad.primal_of(x_bar), np.cos([0.3, -0.7]), rtol=1e-6)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, overload
 
 from fad._src import tree_util as tu
 from fad._src.api.arguments import check_callable, flatten_args, leaf_names
 from fad._src.core import Array
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters.programs import batch_fun
+from fad._src.typing import ArrayFunction
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,6 +40,16 @@ def _axis_of(ax: int | None, x: Array, name: str) -> int | None:
     return ax % x.ndim
 
 
+@overload
+def vmap(
+    fun: Callable[[Array], R], in_axes: Any = 0, out_axes: Any = 0,
+    axis_size: int | None = None, axis_name: Any = None,
+) -> ArrayFunction[[Array], R]: ...
+@overload
+def vmap(
+    fun: Callable[P, R], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
+    axis_name: Any = None,
+) -> Callable[P, R]: ...
 def vmap(
     fun: Callable[P, R], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
     axis_name: Any = None,
@@ -51,7 +62,8 @@ def vmap(
 
     Statically the batched function has ``fun``'s signature, which is exact for array
     arguments and results; the extra batch axis is not visible in the types (shapes are
-    not part of ``fad.Array``'s type).
+    not part of ``fad.Array``'s type). A function of one ``Array`` (a lambda included: its
+    parameter is then typed ``Array``) gives a function of one positional ``Array``.
 
     Args:
         fun: The function to batch; it is written for one example.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, ParamSpec
+from typing import Any, Literal, ParamSpec, TypeVar, overload
 
 import numpy as np
 
@@ -16,11 +16,13 @@ from fad._src.api.arguments import check_callable, diff_args, flatten_args, leaf
 from fad._src.api.batching import vmap
 from fad._src.api.forward import jvp
 from fad._src.api.reverse import vjp
-from fad._src.core import Array
+from fad._src.core import Array, ArrayLike
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
+from fad._src.typing import ArrayFunction
 
 P = ParamSpec("P")
+X = TypeVar("X")
 
 # Untyped views of jvp and vjp, for the callers here that pass ``has_aux`` on as a bool.
 _jvp_any: Callable[..., Any] = jvp
@@ -65,10 +67,25 @@ def _check_jac_inputs(dyn: Sequence[Any], holomorphic: bool, name: str) -> None:
             )
 
 
+@overload
+def jacfwd(
+    fun: Callable[[Array], ArrayLike], argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False, holomorphic: bool = False,
+) -> ArrayFunction[[ArrayLike], Array]: ...
+@overload
+def jacfwd(
+    fun: Callable[[Array], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
+    has_aux: Literal[True], holomorphic: bool = False,
+) -> ArrayFunction[[ArrayLike], tuple[Array, X]]: ...
+@overload
 def jacfwd(
     fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False,
-) -> Callable[P, Any]:  # fmt: skip
+) -> Callable[P, Any]: ...
+def jacfwd(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False,
+) -> Callable[..., Any]:  # fmt: skip
     """The Jacobian by forward mode: ``vmap`` of ``jvp`` over the input basis.
 
     One JVP per input element, batched; efficient when there are fewer inputs than outputs.
@@ -108,7 +125,9 @@ def jacfwd(
             res = _jvp_any(f, primals, tans, has_aux=has_aux)
             return (res[1], res[0], res[2]) if has_aux else (res[1], res[0])
 
-        res = vmap(push, out_axes=(-1, None, None) if has_aux else (-1, None))(*basis)
+        out_axes = (-1, None, None) if has_aux else (-1, None)
+        pushes: Callable[..., Any] = vmap(push, out_axes=out_axes)
+        res = pushes(*basis)
         jac_flat_tree = res[0]
         jac = _reshape_jacobian(
             jac_flat_tree, flat, in_tree, isinstance(argnums, int), n, last=True
@@ -118,10 +137,28 @@ def jacfwd(
     return functools.wraps(fun)(jacfun)
 
 
+@overload
+def jacrev(
+    fun: Callable[[Array], ArrayLike], argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False, holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[[ArrayLike], Array]: ...
+@overload
+def jacrev(
+    fun: Callable[[Array], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
+    has_aux: Literal[True], holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[[ArrayLike], tuple[Array, X]]: ...
+@overload
 def jacrev(
     fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable[P, Any]: ...
+def jacrev(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
-) -> Callable[P, Any]:  # fmt: skip
+) -> Callable[..., Any]:  # fmt: skip
     """The Jacobian by reverse mode: ``vmap`` of the pullback over the output basis.
 
     One VJP per output element, batched; efficient when there are fewer outputs than inputs.
@@ -157,7 +194,8 @@ def jacrev(
         y, pullback = res[0], res[1]
         flat_out, out_tree = flatten_args(y, "jacrev output")
         basis, _ = _std_basis(flat_out)
-        cts = vmap(lambda *c: pullback(tu.tree_unflatten(out_tree, list(c))))(*basis)
+        pulls: Callable[..., Any] = vmap(lambda *c: pullback(tu.tree_unflatten(out_tree, list(c))))
+        cts = pulls(*basis)
         # cts: per input leaf (inside the argnums tuple), shape (m, *in_shape).
         flat_cts = tu.tree_leaves(cts)
         per_out: list[list[Array]] = [[] for _ in flat_out]
@@ -195,8 +233,23 @@ def _reshape_jacobian(
     return tu.tree_unflatten(out_tree, leaves)
 
 
-def hessian(fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
-            holomorphic: bool = False) -> Callable[P, Any]:  # fmt: skip
+@overload
+def hessian(
+    fun: Callable[[Array], ArrayLike], argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False, holomorphic: bool = False,
+) -> ArrayFunction[[ArrayLike], Array]: ...
+@overload
+def hessian(
+    fun: Callable[[Array], tuple[ArrayLike, X]], argnums: Literal[0] = 0, *,
+    has_aux: Literal[True], holomorphic: bool = False,
+) -> ArrayFunction[[ArrayLike], tuple[Array, X]]: ...
+@overload
+def hessian(
+    fun: Callable[P, Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+    holomorphic: bool = False,
+) -> Callable[P, Any]: ...
+def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
+            holomorphic: bool = False) -> Callable[..., Any]:  # fmt: skip
     """Dense Hessian, forward-over-reverse: ``jacfwd(jacrev(fun))``.
 
     For a scalar ``fun`` of an array of shape ``s`` the result has shape ``s + s``. To apply

@@ -33,13 +33,14 @@ from fad._src.interpreters.stage import StageHandler, StageTracer
 from fad._src.interpreters.transpose import TransposePlan, backward_pass
 from fad._src.ir import ClosedProgram
 from fad._src.prims import elementwise as ew
-from fad._src.typing import Linear, LinearTranspose
+from fad._src.typing import ArrayFunction, Linear, Pullback
 
 # Static types of the signatures below (see fad/_src/typing.py for the design).
 Ts = TypeVarTuple("Ts")
 P = ParamSpec("P")
 A = TypeVar("A")
 A2 = TypeVar("A2")
+A3 = TypeVar("A3")
 B = TypeVar("B")
 X = TypeVar("X")
 
@@ -172,11 +173,11 @@ def _pullback(lin: Linearized, name: str) -> Callable[[Any], Any]:
 @overload
 def vjp(
     fun: Callable[[*Ts], B], *primals: *Ts, has_aux: Literal[False] = False
-) -> tuple[B, LinearTranspose[B, tuple[*Ts]]]: ...
+) -> tuple[B, Pullback[B, tuple[*Ts]]]: ...
 @overload
 def vjp(
     fun: Callable[[*Ts], tuple[B, X]], *primals: *Ts, has_aux: Literal[True]
-) -> tuple[B, LinearTranspose[B, tuple[*Ts]], X]: ...
+) -> tuple[B, Pullback[B, tuple[*Ts]], X]: ...
 def vjp(fun: Callable[..., Any], *primals: object, has_aux: bool = False) -> Any:
     """Evaluate ``fun`` at ``primals`` and return its pullback: ``(out, pullback)``.
 
@@ -209,7 +210,7 @@ def vjp(fun: Callable[..., Any], *primals: object, has_aux: bool = False) -> Any
     flat, in_tree = flatten_args(primals, "vjp primal")
     lin = linearize_flat(fun, flat, in_tree, has_aux, "vjp")
     out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
-    pullback = _pullback(lin, "vjp")
+    pullback: Pullback[Any, Any] = Pullback(_pullback(lin, "vjp"))
     return (out, pullback, lin.aux) if has_aux else (out, pullback)
 
 
@@ -298,10 +299,10 @@ def linearize(fun: Callable[..., Any], *primals: object, has_aux: bool = False) 
 
 
 @overload
-def linear_transpose(fun: Linear[A, B], primal: A, /) -> LinearTranspose[B, tuple[A]]: ...
+def linear_transpose(fun: Linear[A, B], primal: A, /) -> Pullback[B, tuple[A]]: ...
 @overload
-def linear_transpose(fun: Callable[[*Ts], B], *primals: *Ts) -> LinearTranspose[B, tuple[*Ts]]: ...
-def linear_transpose(fun: Callable[..., Any], *primals: object) -> Callable[[Any], Any]:
+def linear_transpose(fun: Callable[[*Ts], B], *primals: *Ts) -> Pullback[B, tuple[*Ts]]: ...
+def linear_transpose(fun: Callable[..., Any], *primals: object) -> Pullback[Any, Any]:
     """The transpose of a linear ``fun``, traced at the shapes and dtypes of ``primals``.
 
     For ``fun(x) = A x`` the result computes ``u ↦ A.T @ u``: it maps a cotangent of the output
@@ -339,12 +340,7 @@ def linear_transpose(fun: Callable[..., Any], *primals: object) -> Callable[[Any
     out_avals = [o.aval for o in flat_out]
     lin = Linearized([core.zeros(a) for a in out_avals], program, [p.aval for p in flat],
                       [True] * len(flat), in_tree, out_tree, None)  # fmt: skip
-    pullback = _pullback(lin, "linear_transpose")
-
-    def transposed(ct: Any) -> Any:
-        return pullback(ct)
-
-    return transposed
+    return Pullback(_pullback(lin, "linear_transpose"))
 
 
 def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, name: str) -> None:
@@ -367,12 +363,60 @@ def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, 
 
 @overload
 def value_and_grad(
+    fun: Callable[[Array], ArrayLike],
+    argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[[ArrayLike], tuple[Array, Array]]: ...
+@overload
+def value_and_grad(
     fun: Callable[Concatenate[A, P], ArrayLike],
     argnums: Literal[0] = 0,
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, P], tuple[Array, A]]: ...
+) -> ArrayFunction[Concatenate[A, P], tuple[Array, A]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, P], ArrayLike],
+    argnums: Literal[1],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[Array, A2]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
+    argnums: Literal[2],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[Array, A3]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, P], ArrayLike],
+    argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[Array, tuple[A, A2]]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
+    argnums: tuple[Literal[1], Literal[2]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[Array, tuple[A2, A3]]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
+    argnums: tuple[Literal[0], Literal[1], Literal[2]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[Array, tuple[A, A2, A3]]]: ...
 @overload
 def value_and_grad(
     fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]],
@@ -381,15 +425,47 @@ def value_and_grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, P], tuple[tuple[Array, X], A]]: ...
+) -> ArrayFunction[Concatenate[A, P], tuple[tuple[Array, X], A]]: ...
 @overload
 def value_and_grad(
-    fun: Callable[Concatenate[A, A2, P], ArrayLike],
-    argnums: tuple[Literal[0], Literal[1]],
-    has_aux: Literal[False] = False,
+    fun: Callable[Concatenate[A, A2, P], tuple[ArrayLike, X]],
+    argnums: Literal[1],
+    has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[Array, tuple[A, A2]]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[tuple[Array, X], A2]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
+    argnums: Literal[2],
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], A3]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, P], tuple[ArrayLike, X]],
+    argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[tuple[Array, X], tuple[A, A2]]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
+    argnums: tuple[Literal[1], Literal[2]],
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], tuple[A2, A3]]]: ...
+@overload
+def value_and_grad(
+    fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
+    argnums: tuple[Literal[0], Literal[1], Literal[2]],
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[Array, X], tuple[A, A2, A3]]]: ...
 @overload
 def value_and_grad(
     fun: Callable[P, Any],
@@ -397,7 +473,7 @@ def value_and_grad(
     has_aux: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[P, Any]: ...
+) -> ArrayFunction[P, Any]: ...
 def value_and_grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
@@ -482,12 +558,60 @@ def value_and_grad(
 
 @overload
 def grad(
+    fun: Callable[[Array], ArrayLike],
+    argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[[ArrayLike], Array]: ...
+@overload
+def grad(
     fun: Callable[Concatenate[A, P], ArrayLike],
     argnums: Literal[0] = 0,
     has_aux: Literal[False] = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, P], A]: ...
+) -> ArrayFunction[Concatenate[A, P], A]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, P], ArrayLike],
+    argnums: Literal[1],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, P], A2]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
+    argnums: Literal[2],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], A3]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, P], ArrayLike],
+    argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[A, A2]]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
+    argnums: tuple[Literal[1], Literal[2]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[A2, A3]]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, A3, P], ArrayLike],
+    argnums: tuple[Literal[0], Literal[1], Literal[2]],
+    has_aux: Literal[False] = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[A, A2, A3]]: ...
 @overload
 def grad(
     fun: Callable[Concatenate[A, P], tuple[ArrayLike, X]],
@@ -496,15 +620,47 @@ def grad(
     has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, P], tuple[A, X]]: ...
+) -> ArrayFunction[Concatenate[A, P], tuple[A, X]]: ...
 @overload
 def grad(
-    fun: Callable[Concatenate[A, A2, P], ArrayLike],
-    argnums: tuple[Literal[0], Literal[1]],
-    has_aux: Literal[False] = False,
+    fun: Callable[Concatenate[A, A2, P], tuple[ArrayLike, X]],
+    argnums: Literal[1],
+    has_aux: Literal[True],
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[Concatenate[A, A2, P], tuple[A, A2]]: ...
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[A2, X]]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
+    argnums: Literal[2],
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[A3, X]]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, P], tuple[ArrayLike, X]],
+    argnums: tuple[Literal[0], Literal[1]],
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, P], tuple[tuple[A, A2], X]]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
+    argnums: tuple[Literal[1], Literal[2]],
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[A2, A3], X]]: ...
+@overload
+def grad(
+    fun: Callable[Concatenate[A, A2, A3, P], tuple[ArrayLike, X]],
+    argnums: tuple[Literal[0], Literal[1], Literal[2]],
+    has_aux: Literal[True],
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> ArrayFunction[Concatenate[A, A2, A3, P], tuple[tuple[A, A2, A3], X]]: ...
 @overload
 def grad(
     fun: Callable[P, Any],
@@ -512,7 +668,7 @@ def grad(
     has_aux: bool = False,
     holomorphic: bool = False,
     allow_int: bool = False,
-) -> Callable[P, Any]: ...
+) -> ArrayFunction[P, Any]: ...
 def grad(
     fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False,
     holomorphic: bool = False, allow_int: bool = False,
@@ -521,8 +677,10 @@ def grad(
 
     The gradient is reverse mode: the pullback of the output cotangent ``1``. It has the
     structure of the differentiated argument (a pytree for a pytree argument), and is
-    typed as that argument (for ``argnums=0`` and ``argnums=(0, 1)``; other ``argnums``
-    give ``Any``), so ``w - lr * grad(loss)(w)`` type-checks.
+    typed as that argument, so ``w - lr * grad(loss)(w)`` type-checks: for a literal
+    ``argnums`` among 0, 1, 2, ``(0, 1)``, ``(1, 2)`` and ``(0, 1, 2)``, with or without
+    ``has_aux`` (other ``argnums`` give ``Any``). For a function of an ``Array`` first
+    argument (a lambda included) it is an ``Array``, and any array-like value is accepted.
 
     Args:
         fun: A function with a real scalar output (complex with ``holomorphic``).

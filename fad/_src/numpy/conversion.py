@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from fad._src.core import Array, ArrayLike, DType
 from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
+from fad._src.typing import LinearArray
 
 Axis = int | Sequence[int] | None
 
@@ -269,7 +270,13 @@ def as_inexact(arrays: Sequence[Array]) -> list[Array]:
     ]
 
 
-def stack(arrays: Sequence[ArrayLike], axis: int = 0, dtype: Any = None) -> Array:
+@overload
+def stack(arrays: Sequence[LinearArray], axis: int = 0, dtype: Any = None) -> LinearArray: ...
+@overload
+def stack(arrays: Sequence[ArrayLike], axis: int = 0, dtype: Any = None) -> Array: ...
+def stack(  # type: ignore[misc]
+    arrays: Sequence[ArrayLike], axis: int = 0, dtype: Any = None
+) -> Array:
     if not len(arrays):
         raise ValueError("need at least one array to stack")
     arrs = promote_no_broadcast("stack", arrays)

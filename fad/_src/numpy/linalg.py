@@ -310,7 +310,8 @@ def pinv(a: ArrayLike, rtol: ArrayLike | None = None, hermitian: bool = False) -
     """Moore-Penrose pseudo-inverse via the SVD; singular values below ``rtol * max(s)``
     (default ``10 max(M, N) eps``) count as zero."""
     x = lapack_matrix(a, "pinv", square=hermitian)
-    u, s, vh = svd(x, full_matrices=False, hermitian=hermitian)
+    usv: tuple[Array, Array, Array] = svd(x, full_matrices=False, hermitian=hermitian)
+    u, s, vh = usv
     r = 10 * _default_rtol(x) if rtol is None else conversion.asarray(rtol)
     cutoff = conversion.asarray(r)[..., None] * s[..., :1] if s.shape[-1] else s
     keep = s > cutoff

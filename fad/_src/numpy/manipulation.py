@@ -8,7 +8,7 @@ import builtins
 import itertools
 import operator
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -27,9 +27,18 @@ from fad._src.numpy.shapes import (
 )
 from fad._src.prims import _util
 from fad._src.prims import structural as st
+from fad._src.typing import LinearArray
 
 
-def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, dtype: Any = None) -> Array:
+@overload
+def concatenate(
+    arrays: Sequence[LinearArray], axis: int | None = 0, dtype: Any = None
+) -> LinearArray: ...
+@overload
+def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, dtype: Any = None) -> Array: ...
+def concatenate(  # type: ignore[misc]
+    arrays: Sequence[ArrayLike], axis: int | None = 0, dtype: Any = None
+) -> Array:
     if not len(arrays):
         raise ValueError("need at least one array to concatenate")
     arrs = promote_no_broadcast("concatenate", arrays)
@@ -70,12 +79,13 @@ row_stack = vstack
 
 
 def hstack(tup: Sequence[ArrayLike]) -> Array:
-    arrs = [atleast_1d(a) for a in tup]
+    arrs: list[Array] = [atleast_1d(a) for a in tup]
     return concatenate(arrs, 0 if arrs[0].ndim == 1 else 1)
 
 
 def dstack(tup: Sequence[ArrayLike]) -> Array:
-    return concatenate([atleast_3d(a) for a in tup], 2)
+    arrs: list[Array] = [atleast_3d(a) for a in tup]
+    return concatenate(arrs, 2)
 
 
 def column_stack(tup: Sequence[ArrayLike]) -> Array:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -20,9 +20,16 @@ from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import linalg as la
 from fad._src.prims import structural as st
+from fad._src.typing import LinearArray
 
 
-def dot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:
+@overload
+def dot(a: ArrayLike, b: LinearArray, precision: Any = None) -> LinearArray: ...
+@overload
+def dot(a: LinearArray, b: ArrayLike, precision: Any = None) -> LinearArray: ...
+@overload
+def dot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array: ...
+def dot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:  # type: ignore[misc]
     x, y = promote_no_broadcast("dot", (a, b))
     if x.ndim == 0 or y.ndim == 0:
         return multiply(x, y)
@@ -35,7 +42,13 @@ def dot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:
     return la.dot_general(x, y, (((x.ndim - 1,), (contract_y,)), ((), ())))
 
 
-def matmul(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:
+@overload
+def matmul(a: ArrayLike, b: LinearArray, precision: Any = None) -> LinearArray: ...
+@overload
+def matmul(a: LinearArray, b: ArrayLike, precision: Any = None) -> LinearArray: ...
+@overload
+def matmul(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array: ...
+def matmul(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:  # type: ignore[misc]
     x, y = promote_no_broadcast("matmul", (a, b))
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError("matmul: input operands must not be scalars")

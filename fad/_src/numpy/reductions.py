@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import reductions as red
 from fad._src.prims import structural as st
+from fad._src.typing import LinearArray
 
 
 def _sum_dtype(x: Array, dtype: Any) -> Array:
@@ -81,7 +82,17 @@ def _accumulate(
     return keep_dims(reduce(x, axes), x.shape, axes, keepdims)
 
 
+@overload
 def sum(
+    a: LinearArray, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
+    where: ArrayLike | None = None,
+) -> LinearArray: ...
+@overload
+def sum(
+    a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
+    where: ArrayLike | None = None,
+) -> Array: ...
+def sum(  # type: ignore[misc]  # the overload above is for the static type only
     a: ArrayLike,
     axis: Axis = None,
     dtype: Any = None,
@@ -154,7 +165,17 @@ def min(
 amax, amin = max, min
 
 
+@overload
 def mean(
+    a: LinearArray, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
+    where: ArrayLike | None = None,
+) -> LinearArray: ...
+@overload
+def mean(
+    a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
+    where: ArrayLike | None = None,
+) -> Array: ...
+def mean(  # type: ignore[misc]  # the overload above is for the static type only
     a: ArrayLike,
     axis: Axis = None,
     dtype: Any = None,

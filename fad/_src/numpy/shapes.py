@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from fad._src.core import Array, ArrayLike
 from fad._src.numpy.conversion import Axis, asarray
 from fad._src.prims import _util
 from fad._src.prims import structural as st
+from fad._src.typing import LinearArray
 
 
 def shape(a: ArrayLike) -> tuple[int, ...]:
@@ -30,7 +31,17 @@ def size(a: ArrayLike, axis: int | None = None) -> int:
     return x.size if axis is None else x.shape[axis]
 
 
-def reshape(a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any = None) -> Array:
+@overload
+def reshape(
+    a: LinearArray, newshape: Any = None, order: str = "C", *, shape: Any = None
+) -> LinearArray: ...
+@overload
+def reshape(
+    a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any = None
+) -> Array: ...
+def reshape(  # type: ignore[misc]
+    a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any = None
+) -> Array:
     x = asarray(a)
     target = shape if shape is not None else newshape
     if target is None:
@@ -60,11 +71,19 @@ def reshape(a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any 
     return st.reshape(x, tuple(dims))
 
 
-def ravel(a: ArrayLike, order: str = "C") -> Array:
+@overload
+def ravel(a: LinearArray, order: str = "C") -> LinearArray: ...
+@overload
+def ravel(a: ArrayLike, order: str = "C") -> Array: ...
+def ravel(a: ArrayLike, order: str = "C") -> Array:  # type: ignore[misc]
     return reshape(a, (-1,), order)
 
 
-def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Array:
+@overload
+def transpose(a: LinearArray, axes: Sequence[int] | None = None) -> LinearArray: ...
+@overload
+def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Array: ...
+def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Array:  # type: ignore[misc]
     x = asarray(a)
     if axes is None:
         perm = tuple(reversed(range(x.ndim)))
@@ -105,12 +124,20 @@ def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Seque
     return st.transpose_(x, order)
 
 
-def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Array:
+@overload
+def expand_dims(a: LinearArray, axis: int | Sequence[int]) -> LinearArray: ...
+@overload
+def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Array: ...
+def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Array:  # type: ignore[misc]
     axes = [axis] if isinstance(axis, int) else list(axis)
     return st.expand_dims(asarray(a), axes)
 
 
-def squeeze(a: ArrayLike, axis: int | Sequence[int] | None = None) -> Array:
+@overload
+def squeeze(a: LinearArray, axis: int | Sequence[int] | None = None) -> LinearArray: ...
+@overload
+def squeeze(a: ArrayLike, axis: int | Sequence[int] | None = None) -> Array: ...
+def squeeze(a: ArrayLike, axis: int | Sequence[int] | None = None) -> Array:  # type: ignore[misc]
     x = asarray(a)
     if axis is None:
         axes = [i for i, n in enumerate(x.shape) if n == 1]

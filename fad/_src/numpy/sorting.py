@@ -34,6 +34,7 @@ from fad._src.prims import indexing as ix
 from fad._src.prims import reductions as red
 from fad._src.prims import sorting as so
 from fad._src.prims import structural as st
+from fad._src.typing import LinearArray
 
 
 def sort(
@@ -155,6 +156,14 @@ def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None
 
 
 @overload
+def where(condition: ArrayLike, x: LinearArray, y: LinearArray | float) -> LinearArray: ...
+
+
+@overload
+def where(condition: ArrayLike, x: float, y: LinearArray) -> LinearArray: ...
+
+
+@overload
 def where(condition: ArrayLike, x: None = None, y: None = None) -> tuple[Array, ...]: ...
 
 
@@ -162,7 +171,9 @@ def where(condition: ArrayLike, x: None = None, y: None = None) -> tuple[Array, 
 def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Array: ...
 
 
-def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None) -> Any:
+def where(  # type: ignore[misc]
+    condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None
+) -> Any:
     """``x`` where ``condition`` else ``y``; with only a condition, ``nonzero(condition)``."""
     if x is None and y is None:
         return nonzero(condition)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, final
+from typing import Any, TypeVar, TypeVarTuple, final
 
 import numpy as np
 
 from fad._src import core, dtypes
 from fad._src import tree_util as tu
-from fad._src.core import Array, ShapedArray
+from fad._src.core import Array, ArrayLike, ShapedArray
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters import jvp as jvp_mod
 from fad._src.interpreters import stage as stage_mod
@@ -53,6 +53,7 @@ from fad._src.xla.lowering import LoweringContext, Value
 __all__ = ["cond", "cond_p", "switch"]
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 cond_p = core.new_primitive("cond", multiple_results=True)
 
@@ -332,7 +333,9 @@ def _scalar_index(x: Any, what: str) -> Array:
     return a
 
 
-def cond(pred: Any, true_fun: Callable[..., T], false_fun: Callable[..., T], *operands: Any) -> T:
+def cond(
+    pred: ArrayLike, true_fun: Callable[[*Ts], T], false_fun: Callable[[*Ts], T], *operands: *Ts
+) -> T:
     """``true_fun(*operands)`` if ``pred`` else ``false_fun(*operands)``, as one primitive.
 
     Both branches are traced and must return the same structure and types. Unlike a
@@ -353,7 +356,7 @@ def cond(pred: Any, true_fun: Callable[..., T], false_fun: Callable[..., T], *op
     return out
 
 
-def switch(index: Any, branches: Sequence[Callable[..., T]], *operands: Any) -> T:
+def switch(index: ArrayLike, branches: Sequence[Callable[[*Ts], T]], *operands: *Ts) -> T:
     """``branches[index](*operands)``, the index clamped into range, as one primitive.
 
     Each branch is traced once per signature and the trace reused, as in :func:`cond`.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, final
+from typing import Any, TypeVar, final, overload
 
 import numpy as np
 
@@ -53,7 +53,9 @@ from fad._src.xla.lowering import LoweringContext, Value
 
 __all__ = ["map", "scan", "scan_p"]
 
+# scan's carry, the slice of xs the body sees (typed as xs itself, as in JAX), and ys.
 C = TypeVar("C")
+X = TypeVar("X")
 Y = TypeVar("Y")
 
 scan_p = core.new_primitive("scan", multiple_results=True)
@@ -567,10 +569,31 @@ lowering.def_rule(scan_p, _scan_lowering)
 # ---------------------------------------------------------------------------
 
 
+# A Python scalar carry is weakly typed: the body sees (and the loop returns) an Array.
+@overload
 def scan(
-    f: Callable[[Any, Any], tuple[C, Y]], init: Any, xs: Any = None, length: int | None = None,
+    f: Callable[[Array, X], tuple[Array, Y]], init: float, xs: X, length: int | None = None,
     reverse: bool = False, unroll: int | bool = 1,
-) -> tuple[C, Y]:  # fmt: skip
+) -> tuple[Array, Y]: ...
+@overload
+def scan(
+    f: Callable[[C, X], tuple[C, Y]], init: C, xs: X, length: int | None = None,
+    reverse: bool = False, unroll: int | bool = 1,
+) -> tuple[C, Y]: ...
+@overload
+def scan(
+    f: Callable[[Array, None], tuple[Array, Y]], init: float, xs: None = None,
+    length: int | None = None, reverse: bool = False, unroll: int | bool = 1,
+) -> tuple[Array, Y]: ...
+@overload
+def scan(
+    f: Callable[[C, None], tuple[C, Y]], init: C, xs: None = None, length: int | None = None,
+    reverse: bool = False, unroll: int | bool = 1,
+) -> tuple[C, Y]: ...
+def scan(
+    f: Callable[[Any, Any], tuple[Any, Any]], init: Any, xs: Any = None,
+    length: int | None = None, reverse: bool = False, unroll: int | bool = 1,
+) -> tuple[Any, Any]:  # fmt: skip
     """Loop ``carry, y = f(carry, x)`` over the leading axis of ``xs``; return the final
     carry and the ``y`` s stacked.
 
@@ -659,7 +682,7 @@ def _scan(
     return tu.tree_unflatten(carry_tree, outs[:nk]), tu.tree_unflatten(y_tree, outs[nk:])
 
 
-def map(f: Callable[[Any], Y], xs: Any) -> Y:
+def map(f: Callable[[X], Y], xs: X) -> Y:
     """``f`` applied to each slice of ``xs`` along the leading axis, results stacked (a scan)."""
 
     def step(carry: None, x: Any) -> tuple[None, Y]:

@@ -11,13 +11,13 @@ and the transpose pass says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
 from fad._src import core, dtypes
 from fad._src import tree_util as tu
-from fad._src.core import Array, ShapedArray, Tracer
+from fad._src.core import Array, ArrayLike, ShapedArray, Tracer
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters import jvp as jvp_mod
 from fad._src.interpreters import stage as stage_mod
@@ -236,7 +236,17 @@ lowering.def_rule(while_p, _while_lowering)
 # ---------------------------------------------------------------------------
 
 
-def while_loop(cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], T], init_val: Any) -> T:
+@overload
+def while_loop(
+    cond_fun: Callable[[Array], ArrayLike], body_fun: Callable[[Array], Array], init_val: float
+) -> Array: ...
+@overload
+def while_loop(
+    cond_fun: Callable[[T], ArrayLike], body_fun: Callable[[T], T], init_val: T
+) -> T: ...
+def while_loop(
+    cond_fun: Callable[[Any], ArrayLike], body_fun: Callable[[Any], Any], init_val: Any
+) -> Any:
     """Repeat ``val = body_fun(val)`` while ``cond_fun(val)``; return the last ``val``.
 
     ``body_fun`` must return a value of ``init_val``'s structure and types. Forward
@@ -310,10 +320,20 @@ def _concrete_int(x: Any) -> int | None:
     return None
 
 
+@overload
 def fori_loop(
-    lower: Any, upper: Any, body_fun: Callable[[Array, Any], T], init_val: Any, *,
+    lower: ArrayLike, upper: ArrayLike, body_fun: Callable[[Array, Array], Array],
+    init_val: float, *, unroll: int | bool | None = None,
+) -> Array: ...
+@overload
+def fori_loop(
+    lower: ArrayLike, upper: ArrayLike, body_fun: Callable[[Array, T], T], init_val: T, *,
     unroll: int | bool | None = None,
-) -> T:  # fmt: skip
+) -> T: ...
+def fori_loop(
+    lower: ArrayLike, upper: ArrayLike, body_fun: Callable[[Array, Any], Any], init_val: Any, *,
+    unroll: int | bool | None = None,
+) -> Any:  # fmt: skip
     """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``.
 
     With concrete bounds this is a ``scan`` over the indices (reverse mode works);
@@ -337,7 +357,7 @@ def fori_loop(
         n = max(hi - lo, 0)
         idx = Array(np.arange(lo, lo + n, dtype=dt), weak)
 
-        def step(carry: Any, i: Array) -> tuple[T, None]:
+        def step(carry: Any, i: Array) -> tuple[Any, None]:
             return body_fun(i, carry), None
 
         out, _ = _scan(
