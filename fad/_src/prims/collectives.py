@@ -193,25 +193,30 @@ def _all_gather_foreign(
     return all_gather_p.bind1(x, axis_name=axis_name, axis=axis + 1, tiled=tiled), 0
 
 
+def _cut(shape: list[int], dim: int, n: int, tiled: bool, what: str) -> None:
+    """A member's piece of ``shape`` cut into ``n`` along ``dim`` (in place): a ``1/n``
+    slice when ``tiled``, else that dimension (which must have size ``n``) removed."""
+    if tiled:
+        if shape[dim] % n:
+            raise ValueError(
+                f"{what}: dimension {dim} of size {shape[dim]} does not divide by the axis "
+                f"size {n}"
+            )
+        shape[dim] //= n
+    else:
+        if shape[dim] != n:
+            raise ValueError(
+                f"{what}: dimension {dim} has size {shape[dim]}, not the axis size {n} (or "
+                "pass tiled=True)"
+            )
+        del shape[dim]
+
+
 def _psum_scatter_abstract(
     x: ShapedArray, *, axis_name: Hashable, scatter_dimension: int, tiled: bool
 ) -> ShapedArray:
-    n = _size(axis_name)
     shape = list(x.shape)
-    if tiled:
-        if shape[scatter_dimension] % n:
-            raise ValueError(
-                f"psum_scatter: dimension {scatter_dimension} of size "
-                f"{shape[scatter_dimension]} does not divide by the axis size {n}"
-            )
-        shape[scatter_dimension] //= n
-    else:
-        if shape[scatter_dimension] != n:
-            raise ValueError(
-                f"psum_scatter: dimension {scatter_dimension} has size "
-                f"{shape[scatter_dimension]}, not the axis size {n} (or pass tiled=True)"
-            )
-        del shape[scatter_dimension]
+    _cut(shape, scatter_dimension, _size(axis_name), tiled, "psum_scatter")
     return ShapedArray(tuple(shape), x.dtype, x.weak_type)
 
 
@@ -292,21 +297,10 @@ def _all_to_all_abstract(
 ) -> ShapedArray:
     n = _size(axis_name)
     shape = list(x.shape)
+    _cut(shape, split_axis, n, tiled, "all_to_all")
     if tiled:
-        if shape[split_axis] % n:
-            raise ValueError(
-                f"all_to_all: split_axis {split_axis} of size {shape[split_axis]} does not "
-                f"divide by the axis size {n}"
-            )
-        shape[split_axis] //= n
         shape[concat_axis] *= n
     else:
-        if shape[split_axis] != n:
-            raise ValueError(
-                f"all_to_all: split_axis {split_axis} has size {shape[split_axis]}, not the "
-                f"axis size {n} (or pass tiled=True)"
-            )
-        del shape[split_axis]
         shape.insert(concat_axis, n)
     return ShapedArray(tuple(shape), x.dtype, x.weak_type)
 
