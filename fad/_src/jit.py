@@ -544,7 +544,10 @@ class _Entry:
     """One cached signature: the traced program, the parameters of its ``xla_call``, how
     to rebuild outputs."""
 
-    __slots__ = ("closed", "names", "out_slots", "out_tree", "params", "simple", "tracer_consts")
+    __slots__ = (
+        "closed", "compiled", "names", "out_slots", "out_tree", "params", "simple",
+        "tracer_consts",
+    )  # fmt: skip
 
     def __init__(
         self, closed: ClosedProgram, tracer_consts: tuple[Array, ...], out_tree: tu.PyTreeDef,
@@ -563,6 +566,8 @@ class _Entry:
         }  # fmt: skip
         if shardings is not None:
             self.params = {**self.params, "shardings": shardings}
+        # The executable, once an eager call has needed it (see JitFunction._call_entry).
+        self.compiled: _Compiled | None = None
 
     def outputs(self, outs: Sequence[Any]) -> Any:
         """The function's result from the call's flat outputs (see ``simple``)."""
@@ -723,8 +728,18 @@ class JitFunction(Generic[P, R]):
         """Bind ``xla_call`` on the entry's program (``operands``: its hoisted tracer
         constants, then the flat arguments): the handler on top interprets it, the bottom
         of the stack runs the executable."""
+        outs: Any
         try:
-            outs = core.bind(xla_call_p, operands, entry.params)
+            compiled = entry.compiled
+            if compiled is not None and core.is_eager() and not placement.sharded_arrays_exist:
+                # What binding would do at the bottom of the stack, without the dispatch.
+                outs = compiled.run(operands)
+            else:
+                outs = core.bind(xla_call_p, operands, entry.params)
+                if entry.compiled is None and core.is_eager() and "shardings" not in entry.params:
+                    entry.compiled = _executables.lookup(
+                        entry.closed, (entry.params["backend"], entry.params["donated"])
+                    )
         except DonatedArgumentError as err:
             for x, name in zip(operands[len(entry.tracer_consts) :], entry.names, strict=True):
                 if x.is_deleted():
