@@ -314,7 +314,7 @@ class custom_jvp(_CustomFunction[*Ts, R]):
     result is still checked. Which form applies is not checked either: a two-parameter
     rule for a function with ``nondiff_argnums`` type-checks, and fails when called. With
     ``symbolic_zeros=True`` the tangents are typed ``Any`` (they may be
-    :class:`SymbolicZero`, or None in the output).
+    ``SymbolicZero``, or None in the output).
     """
 
     def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
@@ -343,7 +343,7 @@ class custom_jvp(_CustomFunction[*Ts, R]):
     def defjvp(self, jvp: Callable[..., Any], symbolic_zeros: bool = False) -> Callable[..., Any]:
         """Set the rule; returns it, so this works as a decorator.
 
-        With ``symbolic_zeros=True`` inputs without a tangent get a :class:`SymbolicZero`
+        With ``symbolic_zeros=True`` inputs without a tangent get a ``SymbolicZero``
         instead of an array of zeros, and the rule may return ``SymbolicZero`` s (or None).
         """
         if not callable(jvp):
@@ -571,7 +571,7 @@ class custom_vjp(_CustomFunction[*Ts, R]):
     arguments first, typed ``Any``, and returns a ``Cotangent[Any]`` (its tuple holds the
     differentiable arguments only, which the types cannot pick out); ``fwd`` keeps its
     precise type, since it takes every argument. With ``symbolic_zeros=True``, ``bwd`` is
-    typed loosely (the cotangent may be a :class:`SymbolicZero`).
+    typed loosely (the cotangent may be a ``SymbolicZero``).
     """
 
     def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
@@ -623,7 +623,7 @@ class custom_vjp(_CustomFunction[*Ts, R]):
         self, fwd: Callable[..., Any], bwd: Callable[..., Any], symbolic_zeros: bool = False
     ) -> None:
         """Set the rules. With ``symbolic_zeros=True``, ``bwd`` receives a
-        :class:`SymbolicZero` for outputs whose cotangent is zero."""
+        ``SymbolicZero`` for outputs whose cotangent is zero."""
         for fn, nm in ((fwd, "fwd"), (bwd, "bwd")):
             if not callable(fn):
                 raise TypeError(f"defvjp: {nm} must be callable, got {type(fn).__name__}")

@@ -111,7 +111,7 @@ class Cotangent(Generic[A_co]):
     """A cotangent (covector) at a point of type ``A`` (static only; never instantiated).
 
     Cotangents add to cotangents of the same point type and scale by scalars; indexing
-    works as for :class:`Tangent`.
+    works as for ``Tangent``.
     """
 
     __slots__ = ()

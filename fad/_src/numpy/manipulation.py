@@ -60,6 +60,7 @@ def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, dtype: Any = 
 
 
 concat = concatenate
+"""The array API's name for [`concatenate`][fad.numpy.concatenate]."""
 
 
 def vstack(tup: Sequence[ArrayLike]) -> Array:
@@ -67,6 +68,7 @@ def vstack(tup: Sequence[ArrayLike]) -> Array:
 
 
 row_stack = vstack
+"""Another name for [`vstack`][fad.numpy.vstack]."""
 
 
 def hstack(tup: Sequence[ArrayLike]) -> Array:

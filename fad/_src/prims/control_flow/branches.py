@@ -341,7 +341,7 @@ def cond(pred: Any, true_fun: Callable[..., T], false_fun: Callable[..., T], *op
 
     Each branch is traced once per signature (the structure and types of the operands)
     and the trace reused while the function lives and the names it reads are bound to
-    the same objects; see :func:`fad._src.interpreters.programs.trace_cached`.
+    the same objects; see ``fad._src.interpreters.programs.trace_cached``.
     """
     p = _scalar_index(pred, "cond: pred")
     if not (dtypes.is_bool(p.dtype) or dtypes.is_integer(p.dtype) or dtypes.is_float(p.dtype)):
@@ -356,7 +356,7 @@ def cond(pred: Any, true_fun: Callable[..., T], false_fun: Callable[..., T], *op
 def switch(index: Any, branches: Sequence[Callable[..., T]], *operands: Any) -> T:
     """``branches[index](*operands)``, the index clamped into range, as one primitive.
 
-    Each branch is traced once per signature and the trace reused, as in :func:`cond`.
+    Each branch is traced once per signature and the trace reused, as in ``cond``.
     """
     branches = list(branches)
     if not branches:

@@ -582,7 +582,7 @@ def scan(
 
     ``f`` is traced once per signature (the structure and types of ``init`` and of a
     slice of ``xs``) and the trace reused while ``f`` lives and the names it reads are
-    bound to the same objects; see :func:`fad._src.interpreters.programs.trace_cached`.
+    bound to the same objects; see ``fad._src.interpreters.programs.trace_cached``.
     """
     return _scan(f, init, xs, length, reverse, unroll, f, "scan")
 
