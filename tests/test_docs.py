@@ -472,3 +472,28 @@ def test_benchmark_tables_show_every_row_of_the_results_file() -> None:
     cell = dict(bad["rows"][0]["cells"]["fad"], check="mismatch")
     bad["rows"][0]["cells"] = {**bad["rows"][0]["cells"], "fad": cell}
     assert "**WRONG**" in gen.tables_markdown(bad)
+
+
+def _raised_exception_classes() -> set[str]:
+    """The exception classes fad's source raises: ``raise Name(...)``, ``raise mod.Name``."""
+    import ast
+
+    names: set[str] = set()
+    for path in (ROOT / "fad").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Raise) or node.exc is None:
+                continue
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            name = exc.attr if isinstance(exc, ast.Attribute) else getattr(exc, "id", "")
+            if name[:1].isupper():  # a class, not a variable being re-raised
+                names.add(name)
+    return {n for n in names if not n.startswith("_")}
+
+
+def test_errors_guide_lists_every_exception_fad_raises() -> None:
+    text = (DOCS / "errors.md").read_text()
+    documented = set(re.findall(r"^### `(\w+)`$", text, re.MULTILINE))
+    raised = _raised_exception_classes()
+    assert len(raised) >= 10
+    assert not raised - documented, f"docs/errors.md misses {sorted(raised - documented)}"
+    assert not documented - raised, f"docs/errors.md lists unraised {sorted(documented - raised)}"
