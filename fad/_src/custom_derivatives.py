@@ -294,13 +294,15 @@ JvpFlat = Callable[[Sequence[Array], Sequence[MaybeZero]], tuple[list[Array], li
 class custom_jvp(_CustomFunction[*Ts, R]):
     """A function with a custom JVP rule, used under every transformation.
 
-    ``f = custom_jvp(fun)``; then ``f.defjvp(rule)`` with
-    ``rule(primals, tangents) -> (primal_out, tangent_out)`` (``primals`` and
-    ``tangents`` are tuples of the arguments), or ``f.defjvps(*partials)`` with one
-    ``partial(tangent, primal_out, *primals)`` per argument. Arguments listed in
-    ``nondiff_argnums`` are passed to the rule first, as they are, and get no tangent.
-    Reverse mode transposes the tangent part of the rule, so it must be linear in the
-    tangents (as JVPs are).
+    Wrap a function whose automatic derivative is wrong or unstable (``log(1 + exp(x))``
+    overflows for large ``x``) and give it its derivative. The rule is used by ``jvp``
+    directly, by reverse mode transposed (so it must be linear in the tangents, as JVPs
+    are), and by ``vmap``, ``jit`` and higher derivatives, which differentiate the rule.
+
+    Set the rule with ``f.defjvp(rule)`` (usable as a decorator), where
+    ``rule(primals, tangents) -> (primal_out, tangent_out)`` receives the arguments as a
+    tuple and their tangents as a ``Tangent`` of that tuple, or with
+    ``f.defjvps(*partials)``, one ``partial(tangent, primal_out, *primals)`` per argument.
 
     Static types: ``custom_jvp(fun)`` for ``fun: (*Ts) -> R`` is a ``custom_jvp[*Ts, R]``,
     called with the positional arguments ``*Ts`` (keywords work at run time, but the type
@@ -315,6 +317,28 @@ class custom_jvp(_CustomFunction[*Ts, R]):
     rule for a function with ``nondiff_argnums`` type-checks, and fails when called. With
     ``symbolic_zeros=True`` the tangents are typed ``Any`` (they may be
     ``SymbolicZero``, or None in the output).
+
+    Args:
+        fun: The function. Its own body gives the primal value; only its derivative is
+            replaced.
+        nondiff_argnums: Positions of arguments that are not differentiated (Python
+            values such as a callable or a tolerance, or arrays held fixed). They are
+            passed to the rule first, as they are, and get no tangent.
+
+    Raises:
+        TypeError: If ``fun`` or the rule is not callable.
+        AttributeError: If the function is differentiated before ``defjvp``.
+
+    Example:
+        >>> @fad.custom_jvp
+        ... def softplus(x: fad.Array) -> fad.Array:
+        ...     return jnp.log1p(jnp.exp(x))
+        >>> @softplus.defjvp
+        ... def softplus_jvp(primals, tangents):
+        ...     (x,), (t,) = primals, fad.unpack(tangents)
+        ...     return softplus(x), t * (1.0 / (1.0 + jnp.exp(-x)))
+        >>> fad.grad(softplus)(jnp.array(100.0))  # the naive gradient is nan
+        Array(1., dtype=float32)
     """
 
     def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
