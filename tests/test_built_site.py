@@ -116,6 +116,9 @@ def _id(p: Path) -> str:
 def test_site_was_built() -> None:
     assert SITE is not None and (SITE / "index.html").is_file(), f"no site at {SITE}"
     assert len(PAGES) >= 20
+    # Code blocks carry their language (pymdownx.highlight's pygments_lang_class), which
+    # the highlighting check needs to find the python ones.
+    assert len(read(SITE / "getting-started" / "index.html").python_blocks) >= 8
 
 
 @pytest.mark.parametrize("path", PAGES, ids=_id)
