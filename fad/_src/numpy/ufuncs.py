@@ -44,6 +44,7 @@ _F = TypeVar("_F", bound=Callable[..., Array])
 
 
 def _named_as(general: Callable[..., Array], fast: _F) -> _F:
+    """``fast``, which callers get, under the name and docstring of its definition."""
     fast.__name__ = fast.__qualname__ = general.__name__
     fast.__doc__ = general.__doc__
     fast.__module__ = general.__module__
