@@ -78,7 +78,7 @@ def default_tolerance(dtype: Any) -> float:
 
     Returns:
         The tolerance, comfortably above the finite-difference error at
-        :func:`default_eps`.
+        ``default_eps``.
 
     Examples:
         >>> fad.test_util.default_tolerance(jnp.float32)
@@ -229,10 +229,10 @@ def check_jvp(
         f_jvp: Its claimed JVP, called as ``f_jvp(args, tangents)`` (for example
             ``functools.partial(fad.jvp, f)``).
         args: The point, one value per positional argument.
-        atol: Absolute tolerance (default: :func:`default_tolerance` of the least precise
+        atol: Absolute tolerance (default: ``default_tolerance`` of the least precise
             dtype).
         rtol: Relative tolerance (same default).
-        eps: The finite-difference step (default: :func:`default_eps`).
+        eps: The finite-difference step (default: ``default_eps``).
         err_msg: Prefix for the failure message.
         seed: Seed of the random tangent.
 
@@ -292,10 +292,10 @@ def check_vjp(
         f_vjp: Its claimed VJP, called as ``f_vjp(*args)`` (for example
             ``functools.partial(fad.vjp, f)``).
         args: The point, one value per positional argument.
-        atol: Absolute tolerance (default: :func:`default_tolerance` of the least precise
+        atol: Absolute tolerance (default: ``default_tolerance`` of the least precise
             dtype).
         rtol: Relative tolerance (same default).
-        eps: The finite-difference step (default: :func:`default_eps`).
+        eps: The finite-difference step (default: ``default_eps``).
         err_msg: Prefix for the failure message.
         seed: Seed of the random tangent and cotangent.
 
@@ -367,10 +367,10 @@ def check_grads(
         args: The point, one value per positional argument.
         order: The highest derivative order to check.
         modes: ``"fwd"``, ``"rev"`` or both.
-        atol: Absolute tolerance (default: :func:`default_tolerance` of the least precise
+        atol: Absolute tolerance (default: ``default_tolerance`` of the least precise
             dtype).
         rtol: Relative tolerance (same default).
-        eps: The finite-difference step (default: :func:`default_eps`).
+        eps: The finite-difference step (default: ``default_eps``).
 
     Raises:
         AssertionError: A derivative disagrees with the finite differences.

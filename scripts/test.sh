@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install fad with its development tools into .venv, then run the whole test suite:
-# pytest, mypy --strict (configured in mypy.ini), ruff, the layer contracts and the strict
-# docs build.
+# pytest, mypy --strict (configured in mypy.ini), ruff, the layer contracts, the strict
+# docs build and the checks on the built site.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -14,3 +14,6 @@ python3 -m venv .venv
 .venv/bin/lint-imports --no-cache
 # The documentation site, strict: a broken link, reference or docstring fails the build.
 NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --site-dir build/site
+# The built site as a browser shows it: nothing unrendered, code highlighted, every page in
+# the navigation, every figure and script served by the site itself.
+FAD_BUILT_SITE=build/site .venv/bin/python -m pytest tests/test_built_site.py

@@ -8,6 +8,16 @@ not run, and mypy must report an error containing ``text`` inside that block (an
 elsewhere). A line ``--8<-- "path"`` inside a block is a pymdownx snippet include and is
 replaced by the file at ``path`` (relative to the repository root), as the site build
 does. Docstring examples (``>>>``) of the public modules run as doctests.
+
+What the reader sees is generated from these runs and checked against them:
+
+- A block that prints is followed by an ```` ```output ```` block holding what it printed
+  (numbers compared with a tolerance, so the last digit may differ between machines).
+- A ``mypy-error`` block is followed by a ``!!! failure "mypy --strict"`` admonition holding
+  every error mypy reports inside the block.
+
+``FAD_DOCS_UPDATE=1 pytest tests/test_docs.py`` writes both into the pages instead of
+comparing (review the diff before committing it).
 """
 
 from __future__ import annotations
@@ -16,6 +26,8 @@ import doctest
 import importlib
 import inspect
 import io
+import math
+import os
 import re
 import sys
 import types
@@ -49,6 +61,7 @@ class Block:
     code: str
     kind: str  # "run", "notest" or "mypy-error"
     note: str
+    end: int = 0  # the 0-based index of the line after the closing fence
 
     @property
     def where(self) -> str:
@@ -101,8 +114,76 @@ def parse_blocks(page: Path) -> list[Block]:
             kind, note = marker["kind"], marker["text"].strip()
         where = f"{page.relative_to(ROOT)}:{start + 1}"
         code = _expand_snippets("\n".join(body), where)
-        blocks.append(Block(page, start + 1, code, kind, note))
+        blocks.append(Block(page, start + 1, code, kind, note, i))
     return blocks
+
+
+UPDATE = os.environ.get("FAD_DOCS_UPDATE") == "1"
+_ADMONITION = '!!! failure "mypy --strict"'
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def _fenced_body(lines: list[str], j: int) -> tuple[int, list[str]]:
+    """The body of the fence opening at ``lines[j]``, and the index after its closing line."""
+    k = j + 1
+    while k < len(lines) and lines[k].strip() != "```":
+        k += 1
+    return k + 1, lines[j + 1 : k]
+
+
+def generated_after(lines: list[str], end: int) -> tuple[int, int, str] | None:
+    """``(first, stop, text)`` of the output block or mypy admonition right after the
+    block whose closing fence ends before ``lines[end]``; ``None`` if there is none."""
+    j = end
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j < len(lines) and lines[j].strip() == "```output":
+        stop, body = _fenced_body(lines, j)
+        return j, stop, "\n".join(body)
+    if j < len(lines) and lines[j].strip() == _ADMONITION:
+        k = j + 1
+        while k < len(lines) and not lines[k].strip():
+            k += 1
+        if k < len(lines) and lines[k].strip() == "```output":
+            stop, body = _fenced_body(lines, k)
+            return j, stop, "\n".join(line[4:] for line in body)
+    return None
+
+
+def _output_lines(text: str) -> list[str]:
+    return ["```output", *text.rstrip("\n").splitlines(), "```"]
+
+
+def _mypy_lines(messages: list[str]) -> list[str]:
+    return [_ADMONITION, "", "    ```output", *(f"    {m}" for m in messages), "    ```"]
+
+
+def rewrite_generated(page: Path, new: dict[int, list[str] | None]) -> None:
+    """Put ``new[i]`` (``None``: nothing) after the page's ``i``-th python block."""
+    lines = page.read_text().splitlines()
+    blocks = parse_blocks(page)
+    for idx in sorted(new, reverse=True):
+        end = blocks[idx].end
+        cur = generated_after(lines, end)
+        if cur is not None:
+            lines[end if new[idx] is None else cur[0] : cur[1]] = new[idx] or []
+        elif new[idx]:
+            lines[end:end] = ["", *(new[idx] or [])]
+    page.write_text("\n".join(lines) + "\n")
+
+
+def same_output(expected: str, actual: str) -> bool:
+    """Equal text, with numbers equal to a relative 1e-4 (and whitespace runs ignored)."""
+
+    def split(text: str) -> tuple[list[float], str]:
+        return [float(n) for n in _NUMBER.findall(text)], " ".join(_NUMBER.sub("#", text).split())
+
+    (ne, te), (na, ta) = split(expected), split(actual)
+    return (
+        te == ta
+        and len(ne) == len(na)
+        and all(math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-6) for a, b in zip(ne, na, strict=True))
+    )
 
 
 def _module_name(page: Path) -> str:
@@ -145,16 +226,20 @@ def test_markers_have_reasons(page: Path) -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
 def test_page_code_runs(page: Path) -> None:
-    blocks = [b for b in parse_blocks(page) if b.kind == "run"]
-    if not blocks:
+    """Every block runs; what a block prints is the ``output`` block under it."""
+    blocks = parse_blocks(page)
+    if not any(b.kind == "run" for b in blocks):
         pytest.skip("no runnable python blocks")
     name = _module_name(page)
     module = types.ModuleType(name)
     module.__file__ = str(page)
     sys.modules[name] = module  # dataclasses and pickling look their module up here
     x64 = fad.config.x64_enabled
+    printed: dict[int, str] = {}
     try:
-        for b in blocks:
+        for idx, b in enumerate(blocks):
+            if b.kind != "run":
+                continue
             out = io.StringIO()
             try:
                 with redirect_stdout(out):
@@ -163,9 +248,25 @@ def test_page_code_runs(page: Path) -> None:
                 raise AssertionError(
                     f"{b.where}: block failed with {type(e).__name__}: {e}\n{b.code}"
                 ) from e
+            printed[idx] = out.getvalue()
     finally:
         del sys.modules[name]
     assert fad.config.x64_enabled == x64, f"{page.name} left enable_x64 changed"
+    lines = page.read_text().splitlines()
+    if UPDATE:
+        rewrite_generated(page, {i: _output_lines(t) if t else None for i, t in printed.items()})
+        return
+    for idx, text in printed.items():
+        b = blocks[idx]
+        cur = generated_after(lines, b.end)
+        shown = cur[2] if cur is not None else None
+        hint = "(FAD_DOCS_UPDATE=1 pytest tests/test_docs.py rewrites it)"
+        if text and shown is None:
+            raise AssertionError(f"{b.where}: prints, but no ```output block follows {hint}")
+        if shown is not None and not same_output(shown, text.rstrip("\n")):
+            raise AssertionError(
+                f"{b.where}: the output block says\n{shown}\nbut the block printed\n{text}{hint}"
+            )
 
 
 @dataclass(frozen=True)
@@ -244,6 +345,7 @@ def test_page_code_typechecks(page: Path, mypy_result: _MypyResult) -> None:
             for b in [_in_block(ln, sp)]
         ]
         assert not errs, "mypy --strict errors in the page's blocks:\n" + "\n".join(described)
+    shown_by_block: dict[int, list[str]] = {}
     for fname, sp in mypy_result.spans.items():
         if not fname.startswith(f"{name}_error"):
             continue
@@ -255,6 +357,18 @@ def test_page_code_typechecks(page: Path, mypy_result: _MypyResult) -> None:
         assert any(bad.note in msg for msg in inside), (
             f"{bad.where}: expected a mypy error containing {bad.note!r}, got {inside}"
         )
+        shown_by_block[parse_blocks(page).index(bad)] = [f"error: {m}" for m in inside]
+    lines = page.read_text().splitlines()
+    blocks = parse_blocks(page)
+    if UPDATE:
+        rewrite_generated(page, {i: _mypy_lines(m) for i, m in shown_by_block.items()})
+        return
+    for idx, messages in shown_by_block.items():
+        cur = generated_after(lines, blocks[idx].end)
+        assert cur is not None and cur[2].splitlines() == messages, (
+            f"{blocks[idx].where}: the '{_ADMONITION}' admonition under the block must show "
+            f"{messages} (FAD_DOCS_UPDATE=1 pytest tests/test_docs.py writes it)"
+        )
 
 
 # Docstring examples of the public API.
@@ -265,8 +379,11 @@ DOCTEST_MODULES = [
     "fad._src.api.reverse",
     "fad._src.api.staging",
     "fad._src.callbacks",
+    "fad._src.custom_derivatives",
     "fad._src.jit",
+    "fad._src.numpy.einsum",
     "fad._src.parallel",
+    "fad._src.prims.control_flow.scans",
     "fad._src.random.continuous",
     "fad._src.random.discrete",
     "fad._src.random.keys",
@@ -343,9 +460,47 @@ def test_api_reference_lists_every_public_name() -> None:
     assert linalg <= listed, f"docs/api/numpy.md linalg members miss {sorted(linalg - listed)}"
 
 
-def test_benchmark_page_names_existing_scripts() -> None:
-    text = (DOCS / "benchmarks.md").read_text()
-    scripts = re.findall(r"^## `benchmarks/([\w.]+)`", text, re.MULTILINE)
-    assert scripts, "docs/benchmarks.md has no benchmark sections; run docs/gen_benchmark_table.py"
-    for s in scripts:
-        assert (ROOT / "benchmarks" / s).is_file(), f"docs/benchmarks.md names a missing {s}"
+def test_benchmark_tables_show_every_row_of_the_results_file() -> None:
+    """The page's tables come from docs/data/benchmarks.json: every row, every system's time,
+    and a result that failed its check shown as WRONG, never as a time."""
+    from docs import gen_benchmark_table as gen
+
+    assert gen.MARKER in (DOCS / "benchmarks.md").read_text()
+    data = gen.load()
+    md = gen.tables_markdown(data)
+    for row in data["rows"]:
+        assert f"| {row['id']} | {row['label']} |" in md, row["id"]
+        for system in ("fad", "jax"):
+            cell = row["cells"].get(system, {})
+            if cell.get("status") == "ok" and row["kind"] == "steady":
+                assert gen.fmt_time(cell["median_s"]) in md, (row["id"], system)
+    assert gen.fmt_time(0.00123) == "1.23 ms" and gen.fmt_time(12.3e-6) == "12.3 µs"
+    bad = {"meta": data["meta"], "rows": [dict(data["rows"][0])]}
+    cell = dict(bad["rows"][0]["cells"]["fad"], check="mismatch")
+    bad["rows"][0]["cells"] = {**bad["rows"][0]["cells"], "fad": cell}
+    assert "**WRONG**" in gen.tables_markdown(bad)
+
+
+def _raised_exception_classes() -> set[str]:
+    """The exception classes fad's source raises: ``raise Name(...)``, ``raise mod.Name``."""
+    import ast
+
+    names: set[str] = set()
+    for path in (ROOT / "fad").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Raise) or node.exc is None:
+                continue
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            name = exc.attr if isinstance(exc, ast.Attribute) else getattr(exc, "id", "")
+            if name[:1].isupper():  # a class, not a variable being re-raised
+                names.add(name)
+    return {n for n in names if not n.startswith("_")}
+
+
+def test_errors_guide_lists_every_exception_fad_raises() -> None:
+    text = (DOCS / "errors.md").read_text()
+    documented = set(re.findall(r"^### `(\w+)`$", text, re.MULTILINE))
+    raised = _raised_exception_classes()
+    assert len(raised) >= 10
+    assert not raised - documented, f"docs/errors.md misses {sorted(raised - documented)}"
+    assert not documented - raised, f"docs/errors.md lists unraised {sorted(documented - raised)}"

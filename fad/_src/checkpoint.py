@@ -74,7 +74,7 @@ def _dots_with_no_batch_dims_saveable(prim: Primitive, *avals: ShapedArray, **pa
 
 
 class checkpoint_policies:
-    """Ready-made policies for :func:`checkpoint` (JAX's names)."""
+    """Ready-made policies for ``checkpoint`` (JAX's names)."""
 
     nothing_saveable: Policy = staticmethod(_nothing_saveable)
     everything_saveable: Policy = staticmethod(_everything_saveable)
@@ -179,7 +179,7 @@ def checkpoint(
     recomputes its other intermediates in the backward pass. Values are unchanged.
 
     ``policy(prim, *avals, **params) -> bool`` says which intermediate results may be
-    saved; see :class:`checkpoint_policies` (default: nothing). ``static_argnums`` are
+    saved; see ``checkpoint_policies`` (default: nothing). ``static_argnums`` are
     arguments passed as they are (not traced), for Python values the function
     branches on. ``prevent_cse`` keeps XLA from merging the recomputation with the
     forward pass under ``jit``.
@@ -187,7 +187,7 @@ def checkpoint(
     ``fun`` is traced once per signature (argument structure and types, and the values
     of the static arguments, which must then be hashable to be cached) and the trace
     reused while ``fun`` lives and the names it reads are bound to the same objects;
-    see :func:`fad._src.interpreters.programs.trace_cached`.
+    see ``fad._src.interpreters.programs.trace_cached``.
     """
     if not callable(fun):
         raise TypeError(f"checkpoint expects a callable, got {type(fun).__name__}")

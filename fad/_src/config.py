@@ -2,11 +2,11 @@
 
 The options are global, process-wide switches (like ``jax.config``): they change how
 dtypes are canonicalized and how PRNG keys are split, so every module reads them
-from the single :data:`config` object defined here.
+from the single ``config`` object defined here.
 
 The x64 flag is read on hot paths (every dtype canonicalization), so it is kept in a
-plain attribute, :attr:`Config.x64_enabled`, which is cheaper to read than a property.
-Always change it through :meth:`Config.update` (or :meth:`Config.enable_x64_scope`).
+plain attribute, ``Config.x64_enabled``, which is cheaper to read than a property.
+Always change it through ``Config.update`` (or ``Config.enable_x64_scope``).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _env_count(option: str) -> int | None:
 
 
 class Config:
-    """Holder of the global options; use the module-level :data:`config` singleton."""
+    """Holder of the global options; use the module-level ``config`` singleton."""
 
     __slots__ = (
         "_checks", "_threefry_partitionable", "num_cpu_devices", "trace_state", "x64_enabled",
@@ -79,7 +79,7 @@ class Config:
 
     @staticmethod
     def known_options() -> tuple[str, ...]:
-        """Names accepted by :meth:`update` (a ``jax_`` prefix is also accepted)."""
+        """Names accepted by ``update`` (a ``jax_`` prefix is also accepted)."""
         return (*_DEFAULTS, *_COUNTS)
 
     def add_check(self, name: str, check: Callable[[object], None]) -> None:
@@ -137,7 +137,7 @@ class Config:
     def read(self, name: str) -> bool: ...
 
     def read(self, name: str) -> bool | int | None:
-        """Current value of option ``name`` (same name rules as :meth:`update`)."""
+        """Current value of option ``name`` (same name rules as ``update``)."""
         key = self._normalize_name(name)
         if key in _COUNTS:
             return self.num_cpu_devices

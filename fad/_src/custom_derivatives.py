@@ -294,13 +294,15 @@ JvpFlat = Callable[[Sequence[Array], Sequence[MaybeZero]], tuple[list[Array], li
 class custom_jvp(_CustomFunction[*Ts, R]):
     """A function with a custom JVP rule, used under every transformation.
 
-    ``f = custom_jvp(fun)``; then ``f.defjvp(rule)`` with
-    ``rule(primals, tangents) -> (primal_out, tangent_out)`` (``primals`` and
-    ``tangents`` are tuples of the arguments), or ``f.defjvps(*partials)`` with one
-    ``partial(tangent, primal_out, *primals)`` per argument. Arguments listed in
-    ``nondiff_argnums`` are passed to the rule first, as they are, and get no tangent.
-    Reverse mode transposes the tangent part of the rule, so it must be linear in the
-    tangents (as JVPs are).
+    Wrap a function whose automatic derivative is wrong or unstable (``log(1 + exp(x))``
+    overflows for large ``x``) and give it its derivative. The rule is used by ``jvp``
+    directly, by reverse mode transposed (so it must be linear in the tangents, as JVPs
+    are), and by ``vmap``, ``jit`` and higher derivatives, which differentiate the rule.
+
+    Set the rule with ``f.defjvp(rule)`` (usable as a decorator), where
+    ``rule(primals, tangents) -> (primal_out, tangent_out)`` receives the arguments as a
+    tuple and their tangents as a ``Tangent`` of that tuple, or with
+    ``f.defjvps(*partials)``, one ``partial(tangent, primal_out, *primals)`` per argument.
 
     Static types: ``custom_jvp(fun)`` for ``fun: (*Ts) -> R`` is a ``custom_jvp[*Ts, R]``,
     called with the positional arguments ``*Ts`` (keywords work at run time, but the type
@@ -314,7 +316,29 @@ class custom_jvp(_CustomFunction[*Ts, R]):
     result is still checked. Which form applies is not checked either: a two-parameter
     rule for a function with ``nondiff_argnums`` type-checks, and fails when called. With
     ``symbolic_zeros=True`` the tangents are typed ``Any`` (they may be
-    :class:`SymbolicZero`, or None in the output).
+    ``SymbolicZero``, or None in the output).
+
+    Args:
+        fun: The function. Its own body gives the primal value; only its derivative is
+            replaced.
+        nondiff_argnums: Positions of arguments that are not differentiated (Python
+            values such as a callable or a tolerance, or arrays held fixed). They are
+            passed to the rule first, as they are, and get no tangent.
+
+    Raises:
+        TypeError: If ``fun`` or the rule is not callable.
+        AttributeError: If the function is differentiated before ``defjvp``.
+
+    Example:
+        >>> @fad.custom_jvp
+        ... def softplus(x: fad.Array) -> fad.Array:
+        ...     return jnp.log1p(jnp.exp(x))
+        >>> @softplus.defjvp
+        ... def softplus_jvp(primals, tangents):
+        ...     (x,), (t,) = primals, fad.unpack(tangents)
+        ...     return softplus(x), t * (1.0 / (1.0 + jnp.exp(-x)))
+        >>> fad.grad(softplus)(jnp.array(100.0))  # the naive gradient is nan
+        Array(1., dtype=float32)
     """
 
     def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
@@ -343,7 +367,7 @@ class custom_jvp(_CustomFunction[*Ts, R]):
     def defjvp(self, jvp: Callable[..., Any], symbolic_zeros: bool = False) -> Callable[..., Any]:
         """Set the rule; returns it, so this works as a decorator.
 
-        With ``symbolic_zeros=True`` inputs without a tangent get a :class:`SymbolicZero`
+        With ``symbolic_zeros=True`` inputs without a tangent get a ``SymbolicZero``
         instead of an array of zeros, and the rule may return ``SymbolicZero`` s (or None).
         """
         if not callable(jvp):
@@ -572,7 +596,7 @@ class custom_vjp(_CustomFunction[*Ts, R]):
     ``Cotangent[Any]`` (its tuple holds the differentiable arguments only, which the types
     cannot pick out); ``fwd`` keeps its precise type, since it takes every argument. With
     ``symbolic_zeros=True``, ``bwd`` is typed loosely (the cotangent may be a
-    :class:`SymbolicZero`).
+    ``SymbolicZero``).
     """
 
     def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
@@ -624,7 +648,7 @@ class custom_vjp(_CustomFunction[*Ts, R]):
         self, fwd: Callable[..., Any], bwd: Callable[..., Any], symbolic_zeros: bool = False
     ) -> None:
         """Set the rules. With ``symbolic_zeros=True``, ``bwd`` receives a
-        :class:`SymbolicZero` for outputs whose cotangent is zero."""
+        ``SymbolicZero`` for outputs whose cotangent is zero."""
         for fn, nm in ((fwd, "fwd"), (bwd, "bwd")):
             if not callable(fn):
                 raise TypeError(f"defvjp: {nm} must be callable, got {type(fn).__name__}")

@@ -67,7 +67,7 @@ def is_initialized() -> bool:
     """Whether this process has joined a multi-process run.
 
     Returns:
-        ``True`` after :func:`initialize`, until :func:`shutdown`.
+        ``True`` after ``initialize``, until ``shutdown``.
 
     Examples:
         >>> fad.distributed.is_initialized()

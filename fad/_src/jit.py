@@ -3,7 +3,7 @@
 The first call with a new signature (argument structure, avals including weak
 types, static argument values, the x64 flag) traces the function with a
 ``StageHandler`` into a ``ClosedProgram``; the program is lowered to StableHLO
-text, compiled through :mod:`fad._src.xla.runtime` and cached with the entry.
+text, compiled through ``fad._src.xla.runtime`` and cached with the entry.
 Later calls with that signature go straight to the executable. Outputs are
 ``Array`` s that keep their device buffer, so feeding them back costs no upload.
 
@@ -641,7 +641,7 @@ class Compiled(Generic[P, R]):
 
 
 class JitFunction(Generic[P, R]):
-    """The callable ``jit`` returns; see :func:`jit`.
+    """The callable ``jit`` returns; see ``jit``.
 
     Statically it has the signature of the function it wraps (``JitFunction[P, R]``
     is called with ``P`` and returns ``R``), so a wrong keyword is a type error.
@@ -1020,7 +1020,7 @@ def jit(
     control flow may depend on them). ``donate_argnums`` lets the executable reuse
     the buffers of those arguments; the donated arrays are deleted afterwards.
     ``backend`` ("cpu", "cuda"/"gpu") picks the platform; default
-    :func:`default_backend`.
+    ``default_backend``.
 
     Args:
         fun: The function to compile. Arguments and results are arrays, scalars or
@@ -1079,7 +1079,7 @@ def devices(backend: str | None = None) -> list[runtime.Device]:
     """The devices of ``backend`` ("cpu", "cuda"/"gpu"; default: the default backend).
 
     Args:
-        backend: The platform; ``None`` for :func:`default_backend`.
+        backend: The platform; ``None`` for ``default_backend``.
 
     Returns:
         The PJRT devices of that platform.
@@ -1099,7 +1099,7 @@ def local_devices(backend: str | None = None) -> list[runtime.Device]:
     """The devices of ``backend`` that this process drives (all of them in one process).
 
     Args:
-        backend: The platform; ``None`` for :func:`default_backend`.
+        backend: The platform; ``None`` for ``default_backend``.
 
     Returns:
         The PJRT devices attached to this process.
@@ -1118,7 +1118,7 @@ def device_count(backend: str | None = None) -> int:
     the first computation, gives the CPU backend N devices.
 
     Args:
-        backend: The platform; ``None`` for :func:`default_backend`.
+        backend: The platform; ``None`` for ``default_backend``.
 
     Returns:
         The number of devices.
@@ -1134,7 +1134,7 @@ def local_device_count(backend: str | None = None) -> int:
     """How many devices of ``backend`` this process drives.
 
     Args:
-        backend: The platform; ``None`` for :func:`default_backend`.
+        backend: The platform; ``None`` for ``default_backend``.
 
     Returns:
         The number of this process's devices.
@@ -1150,7 +1150,7 @@ def process_index(backend: str | None = None) -> int:
     """This process's index among the processes of a distributed run (0 when alone).
 
     Args:
-        backend: The platform; ``None`` for :func:`default_backend`.
+        backend: The platform; ``None`` for ``default_backend``.
 
     Returns:
         The index, from 0.
@@ -1166,7 +1166,7 @@ def process_count(backend: str | None = None) -> int:
     """How many processes share the devices (1 unless ``fad.distributed`` started a run).
 
     Args:
-        backend: The platform; ``None`` for :func:`default_backend`.
+        backend: The platform; ``None`` for ``default_backend``.
 
     Returns:
         The number of processes.
@@ -1202,7 +1202,7 @@ def device_put(x: Any, device: runtime.Device | Sharding | None = None) -> Any:
 
     Args:
         x: An array, a scalar, or a pytree of them.
-        device: The target device (from :func:`devices`), a ``Sharding`` (each device
+        device: The target device (from ``devices``), a ``Sharding`` (each device
             gets its piece), or ``None`` for the default device.
 
     Returns:
@@ -1295,7 +1295,7 @@ def enable_compilation_cache(path: str | os.PathLike[str]) -> None:
 
 
 def disable_compilation_cache() -> None:
-    """Stop using the persistent compilation cache of :func:`enable_compilation_cache`.
+    """Stop using the persistent compilation cache of ``enable_compilation_cache``.
 
     Executables already compiled in this process stay cached in memory.
 

@@ -72,7 +72,7 @@ def pmin(x: T, axis_name: AxisName | Sequence[AxisName]) -> T:
 
 def all_gather(x: T, axis_name: AxisName, *, axis: int = 0, tiled: bool = False) -> T:
     """Every member's ``x``, stacked along a new dimension ``axis`` (concatenated along
-    ``axis`` when ``tiled``), in every member. Its transpose is :func:`psum_scatter`.
+    ``axis`` when ``tiled``), in every member. Its transpose is ``psum_scatter``.
 
     Examples:
         >>> fad.vmap(lambda v: fad.lax.all_gather(v, "i"), axis_name="i")(jnp.arange(2.0))

@@ -208,7 +208,7 @@ class PyTreeDef:
 
     Treedefs compare equal when node types, aux data (dict keys, namedtuple class,
     registered aux data) and nesting all agree; they are used as cache keys by ``jit``.
-    Build them with :func:`tree_structure` / :func:`tree_flatten`, not directly.
+    Build them with ``tree_structure`` / ``tree_flatten``, not directly.
 
     Immutability is by interface: public attributes are read-only properties and
     ``__slots__`` forbids new ones; the private slots are written only at creation.
@@ -275,7 +275,7 @@ class PyTreeDef:
         return self._kind.type, self._aux
 
     def unflatten(self, leaves: Iterable[Any]) -> PyTree:
-        """Rebuild a tree of this structure from ``leaves`` (see :func:`tree_unflatten`)."""
+        """Rebuild a tree of this structure from ``leaves`` (see ``tree_unflatten``)."""
         return tree_unflatten(self, leaves)
 
     def flatten_up_to(self, tree: PyTree) -> list[Any]:
@@ -587,7 +587,7 @@ def tree_leaves(tree: PyTree, is_leaf: IsLeaf = None) -> list[Any]:
 
 
 def tree_structure(tree: PyTree, is_leaf: IsLeaf = None) -> PyTreeDef:
-    """The :class:`PyTreeDef` of ``tree``.
+    """The ``PyTreeDef`` of ``tree``.
 
     Args:
         tree: A pytree.
@@ -646,7 +646,7 @@ def tree_unflatten(treedef: PyTreeDef, leaves: Iterable[Any]) -> PyTree:
     """Rebuild a tree with structure ``treedef`` from ``leaves`` (inverse of flatten).
 
     Args:
-        treedef: The structure, from :func:`tree_flatten` or :func:`tree_structure`.
+        treedef: The structure, from ``tree_flatten`` or ``tree_structure``.
         leaves: One leaf per leaf position of ``treedef``, in flatten order.
 
     Returns:

@@ -148,7 +148,7 @@ class Cotangent(Generic[A_co]):
     """A cotangent (covector) at a point of type ``A`` (static only; never instantiated).
 
     Cotangents add to cotangents of the same point type and scale by scalars; indexing
-    and the linear operations work as for :class:`Tangent`.
+    and the linear operations work as for ``Tangent``.
     """
 
     __slots__ = ()
@@ -292,7 +292,7 @@ class LinearTranspose(Protocol[A_contra, B_co]):
 
 
 class Pullback(Generic[A, B]):
-    """The pullback ``vjp`` returns: ``Cotangent[A] -> Cotangent[B]``, a :class:`LinearTranspose`.
+    """The pullback ``vjp`` returns: ``Cotangent[A] -> Cotangent[B]``, a ``LinearTranspose``.
 
     A class rather than a protocol so that its type parameters are invariant: mypy keeps
     ``A`` (the output's type) exact where it would widen a protocol's contravariant

@@ -266,7 +266,7 @@ def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: 
         A function with ``fun``'s arguments returning the Hessian.
 
     Raises:
-        TypeError: As :func:`jacfwd` and :func:`jacrev`.
+        TypeError: As ``jacfwd`` and ``jacrev``.
 
     Examples:
         >>> fad.hessian(lambda x: jnp.sum(x ** 3))(jnp.array([1.0, 2.0]))

@@ -245,7 +245,7 @@ def linearize(fun: Callable[..., Any], *primals: object, has_aux: bool = False) 
 
     The nonlinear work runs once, now; ``f_jvp`` runs only the staged linear program (with
     the residuals it needs as constants), so applying it to many tangents is cheaper than
-    calling :func:`jvp` each time.
+    calling ``jvp`` each time.
 
     Args:
         fun: The function to linearize. Its positional arguments and its result are arrays,
@@ -480,7 +480,7 @@ def value_and_grad(
 ) -> Callable[..., Any]:  # fmt: skip
     """A function returning ``fun``'s value and its gradient with respect to ``argnums``.
 
-    Like :func:`grad`, but the new function returns ``(value, gradient)``, from one forward
+    Like ``grad``, but the new function returns ``(value, gradient)``, from one forward
     and one backward pass.
 
     Args:

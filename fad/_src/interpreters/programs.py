@@ -288,7 +288,7 @@ def flat_arrays(tree: Any, bad_leaf: Callable[[int, Any], str]) -> tuple[list[Ar
 
 
 def not_array_leaf(what: str, hint: str = "") -> Callable[[int, Any], str]:
-    """The ``bad_leaf`` message of :func:`flat_arrays` for the operands of an API."""
+    """The ``bad_leaf`` message of ``flat_arrays`` for the operands of an API."""
     return lambda i, leaf: (
         f"{what} must be arrays or scalars (pytrees of them), but leaf {i} is a "
         f"{type(leaf).__name__}: {leaf!r}{hint}"

@@ -36,7 +36,7 @@ class _ArrayMethods(Array):
     # Forward operators are the ufuncs themselves (``x + y`` calls ``add(x, y)``), one call
     # shorter on the hottest eager path; reflected ones are methods that swap the operands.
     __neg__ = ufuncs.negative
-    __abs__ = ufuncs.abs
+    __abs__ = ufuncs.absolute
     __invert__ = ufuncs.invert
 
     def __pos__(self) -> Array:

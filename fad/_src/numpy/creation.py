@@ -93,6 +93,7 @@ def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: Any = None, shape: Any
 
 
 empty_like = zeros_like
+"""``zeros_like``: fad arrays are immutable, so an "empty" one is filled with zeros."""
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Array:

@@ -85,10 +85,38 @@ def _take_diagonals(x: Array, term: str) -> tuple[Array, str]:
 def einsum(
     subscripts: str, *operands: ArrayLike, optimize: Any = None, precision: Any = None
 ) -> Array:
-    """numpy's ``einsum`` (explicit, implicit and ``...`` forms).
+    """Sums of products over named axes, as numpy's ``einsum`` (explicit, implicit and
+    ``...`` forms).
 
-    ``optimize`` and ``precision`` are accepted for JAX compatibility; the
-    contraction order is fad's own and XLA picks the precision.
+    Each operand's axes are named by letters; a letter in several operands multiplies
+    along that axis, and a letter missing from the output is summed over. Contractions
+    become ``dot_general`` primitives, so they differentiate, batch and compile like
+    ``matmul``.
+
+    Args:
+        subscripts: The axis letters of each operand, comma-separated, and optionally
+            ``->`` and the output's letters (``"ij,jk->ik"``). Without ``->`` the output
+            has the letters that appear once, in alphabetical order. ``...`` stands for
+            broadcast leading axes.
+        *operands: The arrays, one per comma-separated term.
+        optimize: Accepted for JAX compatibility; fad picks the contraction order.
+        precision: Accepted for JAX compatibility; XLA picks the precision.
+
+    Returns:
+        The result, with the output letters' axes in order, in the operands' promoted
+        dtype.
+
+    Raises:
+        TypeError: If ``subscripts`` is not a string.
+        ValueError: If a term's letters do not match its operand's number of axes, or a
+            letter has two different sizes.
+
+    Example:
+        >>> a, b = jnp.ones((2, 3)), jnp.arange(3.0)
+        >>> jnp.einsum("ij,j->i", a, b)  # a matrix-vector product
+        Array([3., 3.], dtype=float32)
+        >>> jnp.einsum("ii", jnp.eye(3))  # the trace
+        Array(3., dtype=float32)
     """
     if not isinstance(subscripts, str):
         raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")

@@ -170,7 +170,7 @@ def svd(
 
 def _svd_hermitian(x: Array, compute_uv: bool) -> Any:
     v, w = lap.eigh(x)
-    s = ufuncs.abs(w)
+    s = ufuncs.absolute(w)
     order = sorting.argsort(-s, axis=-1)
     s = indexing.take_along_axis(s, order, axis=-1)
     if not compute_uv:
@@ -267,7 +267,7 @@ def slogdet(a: ArrayLike, *, method: str | None = None) -> SlogdetResult:
         raise ValueError(f"slogdet: method must be None or 'lu', got {method!r}")
     x = lapack_matrix(a, "slogdet")
     diag, parity = _lu_diag_and_parity(x)
-    absd = ufuncs.abs(diag)
+    absd = ufuncs.absolute(diag)
     logabsdet = reductions.sum(ufuncs.log(absd), axis=-1)
     zero = absd == 0
     unit = sorting.where(zero, 0, diag / sorting.where(zero, 1, absd).astype(diag.dtype))
@@ -380,7 +380,7 @@ def _abs2(x: Array) -> Array:
 def _vector_norm(x: Array, ord: Any, axis: tuple[int, ...], keepdims: bool) -> Array:
     if ord is None or ord == 2:
         return ufuncs.sqrt(reductions.sum(_abs2(x), axis=axis, keepdims=keepdims))
-    a = ufuncs.abs(x)
+    a = ufuncs.absolute(x)
     if ord == np.inf:
         return reductions.max(a, axis=axis, keepdims=keepdims)
     if ord == -np.inf:
@@ -400,12 +400,12 @@ def _matrix_norm(x: Array, ord: Any, axis: tuple[int, int], keepdims: bool) -> A
     if ord is None or ord == "fro":
         out = ufuncs.sqrt(reductions.sum(_abs2(x), axis=axis))
     elif ord in (1, -1):
-        sums = reductions.sum(ufuncs.abs(x), axis=row)
+        sums = reductions.sum(ufuncs.absolute(x), axis=row)
         out = (reductions.max if ord == 1 else reductions.min)(
             sums, axis=col - 1 if col > row else col
         )
     elif ord in (np.inf, -np.inf):
-        sums = reductions.sum(ufuncs.abs(x), axis=col)
+        sums = reductions.sum(ufuncs.absolute(x), axis=col)
         out = (reductions.max if ord == np.inf else reductions.min)(
             sums, axis=row - 1 if row > col else row
         )

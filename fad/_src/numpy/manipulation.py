@@ -69,6 +69,7 @@ def concatenate(  # type: ignore[misc]
 
 
 concat = concatenate
+"""The array API's name for [`concatenate`][fad.numpy.concatenate]."""
 
 
 def vstack(tup: Sequence[ArrayLike]) -> Array:
@@ -76,6 +77,7 @@ def vstack(tup: Sequence[ArrayLike]) -> Array:
 
 
 row_stack = vstack
+"""Another name for [`vstack`][fad.numpy.vstack]."""
 
 
 def hstack(tup: Sequence[ArrayLike]) -> Array:

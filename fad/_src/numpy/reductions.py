@@ -162,7 +162,10 @@ def min(
     return _extremum("min", red.reduce_min, minimum, a, axis, keepdims, initial, where)
 
 
-amax, amin = max, min
+amax = max
+"""Another name for [`max`][fad.numpy.max]."""
+amin = min
+"""Another name for [`min`][fad.numpy.min]."""
 
 
 @overload
@@ -390,7 +393,10 @@ def cumprod(a: ArrayLike, axis: int | None = None, dtype: Any = None) -> Array:
     return red.cumprod(x, ax)
 
 
-cumulative_sum, cumulative_prod = cumsum, cumprod
+cumulative_sum = cumsum
+"""The array API's name for [`cumsum`][fad.numpy.cumsum]."""
+cumulative_prod = cumprod
+"""The array API's name for [`cumprod`][fad.numpy.cumprod]."""
 
 
 def count_nonzero(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
@@ -28,67 +29,233 @@ from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 
 pi = np.pi
+"""The ratio of a circle's circumference to its diameter, as a Python float."""
 e = np.e
+"""Euler's number, the base of the natural logarithm, as a Python float."""
 inf = np.inf
+"""Positive infinity, as a Python float."""
 nan = np.nan
+"""Not a number, as a Python float."""
 euler_gamma = np.euler_gamma
+"""The Euler-Mascheroni constant, as a Python float."""
 
 
-def _unary_inexact(prim: core.Primitive, name: str) -> Callable[[ArrayLike], Array]:
-    # Binds ``prim`` itself (what its ``ew`` wrapper does), one call shorter. An inexact
-    # host array needs no promotion, and with no handler installed it runs at once
-    # (``core.eval_on_host1`` is ``eval_primitive``); so does a tracer whose aval is
-    # inexact and canonical, for which ``promote_inexact`` returns the tracer itself.
-    # Anything else takes ``promote_inexact``.
-    bind1 = prim.bind1
-
-    def f(x: ArrayLike) -> Array:
-        if type(x) is Array:
-            v = x._host
-            if v is not None and v.dtype.kind in "fc":
-                if core.is_eager():
-                    return core.eval_on_host1(prim, v, x._weak_type)
-                return bind1(x)
-        elif isinstance(x, core.Tracer):
-            dt = x.aval.dtype
-            if dt.kind in "fc" and dtypes.canonicalize_dtype(dt) == dt:
-                return bind1(x)
-        (a,) = promote_inexact(name, x)
-        return bind1(a)
-
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"Elementwise ``{name}`` (integers are promoted to the default float)."
-    return f
+_F = TypeVar("_F", bound=Callable[..., Array])
 
 
-sin = _unary_inexact(ew.sin_p, "sin")
-cos = _unary_inexact(ew.cos_p, "cos")
-tan = _unary_inexact(ew.tan_p, "tan")
-arcsin = _unary_inexact(ew.asin_p, "arcsin")
-arccos = _unary_inexact(ew.acos_p, "arccos")
-arctan = _unary_inexact(ew.atan_p, "arctan")
-sinh = _unary_inexact(ew.sinh_p, "sinh")
-cosh = _unary_inexact(ew.cosh_p, "cosh")
-tanh = _unary_inexact(ew.tanh_p, "tanh")
-arcsinh = _unary_inexact(ew.asinh_p, "arcsinh")
-arccosh = _unary_inexact(ew.acosh_p, "arccosh")
-arctanh = _unary_inexact(ew.atanh_p, "arctanh")
-exp = _unary_inexact(ew.exp_p, "exp")
-exp2 = _unary_inexact(ew.exp2_p, "exp2")
-log = _unary_inexact(ew.log_p, "log")
-log1p = _unary_inexact(ew.log1p_p, "log1p")
-expm1 = _unary_inexact(ew.expm1_p, "expm1")
-sqrt = _unary_inexact(ew.sqrt_p, "sqrt")
-cbrt = _unary_inexact(ew.cbrt_p, "cbrt")
-asin, acos, atan, asinh, acosh, atanh = arcsin, arccos, arctan, arcsinh, arccosh, arctanh
+def _named_as(general: Callable[..., Array], fast: _F) -> _F:
+    """``fast``, which callers get, under the name and docstring of its definition."""
+    fast.__name__ = fast.__qualname__ = general.__name__
+    fast.__doc__ = general.__doc__
+    fast.__module__ = general.__module__
+    return fast
+
+
+def _unary_inexact(
+    prim: core.Primitive,
+) -> Callable[[Callable[[ArrayLike], Array]], Callable[[ArrayLike], Array]]:
+    """Puts the eager short path of a float function in front of its definition.
+
+    The decorated ``def`` is the function as readers and the API reference see it (its
+    name, signature and docstring) and its general path: promote to the default float,
+    then bind ``prim``. The short path binds ``prim`` directly, one call shorter, where
+    promotion has nothing to do: an inexact host array (with no handler installed it runs
+    at once: ``core.eval_on_host1`` is ``eval_primitive``), or a tracer whose aval is
+    inexact and canonical, for which ``promote_inexact`` returns the tracer itself.
+    """
+
+    def decorate(general: Callable[[ArrayLike], Array]) -> Callable[[ArrayLike], Array]:
+        bind1 = prim.bind1
+
+        def f(x: ArrayLike) -> Array:
+            if type(x) is Array:
+                v = x._host
+                if v is not None and v.dtype.kind in "fc":
+                    if core.is_eager():
+                        return core.eval_on_host1(prim, v, x._weak_type)
+                    return bind1(x)
+            elif isinstance(x, core.Tracer):
+                dt = x.aval.dtype
+                if dt.kind in "fc" and dtypes.canonicalize_dtype(dt) == dt:
+                    return bind1(x)
+            return general(x)
+
+        return _named_as(general, f)
+
+    return decorate
+
+
+@_unary_inexact(ew.sin_p)
+def sin(x: ArrayLike) -> Array:
+    """Sine of ``x`` (in radians)."""
+    (a,) = promote_inexact("sin", x)
+    return ew.sin(a)
+
+
+@_unary_inexact(ew.cos_p)
+def cos(x: ArrayLike) -> Array:
+    """Cosine of ``x`` (in radians)."""
+    (a,) = promote_inexact("cos", x)
+    return ew.cos(a)
+
+
+@_unary_inexact(ew.tan_p)
+def tan(x: ArrayLike) -> Array:
+    """Tangent of ``x`` (in radians)."""
+    (a,) = promote_inexact("tan", x)
+    return ew.tan(a)
+
+
+@_unary_inexact(ew.asin_p)
+def arcsin(x: ArrayLike) -> Array:
+    """Inverse sine, in radians in ``[-pi/2, pi/2]``; nan outside ``[-1, 1]``."""
+    (a,) = promote_inexact("arcsin", x)
+    return ew.asin(a)
+
+
+@_unary_inexact(ew.acos_p)
+def arccos(x: ArrayLike) -> Array:
+    """Inverse cosine, in radians in ``[0, pi]``; nan outside ``[-1, 1]``."""
+    (a,) = promote_inexact("arccos", x)
+    return ew.acos(a)
+
+
+@_unary_inexact(ew.atan_p)
+def arctan(x: ArrayLike) -> Array:
+    """Inverse tangent, in radians in ``(-pi/2, pi/2)``."""
+    (a,) = promote_inexact("arctan", x)
+    return ew.atan(a)
+
+
+@_unary_inexact(ew.sinh_p)
+def sinh(x: ArrayLike) -> Array:
+    """Hyperbolic sine."""
+    (a,) = promote_inexact("sinh", x)
+    return ew.sinh(a)
+
+
+@_unary_inexact(ew.cosh_p)
+def cosh(x: ArrayLike) -> Array:
+    """Hyperbolic cosine."""
+    (a,) = promote_inexact("cosh", x)
+    return ew.cosh(a)
+
+
+@_unary_inexact(ew.tanh_p)
+def tanh(x: ArrayLike) -> Array:
+    """Hyperbolic tangent."""
+    (a,) = promote_inexact("tanh", x)
+    return ew.tanh(a)
+
+
+@_unary_inexact(ew.asinh_p)
+def arcsinh(x: ArrayLike) -> Array:
+    """Inverse hyperbolic sine."""
+    (a,) = promote_inexact("arcsinh", x)
+    return ew.asinh(a)
+
+
+@_unary_inexact(ew.acosh_p)
+def arccosh(x: ArrayLike) -> Array:
+    """Inverse hyperbolic cosine; nan below 1."""
+    (a,) = promote_inexact("arccosh", x)
+    return ew.acosh(a)
+
+
+@_unary_inexact(ew.atanh_p)
+def arctanh(x: ArrayLike) -> Array:
+    """Inverse hyperbolic tangent; ``+-inf`` at ``+-1``, nan outside ``[-1, 1]``."""
+    (a,) = promote_inexact("arctanh", x)
+    return ew.atanh(a)
+
+
+@_unary_inexact(ew.exp_p)
+def exp(x: ArrayLike) -> Array:
+    """``e ** x``."""
+    (a,) = promote_inexact("exp", x)
+    return ew.exp(a)
+
+
+@_unary_inexact(ew.exp2_p)
+def exp2(x: ArrayLike) -> Array:
+    """``2 ** x``."""
+    (a,) = promote_inexact("exp2", x)
+    return ew.exp2(a)
+
+
+@_unary_inexact(ew.log_p)
+def log(x: ArrayLike) -> Array:
+    """Natural logarithm: ``-inf`` at 0, nan below 0 for real ``x``."""
+    (a,) = promote_inexact("log", x)
+    return ew.log(a)
+
+
+@_unary_inexact(ew.log1p_p)
+def log1p(x: ArrayLike) -> Array:
+    """``log(1 + x)``, accurate for small ``x``, where ``1 + x`` would round."""
+    (a,) = promote_inexact("log1p", x)
+    return ew.log1p(a)
+
+
+@_unary_inexact(ew.expm1_p)
+def expm1(x: ArrayLike) -> Array:
+    """``exp(x) - 1``, accurate for small ``x``, where the difference would cancel."""
+    (a,) = promote_inexact("expm1", x)
+    return ew.expm1(a)
+
+
+@_unary_inexact(ew.sqrt_p)
+def sqrt(x: ArrayLike) -> Array:
+    """Non-negative square root: nan below 0 for real ``x``."""
+    (a,) = promote_inexact("sqrt", x)
+    return ew.sqrt(a)
+
+
+@_unary_inexact(ew.cbrt_p)
+def cbrt(x: ArrayLike) -> Array:
+    """Real cube root (negative for negative ``x``)."""
+    (a,) = promote_inexact("cbrt", x)
+    return ew.cbrt(a)
+
+
+def asin(x: ArrayLike) -> Array:
+    """The array API's name for [`arcsin`][fad.numpy.arcsin]."""
+    return arcsin(x)
+
+
+def acos(x: ArrayLike) -> Array:
+    """The array API's name for [`arccos`][fad.numpy.arccos]."""
+    return arccos(x)
+
+
+def atan(x: ArrayLike) -> Array:
+    """The array API's name for [`arctan`][fad.numpy.arctan]."""
+    return arctan(x)
+
+
+def asinh(x: ArrayLike) -> Array:
+    """The array API's name for [`arcsinh`][fad.numpy.arcsinh]."""
+    return arcsinh(x)
+
+
+def acosh(x: ArrayLike) -> Array:
+    """The array API's name for [`arccosh`][fad.numpy.arccosh]."""
+    return arccosh(x)
+
+
+def atanh(x: ArrayLike) -> Array:
+    """The array API's name for [`arctanh`][fad.numpy.arctanh]."""
+    return arctanh(x)
 
 
 def log2(x: ArrayLike) -> Array:
+    """Base-2 logarithm."""
     (a,) = promote_inexact("log2", x)
     return ew.div(ew.log(a), ew.full_like(a, np.log(2)))
 
 
 def log10(x: ArrayLike) -> Array:
+    """Base-10 logarithm."""
     (a,) = promote_inexact("log10", x)
     return ew.div(ew.log(a), ew.full_like(a, np.log(10)))
 
@@ -129,71 +296,179 @@ def _eager_with_scalar(
 
 
 def _binary(
-    prim: core.Primitive, name: str, inexact: bool = False
-) -> Callable[[ArrayLike, ArrayLike], Array]:
-    # Binds ``prim`` itself (what its ``ew`` wrapper does), one call shorter. Two host
-    # arrays of one dtype, shape and weak type bind as they are; an eager Python scalar
-    # operand takes ``_eager_with_scalar``; otherwise ``promote_pair`` (``promote``'s fast
-    # path, called directly; ``prim``'s impl is a numpy ufunc, so an eager Python scalar
-    # needs no broadcast) or the general promotion.
+    prim: core.Primitive, inexact: bool = False
+) -> Callable[[Callable[[ArrayLike, ArrayLike], Array]], Callable[[ArrayLike, ArrayLike], Array]]:
+    """Puts the eager short paths of a binary function in front of its definition.
+
+    The decorated ``def`` is the function as readers see it and its general path:
+    ``promote`` (``promote_inexact`` if ``inexact``), then bind ``prim``. The short paths
+    bind ``prim`` itself, one call shorter: two host arrays of one dtype, shape and weak
+    type as they are; an eager Python scalar operand through ``_eager_with_scalar``; two
+    Arrays or an Array and a scalar through ``promote_pair`` (``promote``'s fast path,
+    called directly; ``prim``'s impl is a numpy ufunc, so an eager Python scalar needs no
+    broadcast).
+    """
     if not isinstance(prim.impl, np.ufunc):
-        raise TypeError(f"{name} leaves eager scalars 0-d, so {prim} must be a numpy ufunc")
-    bind1 = prim.bind1
+        raise TypeError(f"{prim} leaves eager scalars 0-d, so it must be a numpy ufunc")
 
-    def f(x: ArrayLike, y: ArrayLike) -> Array:
-        if type(x) is Array and type(y) is Array:
-            vx, vy = x._host, y._host
-            if (
-                vx is not None
-                and vy is not None
-                and vx.dtype == vy.dtype
-                and vx.shape == vy.shape
-                and x._weak_type == y._weak_type
-                and (not inexact or dtypes.is_inexact(vx.dtype))
-            ):
-                return bind1(x, y)
-        else:
-            out = _eager_with_scalar(prim, x, y, inexact)
-            if out is not None:
-                return out
-        ab = promote_pair(x, y, inexact, True)
-        if ab is None:
-            ab = promote_inexact(name, x, y) if inexact else promote(name, x, y)
-        a, b = ab
-        if type(a) is Array and type(b) is Array and core.is_eager():
-            va, vb = a._host, b._host
-            if va is not None and vb is not None:
-                # ``eval_primitive``'s lean path, which also takes the eager 0-d scalar
-                # ``promote_pair`` kept (numpy broadcasts it; the primitive would not).
-                return core.eval_on_host2(prim, va, a._weak_type, vb, b._weak_type)
-        return bind1(a, b)
+    def decorate(
+        general: Callable[[ArrayLike, ArrayLike], Array],
+    ) -> Callable[[ArrayLike, ArrayLike], Array]:
+        bind1 = prim.bind1
 
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"Elementwise ``{name}`` with numpy broadcasting and JAX's type promotion."
-    return f
+        def f(x: ArrayLike, y: ArrayLike) -> Array:
+            if type(x) is Array and type(y) is Array:
+                vx, vy = x._host, y._host
+                if (
+                    vx is not None
+                    and vy is not None
+                    and vx.dtype == vy.dtype
+                    and vx.shape == vy.shape
+                    and x._weak_type == y._weak_type
+                    and (not inexact or dtypes.is_inexact(vx.dtype))
+                ):
+                    return bind1(x, y)
+            else:
+                out = _eager_with_scalar(prim, x, y, inexact)
+                if out is not None:
+                    return out
+            ab = promote_pair(x, y, inexact, True)
+            if ab is None:
+                return general(x, y)
+            a, b = ab
+            if type(a) is Array and type(b) is Array and core.is_eager():
+                va, vb = a._host, b._host
+                if va is not None and vb is not None:
+                    # ``eval_primitive``'s lean path, which also takes the eager 0-d scalar
+                    # ``promote_pair`` kept (numpy broadcasts it; the primitive would not).
+                    return core.eval_on_host2(prim, va, a._weak_type, vb, b._weak_type)
+            return bind1(a, b)
+
+        return _named_as(general, f)
+
+    return decorate
 
 
-add = _binary(ew.add_p, "add")
-multiply = _binary(ew.mul_p, "multiply")
-maximum = _binary(ew.max_p, "maximum")
-minimum = _binary(ew.min_p, "minimum")
-arctan2 = _binary(ew.atan2_p, "arctan2", inexact=True)
-nextafter = _binary(ew.nextafter_p, "nextafter", inexact=True)
-equal = _binary(ew.eq_p, "equal")
-not_equal = _binary(ew.ne_p, "not_equal")
-less = _binary(ew.lt_p, "less")
-less_equal = _binary(ew.le_p, "less_equal")
-greater = _binary(ew.gt_p, "greater")
-greater_equal = _binary(ew.ge_p, "greater_equal")
-bitwise_and = _binary(ew.and_p, "bitwise_and")
-bitwise_or = _binary(ew.or_p, "bitwise_or")
-bitwise_xor = _binary(ew.xor_p, "bitwise_xor")
-left_shift = _binary(ew.shift_left_p, "left_shift")
-atan2 = arctan2
+@_binary(ew.add_p)
+def add(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x + y``."""
+    a, b = promote("add", x, y)
+    return ew.add(a, b)
+
+
+@_binary(ew.mul_p)
+def multiply(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x * y``."""
+    a, b = promote("multiply", x, y)
+    return ew.mul(a, b)
+
+
+@_binary(ew.max_p)
+def maximum(x: ArrayLike, y: ArrayLike) -> Array:
+    """The larger of ``x`` and ``y``; nan if either is nan."""
+    a, b = promote("maximum", x, y)
+    return ew.max(a, b)
+
+
+@_binary(ew.min_p)
+def minimum(x: ArrayLike, y: ArrayLike) -> Array:
+    """The smaller of ``x`` and ``y``; nan if either is nan."""
+    a, b = promote("minimum", x, y)
+    return ew.min(a, b)
+
+
+@_binary(ew.atan2_p, inexact=True)
+def arctan2(x: ArrayLike, y: ArrayLike) -> Array:
+    """``arctan(x / y)`` in the quadrant of the point ``(y, x)``, in ``[-pi, pi]``."""
+    a, b = promote_inexact("arctan2", x, y)
+    return ew.atan2(a, b)
+
+
+def atan2(x: ArrayLike, y: ArrayLike) -> Array:
+    """The array API's name for [`arctan2`][fad.numpy.arctan2]."""
+    return arctan2(x, y)
+
+
+@_binary(ew.nextafter_p, inexact=True)
+def nextafter(x: ArrayLike, y: ArrayLike) -> Array:
+    """The next floating-point value after ``x`` in the direction of ``y``."""
+    a, b = promote_inexact("nextafter", x, y)
+    return ew.nextafter(a, b)
+
+
+@_binary(ew.eq_p)
+def equal(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x == y``, as bools."""
+    a, b = promote("equal", x, y)
+    return ew.eq(a, b)
+
+
+@_binary(ew.ne_p)
+def not_equal(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x != y``, as bools."""
+    a, b = promote("not_equal", x, y)
+    return ew.ne(a, b)
+
+
+@_binary(ew.lt_p)
+def less(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x < y``, as bools."""
+    a, b = promote("less", x, y)
+    return ew.lt(a, b)
+
+
+@_binary(ew.le_p)
+def less_equal(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x <= y``, as bools."""
+    a, b = promote("less_equal", x, y)
+    return ew.le(a, b)
+
+
+@_binary(ew.gt_p)
+def greater(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x > y``, as bools."""
+    a, b = promote("greater", x, y)
+    return ew.gt(a, b)
+
+
+@_binary(ew.ge_p)
+def greater_equal(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x >= y``, as bools."""
+    a, b = promote("greater_equal", x, y)
+    return ew.ge(a, b)
+
+
+@_binary(ew.and_p)
+def bitwise_and(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x & y`` on integers and bools."""
+    a, b = promote("bitwise_and", x, y)
+    return ew.bitwise_and(a, b)
+
+
+@_binary(ew.or_p)
+def bitwise_or(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x | y`` on integers and bools."""
+    a, b = promote("bitwise_or", x, y)
+    return ew.bitwise_or(a, b)
+
+
+@_binary(ew.xor_p)
+def bitwise_xor(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x ^ y`` on integers and bools."""
+    a, b = promote("bitwise_xor", x, y)
+    return ew.bitwise_xor(a, b)
+
+
+@_binary(ew.shift_left_p)
+def left_shift(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x << y`` on integers."""
+    a, b = promote("left_shift", x, y)
+    return ew.shift_left(a, b)
 
 
 def subtract(x: ArrayLike, y: ArrayLike) -> Array:
     # ``sub``'s impl is ``np.subtract``, so the eager scalar paths apply (see ``_binary``).
+    """``x - y``; bools are refused (use ``logical_xor``)."""
     out = _eager_with_scalar(ew.sub_p, x, y, False, allow_bool=False)
     if out is not None:
         return out
@@ -209,6 +484,7 @@ def subtract(x: ArrayLike, y: ArrayLike) -> Array:
 
 
 def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x >> y`` on integers: arithmetic for signed, logical for unsigned dtypes."""
     a, b = promote("right_shift", x, y)
     if dtypes.is_unsigned(a.dtype):
         return ew.shift_right_logical(a, b)
@@ -218,6 +494,7 @@ def right_shift(x: ArrayLike, y: ArrayLike) -> Array:
 def true_divide(x: ArrayLike, y: ArrayLike) -> Array:
     # On the inexact operands this promotes to, ``div``'s impl is ``np.true_divide``, so
     # the eager scalar path applies (see ``_binary``).
+    """``x / y``, always inexact: integers are promoted to the default float."""
     out = _eager_with_scalar(ew.div_p, x, y, True)
     if out is not None:
         return out
@@ -225,10 +502,13 @@ def true_divide(x: ArrayLike, y: ArrayLike) -> Array:
     return ew.div(a, b)
 
 
-divide = true_divide
+def divide(x: ArrayLike, y: ArrayLike) -> Array:
+    """Another name for [`true_divide`][fad.numpy.true_divide]."""
+    return true_divide(x, y)
 
 
 def floor_divide(x: ArrayLike, y: ArrayLike) -> Array:
+    """``x // y``: the quotient rounded toward ``-inf``, as Python and numpy do."""
     a, b = promote("floor_divide", x, y)
     if dtypes.is_integer(a.dtype):
         q = ew.div(a, b)
@@ -260,15 +540,19 @@ def remainder(x: ArrayLike, y: ArrayLike) -> Array:
     return ew.select(fix, ew.add(r, b), r)
 
 
-mod = remainder
+def mod(x: ArrayLike, y: ArrayLike) -> Array:
+    """Another name for [`remainder`][fad.numpy.remainder]."""
+    return remainder(x, y)
 
 
 def fmod(x: ArrayLike, y: ArrayLike) -> Array:
+    """C's remainder: the result has the sign of the dividend ``x``."""
     a, b = promote("fmod", x, y)
     return ew.rem(a, b)
 
 
 def divmod(x: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
+    """``(x // y, x % y)``."""
     return floor_divide(x, y), remainder(x, y)
 
 
@@ -313,10 +597,13 @@ def _integer_power(x: Array, y: Array) -> Array:
     return ew.select(neg, zeros_like(acc), acc)
 
 
-pow = power
+def pow(x: ArrayLike, y: ArrayLike) -> Array:
+    """Another name for [`power`][fad.numpy.power]."""
+    return power(x, y)
 
 
 def negative(x: ArrayLike) -> Array:
+    """``-x``; bools are refused (use ``logical_not``)."""
     a = asarray(x)
     if dtypes.is_bool(a.dtype):
         raise TypeError("negative does not accept bool; use logical_not")
@@ -324,15 +611,18 @@ def negative(x: ArrayLike) -> Array:
 
 
 def positive(x: ArrayLike) -> Array:
+    """``+x``: ``x`` as an array."""
     return asarray(x)
 
 
 def reciprocal(x: ArrayLike) -> Array:
+    """``1 / x``, in the default float for integers."""
     (a,) = promote_inexact("reciprocal", x)
     return ew.div(ones_like(a), a)
 
 
 def square(x: ArrayLike) -> Array:
+    """``x * x``, as ``integer_pow`` (exact for integers, cheap to differentiate)."""
     a = asarray(x)
     if dtypes.is_bool(a.dtype):
         a = astype(a, dtypes.default_int_dtype())
@@ -340,52 +630,64 @@ def square(x: ArrayLike) -> Array:
 
 
 def absolute(x: ArrayLike) -> Array:
+    """``|x|``; the magnitude for complex ``x``. Its derivative at 0 is 0 (the subgradient JAX
+    picks)."""
     a = asarray(x)
     if dtypes.is_unsigned(a.dtype) or dtypes.is_bool(a.dtype):
         return a
     return ew.abs(a)
 
 
-abs = absolute
+def abs(x: ArrayLike) -> Array:
+    """Another name for [`absolute`][fad.numpy.absolute]."""
+    return absolute(x)
 
 
 def fabs(x: ArrayLike) -> Array:
+    """``|x|`` of real ``x``, in the default float for integers."""
     (a,) = promote_inexact("fabs", x)
     return ew.abs(a)
 
 
 def sign(x: ArrayLike) -> Array:
+    """-1, 0 or 1 by the sign of ``x`` (``x / |x|`` for complex; nan for nan)."""
     a = asarray(x)
     if dtypes.is_unsigned(a.dtype):
         return ew.convert_element_type(ew.ne(a, zeros_like(a)), a.dtype)
     return ew.sign(a)
 
 
-def _rounding(prim_fn: Callable[[Array], Array], name: str) -> Callable[[ArrayLike], Array]:
-    def f(x: ArrayLike) -> Array:
-        a = asarray(x)
-        if not dtypes.is_inexact(a.dtype):
-            return a
-        if dtypes.is_complex(a.dtype):
-            raise TypeError(f"{name} does not accept complex values")
-        return prim_fn(a)
-
-    f.__name__ = f.__qualname__ = name
-    return f
+def floor(x: ArrayLike) -> Array:
+    """The largest integer not above ``x``, in ``x``'s dtype (integers pass through)."""
+    a = asarray(x)
+    if not dtypes.is_inexact(a.dtype):
+        return a
+    if dtypes.is_complex(a.dtype):
+        raise TypeError("floor does not accept complex values")
+    return ew.floor(a)
 
 
-floor = _rounding(ew.floor, "floor")
-ceil = _rounding(ew.ceil, "ceil")
+def ceil(x: ArrayLike) -> Array:
+    """The smallest integer not below ``x``, in ``x``'s dtype (integers pass through)."""
+    a = asarray(x)
+    if not dtypes.is_inexact(a.dtype):
+        return a
+    if dtypes.is_complex(a.dtype):
+        raise TypeError("ceil does not accept complex values")
+    return ew.ceil(a)
 
 
 def trunc(x: ArrayLike) -> Array:
+    """``x`` rounded toward zero (integers pass through)."""
     a = asarray(x)
     if not dtypes.is_inexact(a.dtype):
         return a
     return ew.select(ew.lt(a, zeros_like(a)), ew.ceil(a), ew.floor(a))
 
 
-fix = trunc
+def fix(x: ArrayLike) -> Array:
+    """Another name for [`trunc`][fad.numpy.trunc]."""
+    return trunc(x)
 
 
 def round(a: ArrayLike, decimals: int = 0) -> Array:
@@ -416,32 +718,41 @@ def _round_int(x: Array, f: int) -> Array:
     return ew.mul(ew.select(up, ew.add(q, ones_like(q)), q), fa)
 
 
-around = round
+def around(a: ArrayLike, decimals: int = 0) -> Array:
+    """Another name for [`round`][fad.numpy.round]."""
+    return round(a, decimals)
 
 
 def rint(x: ArrayLike) -> Array:
+    """``x`` rounded to the nearest integer, halves to even."""
     return round(x)
 
 
 def real(x: ArrayLike) -> Array:
+    """The real part (``x`` itself for real ``x``)."""
     a = asarray(x)
     return ew.real(a) if dtypes.is_complex(a.dtype) else a
 
 
 def imag(x: ArrayLike) -> Array:
+    """The imaginary part (zeros for real ``x``)."""
     a = asarray(x)
     return ew.imag(a) if dtypes.is_complex(a.dtype) else zeros_like(a)
 
 
 def conjugate(x: ArrayLike) -> Array:
+    """The complex conjugate (``x`` itself for real ``x``)."""
     a = asarray(x)
     return ew.conj(a) if dtypes.is_complex(a.dtype) else a
 
 
-conj = conjugate
+def conj(x: ArrayLike) -> Array:
+    """Another name for [`conjugate`][fad.numpy.conjugate]."""
+    return conjugate(x)
 
 
 def angle(z: ArrayLike, deg: bool = False) -> Array:
+    """The argument of complex ``z``, in radians (in degrees with ``deg=True``)."""
     a = asarray(z)
     if dtypes.is_complex(a.dtype):
         out = ew.atan2(ew.imag(a), ew.real(a))
@@ -452,6 +763,7 @@ def angle(z: ArrayLike, deg: bool = False) -> Array:
 
 
 def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None) -> Array:
+    """``x`` limited to ``[a_min, a_max]``; either bound may be ``None``."""
     x = asarray(a)
     if a_min is not None:
         x = maximum(x, a_min)
@@ -461,6 +773,7 @@ def clip(a: ArrayLike, a_min: ArrayLike | None = None, a_max: ArrayLike | None =
 
 
 def logaddexp(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """``log(exp(x1) + exp(x2))`` without overflow, and with ``-inf`` where both are."""
     a, b = promote_inexact("logaddexp", x1, x2)
     amax = ew.max(a, b)
     # Where both are -inf (or equal infinities), avoid inf - inf.
@@ -471,6 +784,7 @@ def logaddexp(x1: ArrayLike, x2: ArrayLike) -> Array:
 
 
 def logaddexp2(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """``log2(2**x1 + 2**x2)`` without overflow."""
     a, b = promote_inexact("logaddexp2", x1, x2)
     ln2 = ew.full_like(a, np.log(2))
     return ew.div(logaddexp(ew.mul(a, ln2), ew.mul(b, ln2)), ln2)
@@ -490,19 +804,29 @@ def hypot(x1: ArrayLike, x2: ArrayLike) -> Array:
 
 
 def deg2rad(x: ArrayLike) -> Array:
+    """Degrees to radians."""
     (a,) = promote_inexact("deg2rad", x)
     return ew.mul(a, ew.full_like(a, np.pi / 180))
 
 
 def rad2deg(x: ArrayLike) -> Array:
+    """Radians to degrees."""
     (a,) = promote_inexact("rad2deg", x)
     return ew.mul(a, ew.full_like(a, 180 / np.pi))
 
 
-radians, degrees = deg2rad, rad2deg
+def radians(x: ArrayLike) -> Array:
+    """Another name for [`deg2rad`][fad.numpy.deg2rad]."""
+    return deg2rad(x)
+
+
+def degrees(x: ArrayLike) -> Array:
+    """Another name for [`rad2deg`][fad.numpy.rad2deg]."""
+    return rad2deg(x)
 
 
 def sinc(x: ArrayLike) -> Array:
+    """``sin(pi x) / (pi x)``, 1 at 0."""
     (a,) = promote_inexact("sinc", x)
     zero = ew.eq(a, zeros_like(a))
     safe = ew.select(zero, ones_like(a), a)
@@ -511,21 +835,26 @@ def sinc(x: ArrayLike) -> Array:
 
 
 def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """The step function: 0 below 0, 1 above, ``x2`` at 0."""
     a, b = promote_inexact("heaviside", x1, x2)
     zero = zeros_like(a)
     return ew.select(ew.lt(a, zero), zero, ew.select(ew.gt(a, zero), ones_like(a), b))
 
 
 def invert(x: ArrayLike) -> Array:
+    """``~x``: bitwise not of integers, logical not of bools."""
     a = asarray(x)
     _util.check_kind("invert", "int_or_bool", a.aval)
     return ew.bitwise_not(a)
 
 
-bitwise_not = invert
+def bitwise_not(x: ArrayLike) -> Array:
+    """Another name for [`invert`][fad.numpy.invert]."""
+    return invert(x)
 
 
 def signbit(x: ArrayLike) -> Array:
+    """Whether the sign bit is set: true for negative values and -0.0."""
     a = asarray(x)
     zero = zeros_like(a)
     if not dtypes.is_float(a.dtype):
@@ -536,5 +865,6 @@ def signbit(x: ArrayLike) -> Array:
 
 
 def copysign(x1: ArrayLike, x2: ArrayLike) -> Array:
+    """The magnitude of ``x1`` with the sign of ``x2``."""
     a, b = promote_inexact("copysign", x1, x2)
     return ew.select(signbit(b), ew.neg(ew.abs(a)), ew.abs(a))

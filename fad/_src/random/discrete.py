@@ -261,7 +261,7 @@ def categorical(
         shape: The output shape (default: ``logits``' shape without ``axis``); it must end
             with that batch shape.
         replace: Sample with replacement; ``False`` draws distinct categories.
-        mode: The Gumbel sampling mode (see :func:`gumbel`).
+        mode: The Gumbel sampling mode (see ``gumbel``).
 
     Returns:
         An integer array of category indices.

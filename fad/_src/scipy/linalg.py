@@ -81,7 +81,7 @@ def cholesky(
 def cho_factor(
     a: ArrayLike, lower: bool = False, overwrite_a: bool = False, check_finite: bool = True
 ) -> tuple[Array, bool]:
-    """``(c, lower)`` for :func:`cho_solve`; ``c`` holds the factor in its ``lower`` (or
+    """``(c, lower)`` for ``cho_solve``; ``c`` holds the factor in its ``lower`` (or
     upper) triangle and zeros in the other."""
     return cholesky(a, lower=lower), lower
 
@@ -125,7 +125,7 @@ def lu(
 def lu_factor(
     a: ArrayLike, overwrite_a: bool = False, check_finite: bool = True
 ) -> tuple[Array, Array]:
-    """``(lu, piv)`` for :func:`lu_solve`: packed factors and 0-based row interchanges."""
+    """``(lu, piv)`` for ``lu_solve``: packed factors and 0-based row interchanges."""
     x = la.lapack_matrix(a, "lu_factor", square=False)
     packed, pivots, _ = lap.lu(x)
     return packed, pivots

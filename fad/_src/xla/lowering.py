@@ -2,7 +2,7 @@
 the emitter that turns a program into StableHLO *text*.
 
 A lowering rule turns one equation into StableHLO through a
-:class:`LoweringContext`. Primitives register here from their own modules, in
+``LoweringContext``. Primitives register here from their own modules, in
 one of three forms: a plain elementwise op name, a comparison direction, or a rule
 function. (Ops StableHLO lacks, such as ``exp2``, are lowered by staging a fad
 function built from other primitives: ``prims/_util.py``'s ``lower_via``, which
@@ -14,7 +14,7 @@ times faster, and the compiler parses it anyway. Every op is written in MLIR's
 parser accepts for every dialect without per-op syntax. CHLO ops are fine:
 XLA legalizes them itself.
 
-Rules see values as opaque :class:`Value` handles (an SSA name and an aval).
+Rules see values as opaque ``Value`` handles (an SSA name and an aval).
 The context knows the output avals of the equation being lowered
 (``ctx.out_avals``), so rules never recompute result types.
 """
@@ -253,7 +253,7 @@ class LoweringContext:
     """What a lowering rule emits StableHLO through.
 
     ``out_avals`` are the output avals of the equation being lowered (one per
-    result). Methods take and return :class:`Value` s; each appends ops to the
+    result). Methods take and return ``Value`` s; each appends ops to the
     current block. ``op``, ``op1``, ``region``, ``constant`` and ``call`` are the
     building blocks every rule uses (control flow included: ``op`` takes regions built
     with ``region``); the other methods (``elementwise``, ``compare``, ``select``,
@@ -287,7 +287,7 @@ class LoweringContext:
         """Emit ``name`` (e.g. ``"stablehlo.add"``) in generic form; returns its results.
 
         ``attrs`` is the inside of the attribute dictionary (``dimension = 0 : i64``),
-        ``regions`` are region texts from :meth:`region`.
+        ``regions`` are region texts from ``region``.
         """
         n = next(self._module.names)
         base = f"%{n}"

@@ -4,32 +4,32 @@ This is the only module of fad that imports jaxlib.  jaxlib's Python API is
 private and changes between releases (fad pins ``jaxlib==0.10.2``), so
 everything it offers is wrapped here behind a small typed interface:
 
-* :class:`Backend`, :func:`get_backend`, :func:`default_backend`,
-  :func:`devices`: PJRT clients ("cpu", or "cuda" when the CUDA PJRT plugin
+* ``Backend``, ``get_backend``, ``default_backend``,
+  ``devices``: PJRT clients ("cpu", or "cuda" when the CUDA PJRT plugin
   is installed and a GPU is visible), created lazily and cached.
-* :func:`device_put` / :func:`to_numpy`: host <-> device transfers.  Device
-  values are jaxlib arrays, typed as the :class:`DeviceBuffer` protocol.
-* :func:`compile` -> :class:`Executable`, whose :meth:`Executable.execute`
+* ``device_put`` / ``to_numpy``: host <-> device transfers.  Device
+  values are jaxlib arrays, typed as the ``DeviceBuffer`` protocol.
+* ``compile`` -> ``Executable``, whose ``Executable.execute``
   takes device buffers and returns device buffers.
-* :func:`ensure_lapack_registered` (LAPACK custom calls on CPU),
-  :func:`enable_persistent_cache` (opt-in on-disk executable cache),
-  :func:`load_cuda_plugin`, :func:`legalize_chlo`.
+* ``ensure_lapack_registered`` (LAPACK custom calls on CPU),
+  ``enable_persistent_cache`` (opt-in on-disk executable cache),
+  ``load_cuda_plugin``, ``legalize_chlo``.
 
 jaxlib is imported on first use, not when this module is imported, so that
 ``import fad`` stays fast.
 
 Typing seam: jaxlib's native module ``jaxlib._jax`` ships no stubs, so every
 jaxlib object is held as ``Any`` *inside this module only*; the public
-surface is typed with the :class:`Device` and :class:`DeviceBuffer` protocols
-and the :class:`Aval` dataclass.  ``jaxlib.mlir`` has stubs and is used typed.
+surface is typed with the ``Device`` and ``DeviceBuffer`` protocols
+and the ``Aval`` dataclass.  ``jaxlib.mlir`` has stubs and is used typed.
 
 Semantics worth knowing (verified against jaxlib 0.10.2):
 
 * 64-bit types are always kept (``enable_x64=True`` on every transfer).
 * Executables check only the *byte size* of their arguments, so an
-  ``i32[4]`` is accepted where ``f32[4]`` is expected.  :meth:`execute` does
+  ``i32[4]`` is accepted where ``f32[4]`` is expected.  ``execute`` does
   not check avals (it is the hot path; fad's jit caches by aval);
-  :meth:`Executable.check_args` does.
+  ``Executable.check_args`` does.
 * jaxlib's array type has no ``shape``/``dtype``/``ndim``; on first use this
   module adds them as properties reading ``self.aval`` (only where absent, so
   a later ``import jax``, which installs the same properties, wins).
@@ -148,14 +148,14 @@ class Aval:
         return self.str_short()
 
 
-#: An :class:`Aval`, or a ``(shape, dtype)`` pair.
+#: An ``Aval``, or a ``(shape, dtype)`` pair.
 AvalLike = Aval | tuple[Sequence[int], npt.DTypeLike]
 
 _aval_cache: dict[tuple[Shape, DType], Aval] = {}
 
 
 def make_aval(shape: Sequence[int], dtype: npt.DTypeLike) -> Aval:
-    """The (interned) non-weak :class:`Aval` for ``shape`` and ``dtype``."""
+    """The (interned) non-weak ``Aval`` for ``shape`` and ``dtype``."""
     key = (tuple(int(d) for d in shape), np.dtype(dtype))
     aval = _aval_cache.get(key)
     if aval is None:
@@ -194,8 +194,8 @@ class Device(Protocol):
 class DeviceBuffer(Protocol):
     """A single-device array resident on a device (jaxlib's ``ArrayImpl``).
 
-    Values are immutable; :meth:`delete` frees the memory early.  Execution
-    and transfers are asynchronous: :meth:`block_until_ready` waits.
+    Values are immutable; ``delete`` frees the memory early.  Execution
+    and transfers are asynchronous: ``block_until_ready`` waits.
     """
 
     @property
@@ -294,7 +294,7 @@ def is_device_buffer(x: object) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class Backend:
-    """A PJRT client for one platform.  Obtain with :func:`get_backend`."""
+    """A PJRT client for one platform.  Obtain with ``get_backend``."""
 
     name: str  # "cpu" or "cuda"
     _client: Any = field(repr=False)
@@ -590,8 +590,8 @@ def device_put_sharded(
 ) -> DeviceBuffer:
     """One array over several devices: ``pieces[i]`` (a host array) goes to ``devices[i]``.
 
-    ``sharding`` (from :func:`sharding_object`) says which piece of the whole each is.
-    Pieces whose memory someone could write are copied (see :func:`device_put`).
+    ``sharding`` (from ``sharding_object``) says which piece of the whole each is.
+    Pieces whose memory someone could write are copied (see ``device_put``).
     """
     xc = _xla()
     # Each piece is put on its own device, then the pieces are joined (jaxlib's batched put
@@ -603,7 +603,7 @@ def device_put_sharded(
 
 
 def is_multi_device(buf: DeviceBuffer) -> bool:
-    """Whether ``buf`` spans several devices (made by :func:`device_put_sharded` or an
+    """Whether ``buf`` spans several devices (made by ``device_put_sharded`` or an
     SPMD program)."""
     native: Any = buf
     return len(native._sharding._internal_device_list) > 1
@@ -675,7 +675,7 @@ def ensure_lapack_registered() -> None:
     ``lapack_dtrsm_ffi``, ...) with the CPU backend, once.
 
     Needs SciPy: jaxlib binds LAPACK through ``scipy.linalg.cython_lapack``.
-    :func:`compile` calls this itself for CPU modules mentioning ``@lapack_``.
+    ``compile`` calls this itself for CPU modules mentioning ``@lapack_``.
     """
     if _lapack_registered.is_set():
         return
@@ -767,7 +767,7 @@ def _mark_donated(text: str, donated: Sequence[int]) -> str:
 def legalize_chlo(text: str) -> str:
     """Rewrite CHLO ops (erf, lgamma, ...) into StableHLO; returns new text.
 
-    Not needed for :func:`compile` (XLA accepts CHLO), but required before
+    Not needed for ``compile`` (XLA accepts CHLO), but required before
     serializing a portable StableHLO artifact.
     """
     from jaxlib.mlir import ir, passmanager
@@ -918,7 +918,7 @@ def _fmt(avals: Sequence[Aval]) -> str:
 
 
 class Executable:
-    """A compiled, loaded program for one device.  Build with :func:`compile`."""
+    """A compiled, loaded program for one device.  Build with ``compile``."""
 
     __slots__ = (
         "_exe",
@@ -969,10 +969,10 @@ class Executable:
         self.loaded_from_cache = loaded_from_cache
 
     def execute(self, args: Sequence[DeviceBuffer]) -> list[DeviceBuffer]:
-        """Run on device buffers (e.g. from :func:`device_put` or earlier
+        """Run on device buffers (e.g. from ``device_put`` or earlier
         outputs); returns the outputs without waiting for them.
 
-        Arguments are checked by byte size only; see :meth:`check_args`.
+        Arguments are checked by byte size only; see ``check_args``.
         Donated arguments are deleted.
         """
         try:
@@ -1002,8 +1002,8 @@ class Executable:
                 ) from err
 
     def check_args(self, args: Sequence[DeviceBuffer]) -> None:
-        """Raise if ``args`` don't match :attr:`in_avals` (count, shape, dtype)
-        or are deleted.  Cheap, but not free: not done by :meth:`execute`."""
+        """Raise if ``args`` don't match ``in_avals`` (count, shape, dtype)
+        or are deleted.  Cheap, but not free: not done by ``execute``."""
         if len(args) != len(self.in_avals):
             raise TypeError(f"expected {len(self.in_avals)} arguments, got {len(args)}")
         for i, (a, aval) in enumerate(zip(args, self.in_avals, strict=True)):
@@ -1044,12 +1044,12 @@ def compile(
     be weak-typed); they are checked against the compiled program's result
     shapes, and inferred from them when omitted.  ``donated`` lists argument
     indices whose buffers the executable may reuse for outputs (the inputs
-    are deleted by :meth:`Executable.execute`).  ``device`` defaults to the
+    are deleted by ``Executable.execute``).  ``device`` defaults to the
     backend's first device.  CHLO ops are accepted.
 
     ``devices`` (more than one) compiles with XLA's SPMD partitioner for those devices in
     logical order; the module's ``mhlo.sharding`` attributes say how each argument is cut.
-    ``out_shardings`` gives a result's sharding (from :func:`sharding_object`), or ``None``
+    ``out_shardings`` gives a result's sharding (from ``sharding_object``), or ``None``
     to take the one the partitioner chose. ``host_callbacks`` are the Python functions
     the module's ``xla_ffi_python_cpu_callback`` calls name by index (such a program is
     never written to the persistent cache).

@@ -344,7 +344,7 @@ def cond(
 
     Each branch is traced once per signature (the structure and types of the operands)
     and the trace reused while the function lives and the names it reads are bound to
-    the same objects; see :func:`fad._src.interpreters.programs.trace_cached`.
+    the same objects; see ``fad._src.interpreters.programs.trace_cached``.
     """
     p = _scalar_index(pred, "cond: pred")
     if not (dtypes.is_bool(p.dtype) or dtypes.is_integer(p.dtype) or dtypes.is_float(p.dtype)):
@@ -359,7 +359,7 @@ def cond(
 def switch(index: ArrayLike, branches: Sequence[Callable[[*Ts], T]], *operands: *Ts) -> T:
     """``branches[index](*operands)``, the index clamped into range, as one primitive.
 
-    Each branch is traced once per signature and the trace reused, as in :func:`cond`.
+    Each branch is traced once per signature and the trace reused, as in ``cond``.
     """
     branches = list(branches)
     if not branches:

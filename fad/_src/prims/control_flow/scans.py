@@ -597,15 +597,48 @@ def scan(
     """Loop ``carry, y = f(carry, x)`` over the leading axis of ``xs``; return the final
     carry and the ``y`` s stacked.
 
-    ``length`` is needed when ``xs`` is None (no values to scan over); ``reverse``
-    runs from the last slice to the first (``ys`` still line up with ``xs``);
-    ``unroll`` is how many iterations each compiled loop step performs (True: all).
-    Reverse mode stores the residuals of each iteration; ``checkpoint`` the body to
-    recompute them instead.
+    The loop is one primitive, so it is traced once, compiles to one XLA loop and is
+    differentiable in both modes (reverse mode stores each iteration's residuals;
+    ``checkpoint`` the body to recompute them instead). Python ``for`` loops unroll into
+    one copy of the body per iteration.
 
     ``f`` is traced once per signature (the structure and types of ``init`` and of a
     slice of ``xs``) and the trace reused while ``f`` lives and the names it reads are
-    bound to the same objects; see :func:`fad._src.interpreters.programs.trace_cached`.
+    bound to the same objects; see ``fad._src.interpreters.programs.trace_cached``.
+
+    Args:
+        f: The body, ``f(carry, x) -> (carry, y)``. The carry must keep its structure,
+            shapes and dtypes from one iteration to the next.
+        init: The initial carry: an array or a pytree of arrays.
+        xs: The values to scan over: an array or pytree of arrays sharing a leading
+            axis, sliced along it, one slice per iteration; ``None`` to scan without
+            inputs (``f`` then receives ``None``).
+        length: The number of iterations; needed when ``xs`` is ``None``, checked
+            against the leading axis otherwise.
+        reverse: Run from the last slice to the first (the stacked ``ys`` still line up
+            with ``xs``).
+        unroll: How many iterations each compiled loop step performs (``True``: all).
+
+    Returns:
+        ``(carry, ys)``: the carry after the last iteration, and every iteration's ``y``
+        stacked along a new leading axis (a pytree of such arrays if ``y`` is one).
+
+    Raises:
+        TypeError: If ``f`` is not callable, ``length`` is not a non-negative int, or
+            the body changes the carry's structure or types.
+        ValueError: If the leaves of ``xs`` have different leading sizes (or differ
+            from ``length``), or one of them is a scalar.
+
+    Example:
+        Cumulative sums, and the gradient through the loop:
+
+        >>> def step(total, x):
+        ...     total = total + x
+        ...     return total, total
+        >>> fad.lax.scan(step, 0.0, jnp.array([1.0, 2.0, 3.0]))
+        (Array(6., dtype=float32), Array([1., 3., 6.], dtype=float32))
+        >>> fad.grad(lambda xs: fad.lax.scan(step, 0.0, xs)[0])(jnp.ones(3))
+        Array([1., 1., 1.], dtype=float32)
     """
     return _scan(f, init, xs, length, reverse, unroll, f, "scan")
 

@@ -255,7 +255,7 @@ def while_loop(
 
     Both functions are traced once per signature (the structure and types of
     ``init_val``) and the traces reused while they live and the names they read are
-    bound to the same objects; see :func:`fad._src.interpreters.programs.trace_cached`.
+    bound to the same objects; see ``fad._src.interpreters.programs.trace_cached``.
     """
     return _while_loop(cond_fun, body_fun, init_val, (cond_fun, "while"), (body_fun, "while"))
 
