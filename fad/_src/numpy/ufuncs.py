@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from fad._src import core, dtypes
 from fad._src.core import Array, ArrayLike
+from fad._src.custom_derivatives import custom_jvp
 from fad._src.numpy.conversion import (
     PY_SCALARS,
     asarray,
@@ -26,6 +28,7 @@ from fad._src.numpy.conversion import (
 from fad._src.numpy.creation import ones_like, zeros_like
 from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
+from fad._src.typing import Tangent, tangent
 
 pi = np.pi
 e = np.e
@@ -502,12 +505,31 @@ def rad2deg(x: ArrayLike) -> Array:
 radians, degrees = deg2rad, rad2deg
 
 
+def _sinc_maclaurin_fun(k: int, x: Array) -> Array:
+    # The k-th derivative of sin(u)/u at u = 0, (-1)^(k/2) / (k + 1) for even k, 0 for odd.
+    return ew.full_like(x, 0.0 if k % 2 else (-1) ** (k // 2) / (k + 1))
+
+
+# At the removable singularity sinc's derivatives of every order come from its Maclaurin
+# series (``grad(grad(sinc))(0.)`` is -pi^2/3), not from the selected constant 1.
+_sinc_maclaurin = custom_jvp(_sinc_maclaurin_fun, nondiff_argnums=(0,))
+
+
+@_sinc_maclaurin.defjvp
+def _sinc_maclaurin_jvp(
+    k: int, primals: tuple[Any, ...], tangents: Any
+) -> tuple[Array, Tangent[Array]]:
+    (x,), (t,) = primals, tangents
+    return _sinc_maclaurin(k, x), tangent(ew.mul(_sinc_maclaurin(k + 1, x), t))
+
+
 def sinc(x: ArrayLike) -> Array:
     (a,) = promote_inexact("sinc", x)
     zero = ew.eq(a, zeros_like(a))
     safe = ew.select(zero, ones_like(a), a)
     pix = ew.mul(safe, ew.full_like(a, np.pi))
-    return ew.select(zero, ones_like(a), ew.div(ew.sin(pix), pix))
+    at_zero = _sinc_maclaurin(0, ew.mul(a, ew.full_like(a, np.pi)))
+    return ew.select(zero, at_zero, ew.div(ew.sin(pix), pix))
 
 
 def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:
