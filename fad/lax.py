@@ -35,6 +35,8 @@ from fad._src.lax import clamp as clamp
 from fad._src.lax import complex as complex
 from fad._src.lax import concatenate as concatenate
 from fad._src.lax import conj as conj
+from fad._src.lax import conv as conv
+from fad._src.lax import conv_general_dilated as conv_general_dilated
 from fad._src.lax import convert_element_type as convert_element_type
 from fad._src.lax import cos as cos
 from fad._src.lax import cosh as cosh
@@ -88,6 +90,7 @@ from fad._src.lax import reduce_min as reduce_min
 from fad._src.lax import reduce_or as reduce_or
 from fad._src.lax import reduce_prod as reduce_prod
 from fad._src.lax import reduce_sum as reduce_sum
+from fad._src.lax import reduce_window as reduce_window
 from fad._src.lax import rem as rem
 from fad._src.lax import reshape as reshape
 from fad._src.lax import rev as rev

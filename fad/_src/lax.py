@@ -17,7 +17,7 @@ import numpy as np
 
 from fad._src import core, dtypes
 from fad._src.core import Array, ArrayLike
-from fad._src.prims import bits
+from fad._src.prims import bits, convolution, windows
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import linalg as la
@@ -420,3 +420,58 @@ def sort(
         return so.sort([_lax_operand(operand, "sort", 0)], dimension, is_stable, num_keys)[0]
     xs = [_lax_operand(x, "sort", i) for i, x in enumerate(operand)]
     return tuple(so.sort(xs, dimension, is_stable, num_keys))
+
+
+# ---------------------------------------------------------------------------
+# Convolution and windowed reductions (compositions of primitives)
+# ---------------------------------------------------------------------------
+
+
+def conv_general_dilated(
+    lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int],
+    padding: str | Sequence[Sequence[int]], lhs_dilation: Sequence[int] | None = None,
+    rhs_dilation: Sequence[int] | None = None, dimension_numbers: Any = None,
+    feature_group_count: int = 1, batch_group_count: int = 1, precision: Any = None,
+    preferred_element_type: Any = None,
+) -> Array:  # fmt: skip
+    """``jax.lax.conv_general_dilated``: XLA's general convolution (a cross-correlation).
+
+    ``dimension_numbers`` is None (``('NCHW', 'OIHW', 'NCHW')``) or a triple of layout
+    strings or axis tuples; ``padding`` is ``'SAME'``, ``'SAME_LOWER'``, ``'VALID'`` or
+    (low, high) pairs; ``precision`` is accepted for compatibility.
+    """
+    del precision
+    return convolution.conv_general_dilated(
+        _lax_operand(lhs, "conv_general_dilated", 0), _lax_operand(rhs, "conv_general_dilated", 1),
+        window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers,
+        feature_group_count, batch_group_count, preferred_element_type,
+    )  # fmt: skip
+
+
+def conv(
+    lhs: ArrayLike, rhs: ArrayLike, window_strides: Sequence[int], padding: str,
+    precision: Any = None, preferred_element_type: Any = None,
+) -> Array:  # fmt: skip
+    """``conv_general_dilated`` in the NCHW/OIHW layout without dilation."""
+    return conv_general_dilated(
+        lhs, rhs, window_strides, padding, precision=precision,
+        preferred_element_type=preferred_element_type,
+    )  # fmt: skip
+
+
+def reduce_window(
+    operand: ArrayLike, init_value: ArrayLike, computation: Callable[[Array, Array], Array],
+    window_dimensions: Sequence[int], window_strides: Sequence[int],
+    padding: str | Sequence[Sequence[int]], base_dilation: Sequence[int] | None = None,
+    window_dilation: Sequence[int] | None = None,
+) -> Array:  # fmt: skip
+    """``jax.lax.reduce_window``: ``computation`` (e.g. ``lax.max`` with ``-inf`` for max
+    pooling, ``lax.add`` with 0 for sum pooling) over every window of ``operand``."""
+    x = _lax_operand(operand, "reduce_window", 0)
+    init = _lax_operand(init_value, "reduce_window", 1)
+    if init.weak_type and not x.weak_type:
+        init = _adopt_weak(init, x)
+    return windows.reduce_window(
+        x, init, computation, window_dimensions, window_strides, padding, base_dilation,
+        window_dilation,
+    )  # fmt: skip

@@ -22,6 +22,8 @@ from fad._src.numpy.conversion import broadcast_to as broadcast_to
 from fad._src.numpy.conversion import issubdtype as issubdtype
 from fad._src.numpy.conversion import result_type as result_type
 from fad._src.numpy.conversion import stack as stack
+from fad._src.numpy.convolve import convolve as convolve
+from fad._src.numpy.convolve import correlate as correlate
 from fad._src.numpy.creation import array as array
 from fad._src.numpy.creation import copy as copy
 from fad._src.numpy.creation import diag as diag
