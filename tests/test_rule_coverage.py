@@ -21,7 +21,8 @@ from fad._src.interpreters.transpose import transpose_rules
 from fad._src.tree_util import tree_leaves
 from fad._src.xla.lowering import lowering_rules
 
-# Primitives linear in at least one operand; each must have a transpose rule. mul,
+# Primitives linear in at least one operand; each must have a transpose rule (fft is
+# linear in its one operand, every fft_type). mul,
 # div (numerator), dot_general, scatter-add and triangular_solve (in b) are linear in one
 # operand at a time;
 # xla_call (a jitted call) is linear in whichever operands its program is linear in, and
@@ -31,7 +32,7 @@ from fad._src.xla.lowering import lowering_rules
 # pass raises (tests/test_control_flow.py).
 LINEAR = frozenset({
     "add", "add_any", "sub", "neg", "mul", "div", "real", "imag", "conj", "complex",
-    "convert_element_type", "select_n", "reduce_sum", "cumsum", "dot_general",
+    "convert_element_type", "select_n", "reduce_sum", "cumsum", "dot_general", "fft",
     "broadcast_in_dim", "reshape", "transpose", "rev", "concatenate", "pad", "slice",
     "dynamic_slice", "dynamic_update_slice", "gather", "scatter", "triangular_solve",
     "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin",

@@ -2,13 +2,15 @@
 
 Run with a Python that has jax (``/root/bench-venv/bin/python tools/record_jax_parity.py``);
 it writes ``tests/data/conv_reference.json`` (conv_general_dilated, reduce_window, for
-tests/test_convolution.py). fad never imports jax.
+tests/test_convolution.py) and ``tests/data/fft_reference.json`` (the pullbacks of the
+``jnp.fft`` transforms, for tests/test_fft.py). fad never imports jax.
 """
 
 import json
 import pathlib
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 jax.config.update("jax_enable_x64", True)
@@ -103,6 +105,47 @@ def window_case(i, case):
     }
 
 
+FFT_CASES = [
+    # name, input shape, complex input, keyword arguments
+    ("fft", (3, 6), True, {}),
+    ("ifft", (3, 5), True, {"norm": "ortho"}),
+    ("rfft", (3, 6), False, {}),
+    ("rfft", (3, 7), False, {"n": 5, "norm": "forward"}),
+    ("irfft", (3, 4), True, {}),
+    ("irfft", (3, 4), True, {"n": 7}),
+    ("rfftn", (2, 3, 4), False, {}),
+    ("irfftn", (2, 3, 4), True, {"s": (3, 5)}),
+    ("fftn", (2, 3, 4), True, {"axes": (0, 2)}),
+    ("hfft", (5,), True, {}),
+    ("ihfft", (6,), False, {}),
+]
+
+
+def _pair(a):
+    a = np.asarray(a)
+    return [a.real.tolist(), a.imag.tolist()]
+
+
+def fft_case(i, case):
+    name, shape, cplx, kwargs = case
+    rng = np.random.default_rng(200 + i)
+    x = rng.normal(size=shape) + (1j * rng.normal(size=shape) if cplx else 0)
+    f = lambda a: getattr(jnp.fft, name)(a, **kwargs)  # noqa: E731
+    out, pullback = jax.vjp(f, x)
+    ct = rng.normal(size=out.shape) + (
+        1j * rng.normal(size=out.shape) if jnp.iscomplexobj(out) else 0
+    )
+    (g,) = pullback(ct.astype(out.dtype))
+    return {
+        "name": name,
+        "kwargs": kwargs,
+        "x": _pair(x),
+        "out": _pair(out),
+        "ct": _pair(ct),
+        "grad": _pair(g),
+    }
+
+
 data = {
     "conv": [conv_case(i, c) for i, c in enumerate(CONV_CASES)],
     "reduce_window": [window_case(i, c) for i, c in enumerate(WINDOW_CASES)],
@@ -110,3 +153,6 @@ data = {
 out = pathlib.Path(__file__).parent.parent / "tests" / "data" / "conv_reference.json"
 out.write_text(json.dumps(data))
 print("wrote", out)
+fft_out = out.with_name("fft_reference.json")
+fft_out.write_text(json.dumps([fft_case(i, c) for i, c in enumerate(FFT_CASES)]))
+print("wrote", fft_out)

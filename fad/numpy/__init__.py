@@ -515,4 +515,5 @@ __all__ = [
     "zeros_like",
 ]
 
+from fad.numpy import fft as fft
 from fad.numpy import linalg as linalg
