@@ -3,7 +3,9 @@
 Run with a Python that has jax (``/root/bench-venv/bin/python tools/record_jax_parity.py``);
 it writes ``tests/data/conv_reference.json`` (conv_general_dilated, reduce_window, for
 tests/test_convolution.py) and ``tests/data/fft_reference.json`` (the pullbacks of the
-``jnp.fft`` transforms, for tests/test_fft.py). fad never imports jax.
+``jnp.fft`` transforms, for tests/test_fft.py) and ``tests/data/nn_reference.json``
+(``jax.nn`` values, derivatives at the kinks, initializers, for tests/test_nn.py). fad never
+imports jax.
 """
 
 import json
@@ -146,6 +148,87 @@ def fft_case(i, case):
     }
 
 
+ACTIVATIONS = [
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "celu",
+    "selu",
+    "sigmoid",
+    "log_sigmoid",
+    "softplus",
+    "sparse_plus",
+    "soft_sign",
+    "silu",
+    "gelu",
+    "hard_tanh",
+    "hard_sigmoid",
+    "hard_silu",
+]
+POINTS = [-7.0, -3.0, -1.0, -0.5, 0.0, 0.3, 1.0, 3.0, 6.0, 7.5]
+
+
+def nn_reference():
+    x = jnp.asarray(POINTS)
+    acts = {}
+    for name in ACTIVATIONS:
+        f = getattr(jax.nn, name)
+        acts[name] = {
+            "value": np.asarray(f(x)).tolist(),
+            "grad": np.asarray(jax.vmap(jax.grad(f))(x)).tolist(),
+        }
+    acts["gelu_exact"] = {
+        "value": np.asarray(jax.nn.gelu(x, approximate=False)).tolist(),
+        "grad": np.asarray(jax.vmap(jax.grad(lambda v: jax.nn.gelu(v, False)))(x)).tolist(),
+    }
+    rng = np.random.default_rng(7)
+    m = rng.normal(size=(3, 5))
+    mask = rng.random((3, 5)) < 0.7
+    mask[:, 0] = True
+    ct = rng.normal(size=(3, 5))
+    out = {
+        "points": POINTS,
+        "activations": acts,
+        "m": m.tolist(),
+        "mask": mask.tolist(),
+        "ct": ct.tolist(),
+    }
+    for name in ("softmax", "log_softmax"):
+        f = getattr(jax.nn, name)
+        out[name] = np.asarray(f(m)).tolist()
+        out[name + "_axis0"] = np.asarray(f(m, axis=0)).tolist()
+        out[name + "_where"] = np.asarray(f(m, where=mask)).tolist()
+        out[name + "_vjp"] = np.asarray(jax.vjp(f, m)[1](ct)[0]).tolist()
+    out["glu"] = np.asarray(jax.nn.glu(m[:, :4])).tolist()
+    out["standardize"] = np.asarray(jax.nn.standardize(m)).tolist()
+    out["standardize_vjp"] = np.asarray(jax.vjp(jax.nn.standardize, m)[1](ct)[0]).tolist()
+    out["one_hot"] = np.asarray(jax.nn.one_hot(jnp.array([0, 2, 5, -1]), 4)).tolist()
+    out["one_hot_axis0"] = np.asarray(
+        jax.nn.one_hot(jnp.array([[1, 0], [3, 2]]), 4, axis=0)
+    ).tolist()
+    key = jax.random.key(42)
+    init = jax.nn.initializers
+    inits = {
+        "glorot_uniform": init.glorot_uniform()(key, (4, 3)),
+        "glorot_normal": init.glorot_normal()(key, (3, 3, 2, 5)),
+        "lecun_normal": init.lecun_normal()(key, (5, 2)),
+        "he_uniform": init.he_uniform()(key, (2, 6)),
+        "he_normal": init.he_normal()(key, (6, 2)),
+        "normal": init.normal(0.5)(key, (3,)),
+        "uniform": init.uniform(2.0)(key, (2, 2)),
+        "truncated_normal": init.truncated_normal(0.1)(key, (4,)),
+        "variance_scaling": init.variance_scaling(3.0, "fan_out", "normal", in_axis=0, out_axis=1)(
+            key, (2, 3, 4)
+        ),
+        "orthogonal": init.orthogonal()(key, (3, 5)),
+        "orthogonal_tall": init.orthogonal(2.0)(key, (5, 3)),
+        "constant": init.constant(1.5)(key, (2,)),
+    }
+    out["initializers"] = {k: np.asarray(v).tolist() for k, v in inits.items()}
+    return out
+
+
 data = {
     "conv": [conv_case(i, c) for i, c in enumerate(CONV_CASES)],
     "reduce_window": [window_case(i, c) for i, c in enumerate(WINDOW_CASES)],
@@ -156,3 +239,8 @@ print("wrote", out)
 fft_out = out.with_name("fft_reference.json")
 fft_out.write_text(json.dumps([fft_case(i, c) for i, c in enumerate(FFT_CASES)]))
 print("wrote", fft_out)
+with jax.enable_x64(False):
+    nn_data = nn_reference()
+nn_out = out.with_name("nn_reference.json")
+nn_out.write_text(json.dumps(nn_data))
+print("wrote", nn_out)
