@@ -46,6 +46,7 @@ from fad._src.lax import cumprod as cumprod
 from fad._src.lax import cumsum as cumsum
 from fad._src.lax import digamma as digamma
 from fad._src.lax import div as div
+from fad._src.lax import dot as dot
 from fad._src.lax import dot_general as dot_general
 from fad._src.lax import dynamic_index_in_dim as dynamic_index_in_dim
 from fad._src.lax import dynamic_slice as dynamic_slice
@@ -61,6 +62,7 @@ from fad._src.lax import expand_dims as expand_dims
 from fad._src.lax import expm1 as expm1
 from fad._src.lax import floor as floor
 from fad._src.lax import full as full
+from fad._src.lax import full_like as full_like
 from fad._src.lax import ge as ge
 from fad._src.lax import gt as gt
 from fad._src.lax import imag as imag
@@ -84,6 +86,7 @@ from fad._src.lax import pad as pad
 from fad._src.lax import polygamma as polygamma
 from fad._src.lax import pow as pow
 from fad._src.lax import real as real
+from fad._src.lax import reduce as reduce
 from fad._src.lax import reduce_and as reduce_and
 from fad._src.lax import reduce_max as reduce_max
 from fad._src.lax import reduce_min as reduce_min
@@ -106,11 +109,13 @@ from fad._src.lax import sinh as sinh
 from fad._src.lax import slice as slice
 from fad._src.lax import slice_in_dim as slice_in_dim
 from fad._src.lax import sort as sort
+from fad._src.lax import sort_key_val as sort_key_val
 from fad._src.lax import sqrt as sqrt
 from fad._src.lax import squeeze as squeeze
 from fad._src.lax import sub as sub
 from fad._src.lax import tan as tan
 from fad._src.lax import tanh as tanh
+from fad._src.lax import top_k as top_k
 from fad._src.lax import transpose as transpose
 from fad._src.prims.control_flow import cond as cond
 from fad._src.prims.control_flow import fori_loop as fori_loop
@@ -125,15 +130,17 @@ __all__ = [
     "abs", "acos", "acosh", "add", "argmax", "argmin", "asin", "asinh", "associative_scan",
     "atan", "atan2", "atanh", "bitcast_convert_type", "bitwise_and", "bitwise_not",
     "bitwise_or", "bitwise_xor", "broadcast", "broadcast_in_dim", "broadcasted_iota", "cbrt",
-    "ceil", "clamp", "complex", "concatenate", "cond", "conj", "convert_element_type", "cos",
-    "cosh", "cummax", "cummin", "cumprod", "cumsum", "digamma", "div", "dot_general",
-    "dynamic_index_in_dim", "dynamic_slice", "dynamic_slice_in_dim", "dynamic_update_slice",
-    "eq", "erf", "erf_inv", "erfc", "exp", "exp2", "expand_dims", "expm1", "floor",
-    "fori_loop", "full", "ge", "gt", "imag", "index_in_dim", "integer_pow", "iota",
-    "is_finite", "le", "lgamma", "log", "log1p", "logistic", "lt", "map", "max", "min", "mul",
-    "ne", "neg", "nextafter", "pad", "polygamma", "pow", "real", "reduce_and", "reduce_max",
-    "reduce_min", "reduce_or", "reduce_prod", "reduce_sum", "rem", "reshape", "rev", "round",
-    "rsqrt", "scan", "select", "select_n", "shift_left", "shift_right_arithmetic",
-    "shift_right_logical", "sign", "sin", "sinh", "slice", "slice_in_dim", "sort", "sqrt",
-    "squeeze", "stop_gradient", "sub", "switch", "tan", "tanh", "transpose", "while_loop",
+    "ceil", "clamp", "complex", "concatenate", "cond", "conj", "conv", "conv_general_dilated",
+    "convert_element_type", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "digamma",
+    "div", "dot", "dot_general", "dynamic_index_in_dim", "dynamic_slice",
+    "dynamic_slice_in_dim", "dynamic_update_slice", "eq", "erf", "erf_inv", "erfc", "exp",
+    "exp2", "expand_dims", "expm1", "floor", "fori_loop", "full", "full_like", "ge", "gt",
+    "imag", "index_in_dim", "integer_pow", "iota", "is_finite", "le", "lgamma", "log", "log1p",
+    "logistic", "lt", "map", "max", "min", "mul", "ne", "neg", "nextafter", "pad", "polygamma",
+    "pow", "real", "reduce", "reduce_and", "reduce_max", "reduce_min", "reduce_or",
+    "reduce_prod", "reduce_sum", "reduce_window", "rem", "reshape", "rev", "round", "rsqrt",
+    "scan", "select", "select_n", "shift_left", "shift_right_arithmetic",
+    "shift_right_logical", "sign", "sin", "sinh", "slice", "slice_in_dim", "sort",
+    "sort_key_val", "sqrt", "squeeze", "stop_gradient", "sub", "switch", "tan", "tanh",
+    "top_k", "transpose", "while_loop",
 ]  # fmt: skip

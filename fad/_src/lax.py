@@ -10,12 +10,15 @@ cumulative reductions, ``sort``) adapt JAX's argument conventions to the primiti
 from __future__ import annotations
 
 import builtins
+import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 
 from fad._src import core, dtypes
+from fad._src import tree_util as tu
 from fad._src.core import Array, ArrayLike
 from fad._src.prims import bits, convolution, windows
 from fad._src.prims import elementwise as ew
@@ -475,3 +478,156 @@ def reduce_window(
         x, init, computation, window_dimensions, window_strides, padding, base_dilation,
         window_dilation,
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# reduce, sort_key_val, top_k, dot, full_like
+# ---------------------------------------------------------------------------
+
+# The monoids ``reduce`` hands to their primitive: (computation, identity test, primitive).
+_MONOIDS: list[tuple[Callable[..., Array], Callable[[Array], bool], Callable[..., Array]]] = [
+    (add, lambda v: bool(np.all(np.asarray(v) == 0)), st.reduce_sum),
+    (mul, lambda v: bool(np.all(np.asarray(v) == 1)), red.reduce_prod),
+    (max, lambda v: bool(np.asarray(v) == _extreme(v.dtype, low=True)), red.reduce_max),
+    (min, lambda v: bool(np.asarray(v) == _extreme(v.dtype, low=False)), red.reduce_min),
+]
+
+
+def _extreme(dt: np.dtype[Any], low: bool) -> Any:
+    if dtypes.is_inexact(dt):
+        return -np.inf if low else np.inf
+    if dtypes.is_bool(dt):
+        return not low
+    info = dtypes.iinfo(dt)
+    return info.min if low else info.max
+
+
+def reduce(
+    operands: Any, init_values: Any, computation: Callable[..., Any],
+    dimensions: Sequence[int],
+) -> Any:  # fmt: skip
+    """``jax.lax.reduce``: ``computation`` (associative and commutative, with the
+    ``init_values`` as its identity) folded over ``dimensions`` of ``operands`` (an array
+    or a pytree of arrays of one shape, combined leafwise as the same pytree).
+
+    ``lax.add``/``mul``/``max``/``min`` with their identities use the reduction
+    primitives; any other computation is applied as a balanced tree of halvings, so
+    it may be any traceable function and is differentiated through.
+    """
+    flat, tree = tu.tree_flatten(operands)
+    inits, init_tree = tu.tree_flatten(init_values)
+    if init_tree != tree:
+        raise TypeError(
+            f"reduce: operands {tree} and init_values {init_tree} must have one structure"
+        )
+    xs = [_lax_operand(x, "reduce", 0) for x in flat]
+    vs = []
+    for x, v in zip(xs, inits, strict=True):
+        a = _lax_operand(v, "reduce", 1)
+        a = _adopt_weak(a, x) if a.weak_type and not x.weak_type else a
+        if a.shape != () or a.dtype != x.dtype:
+            raise TypeError(
+                f"reduce: init value must be a scalar of dtype {x.dtype.name}, got "
+                f"{a.aval.str_short()}"
+            )
+        vs.append(a)
+    if len({x.shape for x in xs}) > 1:
+        raise TypeError(f"reduce: operands must have one shape, got {[x.shape for x in xs]}")
+    ndim = xs[0].ndim
+    dims = tuple(sorted({d % ndim if ndim else d for d in dimensions}))
+    if any(not 0 <= d < ndim for d in dims) or len(dims) != len(tuple(dimensions)):
+        raise ValueError(f"reduce: bad dimensions {tuple(dimensions)} for rank {ndim}")
+    if len(xs) == 1 and not any(isinstance(v, core.Tracer) for v in vs):
+        for fn, is_identity, prim in _MONOIDS:
+            if computation is fn and is_identity(vs[0]):
+                return tu.tree_unflatten(tree, [prim(xs[0], dims)])
+    kept = [d for d in range(ndim) if d not in dims]
+    n = math.prod(xs[0].shape[d] for d in dims)
+    lead = [xs[0].shape[d] for d in kept]
+    xs = [st.reshape(st.transpose_(x, (*kept, *dims)), (*lead, n)) for x in xs]
+
+    def combine(a: list[Array], b: list[Array]) -> list[Array]:
+        out = computation(tu.tree_unflatten(tree, a), tu.tree_unflatten(tree, b))
+        leaves, out_tree = tu.tree_flatten(out)
+        if out_tree != tree:
+            raise TypeError(f"reduce: computation must return {tree}, got {out_tree}")
+        return [_lax_operand(o, "reduce", 0) for o in leaves]
+
+    while n > 1:
+        if n % 2:
+            cfg = [(0, 0, 0)] * len(lead) + [(0, 1, 0)]
+            xs = [st.pad(x, v, cfg) for x, v in zip(xs, vs, strict=True)]
+            n += 1
+        half = n // 2
+        lo = [st.slice_in_dim(x, 0, half, axis=len(lead)) for x in xs]
+        hi = [st.slice_in_dim(x, half, n, axis=len(lead)) for x in xs]
+        xs, n = combine(lo, hi), half
+    full_init = [st.broadcast_in_dim(v, (*lead, 1), ()) for v in vs]
+    if n == 1:
+        xs = combine(full_init, xs)
+    else:  # nothing to reduce over: the identity
+        xs = full_init
+    return tu.tree_unflatten(tree, [st.reshape(x, lead) for x in xs])
+
+
+def sort_key_val(
+    keys: ArrayLike, values: ArrayLike, dimension: int = -1, is_stable: bool = True
+) -> tuple[Array, Array]:
+    """``values`` reordered by sorting ``keys`` along ``dimension``; both sorted arrays."""
+    k = _lax_operand(keys, "sort_key_val", 0)
+    v = _lax_operand(values, "sort_key_val", 1)
+    out = so.sort([k, v], dimension, is_stable, 1)
+    return out[0], out[1]
+
+
+def top_k(operand: ArrayLike, k: int) -> tuple[Array, Array]:
+    """The ``k`` largest entries along the last axis, in descending order, and their
+    indices (the lower index first among equal values), as ``jax.lax.top_k``."""
+    x = _lax_operand(operand, "top_k", 0)
+    k = operator.index(k)
+    if x.ndim == 0:
+        raise TypeError("top_k: the operand must have at least one dimension")
+    n = x.shape[-1]
+    if not 0 <= k <= n:
+        raise ValueError(f"top_k: k must be in [0, {n}], got {k}")
+    if dtypes.is_integer(x.dtype):
+        key = ew.bitwise_not(x)  # reverses the order of signed and unsigned integers
+    elif dtypes.is_float(x.dtype):
+        key = ew.neg(x)
+    else:
+        raise TypeError(f"top_k does not accept dtype {x.dtype.name}")
+    idx = st.iota(np.dtype(np.int32), x.shape, x.ndim - 1)
+    _, sorted_idx, sorted_x = so.sort([key, idx, x], x.ndim - 1, True, 1)
+    return (
+        st.slice_in_dim(sorted_x, 0, k, axis=x.ndim - 1),
+        st.slice_in_dim(sorted_idx, 0, k, axis=x.ndim - 1),
+    )
+
+
+def dot(
+    lhs: ArrayLike, rhs: ArrayLike, precision: Any = None, preferred_element_type: Any = None
+) -> Array:
+    """Vector/matrix products (``jax.lax.dot``): contracts ``lhs``'s last axis with
+    ``rhs``'s first, for operands of rank 1 or 2."""
+    del precision
+    a, b = _lax_operand(lhs, "dot", 0), _lax_operand(rhs, "dot", 1)
+    if not (1 <= a.ndim <= 2 and 1 <= b.ndim <= 2) or a.shape[-1] != b.shape[0]:
+        raise TypeError(f"Incompatible shapes for dot: got {a.shape} and {b.shape}.")
+    if a.dtype != b.dtype:
+        raise TypeError(
+            f"lax.dot requires operands of one dtype, got {a.dtype.name}, {b.dtype.name}"
+        )
+    return la.dot_general(a, b, (((a.ndim - 1,), (0,)), ((), ())), preferred_element_type)
+
+
+def full_like(
+    x: ArrayLike, fill_value: ArrayLike, dtype: Any = None, shape: Sequence[int] | None = None
+) -> Array:
+    """An array like ``x`` (its shape and dtype unless given) filled with ``fill_value``."""
+    a = _lax_operand(x, "full_like", 0)
+    dt = a.dtype if dtype is None else dtypes.canonicalize_dtype(np.dtype(dtype))
+    v = _lax_operand(fill_value, "full_like", 1)
+    if v.shape != ():
+        raise TypeError(f"full_like: fill_value must be a scalar, got shape {v.shape}")
+    v = v if v.dtype == dt else ew.convert_element_type(v, dt)
+    return ew.full(tuple(a.shape if shape is None else shape), v, dt)
