@@ -31,6 +31,7 @@ from fad._src.core import ShapedArray as ShapedArray
 from fad._src.core import Tracer as Tracer
 from fad._src.core import current_handler as current_handler
 from fad._src.core import installed as installed
+from fad._src.custom_derivatives import custom_gradient as custom_gradient
 from fad._src.custom_derivatives import custom_jvp as custom_jvp
 from fad._src.custom_derivatives import custom_vjp as custom_vjp
 from fad._src.dtypes import float0 as float0

@@ -122,6 +122,8 @@ def _eager_with_scalar(
         return None
     if v is None or type(scalar) not in PY_SCALARS or not core.is_eager():
         return None
+    if type(scalar) is int and not -(2**31) <= scalar < 2**31:
+        dtypes.check_python_int(scalar)
     dt, scalar_weak = dtypes.result_type_with_scalar(v.dtype, weak, type(scalar), inexact)
     if v.dtype != dt or (not allow_bool and dt == dtypes.bool_):
         return None
