@@ -9,6 +9,8 @@ promotion or broadcasting: operands share one shape and dtype, except that a Pyt
 scalar takes the dtype of the array it is combined with.
 """
 
+from fad._src.implicit import custom_linear_solve as custom_linear_solve
+from fad._src.implicit import custom_root as custom_root
 from fad._src.lax import abs as abs
 from fad._src.lax import acos as acos
 from fad._src.lax import acosh as acosh
@@ -131,16 +133,16 @@ __all__ = [
     "atan", "atan2", "atanh", "bitcast_convert_type", "bitwise_and", "bitwise_not",
     "bitwise_or", "bitwise_xor", "broadcast", "broadcast_in_dim", "broadcasted_iota", "cbrt",
     "ceil", "clamp", "complex", "concatenate", "cond", "conj", "conv", "conv_general_dilated",
-    "convert_element_type", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "digamma",
-    "div", "dot", "dot_general", "dynamic_index_in_dim", "dynamic_slice",
-    "dynamic_slice_in_dim", "dynamic_update_slice", "eq", "erf", "erf_inv", "erfc", "exp",
-    "exp2", "expand_dims", "expm1", "floor", "fori_loop", "full", "full_like", "ge", "gt",
-    "imag", "index_in_dim", "integer_pow", "iota", "is_finite", "le", "lgamma", "log", "log1p",
-    "logistic", "lt", "map", "max", "min", "mul", "ne", "neg", "nextafter", "pad", "polygamma",
-    "pow", "real", "reduce", "reduce_and", "reduce_max", "reduce_min", "reduce_or",
-    "reduce_prod", "reduce_sum", "reduce_window", "rem", "reshape", "rev", "round", "rsqrt",
-    "scan", "select", "select_n", "shift_left", "shift_right_arithmetic",
-    "shift_right_logical", "sign", "sin", "sinh", "slice", "slice_in_dim", "sort",
-    "sort_key_val", "sqrt", "squeeze", "stop_gradient", "sub", "switch", "tan", "tanh",
-    "top_k", "transpose", "while_loop",
+    "convert_element_type", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum",
+    "custom_linear_solve", "custom_root", "digamma", "div", "dot", "dot_general",
+    "dynamic_index_in_dim", "dynamic_slice", "dynamic_slice_in_dim", "dynamic_update_slice",
+    "eq", "erf", "erf_inv", "erfc", "exp", "exp2", "expand_dims", "expm1", "floor",
+    "fori_loop", "full", "full_like", "ge", "gt", "imag", "index_in_dim", "integer_pow",
+    "iota", "is_finite", "le", "lgamma", "log", "log1p", "logistic", "lt", "map", "max", "min",
+    "mul", "ne", "neg", "nextafter", "pad", "polygamma", "pow", "real", "reduce", "reduce_and",
+    "reduce_max", "reduce_min", "reduce_or", "reduce_prod", "reduce_sum", "reduce_window",
+    "rem", "reshape", "rev", "round", "rsqrt", "scan", "select", "select_n", "shift_left",
+    "shift_right_arithmetic", "shift_right_logical", "sign", "sin", "sinh", "slice",
+    "slice_in_dim", "sort", "sort_key_val", "sqrt", "squeeze", "stop_gradient", "sub",
+    "switch", "tan", "tanh", "top_k", "transpose", "while_loop",
 ]  # fmt: skip

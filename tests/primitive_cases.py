@@ -32,6 +32,7 @@ import scipy.special as sps
 import fad
 import fad.numpy as jnp
 from fad._src import core, dtypes
+from fad._src import implicit as _implicit
 from fad._src.core import Array
 from fad._src.prims import bits, fft, lapack, linalg, sorting
 from fad._src.prims import elementwise as ew
@@ -996,6 +997,17 @@ def _checkpointed_dots(a: Array, b: Array) -> Array:
     return f(a, b)
 
 
+def _lin_solve(a: Array, b: Array) -> Array:
+    """``a x = b`` by custom_linear_solve: solve and transpose_solve by LAPACK (dense)."""
+    out: Array = _implicit.custom_linear_solve(
+        lambda x: linalg.dot_general(a, x, (((1,), (0,)), ((), ()))),
+        b,
+        lambda _mv, y: jnp.linalg.solve(a, y),
+        lambda _vm, y: jnp.linalg.solve(a.T, y),
+    )
+    return out
+
+
 def _control_flow_cases() -> list[Case]:
     s = (2, 3)
     pred = U((), dtype=BOOL)
@@ -1022,6 +1034,8 @@ def _control_flow_cases() -> list[Case]:
              lambda x, y: (np.cos(x) * np.cos(y) + y, -np.sin(x) * np.sin(y) + x)),
         Case("checkpoint_dots", "checkpoint", _checkpointed_dots, indep(U((2, 3)), U((3, 2))),
              FLOAT),
+        Case("custom_linear_solve", "custom_linear_solve", _lin_solve,
+             seq(_diag_dominant((3, 3)), U((3,)).draw), FLOAT),
     ]  # fmt: skip
 
 

@@ -21,10 +21,9 @@ from fad._src.interpreters.transpose import transpose_rules
 from fad._src.tree_util import tree_leaves
 from fad._src.xla.lowering import lowering_rules
 
-# Primitives linear in at least one operand; each must have a transpose rule (fft is
-# linear in its one operand, every fft_type). mul,
-# div (numerator), dot_general, scatter-add and triangular_solve (in b) are linear in one
-# operand at a time;
+# Primitives linear in at least one operand; each must have a transpose rule. fft is linear
+# in its one operand (every fft_type); mul, div (numerator), dot_general, scatter-add,
+# triangular_solve and custom_linear_solve (in b) are linear in one operand at a time;
 # xla_call (a jitted call) is linear in whichever operands its program is linear in, and
 # so are cond, scan and checkpoint; custom_vjp_lin is linear in its tangents (its transpose
 # is the user's bwd). while is not here: it has no transpose by design (its trip count is
@@ -35,7 +34,7 @@ LINEAR = frozenset({
     "convert_element_type", "select_n", "reduce_sum", "cumsum", "dot_general", "fft",
     "broadcast_in_dim", "reshape", "transpose", "rev", "concatenate", "pad", "slice",
     "dynamic_slice", "dynamic_update_slice", "gather", "scatter", "triangular_solve",
-    "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin",
+    "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin", "custom_linear_solve",
 })  # fmt: skip
 
 # Primitives that never appear with an operand: nothing to differentiate or batch.
