@@ -116,7 +116,7 @@ def _unary(fn: Callable[[Array], Array]) -> Callable[[ArrayLike], Array]:
     name = fn.__name__.rstrip("_")
 
     def op(x: ArrayLike) -> Array:
-        return fn(_lax_operand(x, name, 0))
+        return fn(x if isinstance(x, Array) else _lax_operand(x, name, 0))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = fn.__doc__ or f"Elementwise ``{name}`` (``jax.lax.{name}``)."
@@ -127,6 +127,9 @@ def _binary(fn: Callable[[Array, Array], Array]) -> Callable[[ArrayLike, ArrayLi
     name = fn.__name__.rstrip("_")
 
     def op(x: ArrayLike, y: ArrayLike) -> Array:
+        if isinstance(x, Array) and isinstance(y, Array):
+            if x.shape == y.shape and x.dtype == y.dtype:  # the common case, as is
+                return fn(x, y)
         return fn(*_operands(name, x, y))
 
     op.__name__ = op.__qualname__ = name
