@@ -33,6 +33,7 @@ from fad._src.core import ShapedArray as ShapedArray
 from fad._src.core import Tracer as Tracer
 from fad._src.core import current_handler as current_handler
 from fad._src.core import installed as installed
+from fad._src.custom_derivatives import custom_gradient as custom_gradient
 from fad._src.custom_derivatives import custom_jvp as custom_jvp
 from fad._src.custom_derivatives import custom_vjp as custom_vjp
 from fad._src.dtypes import float0 as float0
@@ -66,14 +67,15 @@ from fad import random as random
 # The public submodules, reachable after a bare ``import fad`` as in JAX (``fad.numpy``,
 # ``fad.tree.map``, ...); each is imported on first use, so ``import fad`` stays lean.
 _SUBMODULES = frozenset({
-    "debug", "distributed", "lax", "numpy", "optim", "scipy", "sharding", "test_util", "tree",
-    "tree_util",
+    "debug", "distributed", "lax", "nn", "numpy", "optim", "scipy", "sharding", "test_util",
+    "tree", "tree_util",
 })  # fmt: skip
 
 if _TYPE_CHECKING:
     from fad import debug as debug
     from fad import distributed as distributed
     from fad import lax as lax
+    from fad import nn as nn
     from fad import numpy as numpy
     from fad import optim as optim
     from fad import scipy as scipy

@@ -5,6 +5,7 @@ from fad._src.tree_util import PyTree as PyTree
 from fad._src.tree_util import PyTreeDef as PyTreeDef
 from fad._src.tree_util import register_dataclass as register_dataclass
 from fad._src.tree_util import register_node as register_pytree_node
+from fad._src.tree_util import register_pytree_node_class as register_pytree_node_class
 from fad._src.tree_util import tree_all as tree_all
 from fad._src.tree_util import tree_flatten as tree_flatten
 from fad._src.tree_util import tree_leaves as tree_leaves
@@ -18,6 +19,7 @@ __all__ = [
     "PyTreeDef",
     "register_dataclass",
     "register_pytree_node",
+    "register_pytree_node_class",
     "tree_all",
     "tree_flatten",
     "tree_leaves",

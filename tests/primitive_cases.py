@@ -32,8 +32,9 @@ import scipy.special as sps
 import fad
 import fad.numpy as jnp
 from fad._src import core, dtypes
+from fad._src import implicit as _implicit
 from fad._src.core import Array
-from fad._src.prims import bits, lapack, linalg, sorting
+from fad._src.prims import bits, fft, lapack, linalg, sorting
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import reductions as red
@@ -834,6 +835,21 @@ def _lapack_cases() -> list[Case]:
     ]  # fmt: skip
 
 
+def _fft_cases() -> list[Case]:
+    def f(t: str, lengths: tuple[int, ...]) -> Callable[[Array], Array]:
+        return lambda x: fft.fft(x, t, lengths)
+
+    return [
+        Case("fft", "fft", f("FFT", (5,)), indep(U((2, 5))), COMPLEX),
+        Case("fft_2d", "fft", f("FFT", (3, 4)), indep(U((3, 4))), COMPLEX),
+        Case("ifft", "fft", f("IFFT", (4,)), indep(U((3, 4))), COMPLEX),
+        Case("rfft", "fft", f("RFFT", (6,)), indep(U((2, 6))), FLOAT, holomorphic=False),
+        Case("rfft_odd_2d", "fft", f("RFFT", (2, 5)), indep(U((2, 5))), FLOAT, holomorphic=False),
+        Case("irfft", "fft", f("IRFFT", (6,)), indep(U((2, 4))), COMPLEX, holomorphic=False),
+        Case("irfft_odd", "fft", f("IRFFT", (5,)), indep(U((3,))), COMPLEX, holomorphic=False),
+    ]
+
+
 # A jitted call: its JVP, transpose and batching rules transform the staged program.
 _jitted = fad.jit(lambda x, y: ew.mul(ew.sin(x), y))
 
@@ -853,6 +869,7 @@ CASES: list[Case] = [
     *_sort_cases(),
     *_call_cases(),
     *_lapack_cases(),
+    *_fft_cases(),
 ]
 
 CASES_BY_PRIM: dict[str, list[Case]] = {}
@@ -980,6 +997,17 @@ def _checkpointed_dots(a: Array, b: Array) -> Array:
     return f(a, b)
 
 
+def _lin_solve(a: Array, b: Array) -> Array:
+    """``a x = b`` by custom_linear_solve: solve and transpose_solve by LAPACK (dense)."""
+    out: Array = _implicit.custom_linear_solve(
+        lambda x: linalg.dot_general(a, x, (((1,), (0,)), ((), ()))),
+        b,
+        lambda _mv, y: jnp.linalg.solve(a, y),
+        lambda _vm, y: jnp.linalg.solve(a.T, y),
+    )
+    return out
+
+
 def _control_flow_cases() -> list[Case]:
     s = (2, 3)
     pred = U((), dtype=BOOL)
@@ -1006,6 +1034,8 @@ def _control_flow_cases() -> list[Case]:
              lambda x, y: (np.cos(x) * np.cos(y) + y, -np.sin(x) * np.sin(y) + x)),
         Case("checkpoint_dots", "checkpoint", _checkpointed_dots, indep(U((2, 3)), U((3, 2))),
              FLOAT),
+        Case("custom_linear_solve", "custom_linear_solve", _lin_solve,
+             seq(_diag_dominant((3, 3)), U((3,)).draw), FLOAT),
     ]  # fmt: skip
 
 

@@ -215,10 +215,10 @@ def test_jvp_integer_primal_needs_float0_tangent() -> None:
 
 
 def test_jvp_structure_mismatch() -> None:
-    with pytest.raises(ValueError, match="same tree structure"):
+    with pytest.raises(TypeError, match="same tree structure"):
         # A list is not a tuple: the structures differ (the static types do not catch it).
         fad.jvp(lambda p: p[0] * p[1], ((1.0, 2.0),), fad.tangent(([1.0, 2.0],)))
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(TypeError, match="same length"):
         fad.jvp(jnp.sin, (1.0,), (1.0, 2.0))  # type: ignore[arg-type]  # on purpose
 
 

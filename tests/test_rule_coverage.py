@@ -21,9 +21,9 @@ from fad._src.interpreters.transpose import transpose_rules
 from fad._src.tree_util import tree_leaves
 from fad._src.xla.lowering import lowering_rules
 
-# Primitives linear in at least one operand; each must have a transpose rule. mul,
-# div (numerator), dot_general, scatter-add and triangular_solve (in b) are linear in one
-# operand at a time;
+# Primitives linear in at least one operand; each must have a transpose rule. fft is linear
+# in its one operand (every fft_type); mul, div (numerator), dot_general, scatter-add,
+# triangular_solve and custom_linear_solve (in b) are linear in one operand at a time;
 # xla_call (a jitted call) is linear in whichever operands its program is linear in, and
 # so are cond, scan and checkpoint; custom_vjp_lin is linear in its tangents (its transpose
 # is the user's bwd). while is not here: it has no transpose by design (its trip count is
@@ -31,10 +31,10 @@ from fad._src.xla.lowering import lowering_rules
 # pass raises (tests/test_control_flow.py).
 LINEAR = frozenset({
     "add", "add_any", "sub", "neg", "mul", "div", "real", "imag", "conj", "complex",
-    "convert_element_type", "select_n", "reduce_sum", "cumsum", "dot_general",
+    "convert_element_type", "select_n", "reduce_sum", "cumsum", "dot_general", "fft",
     "broadcast_in_dim", "reshape", "transpose", "rev", "concatenate", "pad", "slice",
     "dynamic_slice", "dynamic_update_slice", "gather", "scatter", "triangular_solve",
-    "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin",
+    "xla_call", "cond", "scan", "checkpoint", "custom_vjp_lin", "custom_linear_solve",
     "psum", "all_gather", "psum_scatter", "all_to_all", "ppermute", "shard_map",
     "sharding_constraint",
 })  # fmt: skip

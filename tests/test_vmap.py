@@ -331,7 +331,8 @@ CASES += [
     Case("xla_call", _binary_f32(), fn=_jit_fn, label="jit", tol=1e-6),
 ]
 
-# Control flow, custom derivative rules and checkpointing: their shared cases, in float32.
+# Control flow, custom derivative rules, checkpointing, custom_linear_solve and fft: their
+# shared cases, in their first dtype (float32 or complex64).
 CASES += [
     Case(
         c.prim,
@@ -341,8 +342,12 @@ CASES += [
         fn=c.fn,
     )
     for c in primitive_cases.CASES
-    if c.prim in ("cond", "while", "scan", "custom_jvp_call", "custom_vjp_call", "checkpoint")
-]
+    if c.prim
+    in (
+        "cond", "while", "scan", "custom_jvp_call", "custom_vjp_call", "checkpoint",
+        "custom_linear_solve", "fft",
+    )
+]  # fmt: skip
 
 # Primitives that no vmap can ever hand a batched operand to, and why.
 NOT_BATCHABLE: dict[str, str] = {

@@ -878,8 +878,24 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
 # numpy ``impl`` and no parameters, and is not ``multiple_results`` nor ``weak_from``.
 
 
+# The (primitive, dtype) pairs whose abstract rule has accepted that dtype: numpy would
+# compute ``exp`` of integers, the primitive refuses them (as ``jit`` does), and the lean
+# paths check each pair once.
+_dtype_accepted: set[tuple[Primitive, np.dtype[Any]]] = set()
+
+
+def _accept_dtype(prim: Primitive, x: np.ndarray[Any, Any], n: int) -> None:
+    rule = abstract_rules.get(prim)
+    if rule is not None:
+        aval = ShapedArray(x.shape, x.dtype, False)
+        rule(*([aval] * n))
+    _dtype_accepted.add((prim, x.dtype))
+
+
 def eval_on_host1(prim: Primitive, x: np.ndarray[Any, Any], x_weak: bool) -> Array:
     """``eval_primitive`` of a unary ``prim`` on a concrete array (host value ``x``)."""
+    if (prim, x.dtype) not in _dtype_accepted:
+        _accept_dtype(prim, x, 1)
     out = prim.impl(x)  # type: ignore[misc]  # (callers know ``impl`` is set)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
@@ -895,6 +911,8 @@ def eval_on_host2(
     prim: Primitive, x: np.ndarray[Any, Any], x_weak: bool, y: np.ndarray[Any, Any], y_weak: bool
 ) -> Array:
     """``eval_primitive`` of a binary ``prim`` on two concrete arrays (host values)."""
+    if (prim, x.dtype) not in _dtype_accepted and x.dtype == y.dtype:
+        _accept_dtype(prim, x, 2)
     out = prim.impl(x, y)  # type: ignore[misc]  # (callers know ``impl`` is set)
     if type(out) is not np.ndarray:
         out = np.asarray(out)

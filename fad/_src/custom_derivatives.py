@@ -159,6 +159,31 @@ def _flat_arrays(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
     return flat_arrays(tree, not_array_leaf(what, "; use nondiff_argnums for other arguments"))
 
 
+def _argnames_to_nums(
+    fun: Callable[..., Any], names: Sequence[str], nums: Sequence[int], what: str
+) -> tuple[int, ...]:
+    """The positions of the parameters ``names`` of ``fun`` (``nondiff_argnames``)."""
+    names = (names,) if isinstance(names, str) else tuple(names)
+    if not names:
+        return ()
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{what}: nondiff_argnames needs a function with a signature") from err
+    positional = [
+        p.name for p in params
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]  # fmt: skip
+    out = []
+    for n in names:
+        if n not in positional:
+            raise ValueError(f"{what}: nondiff_argnames entry {n!r} is not a positional parameter")
+        i = positional.index(n)
+        if i not in nums:
+            out.append(i)
+    return tuple(sorted(out))
+
+
 class _Split:
     """The positional arguments of a call, split into static (nondiff) and dynamic ones."""
 
@@ -341,11 +366,16 @@ class custom_jvp(_CustomFunction[*Ts, R]):
         Array(1., dtype=float32)
     """
 
-    def __init__(self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = ()) -> None:
+    def __init__(
+        self, fun: Callable[[*Ts], R], nondiff_argnums: Sequence[int] = (),
+        nondiff_argnames: Sequence[str] = (),
+    ) -> None:  # fmt: skip
         if not callable(fun):
             raise TypeError(f"custom_jvp expects a callable, got {type(fun).__name__}")
         self.fun = fun
-        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.nondiff_argnums = tuple(nondiff_argnums) + _argnames_to_nums(
+            fun, nondiff_argnames, nondiff_argnums, "custom_jvp"
+        )
         self.jvp: Callable[..., Any] | None = None
         self.symbolic_zeros = False
         functools.update_wrapper(self, fun)
@@ -433,9 +463,19 @@ class custom_jvp(_CustomFunction[*Ts, R]):
         rule = self.jvp
         if rule is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
-        split, flat, in_tree, call, consts, out_tree = _trace_call(
-            self.fun, self.nondiff_argnums, args, kwargs, f"custom_jvp function {name}"
-        )
+        try:
+            split, flat, in_tree, call, consts, out_tree = _trace_call(
+                self.fun, self.nondiff_argnums, args, kwargs, f"custom_jvp function {name}"
+            )
+        except core.ConcretizationError:
+            # ``fun`` branches on its arguments' values. Where those are concrete (eagerly,
+            # or the primals under ``jvp``/``grad``), do as JAX does: run ``fun`` or the rule
+            # on them without staging ``fun`` at all.
+            out = self._call_concrete(args, kwargs, rule, name)
+            if out is _NOT_CONCRETE:
+                raise
+            result_concrete: R = out
+            return result_concrete
         flat_rule = _jvp_rule(rule, self.symbolic_zeros, split, in_tree, out_tree, call, name)
         outs = custom_jvp_call_p.bindn(
             *consts, *flat, call=call, jvp=flat_rule, num_consts=len(consts),
@@ -443,6 +483,64 @@ class custom_jvp(_CustomFunction[*Ts, R]):
         )  # fmt: skip
         result: R = tu.tree_unflatten(out_tree, outs)
         return result
+
+    def _call_concrete(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], rule: Callable[..., Any], name: str
+    ) -> Any:
+        """The call where the arguments (or, under the JVP handler on top, their primals)
+        are concrete: ``fun`` itself eagerly, else the rule on the primals and tangents,
+        run under that handler (which passes values it does not own through)."""
+        what = f"custom_jvp function {name}"
+        full = _resolve_args(self.fun, args, kwargs, what)
+        split = _Split(full, _nondiff(self.nondiff_argnums, len(full), what))
+        flat, in_tree = _flat_arrays(split.dyn, f"{what}: the differentiable arguments")
+        if core.is_eager():
+            return (
+                _NOT_CONCRETE if any(isinstance(x, core.Tracer) for x in flat) else self.fun(*full)
+            )
+        h = core.current_handler()
+        if not isinstance(h, jvp_mod.JVPHandler):
+            return _NOT_CONCRETE
+        pairs = [h.unwrap(x) for x in flat]
+        if not all(type(p) is Array for p, _ in pairs):
+            return _NOT_CONCRETE
+        if all(isinstance(t, Zero) for _, t in pairs):
+            # No tangent of this handler's: it passes everything ``fun`` binds through.
+            return self.fun(*full)
+        primals = [p for p, _ in pairs]
+        t_leaves = [
+            _zero_tangent(p.aval, self.symbolic_zeros) if isinstance(t, Zero) else t
+            for p, t in pairs
+        ]
+        res = rule(
+            *split.static,
+            tuple(tu.tree_unflatten(in_tree, primals)),
+            tuple(tu.tree_unflatten(in_tree, t_leaves)),
+        )
+        if not (isinstance(res, (tuple, list)) and len(res) == 2):
+            raise TypeError(
+                f"Custom JVP rule of {name} must return a pair (primal_out, tangent_out), got "
+                f"{type(res).__name__}"
+            )
+        p_flat, p_tree = tu.tree_flatten(res[0])
+        t_flat, t_tree = tu.tree_flatten(res[1], is_leaf=_is_zero_leaf)
+        if p_tree != t_tree:
+            raise TypeError(
+                f"Custom JVP rule of {name} must produce primal and tangent outputs with one "
+                f"structure, but got primal output {p_tree} and tangent output {t_tree}"
+            )
+        outs = []
+        for i, (p, t) in enumerate(zip(p_flat, t_flat, strict=True)):
+            arr = p if isinstance(p, Array) else core.asarray(p)
+            if isinstance(arr, jvp_mod.JVPTracer) and arr._handler is h:
+                raise _closure_error("custom_jvp")
+            tan = _as_tangent(t, arr.aval, f"Custom JVP rule of {name}: tangent output {i}")
+            outs.append(h.wrap(arr, tan))
+        return tu.tree_unflatten(p_tree, outs)
+
+
+# What ``_call_concrete`` returns where the arguments are not concrete.
+_NOT_CONCRETE = object()
 
 
 def _jvp_rule(
@@ -912,3 +1010,69 @@ transpose_mod.def_transpose(custom_vjp_lin_p, _lin_transpose)
 batching.def_batch(custom_vjp_lin_p, _lin_batch)
 # Only reverse mode transposes it away; staged forward mode would reach the compiler.
 lowering.def_no_lowering(custom_vjp_lin_p, _FORWARD_MODE)
+
+
+# ---------------------------------------------------------------------------
+# custom_gradient
+# ---------------------------------------------------------------------------
+
+
+def custom_gradient(fun: Callable[..., tuple[Any, Callable[[Any], Any]]]) -> Callable[..., Any]:
+    """``jax.custom_gradient``: ``fun(*args)`` returns ``(out, vjp)``; the result computes
+    ``out`` and, in reverse mode, uses ``vjp(out_cotangent)`` (one cotangent per argument,
+    a tuple, or a single value for a one-argument function) as its derivative.
+
+    A ``custom_vjp`` whose forward pass saves the arguments and whose backward pass runs
+    ``fun`` again for its ``vjp``, so the ``vjp`` may close over anything ``fun`` computed.
+
+    Args:
+        fun: A function returning its value and the function that maps the output's
+            cotangent to the arguments' cotangents.
+
+    Returns:
+        The function with that derivative (forward mode through it is an error, as for
+        ``custom_vjp``).
+
+    Raises:
+        TypeError: ``fun`` is not callable.
+
+    Examples:
+        >>> @fad.custom_gradient
+        ... def clipped_square(x):
+        ...     return x**2, lambda ct: jnp.clip(2.0 * x * ct, -1.0, 1.0)
+        >>> fad.grad(clipped_square)(3.0)
+        Array(1., dtype=float32)
+    """
+    if not callable(fun):
+        raise TypeError(f"custom_gradient expects a callable, got {type(fun).__name__}")
+
+    def primal(*args: Any) -> Any:
+        return _pair(fun(*args))[0]
+
+    def fwd(*args: Any) -> tuple[Any, tuple[Any, ...]]:
+        return _pair(fun(*args))[0], args
+
+    def bwd(args: tuple[Any, ...], ct: Any) -> Any:
+        cts = _pair(fun(*args))[1](ct)
+        if len(args) == 1 and not (isinstance(cts, tuple) and len(cts) == 1):
+            cts = (cts,)
+        if not isinstance(cts, (tuple, list)) or len(cts) != len(args):
+            raise TypeError(
+                f"custom_gradient: the vjp of {_name(fun)} must return one cotangent per "
+                f"argument ({len(args)}), got {cts!r}"
+            )
+        return tuple(cts)
+
+    wrapped: custom_vjp[*tuple[Any, ...], Any] = custom_vjp(primal)
+    wrapped.defvjp(fwd, bwd)
+    functools.update_wrapper(wrapped, fun)
+    return wrapped
+
+
+def _pair(res: Any) -> tuple[Any, Callable[[Any], Any]]:
+    if not (isinstance(res, tuple) and len(res) == 2 and callable(res[1])):
+        raise TypeError(
+            "custom_gradient: the function must return a pair (output, vjp function), got "
+            f"{type(res).__name__}"
+        )
+    return res[0], res[1]

@@ -25,6 +25,7 @@ __all__ = [
     "DType",
     "DTypeLike",
     "SUPPORTED_DTYPES",
+    "check_python_int",
     "bfloat16",
     "bool_",
     "canonicalize_dtype",
@@ -222,6 +223,14 @@ def is_weakly_typed_python_scalar(x: object) -> bool:
     )
 
 
+def check_python_int(x: int) -> None:
+    """A Python int is a weakly typed value of the default int dtype (int32, or int64 with
+    x64), as in JAX: one outside its range is an OverflowError, not a silent float."""
+    info = np.iinfo(default_int_dtype())
+    if not info.min <= x <= info.max:
+        raise OverflowError(f"Python int {x} too large to convert to {info.dtype.name}")
+
+
 def dtype_of_python_scalar(x: object) -> tuple[DType, bool]:
     """``(dtype, weak_type)`` of a scalar: weak default dtype for int/float/complex.
 
@@ -234,6 +243,8 @@ def dtype_of_python_scalar(x: object) -> tuple[DType, bool]:
     if isinstance(x, np.generic):
         return canonicalize_dtype(x.dtype), False
     if isinstance(x, int):
+        if not -(2**31) <= x < 2**31:
+            check_python_int(x)
         return default_int_dtype(), True
     if isinstance(x, float):
         return default_float_dtype(), True

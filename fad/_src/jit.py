@@ -545,16 +545,19 @@ class _Entry:
     to rebuild outputs."""
 
     __slots__ = (
-        "closed", "compiled", "names", "out_slots", "out_tree", "params", "simple",
-        "tracer_consts",
+        "closed", "compiled", "float0_args", "names", "out_slots", "out_tree", "params",
+        "simple", "tracer_consts",
     )  # fmt: skip
 
     def __init__(
         self, closed: ClosedProgram, tracer_consts: tuple[Array, ...], out_tree: tu.PyTreeDef,
         out_slots: tuple[int | np.ndarray[Any, Any], ...], names: list[str], name: str,
         backend: str | None, donated: tuple[int, ...], shardings: Layout | None = None,
+        float0_args: tuple[bool, ...] = (),
     ) -> None:  # fmt: skip
         self.closed = closed
+        # Flat arguments of dtype float0 (tangents of integers): no data, so no program input.
+        self.float0_args = float0_args if any(float0_args) else ()
         self.tracer_consts = tracer_consts
         self.out_tree = out_tree
         self.out_slots = out_slots
@@ -801,7 +804,7 @@ class JitFunction(Generic[P, R]):
         entry = self._cache.get(key)
         if entry is None:
             entry = self._trace(args, kwargs, dyn_pos, flat, in_tree)
-            if not entry.tracer_consts:
+            if not entry.tracer_consts and not entry.float0_args:
                 self._cache[key] = entry
                 if (
                     not kwargs
@@ -809,6 +812,10 @@ class JitFunction(Generic[P, R]):
                     and all(type(a) is Array or type(a) in _PY_SCALARS for a in args)
                 ):
                     self._fast[(avals, config.trace_state)] = entry
+            elif not entry.tracer_consts:
+                self._cache[key] = entry
+        if entry.float0_args:
+            flat = [x for x, z in zip(flat, entry.float0_args, strict=True) if not z]
         return entry, flat
 
     def _leaf_names(self, in_tree: tu.PyTreeDef, dyn_pos: Sequence[int]) -> list[str]:
@@ -830,12 +837,22 @@ class JitFunction(Generic[P, R]):
     ) -> _Entry:  # fmt: skip
         stats.traces += 1
         names = self._leaf_names(in_tree, dyn_pos)
+        # float0 arguments (tangents of integers) carry no data: they enter the trace as
+        # host values, as JAX passes them, and are no input of the program.
+        float0_args = tuple(x.aval.dtype == dtypes.float0 for x in flat)
         stage = StageHandler()
         with core.installed(stage):
             tracers: list[StageTracer] = [
-                stage.new_arg(x.aval, n) for x, n in zip(flat, names, strict=True)
+                stage.new_arg(x.aval, n)
+                for x, n, z in zip(flat, names, float0_args, strict=True)
+                if not z
             ]
-            dyn_args, dyn_kw = tu.tree_unflatten(in_tree, tracers)
+            it = iter(tracers)
+            values: list[Any] = [
+                np.zeros(x.aval.shape, dtypes.float0) if z else next(it)
+                for x, z in zip(flat, float0_args, strict=True)
+            ]
+            dyn_args, dyn_kw = tu.tree_unflatten(in_tree, values)
             full = list(args)
             for i, a in zip(dyn_pos, dyn_args, strict=True):
                 full[i] = a
@@ -868,14 +885,20 @@ class JitFunction(Generic[P, R]):
                 if i in self._donate_argnums or (i - len(args)) in self._donate_argnums:
                     donated.extend(range(start, start + n))
                 start += n
+        if any(float0_args):
+            names = [n for n, z in zip(names, float0_args, strict=True) if not z]
+            kept = [i for i, z in enumerate(float0_args) if not z]
+            donated = [kept.index(i) for i in donated if i in kept]
         return _Entry(
             closed, tracer_consts, out_tree, tuple(slots), names, self.__name__, self._backend,
-            tuple(donated), self._layout(args, dyn_pos, in_tree, len(tracer_consts), out),
+            tuple(donated),
+            shardings=self._layout(args, dyn_pos, in_tree, len(tracer_consts), out, float0_args),
+            float0_args=float0_args,
         )  # fmt: skip
 
     def _layout(
         self, args: tuple[Any, ...], dyn_pos: list[int], in_tree: tu.PyTreeDef, n_consts: int,
-        out: Any,
+        out: Any, float0_args: Sequence[bool],
     ) -> Layout | None:  # fmt: skip
         """Per flat operand and result, the sharding ``in_shardings``/``out_shardings`` give."""
         if self._in_shardings is None and self._out_shardings is None:
@@ -893,6 +916,10 @@ class JitFunction(Generic[P, R]):
                 tu.prefix_broadcast(spec, placeholder, "in_shardings"), "in_shardings"
             )
             ins += [None] * dyn_kw.num_leaves
+        if any(float0_args):  # float0 arguments carry no data and are no program input
+            ins = ins[:n_consts] + [
+                s for s, z in zip(ins[n_consts:], float0_args, strict=True) if not z
+            ]
         outs: list[Sharding | None] = []
         leaves = tu.tree_leaves(out)
         if self._out_shardings is None:
@@ -1056,6 +1083,8 @@ def jit(
     """
     if not callable(fun):
         raise TypeError(f"jit expects a callable as its first argument, got {type(fun).__name__}")
+    if inspect.isgeneratorfunction(fun) or inspect.isasyncgenfunction(fun):
+        raise TypeError(f"Expected a function, got a generator function: {fun!r}")
     names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
     for n in names:
         if not isinstance(n, str):
@@ -1067,7 +1096,24 @@ def jit(
         raise ValueError(f"jit: arguments {sorted(clash)} are both static and donated")
     if backend is not None:
         runtime._canonical_backend_name(backend)  # validates the name now
+    _check_argnums_in_range(fun, statics, "static_argnums")
     return JitFunction(fun, statics, names, donated, backend, in_shardings, out_shardings)
+
+
+def _check_argnums_in_range(fun: Callable[..., Any], nums: Sequence[int], what: str) -> None:
+    """As JAX: argument numbers beyond a signature without ``*args`` are an error now."""
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
+        return
+    n = sum(p.kind in _POSITIONAL for p in params)
+    bad = [i for i in nums if not -n <= i < n]
+    if bad:
+        raise ValueError(
+            f"Jitted function has {what}={tuple(nums)}, but only accepts {n} positional arguments."
+        )
 
 
 # ---------------------------------------------------------------------------

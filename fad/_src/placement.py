@@ -43,15 +43,17 @@ __all__ = [
 #: False until an array spans several devices: the single-device paths skip every check.
 sharded_arrays_exist = False
 
-# jaxlib's sharding object → the fad sharding it was made from (to give it back on
-# ``Array.sharding``). Bounded by the number of distinct shardings a program uses.
-_fad_of: dict[Any, Sharding] = {}
+# id of jaxlib's sharding object → (that object, the fad sharding it was made for), to
+# give the latter back on ``Array.sharding``. Each fad sharding gets its own jaxlib object
+# (equal layouts from different meshes stay apart). Bounded by the number of distinct
+# shardings a program uses.
+_fad_of: dict[int, tuple[Any, Sharding]] = {}
 
 
 def runtime_sharding(sharding: Sharding, ndim: int) -> Any:
     """jaxlib's object for ``sharding`` applied to an array of rank ``ndim``."""
-    rs = runtime.sharding_object(sharding.device_assignment, sharding.hlo_text(ndim))
-    _fad_of.setdefault(rs, sharding)
+    rs = runtime.sharding_object(sharding.device_assignment, sharding.hlo_text(ndim), sharding)
+    _fad_of.setdefault(id(rs), (rs, sharding))
     return rs
 
 
@@ -125,9 +127,9 @@ def mark_sharded() -> None:
 
 def _layout(buf: runtime.DeviceBuffer) -> Sharding:
     native: Any = buf
-    known = _fad_of.get(native._sharding)
-    if known is not None:
-        return known
+    known = _fad_of.get(id(native._sharding))
+    if known is not None and known[0] is native._sharding:
+        return known[1]
     devices, dims, tiles = runtime.tile_layout(buf)
     ndim = len(buf.shape)
     return GSPMDSharding(devices, dims, tiles, replicate_last=len(dims) > ndim)

@@ -1064,6 +1064,31 @@ def register_node(
     _registry[nodetype] = _NodeKind(nodetype, _CUSTOM, flatten_fn, unflatten_fn)
 
 
+def register_pytree_node_class(cls: type[T]) -> type[T]:
+    """Register ``cls`` as a pytree node through its own ``tree_flatten()`` method (returning
+    ``(children, aux_data)``) and ``tree_unflatten(aux_data, children)`` classmethod; a
+    class decorator, returning ``cls``.
+
+    Examples:
+        >>> @fad.tree_util.register_pytree_node_class
+        ... class Box:
+        ...     def __init__(self, v):
+        ...         self.v = v
+        ...     def tree_flatten(self):
+        ...         return (self.v,), None
+        ...     @classmethod
+        ...     def tree_unflatten(cls, aux, children):
+        ...         return cls(*children)
+        >>> fad.tree.leaves([Box(1), Box(2)])
+        [1, 2]
+    """
+    for attr in ("tree_flatten", "tree_unflatten"):
+        if not callable(getattr(cls, attr, None)):
+            raise TypeError(f"register_pytree_node_class: {cls.__name__} has no {attr} method")
+    register_node(cls, lambda x: x.tree_flatten(), cls.tree_unflatten)  # type: ignore[attr-defined]
+    return cls
+
+
 @overload
 def register_dataclass(
     nodetype: type[T],

@@ -23,6 +23,8 @@ from fad._src.numpy.conversion import from_dlpack as from_dlpack
 from fad._src.numpy.conversion import issubdtype as issubdtype
 from fad._src.numpy.conversion import result_type as result_type
 from fad._src.numpy.conversion import stack as stack
+from fad._src.numpy.convolve import convolve as convolve
+from fad._src.numpy.convolve import correlate as correlate
 from fad._src.numpy.creation import array as array
 from fad._src.numpy.creation import copy as copy
 from fad._src.numpy.creation import diag as diag
@@ -515,4 +517,5 @@ __all__ = [
     "zeros_like",
 ]
 
+from fad.numpy import fft as fft
 from fad.numpy import linalg as linalg

@@ -46,7 +46,10 @@ def _normalize_argnums(argnums: int | Sequence[int], nargs: int, name: str) -> t
         if not isinstance(a, int):
             raise TypeError(f"{name}: argnums must be ints, got {a!r}")
         if not -nargs <= a < nargs:
-            raise ValueError(
+            # JAX's types: too few positional arguments for argnums is a TypeError (as a
+            # call with missing arguments), a negative index beyond them a ValueError.
+            err = TypeError if a >= 0 else ValueError
+            raise err(
                 f"{name}: argnums {argnums} out of range for a function called with {nargs} "
                 "positional arguments"
             )

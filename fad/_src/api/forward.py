@@ -123,14 +123,14 @@ def jvp(
                 f"got {type(v).__name__}"
             )
     if len(primals) != len(tangents):
-        raise ValueError(
+        raise TypeError(
             "jvp: primals and tangents must have the same length, got "
             f"{len(primals)} and {len(tangents)}"
         )
     flat_p, tree_p = flatten_args(tuple(primals), "jvp primal")
     flat_t, tree_t = tu.tree_flatten(tuple(tangents))
     if tree_p != tree_t:
-        raise ValueError(
+        raise TypeError(
             f"jvp: primal and tangent arguments must have the same tree structure; primals have "
             f"{tree_p} but tangents have {tree_t}"
         )

@@ -49,6 +49,7 @@ class Linearized:
     """The result of partially evaluating a JVP: primal outputs and a linear program."""
 
     __slots__ = (
+        "_static",
         "aux",
         "in_avals",
         "in_mask",
@@ -74,6 +75,26 @@ class Linearized:
         self.aux = aux
         # How to transpose ``program``, made by the first pullback and kept for the others.
         self.plan: TransposePlan | None = None
+        self._static: Linearized | None = None
+
+    def static(self) -> Linearized:
+        """This linearization without its values (the program's constants, the primal
+        outputs, the aux): the static part of a pullback seen as a pytree."""
+        if self._static is None:
+            new = self.with_consts(())
+            new.out_primals, new.aux = [], None
+            new._static = new
+            self._static = new
+        return self._static
+
+    def with_consts(self, consts: Sequence[Array]) -> Linearized:
+        """The same linear program over other constant values (residuals)."""
+        new: Linearized = object.__new__(Linearized)
+        for slot in Linearized.__slots__:
+            setattr(new, slot, getattr(self, slot))
+        new.program = ClosedProgram(self.program.program, tuple(consts))
+        new._static = self._static
+        return new
 
 
 def linearize_flat(
@@ -128,15 +149,15 @@ def _cotangent_leaves(lin: Linearized, ct: Any, name: str) -> list[MaybeZero]:
                 f"(expected {aval.str_short()}, got {a_aval.str_short()})"
             )
         if a_aval.dtype != aval.dtype and dtypes.is_inexact(aval.dtype):
-            if (
-                a_aval.weak_type
-                or dtypes.result_type((a.dtype, False), (aval.dtype, False))[0] == aval.dtype
-            ):
+            # As JAX: only a weakly typed float (a Python scalar) adapts to the output's
+            # dtype; a float16 or integer cotangent for a float32 output is an error.
+            if a_aval.weak_type and dtypes.is_inexact(a.dtype):
                 a = ew.full(a.shape, 0, aval.dtype) if a.size == 0 else _convert(a, aval)
             else:
-                raise TypeError(
+                raise ValueError(
                     f"{name}: cotangent {i} has dtype {a.dtype.name}, but the primal output has "
-                    f"dtype {aval.dtype.name}"
+                    f"dtype {aval.dtype.name} (expected {aval.str_short()}, got "
+                    f"{a_aval.str_short()})"
                 )
         out.append(a)
     return out
@@ -163,11 +184,28 @@ def _backward(lin: Linearized, cts: list[MaybeZero]) -> Any:
     return tu.tree_unflatten(lin.in_tree, flat)
 
 
-def _pullback(lin: Linearized, name: str) -> Callable[[Any], Any]:
-    def pullback(ct: Any) -> Any:
-        return _backward(lin, _cotangent_leaves(lin, ct, name))
+class _Pullback:
+    """The pullback of ``vjp``: a pytree whose leaves are the residuals (as JAX's
+    ``Partial``), so it can be returned from ``jit`` or passed through ``tree.map``."""
 
-    return pullback
+    __slots__ = ("lin", "name")
+
+    def __init__(self, lin: Linearized, name: str) -> None:
+        self.lin, self.name = lin, name
+
+    def __call__(self, ct: Any) -> Any:
+        return _backward(self.lin, _cotangent_leaves(self.lin, ct, self.name))
+
+
+tu.register_node(
+    _Pullback,
+    lambda p: (p.lin.program.consts, (p.lin.static(), p.name)),
+    lambda aux, consts: _Pullback(aux[0].with_consts(consts), aux[1]),
+)
+
+
+def _pullback(lin: Linearized, name: str) -> Callable[[Any], Any]:
+    return _Pullback(lin, name)
 
 
 @overload
@@ -273,11 +311,25 @@ def linearize(fun: Callable[..., Any], *primals: object, has_aux: bool = False) 
     lin = linearize_flat(fun, flat, in_tree, has_aux, "linearize")
     out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
 
-    def f_jvp(*tangents: Any) -> Any:
+    f_jvp = _LinearizedFunction(lin, flat, len(primals))
+    return (out, f_jvp, lin.aux) if has_aux else (out, f_jvp)
+
+
+class _LinearizedFunction:
+    """The JVP function of ``linearize``: a pytree whose leaves are the residuals and the
+    primals (as JAX's ``Partial``), so it can be returned from ``jit``."""
+
+    __slots__ = ("lin", "n_primals", "primals")
+
+    def __init__(self, lin: Linearized, primals: list[Array], n_primals: int) -> None:
+        self.lin, self.primals, self.n_primals = lin, primals, n_primals
+
+    def __call__(self, *tangents: Any) -> Any:
+        lin, flat, in_tree = self.lin, self.primals, self.lin.in_tree
         # One tangent per primal (as jax), or, for several primals, their tangents packed
         # into one tuple (the typed form: a ``Linear[tuple[...], B]`` takes one argument).
         flat_t, tree_t = tu.tree_flatten(tangents)
-        if tree_t != in_tree and len(primals) > 1 and len(tangents) == 1:
+        if tree_t != in_tree and self.n_primals > 1 and len(tangents) == 1:
             packed = tangents[0]
             if isinstance(packed, (tuple, list)):
                 flat_p, tree_p = tu.tree_flatten(tuple(packed))
@@ -295,7 +347,20 @@ def linearize(fun: Callable[..., Any], *primals: object, has_aux: bool = False) 
         outs = lin.program(*args)
         return tu.tree_unflatten(lin.out_tree, outs)
 
-    return (out, f_jvp, lin.aux) if has_aux else (out, f_jvp)
+
+def _flatten_linearized(f: _LinearizedFunction) -> tuple[list[Array], Any]:
+    consts = list(f.lin.program.consts)
+    return [*consts, *f.primals], (f.lin.static(), len(consts), f.n_primals)
+
+
+def _unflatten_linearized(aux: Any, leaves: tuple[Any, ...]) -> _LinearizedFunction:
+    static, n_consts, n_primals = aux
+    return _LinearizedFunction(
+        static.with_consts(leaves[:n_consts]), list(leaves[n_consts:]), n_primals
+    )
+
+
+tu.register_node(_LinearizedFunction, _flatten_linearized, _unflatten_linearized)
 
 
 @overload

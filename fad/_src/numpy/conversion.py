@@ -174,6 +174,8 @@ def promote_pair(
             b = y if dy == dt else ew.convert_element_type(y, dt, weak)
             return [a, b] if sx == sy else broadcast_arrays(a, b)
         if type(y) in PY_SCALARS:
+            if type(y) is int and not -(2**31) <= y < 2**31:
+                dtypes.check_python_int(y)
             dt, weak = dtypes.result_type_with_scalar(dx, wx, type(y), inexact)
             a = x if dx == dt else ew.convert_element_type(x, dt, weak)
             b = core.wrap_fresh(np.asarray(y, dt), weak)
@@ -186,6 +188,8 @@ def promote_pair(
         if ty is None:
             return None
         dy, wy, sy = ty
+        if type(x) is int and not -(2**31) <= x < 2**31:
+            dtypes.check_python_int(x)
         dt, weak = dtypes.result_type_with_scalar(dy, wy, type(x), inexact)
         a = core.wrap_fresh(np.asarray(x, dt), weak)
         b = y if dy == dt else ew.convert_element_type(y, dt, weak)

@@ -22,11 +22,13 @@ import numpy as np
 
 from fad._src import dtypes
 from fad._src.core import Array, ArrayLike, DType
+from fad._src.custom_derivatives import custom_jvp
 from fad._src.numpy import (
     conversion,
     creation,
     indexing,
     logic,
+    manipulation,
     products,
     ranges,
     reductions,
@@ -36,6 +38,7 @@ from fad._src.numpy import (
 )
 from fad._src.prims import _util
 from fad._src.prims import lapack as lap
+from fad._src.typing import Tangent, tangent
 
 
 class EighResult(NamedTuple):
@@ -255,10 +258,49 @@ def _lu_diag_and_parity(x: Array) -> tuple[Array, Array]:
     return diag, parity
 
 
-def det(a: ArrayLike) -> Array:
-    x = lapack_matrix(a, "det")
+def _det_lu(x: Array) -> Array:
     diag, parity = _lu_diag_and_parity(x)
     return parity * reductions.prod(diag, axis=-1)
+
+
+def _adjugate(x: Array) -> Array:
+    """``adj(x)``: ``det(x) inv(x)`` where ``x`` is regular, and from the SVD
+    ``x = U S V^H`` (``adj = det(U) det(V^H) V adj(S) U^H``) where it is singular, each
+    branch fed a harmless matrix where it is not taken so no NaN reaches a derivative."""
+    n = x.shape[-1]
+    d = _det_lu(x)
+    singular = (d == 0)[..., None, None]
+    eye = conversion.broadcast_to(creation.eye(n, dtype=x.dtype), x.shape)
+    regular = d[..., None, None] * inv(sorting.where(singular, eye, x))
+    u, s, vh = svd(sorting.where(singular, x, eye))
+    one = creation.ones_like(s[..., :1])
+    before = reductions.cumprod(manipulation.concatenate([one, s[..., :-1]], axis=-1), axis=-1)
+    after = manipulation.flip(
+        reductions.cumprod(
+            manipulation.flip(manipulation.concatenate([s[..., 1:], one], axis=-1), -1), axis=-1
+        ),
+        -1,
+    )
+    others = (before * after).astype(x.dtype)  # prod of the singular values but the i-th
+    sign = _det_lu(u) * _det_lu(vh)
+    adj_s = products.matmul(adjoint(vh) * others[..., None, :], adjoint(u))
+    return sorting.where(singular, sign[..., None, None] * adj_s, regular)
+
+
+# det's derivative is the adjugate (JAX's cofactor rule): finite at singular matrices,
+# where the LU's derivative divides by a zero pivot.
+_det = custom_jvp(_det_lu)
+
+
+@_det.defjvp
+def _det_jvp(primals: tuple[Array], tangents: Any) -> tuple[Array, Tangent[Array]]:
+    (x,), (t,) = primals, tangents
+    adj_t = shapes.swapaxes(_adjugate(x), -1, -2)
+    return _det(x), tangent(reductions.sum(adj_t * t, axis=(-2, -1)))
+
+
+def det(a: ArrayLike) -> Array:
+    return _det(lapack_matrix(a, "det"))
 
 
 def slogdet(a: ArrayLike, *, method: str | None = None) -> SlogdetResult:
@@ -310,6 +352,10 @@ def pinv(a: ArrayLike, rtol: ArrayLike | None = None, hermitian: bool = False) -
     """Moore-Penrose pseudo-inverse via the SVD; singular values below ``rtol * max(s)``
     (default ``10 max(M, N) eps``) count as zero."""
     x = lapack_matrix(a, "pinv", square=hermitian)
+    return _pinv(x, rtol, hermitian)
+
+
+def _pinv_svd(x: Array, rtol: ArrayLike | None, hermitian: bool) -> Array:
     usv: tuple[Array, Array, Array] = svd(x, full_matrices=False, hermitian=hermitian)
     u, s, vh = usv
     r = 10 * _default_rtol(x) if rtol is None else conversion.asarray(rtol)
@@ -317,6 +363,27 @@ def pinv(a: ArrayLike, rtol: ArrayLike | None = None, hermitian: bool = False) -
     keep = s > cutoff
     s_inv = sorting.where(keep, 1 / sorting.where(keep, s, 1), 0).astype(x.dtype)
     return products.matmul(adjoint(vh) * s_inv[..., None, :], adjoint(u))
+
+
+# The pseudo-inverse's derivative in closed form (Golub and Pereyra): the SVD's own
+# derivative divides by differences of singular values, NaN at repeated ones (eye).
+_pinv = custom_jvp(_pinv_svd, nondiff_argnums=(1, 2))
+
+
+@_pinv.defjvp
+def _pinv_jvp(
+    rtol: Any, hermitian: Any, primals: tuple[Any, ...], tangents: Any
+) -> tuple[Array, Tangent[Array]]:
+    (x,), (dx,) = primals, tangents
+    p = _pinv(x, rtol, hermitian)
+    m, n = x.shape[-2:]
+    eye_m = creation.eye(m, dtype=x.dtype)
+    eye_n = creation.eye(n, dtype=x.dtype)
+    mm = products.matmul
+    dp = -mm(mm(p, dx), p)
+    dp = dp + mm(mm(mm(p, adjoint(p)), adjoint(dx)), eye_m - mm(x, p))
+    dp = dp + mm(mm(mm(eye_n - mm(p, x), adjoint(dx)), adjoint(p)), p)
+    return p, tangent(dp)
 
 
 def matrix_rank(

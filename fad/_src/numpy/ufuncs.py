@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from fad._src import core, dtypes
 from fad._src.core import Array, ArrayLike
+from fad._src.custom_derivatives import custom_jvp
 from fad._src.numpy.conversion import (
     PY_SCALARS,
     asarray,
@@ -27,6 +28,7 @@ from fad._src.numpy.conversion import (
 from fad._src.numpy.creation import ones_like, zeros_like
 from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
+from fad._src.typing import Tangent, tangent
 
 pi = np.pi
 """The ratio of a circle's circumference to its diameter, as a Python float."""
@@ -286,6 +288,8 @@ def _eager_with_scalar(
         return None
     if v is None or type(scalar) not in PY_SCALARS or not core.is_eager():
         return None
+    if type(scalar) is int and not -(2**31) <= scalar < 2**31:
+        dtypes.check_python_int(scalar)
     dt, scalar_weak = dtypes.result_type_with_scalar(v.dtype, weak, type(scalar), inexact)
     if v.dtype != dt or (not allow_bool and dt == dtypes.bool_):
         return None
@@ -825,13 +829,32 @@ def degrees(x: ArrayLike) -> Array:
     return rad2deg(x)
 
 
+def _sinc_maclaurin_fun(k: int, x: Array) -> Array:
+    # The k-th derivative of sin(u)/u at u = 0, (-1)^(k/2) / (k + 1) for even k, 0 for odd.
+    return ew.full_like(x, 0.0 if k % 2 else (-1) ** (k // 2) / (k + 1))
+
+
+# At the removable singularity sinc's derivatives of every order come from its Maclaurin
+# series (``grad(grad(sinc))(0.)`` is -pi^2/3), not from the selected constant 1.
+_sinc_maclaurin = custom_jvp(_sinc_maclaurin_fun, nondiff_argnums=(0,))
+
+
+@_sinc_maclaurin.defjvp
+def _sinc_maclaurin_jvp(
+    k: int, primals: tuple[Any, ...], tangents: Any
+) -> tuple[Array, Tangent[Array]]:
+    (x,), (t,) = primals, tangents
+    return _sinc_maclaurin(k, x), tangent(ew.mul(_sinc_maclaurin(k + 1, x), t))
+
+
 def sinc(x: ArrayLike) -> Array:
     """``sin(pi x) / (pi x)``, 1 at 0."""
     (a,) = promote_inexact("sinc", x)
     zero = ew.eq(a, zeros_like(a))
     safe = ew.select(zero, ones_like(a), a)
     pix = ew.mul(safe, ew.full_like(a, np.pi))
-    return ew.select(zero, ones_like(a), ew.div(ew.sin(pix), pix))
+    at_zero = _sinc_maclaurin(0, ew.mul(a, ew.full_like(a, np.pi)))
+    return ew.select(zero, at_zero, ew.div(ew.sin(pix), pix))
 
 
 def heaviside(x1: ArrayLike, x2: ArrayLike) -> Array:

@@ -540,10 +540,13 @@ jvp.defjvp(div_p, lambda g, ans, x, y: div(g, y), lambda g, ans, x, y: neg(mul(g
 
 
 def _pow_jvp_x(g: Array, ans: Array, x: Array, y: Array) -> Array:
-    # y * x**(y-1), with 0 where y == 0 (so 0**0 has derivative 0, not nan).
+    # y * x**(y-1), with 0 where x == y == 0 (so 0**0 has derivative 0, not nan). Only
+    # that point is selected away: at y == 0 and x != 0 the expression is 0 already, and
+    # its derivative in y (1/x, for jacfwd of jacfwd) must survive.
     ym1 = sub(y, ones_like(y))
     d = mul(y, pow(x, ym1))
-    return mul(g, select_n(eq(y, zeros_like(y)), d, zeros_like(d)))
+    x0 = eq(x, zeros_like(x))
+    return mul(g, select_n(x0, d, select_n(eq(y, zeros_like(y)), d, zeros_like(d))))
 
 
 def _pow_jvp_y(g: Array, ans: Array, x: Array, y: Array) -> Array:

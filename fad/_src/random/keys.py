@@ -109,6 +109,30 @@ class PRNGKeyArray:
     def ravel(self) -> PRNGKeyArray:
         return self.reshape(-1)
 
+    flatten = ravel
+
+    def transpose(self, *axes: Any) -> PRNGKeyArray:
+        """The key array with its axes permuted (reversed by default); the key words stay
+        last."""
+        perm = tuple(axes[0]) if len(axes) == 1 and not isinstance(axes[0], int) else axes
+        n = len(self.shape)
+        order = [a % n for a in perm] if perm else list(range(n))[::-1]
+        return PRNGKeyArray(shapes.transpose(self._data, (*order, n)))
+
+    @property
+    def T(self) -> PRNGKeyArray:
+        return self.transpose()
+
+    def swapaxes(self, axis1: int, axis2: int) -> PRNGKeyArray:
+        order = list(range(len(self.shape)))
+        a, b = axis1 % len(order), axis2 % len(order)
+        order[a], order[b] = order[b], order[a]
+        return self.transpose(order)
+
+    def copy(self) -> PRNGKeyArray:
+        """The same keys (arrays are immutable: nothing is shared that could change)."""
+        return PRNGKeyArray(self._data)
+
     # Keys compare elementwise (an array, not object.__eq__'s bool) and, like arrays, are
     # unhashable: both break object's signatures on purpose, hence the ignores.
     def __eq__(self, other: object) -> Array:  # type: ignore[override]

@@ -45,7 +45,7 @@ import os
 import platform as _platform
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -561,13 +561,15 @@ def device_put(x: npt.ArrayLike, device: Device | None = None) -> DeviceBuffer:
 # Arrays over many devices
 # --------------------------------------------------------------------------
 
-_gspmd_shardings: dict[tuple[tuple[Any, ...], str], Any] = {}
+_gspmd_shardings: dict[tuple[tuple[Any, ...], str, Hashable], Any] = {}
 
 
-def sharding_object(devices: Sequence[Device], hlo_text: str) -> Any:
+def sharding_object(devices: Sequence[Device], hlo_text: str, owner: Hashable = None) -> Any:
     """jaxlib's sharding of an array over ``devices`` (in logical order), cut as the HLO
-    sharding ``hlo_text`` says. Cached: jaxlib keys its own caches on these objects."""
-    key = (tuple(devices), hlo_text)
+    sharding ``hlo_text`` says. Cached (jaxlib keys its own caches on these objects), one
+    object per ``owner``: the caller's own description of the layout, which it can then
+    find again from an array's sharding object."""
+    key = (tuple(devices), hlo_text, owner)
     sh = _gspmd_shardings.get(key)
     if sh is None:
         xc = _xla()

@@ -14,8 +14,8 @@ a ``scan`` running the other way over the stored residuals. ``while`` has no
 transpose (its trip count is not known ahead), and says so.
 
 One module per primitive (``branches``: cond/switch, ``while_loops``: while/fori,
-``scans``: scan/map), ``common`` for what they share, ``functions`` for
-``select``/``stop_gradient``; the names below are what ``fad.lax`` exports.
+``scans``: scan/map, ``linear_solve``: custom_linear_solve), ``common`` for what they
+share, ``functions`` for ``select``/``stop_gradient``; the names below are what ``fad.lax`` exports.
 """
 
 from fad._src.prims.control_flow.branches import cond as cond
@@ -23,6 +23,7 @@ from fad._src.prims.control_flow.branches import cond_p as cond_p
 from fad._src.prims.control_flow.branches import switch as switch
 from fad._src.prims.control_flow.functions import select as select
 from fad._src.prims.control_flow.functions import stop_gradient as stop_gradient
+from fad._src.prims.control_flow.linear_solve import linear_solve_p as linear_solve_p
 from fad._src.prims.control_flow.scans import map as map
 from fad._src.prims.control_flow.scans import scan as scan
 from fad._src.prims.control_flow.scans import scan_p as scan_p
@@ -34,6 +35,7 @@ __all__ = [
     "cond",
     "cond_p",
     "fori_loop",
+    "linear_solve_p",
     "map",
     "scan",
     "scan_p",

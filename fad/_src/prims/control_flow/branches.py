@@ -244,7 +244,25 @@ def _cond_batch(
     idx = at_front(index, idim)
     idx = ew.clamp(ew.full(idx.shape, 0, I32), idx, ew.full(idx.shape, len(branches) - 1, I32))
     all_b = tuple(True for _ in range(n_out))
-    results_per = [batch_program(b, batched, size, all_b).program(*moved) for b in branches]
+    # Each branch sees its differentiable operands through ``stop_gradient`` in the lanes
+    # that do not take it (JAX's rule), so a branch singular where it is not taken
+    # (``sqrt`` at 0) gets no derivative there: tangents are selected, not masked.
+    inexact = [dtypes.is_inexact(v.dtype) for v in moved]
+    full = [
+        v if b or not f else st.broadcast_in_dim(v, (size, *v.shape), tuple(range(1, v.ndim + 1)))
+        for v, b, f in zip(moved, batched, inexact, strict=True)
+    ]
+    fbatched = tuple(b or f for b, f in zip(batched, inexact, strict=True))
+    results_per = []
+    for i, b in enumerate(branches):
+        taken = ew.eq(idx, ew.full(idx.shape, i, I32))
+        ops_i = [
+            ew.select_n(st.broadcast_in_dim(taken, v.shape, (0,)), ew.stop_gradient(v), v)
+            if f
+            else v
+            for v, f in zip(full, inexact, strict=True)
+        ]
+        results_per.append(batch_program(b, fbatched, size, all_b).program(*ops_i))
     results = []
     for k in range(n_out):
         cases = [r[k] for r in results_per]
