@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from fad._src import dtypes
+from fad._src import core, dtypes
 from fad._src.core import Array, ArrayLike, DType
 from fad._src.numpy import (
     conversion,
@@ -35,10 +35,16 @@ from fad._src.numpy import (
     ufuncs,
 )
 from fad._src.prims import _util
+from fad._src.prims import eig as eig_prim
 from fad._src.prims import lapack as lap
 
 
 class EighResult(NamedTuple):
+    eigenvalues: Array
+    eigenvectors: Array
+
+
+class EigResult(NamedTuple):
     eigenvalues: Array
     eigenvectors: Array
 
@@ -128,6 +134,17 @@ def eigh(a: ArrayLike, UPLO: str | None = None, symmetrize_input: bool = True) -
     lower = _uplo(UPLO, "eigh")
     v, w = lap.eigh(x, lower=lower, symmetrize_input=symmetrize_input)
     return EighResult(w, v)
+
+
+def eig(a: ArrayLike) -> EigResult:
+    """Eigenvalues and unit-norm right eigenvectors of a general square matrix (complex)."""
+    w, v = eig_prim.eig(lapack_matrix(a, "eig"))
+    return EigResult(w, v)
+
+
+def eigvals(a: ArrayLike) -> Array:
+    """Eigenvalues of a general square matrix (complex)."""
+    return eig(a).eigenvalues
 
 
 def eigvalsh(a: ArrayLike, UPLO: str | None = "L", *, symmetrize_input: bool = True) -> Array:
@@ -462,3 +479,88 @@ def vector_norm(
 def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: Any = "fro") -> Array:
     a = lapack_matrix(x, "matrix_norm", square=False, what="x")
     return _matrix_norm(a, ord, (a.ndim - 2, a.ndim - 1), keepdims)
+
+
+# ---------------------------------------------------------------------------
+# Least squares and tensor equations
+# ---------------------------------------------------------------------------
+
+
+def lstsq(
+    a: ArrayLike, b: ArrayLike, rcond: float | None = None, *, numpy_resid: bool = False
+) -> tuple[Array, Array, Array, Array]:
+    """Least-squares solution of ``a x = b`` through the SVD: ``(x, residuals, rank, s)``.
+
+    Singular values below ``rcond * max(s)`` (default ``eps * max(M, N)``) count as
+    zero. As in JAX, ``residuals`` is always the squared 2-norm of ``b - a x`` per column;
+    ``numpy_resid=True`` gives numpy's convention (empty unless full rank and ``M > N``).
+    """
+    x = lapack_matrix(a, "lstsq", square=False)
+    bv = conversion.asarray(b)
+    if x.ndim != 2:
+        raise ValueError(f"lstsq: a must be a matrix, got shape {x.shape}")
+    if bv.ndim not in (1, 2) or bv.shape[0] != x.shape[0]:
+        raise ValueError(f"lstsq: b of shape {bv.shape} does not match a of shape {x.shape}")
+    bv = conversion.astype(bv, x.dtype)
+    vec = bv.ndim == 1
+    b2 = shapes.reshape(bv, (-1, 1)) if vec else bv
+    m, n = x.shape
+    u, s, vh = svd(x, full_matrices=False)
+    r = float(np.finfo(_real_dtype(x.dtype)).eps) * builtins.max(m, n) if rcond is None else rcond
+    if s.shape[0] == 0:
+        keep = s > 0
+    else:
+        keep = s > conversion.asarray(r).astype(s.dtype) * s[0]
+    s_inv = sorting.where(keep, 1 / sorting.where(keep, s, 1), 0).astype(x.dtype)
+    sol = products.matmul(adjoint(vh), s_inv[:, None] * products.matmul(adjoint(u), b2))
+    rank = reductions.sum(keep, dtype=dtypes.default_int_dtype())
+    res = b2 - products.matmul(x, sol)
+    resid = reductions.sum(ufuncs.real(res * ufuncs.conj(res)), axis=0)
+    if numpy_resid:
+        full = builtins.bool(np.asarray(rank.concrete_value()) == n) if not _traced(rank) else False
+        if not (full and m > n):
+            resid = creation.zeros((0,), resid.dtype)
+    if vec:
+        sol = shapes.reshape(sol, (-1,))
+    return sol, resid, rank, s
+
+
+def _traced(x: Array) -> bool:
+    return isinstance(x, core.Tracer)
+
+
+def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
+    """Inverse of ``a`` as a linear map from its last axes to its first ``ind`` axes."""
+    x = conversion.asarray(a)
+    ind = operator.index(ind)
+    if ind <= 0:
+        raise ValueError(f"tensorinv: ind must be a positive integer, got {ind}")
+    out_shape, in_shape = x.shape[:ind], x.shape[ind:]
+    rows = int(np.prod(out_shape))
+    if rows != int(np.prod(in_shape)):
+        raise ValueError(
+            f"tensorinv: the first {ind} axes {out_shape} and the rest {in_shape} must have "
+            "equal sizes"
+        )
+    inv_m = inv(shapes.reshape(x, (rows, -1)))
+    return shapes.reshape(inv_m, (*in_shape, *out_shape))
+
+
+def tensorsolve(a: ArrayLike, b: ArrayLike, axes: tuple[int, ...] | None = None) -> Array:
+    """``x`` with ``tensordot(a, x, x.ndim) = b``; ``axes`` of ``a`` are moved to the end first."""
+    x = conversion.asarray(a)
+    bv = conversion.asarray(b)
+    if axes is not None:
+        allax = list(range(x.ndim))
+        for k in axes:
+            allax.remove(k % x.ndim)
+            allax.append(k % x.ndim)
+        x = shapes.transpose(x, allax)
+    sol_shape = x.shape[bv.ndim :]
+    if x.shape[: bv.ndim] != bv.shape:
+        raise ValueError(f"tensorsolve: a of shape {x.shape} does not start with b's {bv.shape}")
+    n = int(np.prod(sol_shape))
+    if int(np.prod(bv.shape)) != n:
+        raise ValueError(f"tensorsolve: a of shape {x.shape} is not square for b of {bv.shape}")
+    sol = solve(shapes.reshape(x, (n, n)), shapes.reshape(bv, (n,)))
+    return shapes.reshape(sol, sol_shape)
