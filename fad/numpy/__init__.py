@@ -72,7 +72,9 @@ from fad._src.numpy.creation import zeros_like as zeros_like
 from fad._src.numpy.einsum import einsum as einsum
 from fad._src.numpy.functional import apply_along_axis as apply_along_axis
 from fad._src.numpy.functional import apply_over_axes as apply_over_axes
+from fad._src.numpy.functional import frompyfunc as frompyfunc
 from fad._src.numpy.functional import piecewise as piecewise
+from fad._src.numpy.functional import ufunc as ufunc
 from fad._src.numpy.functional import vectorize as vectorize
 from fad._src.numpy.index_tricks import c_ as c_
 from fad._src.numpy.index_tricks import diag_indices as diag_indices
@@ -154,7 +156,9 @@ from fad._src.numpy.misc import array_repr as array_repr
 from fad._src.numpy.misc import array_str as array_str
 from fad._src.numpy.misc import can_cast as can_cast
 from fad._src.numpy.misc import einsum_path as einsum_path
+from fad._src.numpy.misc import from_dlpack as from_dlpack
 from fad._src.numpy.misc import frombuffer as frombuffer
+from fad._src.numpy.misc import fromfile as fromfile
 from fad._src.numpy.misc import fromiter as fromiter
 from fad._src.numpy.misc import fromstring as fromstring
 from fad._src.numpy.misc import get_printoptions as get_printoptions
@@ -163,6 +167,8 @@ from fad._src.numpy.misc import iterable as iterable
 from fad._src.numpy.misc import load as load
 from fad._src.numpy.misc import printoptions as printoptions
 from fad._src.numpy.misc import promote_types as promote_types
+from fad._src.numpy.misc import save as save
+from fad._src.numpy.misc import savez as savez
 from fad._src.numpy.misc import set_printoptions as set_printoptions
 from fad._src.numpy.polynomial import poly as poly
 from fad._src.numpy.polynomial import polyadd as polyadd
@@ -571,9 +577,12 @@ __all__ = [
     "fmin",
     "fmod",
     "frexp",
+    "from_dlpack",
     "frombuffer",
+    "fromfile",
     "fromfunction",
     "fromiter",
+    "frompyfunc",
     "fromstring",
     "full",
     "full_like",
@@ -746,6 +755,8 @@ __all__ = [
     "round",
     "row_stack",
     "s_",
+    "save",
+    "savez",
     "searchsorted",
     "select",
     "set_printoptions",
@@ -791,6 +802,7 @@ __all__ = [
     "triu_indices_from",
     "true_divide",
     "trunc",
+    "ufunc",
     "uint",
     "uint1",
     "uint16",

@@ -10,14 +10,20 @@ from typing import Any
 
 import numpy as np
 
+from fad._src import core
 from fad._src import tree_util as tu
 from fad._src.core import Array, ArrayLike
 from fad._src.interpreters import batch
 from fad._src.interpreters.programs import batch_fun
 from fad._src.numpy.conversion import asarray, broadcast_to
-from fad._src.numpy.shapes import expand_dims, moveaxis, reshape
+from fad._src.numpy.indexing import _canonical, index_grid
+from fad._src.numpy.manipulation import concatenate
+from fad._src.numpy.shapes import expand_dims, moveaxis, ravel, reshape
 from fad._src.numpy.sorting import where
+from fad._src.numpy.sorting import where as _select
 from fad._src.prims import _util
+from fad._src.prims import structural as st
+from fad._src.prims.control_flow import scan
 
 
 def _map0(fn: Callable[..., Any], args: Sequence[Array], mapped: Sequence[bool], size: int) -> Any:
@@ -159,3 +165,224 @@ def piecewise(
     for c, f in zip(conds, funclist[:n], strict=True):
         out = where(broadcast_to(c, xv.shape), value(f), out)
     return out
+
+
+class ufunc:
+    """A function with numpy's ufunc methods, as ``jnp.ufunc``: calling it maps ``func``
+    over broadcast arguments (``vectorize``), and a binary one has ``reduce``,
+    ``accumulate``, ``reduceat``, ``outer`` and ``at`` (folds run as ``scan``, so they
+    differentiate and stage). ``call``/``reduce``/... override the generic versions."""
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        /,
+        nin: int,
+        nout: int,
+        *,
+        name: str | None = None,
+        nargs: int | None = None,
+        identity: Any = None,
+        call: Callable[..., Any] | None = None,
+        reduce: Callable[..., Any] | None = None,
+        accumulate: Callable[..., Any] | None = None,
+        at: Callable[..., Any] | None = None,
+        reduceat: Callable[..., Any] | None = None,
+    ) -> None:
+        if not callable(func):
+            raise TypeError(f"ufunc: func must be callable, got {type(func).__name__}")
+        self._func = func
+        self._nin, self._nout = int(nin), int(nout)
+        self._name = name or getattr(func, "__name__", "<ufunc>")
+        self._nargs = int(nargs) if nargs is not None else self._nin
+        self._identity = identity
+        self._call, self._reduce, self._accumulate = call, reduce, accumulate
+        self._at, self._reduceat = at, reduceat
+        self.__name__ = self._name
+
+    @property
+    def nin(self) -> int:
+        return self._nin
+
+    @property
+    def nout(self) -> int:
+        return self._nout
+
+    @property
+    def nargs(self) -> int:
+        return self._nargs
+
+    @property
+    def identity(self) -> Any:
+        return self._identity
+
+    def __repr__(self) -> str:
+        return f"<jnp.ufunc '{self._name}'>"
+
+    def __call__(self, *args: ArrayLike) -> Any:
+        if len(args) != self._nin:
+            raise TypeError(f"{self._name}() takes {self._nin} arguments, got {len(args)}")
+        if self._call is not None:
+            return self._call(*args)
+        return vectorize(self._func)(*args)
+
+    def _binary(self, method: str) -> None:
+        if self._nin != 2 or self._nout != 1:
+            raise ValueError(f"{method} only supported for functions with nin=2 and nout=1")
+
+    def reduce(
+        self,
+        a: ArrayLike,
+        axis: int | None = 0,
+        dtype: Any = None,
+        out: None = None,
+        keepdims: bool = False,
+        initial: ArrayLike | None = None,
+        where: ArrayLike | None = None,
+    ) -> Array:
+        """Fold the function over ``axis`` (starting from ``initial`` or the identity, if any)."""
+        self._binary("reduce")
+        if out is not None:
+            raise NotImplementedError("reduce: out= is not supported")
+        if self._reduce is not None:
+            out_: Array = self._reduce(a, axis, dtype, out, keepdims, initial, where)
+            return out_
+        x = asarray(a) if dtype is None else asarray(a).astype(dtype)
+        if axis is None:
+            shape0 = x.shape
+            x, ax = ravel(x), 0
+        else:
+            ax = _util.canonical_axis(axis, x.ndim)
+        xs = moveaxis(x, ax, 0)
+        start = initial if initial is not None else self._identity
+        mask = None
+        if where is not None:
+            if start is None:
+                raise ValueError("reduce: where= needs an initial value or an identity")
+            mask = moveaxis(broadcast_to(asarray(where), x.shape), ax, 0)
+        if xs.shape[0] == 0 and start is None:
+            raise ValueError(f"zero-size reduction of {self._name} without an identity")
+        if start is None:
+            init, rest, rmask = xs[0], xs[1:], None
+        else:
+            init = broadcast_to(asarray(start).astype(x.dtype), xs.shape[1:])
+            rest, rmask = xs, mask
+
+        f = self._func
+
+        def step(c: Array, item: Any) -> tuple[Array, None]:
+            v, m = item
+            new = asarray(f(c, v)).astype(c.dtype)
+            return (new if m is None else _select(m, new, c)), None
+
+        res, _ = scan(step, init, (rest, rmask))
+        if keepdims:
+            res = expand_dims(res, ax) if axis is not None else reshape(res, (1,) * len(shape0))
+        return res
+
+    def accumulate(
+        self, a: ArrayLike, axis: int = 0, dtype: Any = None, out: None = None
+    ) -> Array:
+        """Running fold along ``axis`` (the first element unchanged)."""
+        self._binary("accumulate")
+        if out is not None:
+            raise NotImplementedError("accumulate: out= is not supported")
+        if self._accumulate is not None:
+            res: Array = self._accumulate(a, axis, dtype, out)
+            return res
+        x = asarray(a) if dtype is None else asarray(a).astype(dtype)
+        ax = _util.canonical_axis(axis, x.ndim)
+        xs = moveaxis(x, ax, 0)
+        if xs.shape[0] == 0:
+            return x
+        f = self._func
+
+        def step(c: Array, v: Array) -> tuple[Array, Array]:
+            new = asarray(f(c, v)).astype(c.dtype)
+            return new, new
+
+        _, ys = scan(step, xs[0], xs[1:])
+        return moveaxis(concatenate([xs[:1], ys], axis=0), 0, ax)
+
+    def reduceat(
+        self,
+        a: ArrayLike,
+        indices: Any,
+        axis: int = 0,
+        dtype: Any = None,
+        out: None = None,
+    ) -> Array:
+        """``reduce`` over the slices ``indices[i]:indices[i+1]`` (concrete indices)."""
+        self._binary("reduceat")
+        if self._reduceat is not None:
+            r: Array = self._reduceat(a, indices, axis, dtype, out)
+            return r
+        x = asarray(a) if dtype is None else asarray(a).astype(dtype)
+        ax = _util.canonical_axis(axis, x.ndim)
+        if isinstance(indices, core.Tracer):
+            raise core.ConcretizationError("reduceat: indices must be concrete")
+        idx = np.asarray(indices.concrete_value() if isinstance(indices, Array) else indices)
+        n = x.shape[ax]
+        parts = []
+        for k, i in enumerate(idx):
+            j = int(idx[k + 1]) if k + 1 < len(idx) else n
+            lo = int(i)
+            if lo >= j:
+                part = st.slice_in_dim(x, lo, lo + 1, axis=ax)
+            else:
+                part = expand_dims(
+                    ufunc(self._func, 2, 1).reduce(st.slice_in_dim(x, lo, j, axis=ax), ax), ax
+                )
+            parts.append(part)
+        return concatenate(parts, axis=ax)
+
+    def outer(self, A: ArrayLike, B: ArrayLike, /) -> Array:
+        """The function at every pair ``(A[i...], B[j...])``."""
+        self._binary("outer")
+        a, b = asarray(A), asarray(B)
+        out: Array = self(reshape(a, (*a.shape, *(1,) * b.ndim)), b)
+        return out
+
+    def at(
+        self, a: ArrayLike, indices: Any, b: ArrayLike | None = None, /, *, inplace: bool = True
+    ) -> Array:
+        """``a`` with the function applied at ``indices``, once per occurrence (so repeated
+        indices compose, as numpy's ``ufunc.at``); needs ``inplace=False``."""
+        if inplace:
+            raise ValueError(
+                "jnp.ufunc.at cannot modify arrays in place; call it with inplace=False"
+            )
+        if self._at is not None:
+            r: Array = self._at(a, indices, b, inplace=False)
+            return r
+        x = asarray(a)
+        grid = index_grid(x, _canonical(indices))
+        k = grid.shape[:-1]
+        flat_grid = reshape(grid, (-1, grid.shape[-1]))
+        count = flat_grid.shape[0]
+        if self._nin == 2:
+            if b is None:
+                raise TypeError(f"{self._name}.at needs a second operand")
+            vals = reshape(broadcast_to(asarray(b).astype(x.dtype), k), (-1,))
+        elif self._nin == 1:
+            vals = reshape(broadcast_to(asarray(0).astype(x.dtype), k), (-1,))
+        else:
+            raise ValueError("at only supported for functions with nin=1 or nin=2")
+        f, unary = self._func, self._nin == 1
+
+        def step(c: Array, item: tuple[Array, Array]) -> tuple[Array, None]:
+            pos, v = item
+            where_ = tuple(pos[d] for d in range(pos.shape[0]))
+            cur = c[where_]
+            new = asarray(f(cur) if unary else f(cur, v)).astype(c.dtype)
+            return c.at[where_].set(new), None
+
+        if count == 0:
+            return x
+        res, _ = scan(step, x, (flat_grid, vals))
+        return res
+
+
+def frompyfunc(func: Callable[..., Any], /, nin: int, nout: int, *, identity: Any = None) -> ufunc:
+    """A ``ufunc`` from a Python function of ``nin`` arguments."""
+    return ufunc(func, nin, nout, identity=identity)

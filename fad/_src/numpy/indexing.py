@@ -16,7 +16,7 @@ when updating (their values may be unknown until run time). ``take`` and
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import structural as st
+from fad._src.prims.control_flow import scan
 
 NDArray = np.ndarray[Any, Any]
 
@@ -316,6 +317,39 @@ class IndexUpdateRef:
         if not dtypes.is_inexact(x.dtype):
             raise TypeError(f"at[].divide needs an inexact array, got dtype {x.dtype.name}")
         return true_divide(x, _update(ew.ones_like(x), self._index, values, "mul"))
+
+    def apply(
+        self,
+        func: Callable[[Array], Any],
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: str | None = None,
+    ) -> Array:
+        """``x`` with the unary ``func`` applied at ``idx``, once per occurrence of each
+        index (repeated indices compose, as numpy's ``ufunc.at``). With
+        ``unique_indices=True`` it is one gather, ``func`` and scatter; otherwise the
+        indexed elements are updated in turn by a ``scan``."""
+        x = self._array
+        if unique_indices:
+            return _update(x, self._index, func(getitem(x, self._index)), "set")
+        grid = index_grid(x, _canonical(self._index))
+        k = int(np.prod(grid.shape[:-1]))
+        flat = st.reshape(grid, (k, grid.shape[-1]))
+        if k == 0:
+            return x
+
+        def step(c: Array, pos: Array) -> tuple[Array, None]:
+            one = st.reshape(pos, (1, pos.shape[0]))
+            cur = ix.gather(c, one, "clip")
+            new = func(cur)
+            new = new if isinstance(new, Array) else core.asarray(new)
+            if new.dtype != c.dtype:
+                new = ew.convert_element_type(new, c.dtype)
+            return ix.scatter(c, one, st.broadcast_to(new, cur.shape), "set"), None
+
+        out, _ = scan(step, x, flat)
+        return out
 
     def min(self, values: Any) -> Array:
         return _update(self._array, self._index, values, "min")

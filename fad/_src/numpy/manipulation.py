@@ -83,19 +83,34 @@ def column_stack(tup: Sequence[ArrayLike]) -> Array:
     return concatenate([reshape(a, (-1, 1)) if a.ndim < 2 else a for a in arrs], 1)
 
 
+def _static_ints(value: Any, name: str) -> Any:
+    """A concrete int, or a list of ints, from Python/numpy/fad values (never a tracer)."""
+    if isinstance(value, core.Tracer):
+        raise core.ConcretizationError(
+            f"{name}: the indices or sections must be concrete (they decide the output shapes)"
+        )
+    v = np.asarray(value.concrete_value() if isinstance(value, Array) else value)
+    if v.ndim == 0:
+        return operator.index(v.item())
+    return [operator.index(i) for i in v.ravel().tolist()]
+
+
 def split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array]:
+    """Pieces of ``ary`` along ``axis``: ``N`` equal sections, or cut before each index
+    (indices may be a list, a numpy array or a concrete fad Array)."""
     x = asarray(ary)
     ax = _util.canonical_axis(axis, x.ndim)
     n = x.shape[ax]
-    if isinstance(indices_or_sections, (int, np.integer)):
-        sections = int(indices_or_sections)
+    spec = _static_ints(indices_or_sections, "split")
+    if isinstance(spec, int):
+        sections = spec
         if sections <= 0 or n % sections:
             raise ValueError(
                 f"array split does not result in an equal division: {n} into {sections}"
             )
         bounds = [i * (n // sections) for i in range(sections + 1)]
     else:
-        bounds = [0, *[builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections], n]
+        bounds = [0, *[builtins.min(builtins.max(i if i >= 0 else i + n, 0), n) for i in spec], n]
     return [
         st.slice_in_dim(x, lo, builtins.max(lo, hi), axis=ax)
         for lo, hi in itertools.pairwise(bounds)
@@ -105,11 +120,14 @@ def split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array
 def array_split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array]:
     x = asarray(ary)
     ax = _util.canonical_axis(axis, x.ndim)
-    if isinstance(indices_or_sections, (int, np.integer)):
-        n, k = x.shape[ax], int(indices_or_sections)
+    spec = _static_ints(indices_or_sections, "array_split")
+    if isinstance(spec, int):
+        n, k = x.shape[ax], spec
+        if k <= 0:
+            raise ValueError(f"array_split: the number of sections must be positive, got {k}")
         sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
-        indices_or_sections = list(np.cumsum(sizes)[:-1])
-    return split(x, indices_or_sections, ax)
+        spec = [int(i) for i in np.cumsum(sizes)[:-1]]
+    return split(x, spec, ax)
 
 
 def vsplit(ary: ArrayLike, sections: Any) -> list[Array]:
@@ -121,8 +139,13 @@ def hsplit(ary: ArrayLike, sections: Any) -> list[Array]:
 
 
 def tile(A: ArrayLike, reps: int | Sequence[int]) -> Array:
+    """``A`` repeated ``reps`` times along each axis (``reps`` an int, a sequence, or a
+    concrete array of them)."""
     x = asarray(A)
-    reps_t = (reps,) if isinstance(reps, int) else tuple(reps)
+    spec = _static_ints(reps, "tile")
+    reps_t = (spec,) if isinstance(spec, int) else tuple(spec)
+    if builtins.any(r < 0 for r in reps_t):
+        raise ValueError(f"tile: reps must be non-negative, got {reps_t}")
     nd = builtins.max(x.ndim, len(reps_t))
     x = reshape(x, (1,) * (nd - x.ndim) + x.shape)
     reps_t = (1,) * (nd - len(reps_t)) + reps_t

@@ -105,3 +105,19 @@ def einsum_path(
     opt: Any = "greedy" if optimize in (True, "auto") else optimize
     path, text = np.einsum_path(subscripts, *shapes, optimize=opt)
     return list(path), text
+
+
+save = np.save
+savez = np.savez
+
+
+def fromfile(*args: Any, **kwargs: Any) -> Array:
+    """``numpy.fromfile``, as an Array."""
+    return asarray(np.fromfile(*args, **kwargs))
+
+
+def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> Array:
+    """An Array from any object with a (CPU) DLPack export; the data is copied."""
+    if device is not None:
+        raise ValueError("from_dlpack: fad arrays live on the host; device= is not supported")
+    return asarray(np.array(np.from_dlpack(x), copy=True))

@@ -191,9 +191,19 @@ def select(
 
 
 def interp(
-    x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: Any = None, right: Any = None
+    x: ArrayLike,
+    xp: ArrayLike,
+    fp: ArrayLike,
+    left: ArrayLike | str | None = None,
+    right: ArrayLike | str | None = None,
+    period: ArrayLike | None = None,
 ) -> Array:
-    """Piecewise-linear interpolation of ``(xp, fp)`` at ``x`` (``xp`` increasing)."""
+    """Piecewise-linear interpolation of ``(xp, fp)`` at ``x`` (``xp`` increasing).
+
+    Outside ``xp`` the result is ``left``/``right`` (default: the end values of ``fp``),
+    or the end segment's line for ``"extrapolate"``. With ``period`` the samples are
+    periodic (``xp`` need not be sorted; ``left``/``right`` are ignored).
+    """
     xv, xpv = as_inexact(promote_no_broadcast("interp", (x, xp)))
     (fpv,) = as_inexact([asarray(fp)])
     if xpv.ndim != 1 or fpv.shape != xpv.shape or xpv.shape[0] == 0:
@@ -201,12 +211,46 @@ def interp(
             f"interp: xp and fp must be non-empty 1-d arrays of one shape, got {xpv.shape} "
             f"and {fpv.shape}"
         )
+    for name, side in (("left", left), ("right", right)):
+        if isinstance(side, str) and side != "extrapolate":
+            raise ValueError(f"interp: {name} must be a value, None or 'extrapolate', got {side!r}")
+    if period is not None:
+        per = astype(asarray(period), xpv.dtype)
+        if per.ndim != 0:
+            raise ValueError(f"interp: period must be a scalar, got shape {per.shape}")
+        per = ew.abs(per)
+        xv = _fmod_pos(astype(xv, xpv.dtype), per)
+        xpm = _fmod_pos(xpv, per)
+        order = argsort(xpm)
+        xps, fps = take(xpm, order), take(fpv, order)
+        # One sample wrapped around on each side makes the interpolation periodic.
+        xpv = concatenate_1d([take(xps, -1) - per, xps, take(xps, 0) + per])
+        fpv = concatenate_1d([take(fps, -1), fps, take(fps, 0)])
+        left = right = None
     n = xpv.shape[0]
+    if n == 1:
+        return astype(ew.full(asarray(xv).shape, 0, fpv.dtype), fpv.dtype) + take(fpv, 0)
     i = clip(searchsorted(xpv, xv, side="right"), 1, n - 1)
     x0, x1 = take(xpv, subtract(i, 1)), take(xpv, i)
     f0, f1 = take(fpv, subtract(i, 1)), take(fpv, i)
     xv = astype(xv, xpv.dtype)
-    t = true_divide(subtract(xv, x0), subtract(x1, x0))
+    dx = subtract(x1, x0)
+    t = true_divide(subtract(xv, x0), where(dx == 0, ones_like(dx), dx))
     out = add(f0, multiply(t, subtract(f1, f0)))
-    out = where(less(xv, take(xpv, 0)), take(fpv, 0) if left is None else left, out)
-    return where(greater(xv, take(xpv, n - 1)), take(fpv, n - 1) if right is None else right, out)
+    if left != "extrapolate":
+        out = where(less(xv, take(xpv, 0)), take(fpv, 0) if left is None else left, out)
+    if right != "extrapolate":
+        out = where(
+            greater(xv, take(xpv, n - 1)), take(fpv, n - 1) if right is None else right, out
+        )
+    return out
+
+
+def _fmod_pos(x: Array, p: Array) -> Array:
+    """``x mod p`` in ``[0, p)``."""
+    r = ew.rem(x, st.broadcast_to(p, x.shape))
+    return where(less(r, 0), add(r, p), r)
+
+
+def concatenate_1d(parts: Sequence[Array]) -> Array:
+    return st.concatenate([reshape(p, (-1,)) for p in parts], 0)

@@ -44,7 +44,7 @@ from fad._src.numpy.reductions import (
     min,
     sum,
 )
-from fad._src.numpy.shapes import moveaxis, ravel, reduction_axes
+from fad._src.numpy.shapes import moveaxis, ravel, reduction_axes, reshape
 from fad._src.numpy.sorting import searchsorted, sort, where
 from fad._src.numpy.ufuncs import ceil, clip, conj, floor, real, round, sqrt
 from fad._src.prims import _util
@@ -270,11 +270,11 @@ def cov(
     x = asarray(m)
     if x.ndim > 2:
         raise ValueError(f"cov: m has more than 2 dimensions (shape {x.shape})")
-    x = st.reshape(x, (1, -1)) if x.ndim < 2 else x
+    x = reshape(x, (1, -1)) if x.ndim < 2 else x
     x = x if rowvar or (x.shape[0] == 1 and asarray(m).ndim < 2) else x.T
     if y is not None:
         yv = asarray(y)
-        yv = st.reshape(yv, (1, -1)) if yv.ndim < 2 else yv
+        yv = reshape(yv, (1, -1)) if yv.ndim < 2 else yv
         yv = yv if rowvar or (yv.shape[0] == 1 and asarray(y).ndim < 2) else yv.T
         x = concatenate([x, yv], axis=0)
     dt = dtype_arg(dtype) or dtypes.to_inexact(x.dtype, False)[0]
@@ -434,7 +434,7 @@ def histogramdd(
     """Counts of the ``(N, D)`` points in a ``D``-dimensional grid of bins, and the edges."""
     s = asarray(sample)
     if s.ndim == 1:
-        s = st.reshape(s, (-1, 1))
+        s = reshape(s, (-1, 1))
     if s.ndim != 2:
         raise ValueError(f"histogramdd: sample must be (N, D), got shape {s.shape}")
     (s,) = as_inexact([s])
@@ -475,7 +475,7 @@ def histogram(
     """Counts (float, as in JAX) of ``a`` in ``bins`` and the bin edges."""
     x = ravel(asarray(a))
     w = None if weights is None else ravel(asarray(weights))
-    hist, (edges,) = histogramdd(st.reshape(x, (-1, 1)), [bins],
+    hist, (edges,) = histogramdd(reshape(x, (-1, 1)), [bins],
                                  None if range is None else [range], w, density)  # fmt: skip
     return hist, edges
 
