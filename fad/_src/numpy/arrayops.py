@@ -212,7 +212,11 @@ def compress(
     """The entries of ``a`` along ``axis`` where ``condition`` holds (``size=`` for jit)."""
     if out is not None:
         raise NotImplementedError("compress: out= is not supported")
-    c = ravel(to_bool(condition))
+    # A host condition (numpy, lists) is concrete even under jit.
+    if isinstance(condition, Array):
+        c = ravel(to_bool(condition))
+    else:
+        c = Array(np.ravel(np.asarray(condition) != 0))
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0

@@ -280,9 +280,7 @@ class ufunc:
             res = expand_dims(res, ax) if axis is not None else reshape(res, (1,) * len(shape0))
         return res
 
-    def accumulate(
-        self, a: ArrayLike, axis: int = 0, dtype: Any = None, out: None = None
-    ) -> Array:
+    def accumulate(self, a: ArrayLike, axis: int = 0, dtype: Any = None, out: None = None) -> Array:
         """Running fold along ``axis`` (the first element unchanged)."""
         self._binary("accumulate")
         if out is not None:

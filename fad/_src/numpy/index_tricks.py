@@ -132,10 +132,21 @@ def ravel_multi_index(
         )
     if order not in ("C", "F"):
         raise ValueError(f"ravel_multi_index: order must be 'C' or 'F', got {order!r}")
+    if mode == "raise":
+        # Host indices (numpy, lists) are checked as they are, so this works under jit too.
+        for i, n in zip(multi_index, dims_t, strict=True):
+            if isinstance(i, Array):
+                continue
+            c = np.asarray(i)
+            if c.size and (c.min() < 0 or c.max() >= n):
+                raise ValueError("ravel_multi_index: invalid entry in coordinates array")
+    hosts = [not isinstance(i, Array) for i in multi_index]
     idx = broadcast_arrays(*(astype(asarray(i), _int()) for i in multi_index))
     fixed = []
-    for i, n in zip(idx, dims_t, strict=True):
-        if mode == "raise":
+    for i, n, host in zip(idx, dims_t, hosts, strict=True):
+        if mode == "raise" and host:
+            pass
+        elif mode == "raise":
             if isinstance(i, core.Tracer):
                 raise core.ConcretizationError(
                     "ravel_multi_index: mode='raise' needs concrete indices; use 'wrap' or 'clip'"

@@ -138,7 +138,7 @@ def hsplit(ary: ArrayLike, sections: Any) -> list[Array]:
     return split(ary, sections, 1 if asarray(ary).ndim > 1 else 0)
 
 
-def tile(A: ArrayLike, reps: int | Sequence[int]) -> Array:
+def tile(A: ArrayLike, reps: int | Sequence[int] | ArrayLike) -> Array:
     """``A`` repeated ``reps`` times along each axis (``reps`` an int, a sequence, or a
     concrete array of them)."""
     x = asarray(A)

@@ -198,7 +198,8 @@ def i0(x: ArrayLike) -> Array:
     if dtypes.is_complex(v.dtype):
         raise TypeError("i0: complex arguments are not supported")
     ax = abs(v)
-    near = minimum(ax, _I0_SWITCH)
+    # v itself (not |v|) in the even series, so derivatives at 0 do not pass through abs.
+    near = maximum(minimum(v, _I0_SWITCH), -_I0_SWITCH)
     t = near * near * 0.25
     series = zeros_like(t)
     for k in range(_I0_SERIES_TERMS, -1, -1):

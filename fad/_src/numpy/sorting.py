@@ -237,9 +237,9 @@ def interp(
     dx = subtract(x1, x0)
     t = true_divide(subtract(xv, x0), where(dx == 0, ones_like(dx), dx))
     out = add(f0, multiply(t, subtract(f1, f0)))
-    if left != "extrapolate":
+    if not isinstance(left, str):
         out = where(less(xv, take(xpv, 0)), take(fpv, 0) if left is None else left, out)
-    if right != "extrapolate":
+    if not isinstance(right, str):
         out = where(
             greater(xv, take(xpv, n - 1)), take(fpv, n - 1) if right is None else right, out
         )

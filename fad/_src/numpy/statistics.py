@@ -314,8 +314,9 @@ def corrcoef(
     c = cov(x, y, rowvar, dtype=dtype)
     if c.ndim == 0:
         return c / c
-    d = ew.real(st.reshape(take_along_axis(c, st.reshape(
-        st.iota(np.dtype(np.int32), (c.shape[0],), 0), (-1, 1)), axis=1), (-1,)))  # fmt: skip
+    n = c.shape[0]
+    diag_idx = st.iota(np.dtype(np.int32), (n, 1), 0)
+    d = real(st.reshape(take_along_axis(c, diag_idx, axis=1), (n,)))
     sd = sqrt(d)
     c = c / st.broadcast_in_dim(sd, c.shape, (0,)) / st.broadcast_in_dim(sd, c.shape, (1,))
     if dtypes.is_complex(c.dtype):
