@@ -181,15 +181,15 @@ def spacing(x: ArrayLike, /) -> Array:
     return nextafter(v, astype(toward, v.dtype)) - v
 
 
-_I0_SWITCH = 30.0
-_I0_SERIES_TERMS = 75
-_I0_ASYMPTOTIC_TERMS = 30
+_I0_SWITCH = 18.0
+_I0_SERIES_TERMS = 36
+_I0_ASYMPTOTIC_TERMS = 35
 
 
 def i0(x: ArrayLike) -> Array:
     """Modified Bessel function of the first kind, order 0.
 
-    Its power series ``sum (x^2/4)^k / (k!)^2`` up to ``|x| = 30``, the asymptotic
+    Its power series ``sum (x^2/4)^k / (k!)^2`` up to ``|x| = 18``, the asymptotic
     expansion ``e^|x| / sqrt(2 pi |x|) * sum a_k`` beyond; each branch is evaluated at
     an argument clamped to its range, so neither produces inf/NaN (or NaN gradients)
     where it is not selected.
