@@ -731,6 +731,153 @@ CASES = [
             + np.where(x > 4, (x - 4) * (fp[3] - fp[2]) / 1.5, 0)
         ),
     ),
+    # JAX's keyword arguments on the older functions
+    Case(
+        "all_any_where",
+        lambda m, x: (m.all(x > -1, axis=0, where=x < 1), m.any(x > 1, where=x < 1.5)),
+        _args(X),
+    ),
+    Case(
+        "sum_initial_where",
+        lambda m, x: (
+            m.sum(x, axis=1, initial=2.0, where=x > 0),
+            m.prod(x, 0, None, None, True, 1.5),
+        ),
+        _args(X),
+        (0,),
+    ),
+    Case("max_where", lambda m, x: m.max(x, axis=0, initial=-5.0, where=x < 1), _args(X), (0,)),
+    Case(
+        "sum_promote_integers",
+        lambda m, x: m.sum(x, promote_integers=False).dtype == np.int8 if m is jnp else True,
+        _const(np.array([100, 100], np.int8)),
+        jit=False,
+        vmap=False,
+    ),
+    Case(
+        "var_std_keywords",
+        lambda m, x: (
+            m.var(x, 0, None, None, 1),
+            m.std(x, axis=1, correction=1),
+            m.var(x, axis=1, where=x > -1),
+        ),
+        _args(X),
+        (0,),
+    ),
+    Case(
+        "var_mean_given",
+        lambda m, x: m.var(x, axis=1, mean=m.mean(x, axis=1, keepdims=True)),
+        _args(X),
+        (0,),
+    ),
+    Case(
+        "nan_where_initial",
+        lambda m, x: (
+            m.nansum(x, axis=1, where=x > -1),
+            m.nanmax(x, axis=0, initial=-9.0),
+            m.nanmean(x, axis=1, where=x > 0),
+        ),
+        lambda r: (_with_nans(r),),
+    ),
+    Case(
+        "average_keepdims",
+        lambda m, x, w: m.average(x, axis=1, weights=w, keepdims=True),
+        _args(X, _n(3, 4, lo=0.5, hi=1)),
+        (0, 1),
+    ),
+    Case(
+        "cumulative_include_initial",
+        lambda m, x: (
+            m.cumulative_sum(x, axis=1, include_initial=True),
+            m.cumulative_prod(x, axis=0, include_initial=True),
+        ),
+        _args(X),
+        (0,),
+    ),
+    Case(
+        "ediff1d_ends",
+        lambda m, x: m.ediff1d(x, to_end=np.array([9.0, 8.0]), to_begin=-1.0),
+        _args(X),
+        (0,),
+    ),
+    Case(
+        "cross_axes",
+        lambda m, a, b: (m.cross(a, b, axisa=0, axisb=1, axisc=0), m.cross(a.T[:, :2], b[:, :2])),
+        _args(_n(3, 4), _n(4, 3)),
+        (0, 1),
+    ),
+    Case("cross_2d_3d", lambda m, a, b: m.cross(a, b), _args(_n(4, 2), _n(4, 3)), (0, 1)),
+    Case(
+        "preferred_element_type",
+        lambda m, a, b: (
+            m.dot(a, b, preferred_element_type=np.int32)
+            if m is jnp
+            else np.dot(a.astype(np.int32), b.astype(np.int32))
+        ),
+        _const(np.array([[100, 100]], np.int8), np.array([[100], [100]], np.int8)),
+    ),
+    Case(
+        "where_size",
+        lambda m, x: (
+            m.where(x > 0, size=6, fill_value=-1)
+            if m is jnp
+            else tuple(np.concatenate([i, -np.ones(6 - len(i), int)]) for i in np.where(x > 0))
+        ),
+        _const([[1.0, -2.0, 3.0], [0.0, 5.0, -1.0]]),
+    ),
+    Case(
+        "argsort_dtype",
+        lambda m, x: (
+            m.argsort(x, dtype=np.int16)
+            if m is jnp
+            else np.argsort(x, stable=True).astype(np.int16)
+        ),
+        _args(V),
+    ),
+    Case(
+        "take_along_axis_negative",
+        lambda m, x: (
+            m.take_along_axis(
+                x,
+                np.array([[0, -1]]),
+                axis=1,
+                mode="fill",
+                fill_value=7.0,
+                wrap_negative_indices=False,
+            )
+            if m is jnp
+            else np.stack([x[:, 0], np.full(3, 7.0)], 1)
+        ),
+        _args(X),
+        (0,),
+    ),
+    Case(
+        "pinv_rcond",
+        lambda m, a: m.linalg.pinv(a, rcond=1e-3) if m is jnp else np.linalg.pinv(a, rcond=1e-3),
+        _args(_n(4, 3)),
+        (0,),
+        atol=1e-7,
+    ),
+    Case(
+        "svd_subset",
+        lambda m, a: (
+            m.linalg.svd(a, compute_uv=False, subset_by_index=(1, 3))
+            if m is jnp
+            else np.linalg.svd(a, compute_uv=False)[1:3]
+        ),
+        _args(_n(4, 3)),
+        (0,),
+        atol=1e-7,
+    ),
+    Case(
+        "matrix_rank_hermitian",
+        lambda m, a: (
+            m.linalg.matrix_rank(a @ a.T, hermitian=True)
+            if m is jnp
+            else np.linalg.matrix_rank(a @ a.T, hermitian=True)
+        ),
+        _args(_n(4, 2)),
+    ),
     # linalg
     Case(
         "lstsq",

@@ -402,7 +402,10 @@ def take(
     a: ArrayLike,
     indices: ArrayLike,
     axis: int | None = None,
+    out: None = None,
     mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
     fill_value: Any = None,
 ) -> Array:
     """``a`` indexed by ``indices`` along ``axis``.
@@ -410,21 +413,23 @@ def take(
     As in JAX, out-of-bounds indices give ``fill_value`` (default: nan, or the
     extreme value of an integer dtype) unless ``mode`` is "clip" or "wrap".
     """
+    if out is not None:
+        raise NotImplementedError("take: out= is not supported (fad arrays are immutable)")
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
     ax = _util.canonical_axis(axis, x.ndim)
     idx, valid = _index_mode(asarray(indices), x.shape[ax], mode, "take")
     xt = moveaxis(x, ax, 0)
-    out = ix.gather(xt, reshape(idx, (*idx.shape, 1)), "clip")
-    # out: (*idx.shape, *rest); move idx dims to where the axis was.
+    got = ix.gather(xt, reshape(idx, (*idx.shape, 1)), "clip")
+    # got: (*idx.shape, *rest); move idx dims to where the axis was.
     k = idx.ndim
-    order = list(range(k, k + ax)) + list(range(k)) + list(range(k + ax, out.ndim))
-    out = st.transpose_(out, order)
+    order = list(range(k, k + ax)) + list(range(k)) + list(range(k + ax, got.ndim))
+    got = st.transpose_(got, order)
     if valid is None:
-        return out
-    mask = st.broadcast_in_dim(valid, out.shape, tuple(range(ax, ax + k)))
-    return ew.select(mask, out, ew.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
+        return got
+    mask = st.broadcast_in_dim(valid, got.shape, tuple(range(ax, ax + k)))
+    return ew.select(mask, got, ew.full(got.shape, _fill_value(x.dtype, fill_value), x.dtype))
 
 
 def take_along_axis(
@@ -433,10 +438,16 @@ def take_along_axis(
     axis: int | None,
     mode: str | None = None,
     fill_value: Any = None,
+    *,
+    wrap_negative_indices: bool = True,
 ) -> Array:
-    """numpy's ``take_along_axis`` (indices broadcast against ``arr`` off ``axis``)."""
+    """numpy's ``take_along_axis`` (indices broadcast against ``arr`` off ``axis``);
+    with ``wrap_negative_indices=False`` negative indices are out of bounds."""
     x = asarray(arr)
     idx = asarray(indices)
+    if not wrap_negative_indices:
+        n_ax = x.size if axis is None else x.shape[_util.canonical_axis(axis, x.ndim)]
+        idx = ew.select(ew.lt(idx, zeros_like(idx)), ew.full_like(idx, n_ax), idx)
     if axis is None:
         x, axis = ravel(x), 0
     ax = _util.canonical_axis(axis, x.ndim)

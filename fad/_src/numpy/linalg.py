@@ -171,11 +171,26 @@ def qr(a: ArrayLike, mode: str = "reduced") -> Any:
 
 
 def svd(
-    a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
+    a: ArrayLike,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+    subset_by_index: tuple[int, int] | None = None,
 ) -> Any:
     """``SVDResult(U, S, Vh)`` with ``a = U @ diag(S) @ Vh``, ``S`` descending
     (``compute_uv=False``: ``S`` alone). ``hermitian`` uses ``eigh``."""
     x = lapack_matrix(a, "svd", square=hermitian)
+    if subset_by_index is not None:
+        lo, hi = (operator.index(i) for i in subset_by_index)
+        k = builtins.min(x.shape[-2:])
+        if not 0 <= lo <= hi <= k:
+            raise ValueError(f"svd: subset_by_index {subset_by_index} is out of range for {k}")
+        if compute_uv and full_matrices:
+            raise ValueError("svd: subset_by_index needs full_matrices=False or compute_uv=False")
+        res = svd(x, False, compute_uv, hermitian)
+        if not compute_uv:
+            return res[..., lo:hi]
+        return SVDResult(res.U[..., lo:hi], res.S[..., lo:hi], res.Vh[..., lo:hi, :])
     if hermitian:
         return _svd_hermitian(x, compute_uv)
     if not compute_uv:
@@ -323,9 +338,19 @@ def _default_rtol(x: Array) -> float:
     return float(np.finfo(_real_dtype(x.dtype)).eps) * builtins.max(x.shape[-2:])
 
 
-def pinv(a: ArrayLike, rtol: ArrayLike | None = None, hermitian: bool = False) -> Array:
+def pinv(
+    a: ArrayLike,
+    rtol: ArrayLike | None = None,
+    hermitian: bool = False,
+    *,
+    rcond: ArrayLike | None = None,
+) -> Array:
     """Moore-Penrose pseudo-inverse via the SVD; singular values below ``rtol * max(s)``
-    (default ``10 max(M, N) eps``) count as zero."""
+    (default ``10 max(M, N) eps``; ``rcond`` is numpy's older name) count as zero."""
+    if rcond is not None:
+        if rtol is not None:
+            raise ValueError("pinv: pass rtol or rcond, not both")
+        rtol = rcond
     x = lapack_matrix(a, "pinv", square=hermitian)
     u, s, vh = svd(x, full_matrices=False, hermitian=hermitian)
     r = 10 * _default_rtol(x) if rtol is None else conversion.asarray(rtol)
@@ -336,12 +361,18 @@ def pinv(a: ArrayLike, rtol: ArrayLike | None = None, hermitian: bool = False) -
 
 
 def matrix_rank(
-    M: ArrayLike, rtol: ArrayLike | None = None, *, tol: ArrayLike | None = None
+    M: ArrayLike,
+    rtol: ArrayLike | None = None,
+    *,
+    hermitian: bool = False,
+    tol: ArrayLike | None = None,
 ) -> Array:
+    """Number of singular values above ``tol`` (or ``rtol`` times the largest);
+    ``hermitian`` takes them from ``eigh``."""
     x = lapack_operand(M, "matrix_rank")
     if x.ndim < 2:
         return logic.any(x != 0).astype(np.int32)
-    s = svdvals(x)
+    s = svd(x, compute_uv=False, hermitian=hermitian)
     if tol is not None:
         cutoff = conversion.asarray(tol)[..., None]
     else:

@@ -62,20 +62,25 @@ def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, dtype: Any = 
 concat = concatenate
 
 
-def vstack(tup: Sequence[ArrayLike]) -> Array:
-    return concatenate([atleast_2d(a) if asarray(a).ndim < 2 else asarray(a) for a in tup], 0)
+def vstack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
+    """Join along the first axis (1-d arrays as rows)."""
+    return concatenate(
+        [atleast_2d(a) if asarray(a).ndim < 2 else asarray(a) for a in tup], 0, dtype=dtype
+    )
 
 
 row_stack = vstack
 
 
-def hstack(tup: Sequence[ArrayLike]) -> Array:
+def hstack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
+    """Join along the second axis (the first for 1-d arrays)."""
     arrs = [atleast_1d(a) for a in tup]
-    return concatenate(arrs, 0 if arrs[0].ndim == 1 else 1)
+    return concatenate(arrs, 0 if arrs[0].ndim == 1 else 1, dtype=dtype)
 
 
-def dstack(tup: Sequence[ArrayLike]) -> Array:
-    return concatenate([atleast_3d(a) for a in tup], 2)
+def dstack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
+    """Join along the third axis."""
+    return concatenate([atleast_3d(a) for a in tup], 2, dtype=dtype)
 
 
 def column_stack(tup: Sequence[ArrayLike]) -> Array:
@@ -130,12 +135,14 @@ def array_split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list
     return split(x, spec, ax)
 
 
-def vsplit(ary: ArrayLike, sections: Any) -> list[Array]:
-    return split(ary, sections, 0)
+def vsplit(ary: ArrayLike, indices_or_sections: Any) -> list[Array]:
+    """``split`` along the first axis."""
+    return split(ary, indices_or_sections, 0)
 
 
-def hsplit(ary: ArrayLike, sections: Any) -> list[Array]:
-    return split(ary, sections, 1 if asarray(ary).ndim > 1 else 0)
+def hsplit(ary: ArrayLike, indices_or_sections: Any) -> list[Array]:
+    """``split`` along the second axis (the first for 1-d arrays)."""
+    return split(ary, indices_or_sections, 1 if asarray(ary).ndim > 1 else 0)
 
 
 def tile(A: ArrayLike, reps: int | Sequence[int] | ArrayLike) -> Array:
@@ -239,8 +246,19 @@ def roll(a: ArrayLike, shift: Any, axis: Axis = None) -> Array:
 
 
 def pad(
-    array: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: ArrayLike = 0
+    array: ArrayLike,
+    pad_width: Any,
+    mode: str = "constant",
+    constant_values: ArrayLike = 0,
+    **kwargs: Any,
 ) -> Array:
+    """``array`` padded by ``pad_width`` with the constant, edge, wrap, reflect or
+    symmetric ``mode``."""
+    if kwargs:
+        raise NotImplementedError(
+            f"pad: the keyword arguments {sorted(kwargs)} (of the statistic, linear_ramp and "
+            "odd-reflect modes) are not supported"
+        )
     x = asarray(array)
     pw = np.broadcast_to(
         np.asarray(pad_width, dtype=np.int64).reshape(-1, 2)

@@ -30,8 +30,19 @@ def size(a: ArrayLike, axis: int | None = None) -> int:
     return x.size if axis is None else x.shape[axis]
 
 
-def reshape(a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any = None) -> Array:
+def reshape(
+    a: ArrayLike,
+    shape: Any = None,
+    order: str = "C",
+    *,
+    newshape: Any = None,
+    copy: bool | None = None,
+    out_sharding: Any = None,
+) -> Array:
+    """``a`` with a new shape (one entry may be -1); ``newshape`` is numpy's older name."""
     x = asarray(a)
+    if shape is not None and newshape is not None:
+        raise TypeError("reshape: pass shape or newshape, not both")
     target = shape if shape is not None else newshape
     if target is None:
         raise TypeError("reshape needs a shape")

@@ -39,10 +39,15 @@ from fad._src.prims import structural as st
 def sort(
     a: ArrayLike,
     axis: int | None = -1,
+    *,
     kind: str | None = None,
+    order: None = None,
     stable: bool = True,
     descending: bool = False,
 ) -> Array:
+    """Sorted copy of ``a`` along ``axis`` (NaNs last; stable)."""
+    if order is not None:
+        raise TypeError("sort: order= (structured arrays) is not supported")
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
@@ -56,11 +61,22 @@ def sort(
 def argsort(
     a: ArrayLike,
     axis: int | None = -1,
+    *,
     kind: str | None = None,
+    order: None = None,
     stable: bool = True,
     descending: bool = False,
+    dtype: Any = None,
 ) -> Array:
-    """Indices that sort ``a`` (always stable; ties keep their order in both directions)."""
+    """Indices that sort ``a`` (always stable; ties keep their order in both directions),
+    in ``dtype`` (default: the default int)."""
+    if order is not None:
+        raise TypeError("argsort: order= (structured arrays) is not supported")
+    out = _argsort(a, axis, descending)
+    return out if dtype is None else astype(out, dtype)
+
+
+def _argsort(a: ArrayLike, axis: int | None, descending: bool) -> Array:
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
@@ -77,8 +93,17 @@ def argsort(
 
 
 def searchsorted(
-    a: ArrayLike, v: ArrayLike, side: str = "left", sorter: ArrayLike | None = None
+    a: ArrayLike,
+    v: ArrayLike,
+    side: str = "left",
+    sorter: ArrayLike | None = None,
+    *,
+    method: str = "scan",
 ) -> Array:
+    """Insertion points of ``v`` in the sorted ``a`` (``method`` is accepted for JAX
+    compatibility: every method gives the same indices)."""
+    if method not in ("scan", "scan_unrolled", "sort", "compare_all"):
+        raise ValueError(f"searchsorted: unknown method {method!r}")
     arr, vals = promote_no_broadcast("searchsorted", (a, v))
     if arr.ndim != 1:
         raise ValueError("searchsorted: a must be one-dimensional")
@@ -155,17 +180,44 @@ def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None
 
 
 @overload
-def where(condition: ArrayLike, x: None = None, y: None = None) -> tuple[Array, ...]: ...
+def where(
+    condition: ArrayLike,
+    x: None = None,
+    y: None = None,
+    /,
+    *,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> tuple[Array, ...]: ...
 
 
 @overload
-def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Array: ...
+def where(
+    condition: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    /,
+    *,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Array: ...
 
 
-def where(condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None) -> Any:
-    """``x`` where ``condition`` else ``y``; with only a condition, ``nonzero(condition)``."""
+def where(
+    condition: ArrayLike,
+    x: ArrayLike | None = None,
+    y: ArrayLike | None = None,
+    /,
+    *,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Any:
+    """``x`` where ``condition`` else ``y``; with only a condition, ``nonzero(condition)``
+    (which takes ``size=``/``fill_value=`` under ``jit``)."""
     if x is None and y is None:
-        return nonzero(condition)
+        return nonzero(condition, size=size, fill_value=fill_value)
+    if size is not None or fill_value is not None:
+        raise ValueError("where: size and fill_value apply only to the one-argument form")
     if x is None or y is None:
         raise ValueError("where takes either one argument or three")
     a, b = promote("where", x, y)
