@@ -1223,3 +1223,27 @@ def test_lstsq_numpy_resid_and_rank() -> None:
     np.testing.assert_allclose(x, xn, rtol=1e-8)
     assert int(rank) == rankn == 1 and resid.shape == residn.shape == (0,)
     np.testing.assert_allclose(s, sn, rtol=1e-8)
+
+
+def test_values_recorded_from_jax() -> None:
+    """Where JAX's result differs from numpy's by design (recorded from JAX 0.10.2)."""
+    nan = np.nan
+    np.testing.assert_array_equal(jnp.bincount(np.array([0, 2, -1, 7]), length=4), [2, 0, 1, 0])
+    assert int(jnp.nanargmax(np.array([nan, nan]))) == -1
+    np.testing.assert_allclose(
+        jnp.kaiser(4, 2.0), [0.4386764, 0.92431384, 0.92431384, 0.4386764], rtol=1e-6
+    )
+    q, r = jnp.polydiv(np.array([1.0, 2, 3, 4]), np.array([1.0, 1]))
+    np.testing.assert_allclose(q, [1.0, 1, 2])
+    np.testing.assert_allclose(r, [0.0, 0, 0, 2])
+    np.testing.assert_allclose(jnp.polymul(np.array([0.0, 1, 2]), np.array([1.0, 1])), [0, 1, 3, 2])
+    _, resid, _, _ = jnp.linalg.lstsq(np.eye(2), np.array([1.0, 2.0]))
+    assert resid.shape == (1,)
+    hist, _ = jnp.histogram(np.array([1.0, 2, 2, 3]), bins=3)
+    assert jnp.issubdtype(hist.dtype, jnp.floating)
+    np.testing.assert_allclose(
+        jnp.setdiff1d(np.array([5.0, 2, 3, 2]), np.array([2.0, 7, 9]), size=5), [3, 5, 0, 0, 0]
+    )
+    np.testing.assert_allclose(
+        jnp.setxor1d(np.array([5.0, 2, 3, 2]), np.array([2.0, 7, 9]), size=7), [3, 5, 7, 9, 3, 3, 3]
+    )
