@@ -1247,3 +1247,10 @@ def test_values_recorded_from_jax() -> None:
     np.testing.assert_allclose(
         jnp.setxor1d(np.array([5.0, 2, 3, 2]), np.array([2.0, 7, 9]), size=7), [3, 5, 7, 9, 3, 3, 3]
     )
+
+
+def test_eig_of_non_finite_input_is_nan_eagerly_and_under_jit() -> None:
+    a = np.array([[np.inf, 1.0], [0.0, 1.0]])
+    for fn in (jnp.linalg.eig, fad.jit(jnp.linalg.eig)):
+        w, v = fn(a)
+        assert np.isnan(np.asarray(w)).all() and np.isnan(np.asarray(v)).all()

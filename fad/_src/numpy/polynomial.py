@@ -226,12 +226,11 @@ def poly(seq_of_zeros: ArrayLike) -> Array:
 def roots(p: ArrayLike, *, strip_zeros: bool = True) -> Array:
     """Roots of ``p`` (complex): eigenvalues of its companion matrix. Trailing zero
     coefficients give zero roots; leading zeros are stripped (``strip_zeros``, concrete
-    only) or, without it, give NaN roots as in JAX."""
+    only). Without stripping, a leading zero makes the companion matrix non-finite and
+    every root NaN."""
     (c,) = as_inexact([_coeffs(p, "roots")])
     if strip_zeros:
         c = _trim_leading(c, "roots")
-        if isinstance(c, core.Tracer):  # pragma: no cover - _trim_leading raised
-            raise AssertionError
         nz = np.flatnonzero(np.asarray(c.concrete_value()))
         trailing = c.shape[0] - 1 - int(nz[-1]) if nz.size else 0
         c = c[: c.shape[0] - trailing]

@@ -16,7 +16,7 @@ from fad._src.numpy.ufuncs import abs, cos, sqrt
 from fad._src.prims import structural as st
 
 
-def _grid(M: int, name: str) -> tuple[int, Array | None]:
+def _grid(M: int) -> tuple[int, Array | None]:
     """``M`` checked, and ``arange(M)`` when a formula is needed (``M > 1``)."""
     m = operator.index(M)
     if m <= 1:
@@ -30,7 +30,7 @@ def _trivial(m: int) -> Array:
 
 def bartlett(M: int) -> Array:
     """The triangular (Bartlett) window of ``M`` points."""
-    m, n = _grid(M, "bartlett")
+    m, n = _grid(M)
     if n is None:
         return _trivial(m)
     return 1 - abs(2 * n / (m - 1) - 1)
@@ -38,7 +38,7 @@ def bartlett(M: int) -> Array:
 
 def blackman(M: int) -> Array:
     """The Blackman window of ``M`` points."""
-    m, n = _grid(M, "blackman")
+    m, n = _grid(M)
     if n is None:
         return _trivial(m)
     t = 2 * np.pi * n / (m - 1)
@@ -47,7 +47,7 @@ def blackman(M: int) -> Array:
 
 def hamming(M: int) -> Array:
     """The Hamming window of ``M`` points."""
-    m, n = _grid(M, "hamming")
+    m, n = _grid(M)
     if n is None:
         return _trivial(m)
     return 0.54 - 0.46 * cos(2 * np.pi * n / (m - 1))
@@ -55,7 +55,7 @@ def hamming(M: int) -> Array:
 
 def hanning(M: int) -> Array:
     """The Hann window of ``M`` points."""
-    m, n = _grid(M, "hanning")
+    m, n = _grid(M)
     if n is None:
         return _trivial(m)
     return 0.5 - 0.5 * cos(2 * np.pi * n / (m - 1))
@@ -63,7 +63,7 @@ def hanning(M: int) -> Array:
 
 def kaiser(M: int, beta: ArrayLike) -> Array:
     """The Kaiser window of ``M`` points with shape parameter ``beta`` (differentiable in it)."""
-    m, n = _grid(M, "kaiser")
+    m, n = _grid(M)
     if n is None:
         return _trivial(m)
     b = astype(asarray(beta), n.dtype)

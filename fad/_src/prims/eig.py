@@ -48,8 +48,13 @@ def _eig_impl(x: NDArray) -> list[NDArray]:
     w = np.empty(x.shape[:-1], cdt)
     v = np.empty(x.shape, cdt)
     for idx in np.ndindex(*x.shape[:-2]):
-        wi, vi = np.linalg.eig(x[idx])
-        w[idx], v[idx] = wi, vi
+        try:
+            if not np.all(np.isfinite(x[idx])):
+                raise np.linalg.LinAlgError("non-finite input")
+            w[idx], v[idx] = np.linalg.eig(x[idx])
+        except np.linalg.LinAlgError:
+            # As the lowering reports a LAPACK failure: NaN results, not an exception.
+            w[idx], v[idx] = np.nan, np.nan
     return [w, v]
 
 
