@@ -35,6 +35,7 @@ class Case:
     jit: bool = True
     vmap: bool = True
     atol: float = 1e-9
+    f32: bool = True  # also checked in float32 with x64 off
     kw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -127,6 +128,16 @@ CASES = [
         lambda m, x: m.nan_to_num(x, nan=-1.0, posinf=9.0),
         _const([1.0, np.nan, np.inf, -np.inf]),
         (),
+        f32=False,  # -inf becomes the dtype's own minimum, so float32 differs by design
+    ),
+    Case(
+        "nan_to_num_float32",
+        lambda m, x: m.nan_to_num(x),
+        _const(np.array([1.0, np.nan, np.inf, -np.inf], np.float32)),
+        jit=False,
+        vmap=False,
+        ref=lambda x: np.nan_to_num(x),
+        f32=False,
     ),
     Case("nan_to_num_grad", lambda m, x: m.nan_to_num(x), _args(V), (0,)),
     Case(
@@ -1002,6 +1013,39 @@ def test_values_match_numpy(case: Case) -> None:
     got = case.fn(jnp, *args)
     want = case.ref(*args) if case.ref is not None else case.fn(np, *args)
     _assert_tree_close(got, want, case.atol, case.name)
+
+
+def _as_f32(x: Any) -> Any:
+    a = np.asarray(x)
+    return a.astype(np.float32) if a.dtype == np.float64 else a
+
+
+_F32 = [c for c in CASES if c.f32]
+
+
+@pytest.mark.parametrize("case", _F32, ids=[c.name for c in _F32])
+def test_values_in_float32(case: Case) -> None:
+    """With x64 off, float inputs in float32: no float64 leaks out and values stay close."""
+    args = tuple(_as_f32(a) for a in _args_of(case))
+    wide = tuple(np.asarray(a, np.float64) if np.asarray(a).dtype == np.float32 else a
+                 for a in args)  # fmt: skip
+    want = case.ref(*wide) if case.ref is not None else case.fn(np, *wide)
+    with fad.config.enable_x64_scope(False):
+        got = case.fn(jnp, *args)
+    for g in _leaves(got):
+        assert g.dtype not in (np.float64, np.complex128, np.int64), f"{case.name}: {g.dtype}"
+    g_l, w_l = _leaves(got), _leaves(want)
+    assert len(g_l) == len(w_l)
+    for i, (a, b) in enumerate(zip(g_l, w_l, strict=True)):
+        assert a.shape == b.shape, f"{case.name} {i}: shape {a.shape} != {b.shape}"
+        np.testing.assert_allclose(
+            a.astype(np.complex128 if np.iscomplexobj(a) else np.float64),
+            b,
+            rtol=2e-4,
+            atol=2e-4,
+            equal_nan=True,
+            err_msg=f"{case.name} {i}",
+        )
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.jit], ids=[c.name for c in CASES if c.jit])
