@@ -35,6 +35,7 @@ from fad._src import core, dtypes
 from fad._src import implicit as _implicit
 from fad._src.core import Array
 from fad._src.prims import bits, fft, lapack, linalg, sorting
+from fad._src.prims import eig as eig_prim
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import reductions as red
@@ -788,6 +789,22 @@ def _eigh(x: Array) -> tuple[Array, Array]:
     return w, _abs2(v)
 
 
+def _eig(x: Array) -> tuple[Array, Array]:
+    w, v = eig_prim.eig(x)
+    return w, _abs2(v)
+
+
+def _separated_spectrum(n: int) -> Callable[[np.random.Generator, DType], NDArray]:
+    """A non-symmetric matrix with eigenvalues 1, 2, ..., n (well separated, real)."""
+
+    def draw(rng: np.random.Generator, dt: DType) -> NDArray:
+        s = np.eye(n) + 0.3 * rng.uniform(-1, 1, (n, n))
+        a = s @ np.diag(np.arange(1.0, n + 1)) @ np.linalg.inv(s)
+        return np.asarray(a.astype(dt))
+
+    return draw
+
+
 def _svd(full: bool) -> Callable[[Array], tuple[Array, ...]]:
     def f(x: Array) -> tuple[Array, ...]:
         u, s, vh = lapack.svd(x, full_matrices=full)
@@ -828,6 +845,7 @@ def _lapack_cases() -> list[Case]:
              make(U((4, 3)).draw), INEXACT, holomorphic=False),
         Case("qr_square", "qr", lambda x: lapack.qr(x, full_matrices=True),
              make(_diag_dominant((3, 3))), FLOAT, holomorphic=False),
+        Case("eig", "eig", _eig, make(_separated_spectrum(3)), FLOAT, holomorphic=False),
         Case("eigh", "eigh", _eigh, make(_spd((4, 4))), INEXACT, holomorphic=False),
         Case("svd_reduced", "svd", _svd(False), make(U((4, 3)).draw), INEXACT, holomorphic=False),
         Case("svd_values", "svd", lambda x: lapack.svd(x, compute_uv=False),

@@ -23,6 +23,7 @@ from fad import grad, hessian, jacfwd, jacrev, jvp, linearize, vjp, vmap
 from fad._src import core
 from fad._src.core import Array
 from fad._src.interpreters.batch import batch_rules
+from fad._src.prims import eig as eig_prim
 from fad._src.prims import indexing as ix
 from fad._src.prims import lapack, sorting
 from fad._src.prims import reductions as red
@@ -326,6 +327,7 @@ CASES += [
         {"permutation_size": 5},
     ),
     Case("qr", lambda rng: [_f32(rng, (4, 3))], fn=lapack.qr, tol=1e-5),
+    Case("eig", lambda rng: [_f32(rng, (3, 3))], fn=eig_prim.eig, tol=1e-5),
     Case("eigh", _spd, fn=lapack.eigh, tol=1e-5),
     Case("svd", lambda rng: [_f32(rng, (4, 3))], fn=lapack.svd, tol=1e-5),
     Case("xla_call", _binary_f32(), fn=_jit_fn, label="jit", tol=1e-6),

@@ -558,6 +558,10 @@ class IndexUpdateRef(Protocol):
     def divide(self, values: Any) -> Array: ...
     def min(self, values: Any) -> Array: ...
     def max(self, values: Any) -> Array: ...
+    def apply(
+        self, func: Any, *, indices_are_sorted: bool = False, unique_indices: bool = False,
+        mode: str | None = None,
+    ) -> Array: ...  # fmt: skip
 
 
 class IndexUpdateHelper(Protocol):

@@ -1,6 +1,7 @@
 """fad.numpy.linalg: numpy.linalg's API (JAX's semantics) on fad arrays."""
 
 from fad._src.numpy.linalg import EighResult as EighResult
+from fad._src.numpy.linalg import EigResult as EigResult
 from fad._src.numpy.linalg import QRResult as QRResult
 from fad._src.numpy.linalg import SlogdetResult as SlogdetResult
 from fad._src.numpy.linalg import SVDResult as SVDResult
@@ -8,9 +9,12 @@ from fad._src.numpy.linalg import cholesky as cholesky
 from fad._src.numpy.linalg import cond as cond
 from fad._src.numpy.linalg import det as det
 from fad._src.numpy.linalg import diagonal as diagonal
+from fad._src.numpy.linalg import eig as eig
 from fad._src.numpy.linalg import eigh as eigh
+from fad._src.numpy.linalg import eigvals as eigvals
 from fad._src.numpy.linalg import eigvalsh as eigvalsh
 from fad._src.numpy.linalg import inv as inv
+from fad._src.numpy.linalg import lstsq as lstsq
 from fad._src.numpy.linalg import matrix_norm as matrix_norm
 from fad._src.numpy.linalg import matrix_power as matrix_power
 from fad._src.numpy.linalg import matrix_rank as matrix_rank
@@ -23,6 +27,8 @@ from fad._src.numpy.linalg import slogdet as slogdet
 from fad._src.numpy.linalg import solve as solve
 from fad._src.numpy.linalg import svd as svd
 from fad._src.numpy.linalg import svdvals as svdvals
+from fad._src.numpy.linalg import tensorinv as tensorinv
+from fad._src.numpy.linalg import tensorsolve as tensorsolve
 from fad._src.numpy.linalg import trace as trace
 from fad._src.numpy.linalg import vector_norm as vector_norm
 from fad._src.numpy.products import cross as cross

@@ -28,8 +28,25 @@ def dtype_arg(dtype: Any, name: str = "dtype") -> DType | None:
     return None if dtype is None else dtypes.check_user_dtype(dtype, name)
 
 
-def asarray(a: Any, dtype: Any = None) -> Array:
-    """Convert to a ``fad.Array`` (no copy when ``a`` already is one of the right dtype)."""
+def no_out(out: Any, name: str) -> None:
+    """JAX's functions take ``out=None`` only: arrays are immutable."""
+    if out is not None:
+        raise NotImplementedError(f"{name}: out= is not supported (fad arrays are immutable)")
+
+
+def asarray(
+    a: Any,
+    dtype: Any = None,
+    order: str | None = None,
+    *,
+    copy: bool | None = None,
+    device: Any = None,
+    out_sharding: Any = None,
+) -> Array:
+    """Convert to a ``fad.Array`` (no copy when ``a`` already is one of the right dtype;
+    Arrays are immutable, so ``copy`` and ``order`` change nothing observable)."""
+    if order not in (None, "C", "K", "A"):
+        raise NotImplementedError(f"asarray: only C order is supported, got order={order!r}")
     dt = dtype_arg(dtype)
     if isinstance(a, Array):
         return a if dt is None else astype(a, dt)
@@ -123,8 +140,9 @@ def result_type(*args: Any) -> DType:
     return dtypes.result_type(*pairs)[0]
 
 
-def issubdtype(a: Any, b: Any) -> bool:
-    return bool(np.issubdtype(a, b))
+def issubdtype(arg1: Any, arg2: Any) -> bool:
+    """numpy's ``issubdtype`` (``jnp.floating`` and the other abstract types included)."""
+    return bool(np.issubdtype(arg1, arg2))
 
 
 # Python scalars by exact type: ``np.float64`` subclasses ``float`` but is strongly typed,
@@ -247,12 +265,16 @@ def broadcast_arrays(*args: ArrayLike) -> list[Array]:
     return [st.broadcast_to(a, shape) for a in arrs]
 
 
-def broadcast_to(x: ArrayLike, shape: int | Sequence[int]) -> Array:
+def broadcast_to(
+    array: ArrayLike, shape: int | Sequence[int], *, out_sharding: Any = None
+) -> Array:
+    """``array`` broadcast to ``shape`` (numpy's rules)."""
     shape_t = (shape,) if isinstance(shape, int) else tuple(shape)
-    return st.broadcast_to(asarray(x), shape_t)
+    return st.broadcast_to(asarray(array), shape_t)
 
 
-def astype(x: ArrayLike, dtype: Any) -> Array:
+def astype(x: ArrayLike, dtype: Any, /, *, copy: bool = False, device: Any = None) -> Array:
+    """``x`` converted to ``dtype``."""
     dt = dtypes.check_user_dtype(dtype, "astype")
     a = asarray(x)
     if a.dtype == dt:
@@ -275,12 +297,18 @@ def as_inexact(arrays: Sequence[Array]) -> list[Array]:
 
 
 @overload
-def stack(arrays: Sequence[LinearArray], axis: int = 0, dtype: Any = None) -> LinearArray: ...
+def stack(
+    arrays: Sequence[LinearArray], axis: int = 0, out: None = None, dtype: Any = None
+) -> LinearArray: ...
 @overload
-def stack(arrays: Sequence[ArrayLike], axis: int = 0, dtype: Any = None) -> Array: ...
+def stack(
+    arrays: Sequence[ArrayLike], axis: int = 0, out: None = None, dtype: Any = None
+) -> Array: ...
 def stack(  # type: ignore[misc]
-    arrays: Sequence[ArrayLike], axis: int = 0, dtype: Any = None
+    arrays: Sequence[ArrayLike], axis: int = 0, out: None = None, dtype: Any = None
 ) -> Array:
+    """Join arrays of one shape along a new axis."""
+    no_out(out, "stack")
     if not len(arrays):
         raise ValueError("need at least one array to stack")
     arrs = promote_no_broadcast("stack", arrays)
@@ -290,5 +318,5 @@ def stack(  # type: ignore[misc]
             f"all input arrays must have the same shape, got {[a.shape for a in arrs]}"
         )
     ax = _util.canonical_axis(axis, arrs[0].ndim + 1)
-    out = st.concatenate([st.expand_dims(a, [ax]) for a in arrs], ax)
-    return astype(out, dtype) if dtype is not None else out
+    res = st.concatenate([st.expand_dims(a, [ax]) for a in arrs], ax)
+    return astype(res, dtype) if dtype is not None else res

@@ -21,14 +21,25 @@ from fad._src.prims import indexing as ix
 from fad._src.prims import structural as st
 
 
-def array(object: Any, dtype: Any = None, copy: bool = True, ndmin: int = 0) -> Array:
+def array(
+    object: Any,
+    dtype: Any = None,
+    *,
+    copy: bool = True,
+    order: str | None = "K",
+    ndmin: int = 0,
+    device: Any = None,
+    out_sharding: Any = None,
+) -> Array:
+    """An Array from ``object`` (nested sequences, numpy arrays, scalars, Arrays)."""
     out = asarray(object, dtype)
     if ndmin > out.ndim:
         out = reshape(out, (1,) * (ndmin - out.ndim) + out.shape)
     return out
 
 
-def copy(a: ArrayLike) -> Array:
+def copy(a: ArrayLike, order: str | None = None) -> Array:
+    """A copy of ``a`` (Arrays are immutable, so this is ``a`` as an Array)."""
     return asarray(a)
 
 
@@ -92,8 +103,11 @@ def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: Any = None, shape: Any
     return full(x.shape if shape is None else shape, fill_value, dt)
 
 
-empty_like = zeros_like
-"""``zeros_like``: fad arrays are immutable, so an "empty" one is filled with zeros."""
+def empty_like(
+    prototype: ArrayLike, dtype: Any = None, shape: Any = None, *, device: Any = None
+) -> Array:
+    """An array like ``prototype`` (filled with zeros: fad has no uninitialized memory)."""
+    return zeros_like(prototype, dtype, shape)
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Array:

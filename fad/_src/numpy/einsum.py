@@ -12,6 +12,7 @@ import string
 from typing import Any
 
 from fad._src.core import Array, ArrayLike
+from fad._src.numpy.conversion import astype as conversion_astype
 from fad._src.numpy.conversion import promote_no_broadcast
 from fad._src.numpy.creation import diagonal
 from fad._src.prims import linalg as la
@@ -83,7 +84,14 @@ def _take_diagonals(x: Array, term: str) -> tuple[Array, str]:
 
 
 def einsum(
-    subscripts: str, *operands: ArrayLike, optimize: Any = None, precision: Any = None
+    subscripts: str,
+    /,
+    *operands: ArrayLike,
+    out: None = None,
+    optimize: Any = None,
+    precision: Any = None,
+    preferred_element_type: Any = None,
+    out_sharding: Any = None,
 ) -> Array:
     """Sums of products over named axes, as numpy's ``einsum`` (explicit, implicit and
     ``...`` forms).
@@ -99,8 +107,11 @@ def einsum(
             has the letters that appear once, in alphabetical order. ``...`` stands for
             broadcast leading axes.
         *operands: The arrays, one per comma-separated term.
+        out: Not supported (fad arrays are immutable); must be ``None``.
         optimize: Accepted for JAX compatibility; fad picks the contraction order.
         precision: Accepted for JAX compatibility; XLA picks the precision.
+        preferred_element_type: The dtype to compute in (the operands are cast to it).
+        out_sharding: Accepted for JAX compatibility.
 
     Returns:
         The result, with the output letters' axes in order, in the operands' promoted
@@ -118,10 +129,14 @@ def einsum(
         >>> jnp.einsum("ii", jnp.eye(3))  # the trace
         Array(3., dtype=float32)
     """
+    if out is not None:
+        raise NotImplementedError("einsum: out= is not supported (fad arrays are immutable)")
+    if preferred_element_type is not None:
+        operands = tuple(conversion_astype(o, preferred_element_type) for o in operands)
     if not isinstance(subscripts, str):
         raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
     arrs = promote_no_broadcast("einsum", operands)
-    terms, out = _parse(subscripts, [a.shape for a in arrs])
+    terms, out_term = _parse(subscripts, [a.shape for a in arrs])
     sizes: dict[str, int] = {}
     for a, t in zip(arrs, terms, strict=True):
         if a.ndim != len(t):
@@ -134,7 +149,7 @@ def einsum(
                 )
             if n != 1 or c not in sizes:
                 sizes[c] = n
-    for c in out:
+    for c in out_term:
         if c not in sizes:
             raise ValueError(f"einsum: output letter {c!r} does not appear in the inputs")
 
@@ -148,7 +163,7 @@ def einsum(
         prepared.append(_take_diagonals(a, t))
     summed: list[tuple[Array, str]] = []
     for k, (a, t) in enumerate(prepared):
-        others = "".join(tt for j, (_, tt) in enumerate(prepared) if j != k) + out
+        others = "".join(tt for j, (_, tt) in enumerate(prepared) if j != k) + out_term
         lonely = [i for i, c in enumerate(t) if c not in others]
         if lonely:
             a = st.reduce_sum(a, lonely)
@@ -158,7 +173,7 @@ def einsum(
     cur, ct = summed[0]
     for k in range(1, len(summed)):
         nxt, nt = summed[k]
-        later = "".join(t for _, t in summed[k + 1 :]) + out
+        later = "".join(t for _, t in summed[k + 1 :]) + out_term
         shared = [c for c in ct if c in nt]
         batch = [c for c in shared if c in later]
         contract = [c for c in shared if c not in later]
@@ -172,8 +187,8 @@ def einsum(
             + "".join(c for c in ct if c not in shared)
             + "".join(c for c in nt if c not in shared)
         )
-    extra = [i for i, c in enumerate(ct) if c not in out]
+    extra = [i for i, c in enumerate(ct) if c not in out_term]
     if extra:
         cur = st.reduce_sum(cur, extra)
-        ct = "".join(c for c in ct if c in out)
-    return st.transpose_(cur, [ct.index(c) for c in out])
+        ct = "".join(c for c in ct if c in out_term)
+    return st.transpose_(cur, [ct.index(c) for c in out_term])

@@ -16,7 +16,7 @@ when updating (their values may be unknown until run time). ``take`` and
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from fad._src.prims import _util
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import structural as st
+from fad._src.prims.control_flow import scan
 
 NDArray = np.ndarray[Any, Any]
 
@@ -317,6 +318,39 @@ class IndexUpdateRef:
             raise TypeError(f"at[].divide needs an inexact array, got dtype {x.dtype.name}")
         return true_divide(x, _update(ew.ones_like(x), self._index, values, "mul"))
 
+    def apply(
+        self,
+        func: Callable[[Array], Any],
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: str | None = None,
+    ) -> Array:
+        """``x`` with the unary ``func`` applied at ``idx``, once per occurrence of each
+        index (repeated indices compose, as numpy's ``ufunc.at``). With
+        ``unique_indices=True`` it is one gather, ``func`` and scatter; otherwise the
+        indexed elements are updated in turn by a ``scan``."""
+        x = self._array
+        if unique_indices:
+            return _update(x, self._index, func(getitem(x, self._index)), "set")
+        grid = index_grid(x, _canonical(self._index))
+        k = int(np.prod(grid.shape[:-1]))
+        flat = st.reshape(grid, (k, grid.shape[-1]))
+        if k == 0:
+            return x
+
+        def step(c: Array, pos: Array) -> tuple[Array, None]:
+            one = st.reshape(pos, (1, pos.shape[0]))
+            cur = ix.gather(c, one, "clip")
+            new = func(cur)
+            new = new if isinstance(new, Array) else core.asarray(new)
+            if new.dtype != c.dtype:
+                new = ew.convert_element_type(new, c.dtype)
+            return ix.scatter(c, one, st.broadcast_to(new, cur.shape), "set"), None
+
+        out, _ = scan(step, x, flat)
+        return out
+
     def min(self, values: Any) -> Array:
         return _update(self._array, self._index, values, "min")
 
@@ -368,7 +402,10 @@ def take(
     a: ArrayLike,
     indices: ArrayLike,
     axis: int | None = None,
+    out: None = None,
     mode: str | None = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
     fill_value: Any = None,
 ) -> Array:
     """``a`` indexed by ``indices`` along ``axis``.
@@ -376,21 +413,23 @@ def take(
     As in JAX, out-of-bounds indices give ``fill_value`` (default: nan, or the
     extreme value of an integer dtype) unless ``mode`` is "clip" or "wrap".
     """
+    if out is not None:
+        raise NotImplementedError("take: out= is not supported (fad arrays are immutable)")
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
     ax = _util.canonical_axis(axis, x.ndim)
     idx, valid = _index_mode(asarray(indices), x.shape[ax], mode, "take")
     xt = moveaxis(x, ax, 0)
-    out = ix.gather(xt, reshape(idx, (*idx.shape, 1)), "clip")
-    # out: (*idx.shape, *rest); move idx dims to where the axis was.
+    got = ix.gather(xt, reshape(idx, (*idx.shape, 1)), "clip")
+    # got: (*idx.shape, *rest); move idx dims to where the axis was.
     k = idx.ndim
-    order = list(range(k, k + ax)) + list(range(k)) + list(range(k + ax, out.ndim))
-    out = st.transpose_(out, order)
+    order = list(range(k, k + ax)) + list(range(k)) + list(range(k + ax, got.ndim))
+    got = st.transpose_(got, order)
     if valid is None:
-        return out
-    mask = st.broadcast_in_dim(valid, out.shape, tuple(range(ax, ax + k)))
-    return ew.select(mask, out, ew.full(out.shape, _fill_value(x.dtype, fill_value), x.dtype))
+        return got
+    mask = st.broadcast_in_dim(valid, got.shape, tuple(range(ax, ax + k)))
+    return ew.select(mask, got, ew.full(got.shape, _fill_value(x.dtype, fill_value), x.dtype))
 
 
 def take_along_axis(
@@ -399,10 +438,16 @@ def take_along_axis(
     axis: int | None,
     mode: str | None = None,
     fill_value: Any = None,
+    *,
+    wrap_negative_indices: bool = True,
 ) -> Array:
-    """numpy's ``take_along_axis`` (indices broadcast against ``arr`` off ``axis``)."""
+    """numpy's ``take_along_axis`` (indices broadcast against ``arr`` off ``axis``);
+    with ``wrap_negative_indices=False`` negative indices are out of bounds."""
     x = asarray(arr)
     idx = asarray(indices)
+    if not wrap_negative_indices:
+        n_ax = x.size if axis is None else x.shape[_util.canonical_axis(axis, x.ndim)]
+        idx = ew.select(ew.lt(idx, zeros_like(idx)), ew.full_like(idx, n_ax), idx)
     if axis is None:
         x, axis = ravel(x), 0
     ax = _util.canonical_axis(axis, x.ndim)

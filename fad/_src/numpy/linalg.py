@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from fad._src import dtypes
+from fad._src import core, dtypes
 from fad._src.core import Array, ArrayLike, DType
 from fad._src.custom_derivatives import custom_jvp
 from fad._src.numpy import (
@@ -37,11 +37,17 @@ from fad._src.numpy import (
     ufuncs,
 )
 from fad._src.prims import _util
+from fad._src.prims import eig as eig_prim
 from fad._src.prims import lapack as lap
 from fad._src.typing import Tangent, tangent
 
 
 class EighResult(NamedTuple):
+    eigenvalues: Array
+    eigenvectors: Array
+
+
+class EigResult(NamedTuple):
     eigenvalues: Array
     eigenvectors: Array
 
@@ -133,6 +139,17 @@ def eigh(a: ArrayLike, UPLO: str | None = None, symmetrize_input: bool = True) -
     return EighResult(w, v)
 
 
+def eig(a: ArrayLike) -> EigResult:
+    """Eigenvalues and unit-norm right eigenvectors of a general square matrix (complex)."""
+    w, v = eig_prim.eig(lapack_matrix(a, "eig"))
+    return EigResult(w, v)
+
+
+def eigvals(a: ArrayLike) -> Array:
+    """Eigenvalues of a general square matrix (complex)."""
+    return eig(a).eigenvalues
+
+
 def eigvalsh(a: ArrayLike, UPLO: str | None = "L", *, symmetrize_input: bool = True) -> Array:
     return eigh(a, UPLO, symmetrize_input).eigenvalues
 
@@ -157,11 +174,26 @@ def qr(a: ArrayLike, mode: str = "reduced") -> Any:
 
 
 def svd(
-    a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
+    a: ArrayLike,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+    subset_by_index: tuple[int, int] | None = None,
 ) -> Any:
     """``SVDResult(U, S, Vh)`` with ``a = U @ diag(S) @ Vh``, ``S`` descending
     (``compute_uv=False``: ``S`` alone). ``hermitian`` uses ``eigh``."""
     x = lapack_matrix(a, "svd", square=hermitian)
+    if subset_by_index is not None:
+        lo, hi = (operator.index(i) for i in subset_by_index)
+        k = builtins.min(x.shape[-2:])
+        if not 0 <= lo <= hi <= k:
+            raise ValueError(f"svd: subset_by_index {subset_by_index} is out of range for {k}")
+        if compute_uv and full_matrices:
+            raise ValueError("svd: subset_by_index needs full_matrices=False or compute_uv=False")
+        res = svd(x, False, compute_uv, hermitian)
+        if not compute_uv:
+            return res[..., lo:hi]
+        return SVDResult(res.U[..., lo:hi], res.S[..., lo:hi], res.Vh[..., lo:hi, :])
     if hermitian:
         return _svd_hermitian(x, compute_uv)
     if not compute_uv:
@@ -348,9 +380,19 @@ def _default_rtol(x: Array) -> float:
     return float(np.finfo(_real_dtype(x.dtype)).eps) * builtins.max(x.shape[-2:])
 
 
-def pinv(a: ArrayLike, rtol: ArrayLike | None = None, hermitian: bool = False) -> Array:
+def pinv(
+    a: ArrayLike,
+    rtol: ArrayLike | None = None,
+    hermitian: bool = False,
+    *,
+    rcond: ArrayLike | None = None,
+) -> Array:
     """Moore-Penrose pseudo-inverse via the SVD; singular values below ``rtol * max(s)``
-    (default ``10 max(M, N) eps``) count as zero."""
+    (default ``10 max(M, N) eps``; ``rcond`` is numpy's older name) count as zero."""
+    if rcond is not None:
+        if rtol is not None:
+            raise ValueError("pinv: pass rtol or rcond, not both")
+        rtol = rcond
     x = lapack_matrix(a, "pinv", square=hermitian)
     return _pinv(x, rtol, hermitian)
 
@@ -387,12 +429,18 @@ def _pinv_jvp(
 
 
 def matrix_rank(
-    M: ArrayLike, rtol: ArrayLike | None = None, *, tol: ArrayLike | None = None
+    M: ArrayLike,
+    rtol: ArrayLike | None = None,
+    *,
+    hermitian: bool = False,
+    tol: ArrayLike | None = None,
 ) -> Array:
+    """Number of singular values above ``tol`` (or ``rtol`` times the largest);
+    ``hermitian`` takes them from ``eigh``."""
     x = lapack_operand(M, "matrix_rank")
     if x.ndim < 2:
         return logic.any(x != 0).astype(np.int32)
-    s = svdvals(x)
+    s: Array = svd(x, compute_uv=False, hermitian=hermitian)
     if tol is not None:
         cutoff = conversion.asarray(tol)[..., None]
     else:
@@ -530,3 +578,88 @@ def vector_norm(
 def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: Any = "fro") -> Array:
     a = lapack_matrix(x, "matrix_norm", square=False, what="x")
     return _matrix_norm(a, ord, (a.ndim - 2, a.ndim - 1), keepdims)
+
+
+# ---------------------------------------------------------------------------
+# Least squares and tensor equations
+# ---------------------------------------------------------------------------
+
+
+def lstsq(
+    a: ArrayLike, b: ArrayLike, rcond: float | None = None, *, numpy_resid: bool = False
+) -> tuple[Array, Array, Array, Array]:
+    """Least-squares solution of ``a x = b`` through the SVD: ``(x, residuals, rank, s)``.
+
+    Singular values below ``rcond * max(s)`` (default ``eps * max(M, N)``) count as
+    zero. As in JAX, ``residuals`` is always the squared 2-norm of ``b - a x`` per column;
+    ``numpy_resid=True`` gives numpy's convention (empty unless full rank and ``M > N``).
+    """
+    x = lapack_matrix(a, "lstsq", square=False)
+    bv = conversion.asarray(b)
+    if x.ndim != 2:
+        raise ValueError(f"lstsq: a must be a matrix, got shape {x.shape}")
+    if bv.ndim not in (1, 2) or bv.shape[0] != x.shape[0]:
+        raise ValueError(f"lstsq: b of shape {bv.shape} does not match a of shape {x.shape}")
+    bv = conversion.astype(bv, x.dtype)
+    vec = bv.ndim == 1
+    b2 = shapes.reshape(bv, (-1, 1)) if vec else bv
+    m, n = x.shape
+    u, s, vh = svd(x, full_matrices=False)
+    r = float(np.finfo(_real_dtype(x.dtype)).eps) * builtins.max(m, n) if rcond is None else rcond
+    if s.shape[0] == 0:
+        keep = s > 0
+    else:
+        keep = s > conversion.asarray(r).astype(s.dtype) * s[0]
+    s_inv = sorting.where(keep, 1 / sorting.where(keep, s, 1), 0).astype(x.dtype)
+    sol = products.matmul(adjoint(vh), s_inv[:, None] * products.matmul(adjoint(u), b2))
+    rank = reductions.sum(keep, dtype=dtypes.default_int_dtype())
+    res = b2 - products.matmul(x, sol)
+    resid = reductions.sum(ufuncs.real(res * ufuncs.conj(res)), axis=0)
+    if numpy_resid:
+        full = builtins.bool(np.asarray(rank.concrete_value()) == n) if not _traced(rank) else False
+        if not (full and m > n):
+            resid = creation.zeros((0,), resid.dtype)
+    if vec:
+        sol = shapes.reshape(sol, (-1,))
+    return sol, resid, rank, s
+
+
+def _traced(x: Array) -> bool:
+    return isinstance(x, core.Tracer)
+
+
+def tensorinv(a: ArrayLike, ind: int = 2) -> Array:
+    """Inverse of ``a`` as a linear map from its last axes to its first ``ind`` axes."""
+    x = conversion.asarray(a)
+    ind = operator.index(ind)
+    if ind <= 0:
+        raise ValueError(f"tensorinv: ind must be a positive integer, got {ind}")
+    out_shape, in_shape = x.shape[:ind], x.shape[ind:]
+    rows = int(np.prod(out_shape))
+    if rows != int(np.prod(in_shape)):
+        raise ValueError(
+            f"tensorinv: the first {ind} axes {out_shape} and the rest {in_shape} must have "
+            "equal sizes"
+        )
+    inv_m = inv(shapes.reshape(x, (rows, -1)))
+    return shapes.reshape(inv_m, (*in_shape, *out_shape))
+
+
+def tensorsolve(a: ArrayLike, b: ArrayLike, axes: tuple[int, ...] | None = None) -> Array:
+    """``x`` with ``tensordot(a, x, x.ndim) = b``; ``axes`` of ``a`` are moved to the end first."""
+    x = conversion.asarray(a)
+    bv = conversion.asarray(b)
+    if axes is not None:
+        allax = list(range(x.ndim))
+        for k in axes:
+            allax.remove(k % x.ndim)
+            allax.append(k % x.ndim)
+        x = shapes.transpose(x, allax)
+    sol_shape = x.shape[bv.ndim :]
+    if x.shape[: bv.ndim] != bv.shape:
+        raise ValueError(f"tensorsolve: a of shape {x.shape} does not start with b's {bv.shape}")
+    n = int(np.prod(sol_shape))
+    if int(np.prod(bv.shape)) != n:
+        raise ValueError(f"tensorsolve: a of shape {x.shape} is not square for b of {bv.shape}")
+    sol = solve(shapes.reshape(x, (n, n)), shapes.reshape(bv, (n,)))
+    return shapes.reshape(sol, sol_shape)

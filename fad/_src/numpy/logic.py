@@ -10,12 +10,13 @@ import numpy as np
 
 from fad._src import dtypes
 from fad._src.core import Array, ArrayLike
-from fad._src.numpy.conversion import Axis, asarray, broadcast_arrays, promote
+from fad._src.numpy.conversion import Axis, asarray, broadcast_arrays, no_out, promote
 from fad._src.numpy.creation import zeros_like
 from fad._src.numpy.shapes import keep_dims, reduction_axes
 from fad._src.numpy.ufuncs import equal
 from fad._src.prims import elementwise as ew
 from fad._src.prims import reductions as red
+from fad._src.prims import structural as st
 
 
 def to_bool(x: ArrayLike) -> Array:
@@ -70,12 +71,16 @@ def isinf(x: ArrayLike) -> Array:
     return ew.eq(ew.abs(a), ew.full_like(a, np.inf))
 
 
-def isposinf(x: ArrayLike) -> Array:
+def isposinf(x: ArrayLike, /, out: None = None) -> Array:
+    """Elementwise ``x == +inf``."""
+    no_out(out, "isposinf")
     a = asarray(x)
     return ew.eq(a, ew.full_like(a, np.inf)) if dtypes.is_float(a.dtype) else isinf(a)
 
 
-def isneginf(x: ArrayLike) -> Array:
+def isneginf(x: ArrayLike, /, out: None = None) -> Array:
+    """Elementwise ``x == -inf``."""
+    no_out(out, "isneginf")
     a = asarray(x)
     return ew.eq(a, ew.full_like(a, -np.inf)) if dtypes.is_float(a.dtype) else isinf(a)
 
@@ -123,14 +128,36 @@ def array_equiv(a1: ArrayLike, a2: ArrayLike) -> Array:
     return all(equal(x, y))
 
 
-def all(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def all(
+    a: ArrayLike,
+    axis: Axis = None,
+    out: None = None,
+    keepdims: bool = False,
+    *,
+    where: ArrayLike | None = None,
+) -> Array:
+    """Whether every element (where ``where`` holds) is true."""
+    no_out(out, "all")
     x = to_bool(a)
+    if where is not None:
+        x = logical_or(x, logical_not(st.broadcast_to(to_bool(where), x.shape)))
     axes = reduction_axes(axis, x.ndim)
     return keep_dims(red.reduce_and(x, axes), x.shape, axes, keepdims)
 
 
-def any(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def any(
+    a: ArrayLike,
+    axis: Axis = None,
+    out: None = None,
+    keepdims: bool = False,
+    *,
+    where: ArrayLike | None = None,
+) -> Array:
+    """Whether any element (where ``where`` holds) is true."""
+    no_out(out, "any")
     x = to_bool(a)
+    if where is not None:
+        x = logical_and(x, st.broadcast_to(to_bool(where), x.shape))
     axes = reduction_axes(axis, x.ndim)
     return keep_dims(red.reduce_or(x, axes), x.shape, axes, keepdims)
 
@@ -143,7 +170,8 @@ def isrealobj(x: Any) -> bool:
     return not iscomplexobj(x)
 
 
-def isscalar(x: Any) -> bool:
-    return isinstance(x, (bool, int, float, complex, np.generic)) or (
-        isinstance(x, Array) and x.ndim == 0
+def isscalar(element: Any) -> bool:
+    """Whether ``element`` is a scalar: a Python or numpy scalar, or a 0-d Array."""
+    return isinstance(element, (bool, int, float, complex, np.generic)) or (
+        isinstance(element, Array) and element.ndim == 0
     )

@@ -72,22 +72,27 @@ concat = concatenate
 """The array API's name for [`concatenate`][fad.numpy.concatenate]."""
 
 
-def vstack(tup: Sequence[ArrayLike]) -> Array:
-    return concatenate([atleast_2d(a) if asarray(a).ndim < 2 else asarray(a) for a in tup], 0)
+def vstack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
+    """Join along the first axis (1-d arrays as rows)."""
+    return concatenate(
+        [atleast_2d(a) if asarray(a).ndim < 2 else asarray(a) for a in tup], 0, dtype=dtype
+    )
 
 
 row_stack = vstack
 """Another name for [`vstack`][fad.numpy.vstack]."""
 
 
-def hstack(tup: Sequence[ArrayLike]) -> Array:
+def hstack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
+    """Join along the second axis (the first for 1-d arrays)."""
     arrs: list[Array] = [atleast_1d(a) for a in tup]
-    return concatenate(arrs, 0 if arrs[0].ndim == 1 else 1)
+    return concatenate(arrs, 0 if arrs[0].ndim == 1 else 1, dtype=dtype)
 
 
-def dstack(tup: Sequence[ArrayLike]) -> Array:
+def dstack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
+    """Join along the third axis."""
     arrs: list[Array] = [atleast_3d(a) for a in tup]
-    return concatenate(arrs, 2)
+    return concatenate(arrs, 2, dtype=dtype)
 
 
 def column_stack(tup: Sequence[ArrayLike]) -> Array:
@@ -95,19 +100,34 @@ def column_stack(tup: Sequence[ArrayLike]) -> Array:
     return concatenate([reshape(a, (-1, 1)) if a.ndim < 2 else a for a in arrs], 1)
 
 
+def _static_ints(value: Any, name: str) -> Any:
+    """A concrete int, or a list of ints, from Python/numpy/fad values (never a tracer)."""
+    if isinstance(value, core.Tracer):
+        raise core.ConcretizationError(
+            f"{name}: the indices or sections must be concrete (they decide the output shapes)"
+        )
+    v = np.asarray(value.concrete_value() if isinstance(value, Array) else value)
+    if v.ndim == 0:
+        return operator.index(v.item())
+    return [operator.index(i) for i in v.ravel().tolist()]
+
+
 def split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array]:
+    """Pieces of ``ary`` along ``axis``: ``N`` equal sections, or cut before each index
+    (indices may be a list, a numpy array or a concrete fad Array)."""
     x = asarray(ary)
     ax = _util.canonical_axis(axis, x.ndim)
     n = x.shape[ax]
-    if isinstance(indices_or_sections, (int, np.integer)):
-        sections = int(indices_or_sections)
+    spec = _static_ints(indices_or_sections, "split")
+    if isinstance(spec, int):
+        sections = spec
         if sections <= 0 or n % sections:
             raise ValueError(
                 f"array split does not result in an equal division: {n} into {sections}"
             )
         bounds = [i * (n // sections) for i in range(sections + 1)]
     else:
-        bounds = [0, *[builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections], n]
+        bounds = [0, *[builtins.min(builtins.max(i if i >= 0 else i + n, 0), n) for i in spec], n]
     return [
         st.slice_in_dim(x, lo, builtins.max(lo, hi), axis=ax)
         for lo, hi in itertools.pairwise(bounds)
@@ -117,24 +137,34 @@ def split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array
 def array_split(ary: ArrayLike, indices_or_sections: Any, axis: int = 0) -> list[Array]:
     x = asarray(ary)
     ax = _util.canonical_axis(axis, x.ndim)
-    if isinstance(indices_or_sections, (int, np.integer)):
-        n, k = x.shape[ax], int(indices_or_sections)
+    spec = _static_ints(indices_or_sections, "array_split")
+    if isinstance(spec, int):
+        n, k = x.shape[ax], spec
+        if k <= 0:
+            raise ValueError(f"array_split: the number of sections must be positive, got {k}")
         sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
-        indices_or_sections = list(np.cumsum(sizes)[:-1])
-    return split(x, indices_or_sections, ax)
+        spec = [int(i) for i in np.cumsum(sizes)[:-1]]
+    return split(x, spec, ax)
 
 
-def vsplit(ary: ArrayLike, sections: Any) -> list[Array]:
-    return split(ary, sections, 0)
+def vsplit(ary: ArrayLike, indices_or_sections: Any) -> list[Array]:
+    """``split`` along the first axis."""
+    return split(ary, indices_or_sections, 0)
 
 
-def hsplit(ary: ArrayLike, sections: Any) -> list[Array]:
-    return split(ary, sections, 1 if asarray(ary).ndim > 1 else 0)
+def hsplit(ary: ArrayLike, indices_or_sections: Any) -> list[Array]:
+    """``split`` along the second axis (the first for 1-d arrays)."""
+    return split(ary, indices_or_sections, 1 if asarray(ary).ndim > 1 else 0)
 
 
-def tile(A: ArrayLike, reps: int | Sequence[int]) -> Array:
+def tile(A: ArrayLike, reps: int | Sequence[int] | ArrayLike) -> Array:
+    """``A`` repeated ``reps`` times along each axis (``reps`` an int, a sequence, or a
+    concrete array of them)."""
     x = asarray(A)
-    reps_t = (reps,) if isinstance(reps, int) else tuple(reps)
+    spec = _static_ints(reps, "tile")
+    reps_t = (spec,) if isinstance(spec, int) else tuple(spec)
+    if builtins.any(r < 0 for r in reps_t):
+        raise ValueError(f"tile: reps must be non-negative, got {reps_t}")
     nd = builtins.max(x.ndim, len(reps_t))
     x = reshape(x, (1,) * (nd - x.ndim) + x.shape)
     reps_t = (1,) * (nd - len(reps_t)) + reps_t
@@ -228,8 +258,19 @@ def roll(a: ArrayLike, shift: Any, axis: Axis = None) -> Array:
 
 
 def pad(
-    array: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: ArrayLike = 0
+    array: ArrayLike,
+    pad_width: Any,
+    mode: str = "constant",
+    constant_values: ArrayLike = 0,
+    **kwargs: Any,
 ) -> Array:
+    """``array`` padded by ``pad_width`` with the constant, edge, wrap, reflect or
+    symmetric ``mode``."""
+    if kwargs:
+        raise NotImplementedError(
+            f"pad: the keyword arguments {sorted(kwargs)} (of the statistic, linear_ramp and "
+            "odd-reflect modes) are not supported"
+        )
     x = asarray(array)
     pw = np.broadcast_to(
         np.asarray(pad_width, dtype=np.int64).reshape(-1, 2)

@@ -11,7 +11,15 @@ import numpy as np
 
 from fad._src import dtypes
 from fad._src.core import Array, ArrayLike
-from fad._src.numpy.conversion import broadcast_shapes, promote, promote_no_broadcast, stack
+from fad._src.numpy.conversion import (
+    asarray,
+    astype,
+    broadcast_shapes,
+    no_out,
+    promote,
+    promote_no_broadcast,
+    stack,
+)
 from fad._src.numpy.creation import diagonal
 from fad._src.numpy.reductions import sum
 from fad._src.numpy.shapes import moveaxis, ravel, reshape
@@ -23,14 +31,40 @@ from fad._src.prims import structural as st
 from fad._src.typing import LinearArray
 
 
+def _prefer(x: Array, y: Array, preferred_element_type: Any) -> tuple[Array, Array]:
+    """JAX's ``preferred_element_type``: compute (and accumulate) in that dtype."""
+    if preferred_element_type is None:
+        return x, y
+    dt = dtypes.check_user_dtype(preferred_element_type, "preferred_element_type")
+    return astype(x, dt), astype(y, dt)
+
+
 @overload
-def dot(a: ArrayLike, b: LinearArray, precision: Any = None) -> LinearArray: ...
+def dot(
+    a: ArrayLike, b: LinearArray, *, precision: Any = None, preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> LinearArray: ...  # fmt: skip
 @overload
-def dot(a: LinearArray, b: ArrayLike, precision: Any = None) -> LinearArray: ...
+def dot(
+    a: LinearArray, b: ArrayLike, *, precision: Any = None, preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> LinearArray: ...  # fmt: skip
 @overload
-def dot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array: ...
-def dot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:  # type: ignore[misc]
+def dot(
+    a: ArrayLike, b: ArrayLike, *, precision: Any = None, preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> Array: ...  # fmt: skip
+def dot(  # type: ignore[misc]
+    a: ArrayLike,
+    b: ArrayLike,
+    *,
+    precision: Any = None,
+    preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> Array:
+    """Dot product (matrix product for 2-d, sum over the last/second-to-last axes)."""
     x, y = promote_no_broadcast("dot", (a, b))
+    x, y = _prefer(x, y, preferred_element_type)
     if x.ndim == 0 or y.ndim == 0:
         return multiply(x, y)
     contract_y = 0 if y.ndim == 1 else y.ndim - 2
@@ -43,13 +77,31 @@ def dot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:  # type: ig
 
 
 @overload
-def matmul(a: ArrayLike, b: LinearArray, precision: Any = None) -> LinearArray: ...
+def matmul(
+    a: ArrayLike, b: LinearArray, *, precision: Any = None, preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> LinearArray: ...  # fmt: skip
 @overload
-def matmul(a: LinearArray, b: ArrayLike, precision: Any = None) -> LinearArray: ...
+def matmul(
+    a: LinearArray, b: ArrayLike, *, precision: Any = None, preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> LinearArray: ...  # fmt: skip
 @overload
-def matmul(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array: ...
-def matmul(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:  # type: ignore[misc]
+def matmul(
+    a: ArrayLike, b: ArrayLike, *, precision: Any = None, preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> Array: ...  # fmt: skip
+def matmul(  # type: ignore[misc]
+    a: ArrayLike,
+    b: ArrayLike,
+    *,
+    precision: Any = None,
+    preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> Array:
+    """Matrix product with broadcast batch axes (1-d operands as vectors)."""
     x, y = promote_no_broadcast("matmul", (a, b))
+    x, y = _prefer(x, y, preferred_element_type)
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError("matmul: input operands must not be scalars")
     x2 = reshape(x, (1, x.shape[0])) if x.ndim == 1 else x
@@ -71,35 +123,65 @@ def matmul(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:  # type:
     return out
 
 
-def vdot(a: ArrayLike, b: ArrayLike, precision: Any = None) -> Array:
+def vdot(
+    a: ArrayLike, b: ArrayLike, *, precision: Any = None, preferred_element_type: Any = None
+) -> Array:
+    """Dot product of the flattened arrays, the first conjugated."""
     x, y = promote_no_broadcast("vdot", (a, b))
+    x, y = _prefer(x, y, preferred_element_type)
     x = ravel(x)
     if dtypes.is_complex(x.dtype):
         x = ew.conj(x)
     return dot(x, ravel(y))
 
 
-def vecdot(x1: ArrayLike, x2: ArrayLike, axis: int = -1) -> Array:
+def vecdot(
+    x1: ArrayLike,
+    x2: ArrayLike,
+    /,
+    *,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any = None,
+) -> Array:
+    """Vector dot product over ``axis`` (the first operand conjugated), broadcasting the rest."""
     a, b = promote("vecdot", x1, x2)
+    a, b = _prefer(a, b, preferred_element_type)
     if dtypes.is_complex(a.dtype):
         a = ew.conj(a)
     return sum(multiply(a, b), axis=axis)
 
 
-def inner(a: ArrayLike, b: ArrayLike) -> Array:
+def inner(
+    a: ArrayLike, b: ArrayLike, *, precision: Any = None, preferred_element_type: Any = None
+) -> Array:
+    """Sum product over the last axes of both operands."""
     x, y = promote_no_broadcast("inner", (a, b))
+    x, y = _prefer(x, y, preferred_element_type)
     if x.ndim == 0 or y.ndim == 0:
         return multiply(x, y)
     return la.dot_general(x, y, (((x.ndim - 1,), (y.ndim - 1,)), ((), ())))
 
 
-def outer(a: ArrayLike, b: ArrayLike) -> Array:
+def outer(a: ArrayLike, b: ArrayLike, out: None = None) -> Array:
+    """Outer product of the flattened operands."""
+    no_out(out, "outer")
     x, y = promote_no_broadcast("outer", (a, b))
     return multiply(reshape(ravel(x), (-1, 1)), ravel(y))
 
 
-def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = 2) -> Array:
+def tensordot(
+    a: ArrayLike,
+    b: ArrayLike,
+    axes: Any = 2,
+    *,
+    precision: Any = None,
+    preferred_element_type: Any = None,
+    out_sharding: Any = None,
+) -> Array:
+    """Sum products over the given axes (``axes`` an int or a pair of axis lists)."""
     x, y = promote_no_broadcast("tensordot", (a, b))
+    x, y = _prefer(x, y, preferred_element_type)
     if isinstance(axes, (int, np.integer)):
         n = int(axes)
         ax_a, ax_b = list(range(x.ndim - n, x.ndim)), list(range(n))
@@ -128,11 +210,32 @@ def kron(a: ArrayLike, b: ArrayLike) -> Array:
     return reshape(out, tuple(m * n for m, n in zip(x.shape, y.shape, strict=True)))
 
 
-def cross(a: ArrayLike, b: ArrayLike, axis: int = -1) -> Array:
-    x, y = promote("cross", a, b)
-    x, y = moveaxis(x, axis, -1), moveaxis(y, axis, -1)
-    if x.shape[-1] != 3:
-        raise ValueError("cross: only 3-vectors are supported")
+def cross(
+    a: ArrayLike,
+    b: ArrayLike,
+    axisa: int = -1,
+    axisb: int = -1,
+    axisc: int = -1,
+    axis: int | None = None,
+) -> Array:
+    """Cross product of 3-vectors (or 2-vectors, taken with a zero third component) along
+    ``axisa``/``axisb``, placed along ``axisc`` (``axis`` sets all three)."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    xa, yb = asarray(a), asarray(b)
+    xa, yb = moveaxis(xa, axisa, -1), moveaxis(yb, axisb, -1)
+    if xa.shape[-1] not in (2, 3) or yb.shape[-1] not in (2, 3):
+        raise ValueError(
+            "cross: incompatible dimensions for cross product (dimension must be 2 or 3)"
+        )
+    if xa.shape[-1] == 2 and yb.shape[-1] == 2:
+        x, y = promote("cross", xa, yb)
+        x0, x1 = (st.index_in_dim(x, i, x.ndim - 1, False) for i in range(2))
+        y0, y1 = (st.index_in_dim(y, i, y.ndim - 1, False) for i in range(2))
+        return ew.sub(ew.mul(x0, y1), ew.mul(x1, y0))
+    xa, yb = (_to3(v) for v in (xa, yb))
+    x, y = promote("cross", xa, yb)
+    axis = axisc
     x0, x1, x2 = (st.index_in_dim(x, i, x.ndim - 1, False) for i in range(3))
     y0, y1, y2 = (st.index_in_dim(y, i, y.ndim - 1, False) for i in range(3))
     out = stack(
@@ -146,7 +249,22 @@ def cross(a: ArrayLike, b: ArrayLike, axis: int = -1) -> Array:
     return moveaxis(out, -1, axis)
 
 
+def _to3(v: Array) -> Array:
+    """A 2-vector extended with a zero third component."""
+    if v.shape[-1] == 3:
+        return v
+    cfg = [(0, 0, 0)] * (v.ndim - 1) + [(0, 1, 0)]
+    return st.pad(v, ew.full((), 0, v.dtype), cfg)
+
+
 def trace(
-    a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None
+    a: ArrayLike,
+    offset: int = 0,
+    axis1: int = 0,
+    axis2: int = 1,
+    dtype: Any = None,
+    out: None = None,
 ) -> Array:
+    """Sum along a diagonal."""
+    no_out(out, "trace")
     return sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)

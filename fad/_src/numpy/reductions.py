@@ -23,14 +23,16 @@ from fad._src.numpy.conversion import (
     astype,
     broadcast_to,
     dtype_arg,
+    no_out,
     promote_inexact,
 )
 from fad._src.numpy.creation import full_like, ones_like, zeros_like
 from fad._src.numpy.indexing import take
-from fad._src.numpy.logic import all, any, isnan, logical_not, to_bool
+from fad._src.numpy.logic import all, any, isnan, logical_and, logical_not, logical_or, to_bool
 from fad._src.numpy.manipulation import concatenate
 from fad._src.numpy.shapes import keep_dims, moveaxis, ravel, reduction_axes, reshape
 from fad._src.numpy.sorting import sort, where
+from fad._src.numpy.sorting import where as _where
 from fad._src.numpy.ufuncs import (
     add,
     ceil,
@@ -84,22 +86,39 @@ def _accumulate(
 
 @overload
 def sum(
-    a: LinearArray, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
-    where: ArrayLike | None = None,
+    a: LinearArray, axis: Axis = None, dtype: Any = None, out: None = None,
+    keepdims: bool = False, initial: None = None, where: ArrayLike | None = None,
+    promote_integers: bool = True,
 ) -> LinearArray: ...
 @overload
 def sum(
-    a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
-    where: ArrayLike | None = None,
+    a: ArrayLike, axis: Axis = None, dtype: Any = None, out: None = None,
+    keepdims: bool = False, initial: ArrayLike | None = None, where: ArrayLike | None = None,
+    promote_integers: bool = True,
 ) -> Array: ...
 def sum(  # type: ignore[misc]  # the overload above is for the static type only
     a: ArrayLike,
     axis: Axis = None,
     dtype: Any = None,
+    out: None = None,
     keepdims: bool = False,
+    initial: ArrayLike | None = None,
     where: ArrayLike | None = None,
+    promote_integers: bool = True,
 ) -> Array:
-    return _accumulate(st.reduce_sum, 0, a, axis, dtype, keepdims, where)
+    """Sum over ``axis`` (narrow integers accumulate in the default int, as in JAX)."""
+    no_out(out, "sum")
+    res = _accumulate(st.reduce_sum, 0, a, axis, _own_int(a, dtype, promote_integers), keepdims,
+                      where)  # fmt: skip
+    return res if initial is None else add(res, astype(asarray(initial), res.dtype))
+
+
+def _own_int(a: ArrayLike, dtype: Any, promote_integers: bool) -> Any:
+    """``promote_integers=False``: an integer input accumulates in its own dtype."""
+    if dtype is not None or promote_integers:
+        return dtype
+    dt = asarray(a).dtype
+    return dt if dtypes.is_integer(dt) else None
 
 
 def _where_mask(x: Array, where_: ArrayLike, fill: Any) -> Array:
@@ -111,10 +130,17 @@ def prod(
     a: ArrayLike,
     axis: Axis = None,
     dtype: Any = None,
+    out: None = None,
     keepdims: bool = False,
+    initial: ArrayLike | None = None,
     where: ArrayLike | None = None,
+    promote_integers: bool = True,
 ) -> Array:
-    return _accumulate(red.reduce_prod, 1, a, axis, dtype, keepdims, where)
+    """Product over ``axis`` (narrow integers accumulate in the default int, as in JAX)."""
+    no_out(out, "prod")
+    res = _accumulate(red.reduce_prod, 1, a, axis, _own_int(a, dtype, promote_integers), keepdims,
+                      where)  # fmt: skip
+    return res if initial is None else multiply(res, astype(asarray(initial), res.dtype))
 
 
 def _extremum(
@@ -145,20 +171,24 @@ def _extremum(
 def max(
     a: ArrayLike,
     axis: Axis = None,
+    out: None = None,
     keepdims: bool = False,
     initial: ArrayLike | None = None,
     where: ArrayLike | None = None,
 ) -> Array:
+    no_out(out, "max")
     return _extremum("max", red.reduce_max, maximum, a, axis, keepdims, initial, where)
 
 
 def min(
     a: ArrayLike,
     axis: Axis = None,
+    out: None = None,
     keepdims: bool = False,
     initial: ArrayLike | None = None,
     where: ArrayLike | None = None,
 ) -> Array:
+    no_out(out, "min")
     return _extremum("min", red.reduce_min, minimum, a, axis, keepdims, initial, where)
 
 
@@ -170,21 +200,24 @@ amin = min
 
 @overload
 def mean(
-    a: LinearArray, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
-    where: ArrayLike | None = None,
+    a: LinearArray, axis: Axis = None, dtype: Any = None, out: None = None,
+    keepdims: bool = False, *, where: ArrayLike | None = None,
 ) -> LinearArray: ...
 @overload
 def mean(
-    a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False,
-    where: ArrayLike | None = None,
+    a: ArrayLike, axis: Axis = None, dtype: Any = None, out: None = None,
+    keepdims: bool = False, *, where: ArrayLike | None = None,
 ) -> Array: ...
 def mean(  # type: ignore[misc]  # the overload above is for the static type only
     a: ArrayLike,
     axis: Axis = None,
     dtype: Any = None,
+    out: None = None,
     keepdims: bool = False,
+    *,
     where: ArrayLike | None = None,
 ) -> Array:
+    no_out(out, "mean")
     x = asarray(a)
     dt = dtype_arg(dtype) or dtypes.to_inexact(x.dtype, x.weak_type)[0]
     x = astype(x, dt) if x.dtype != dt else x
@@ -200,90 +233,187 @@ def mean(  # type: ignore[misc]  # the overload above is for the static type onl
 
 
 def var(
-    a: ArrayLike, axis: Axis = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False
+    a: ArrayLike,
+    axis: Axis = None,
+    dtype: Any = None,
+    out: None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    *,
+    where: ArrayLike | None = None,
+    mean: ArrayLike | None = None,
+    correction: int | float | None = None,
 ) -> Array:
+    """Variance over ``axis`` with ``ddof`` (or the array API's ``correction``); ``where``
+    masks elements and ``mean`` supplies a precomputed mean (with ``keepdims=True`` shape)."""
+    no_out(out, "var")
+    if correction is not None:
+        if ddof:
+            raise ValueError("var: ddof and correction can't be provided simultaneously")
+        ddof = correction  # type: ignore[assignment]
     x = asarray(a)
     dt = dtype_arg(dtype) or dtypes.to_inexact(x.dtype, x.weak_type)[0]
     x = astype(x, dt)
     axes = reduction_axes(axis, x.ndim)
-    centered = ew.sub(x, st.broadcast_to(mean(x, axes, keepdims=True), x.shape))
+    m = _mean(x, axes, keepdims=True, where=where) if mean is None else asarray(mean)
+    centered = ew.sub(x, st.broadcast_to(astype(m, dt), x.shape))
     sq = (
         ew.real(ew.mul(centered, ew.conj(centered)))
         if dtypes.is_complex(dt)
         else ew.mul(centered, centered)
     )
+    if where is not None:
+        mask = st.broadcast_to(to_bool(where), x.shape)
+        sq = ew.select(mask, sq, zeros_like(sq))
+        count = st.reduce_sum(ew.convert_element_type(mask, sq.dtype), axes)
+        total = st.reduce_sum(sq, axes)
+        res = ew.div(total, ew.sub(count, ew.full_like(count, ddof)))
+        return keep_dims(res, x.shape, axes, keepdims)
     n = math.prod(x.shape[i] for i in axes) - ddof
     total = st.reduce_sum(sq, axes)
     return keep_dims(ew.div(total, ew.full_like(total, n)), x.shape, axes, keepdims)
 
 
 def std(
-    a: ArrayLike, axis: Axis = None, dtype: Any = None, ddof: int = 0, keepdims: bool = False
+    a: ArrayLike,
+    axis: Axis = None,
+    dtype: Any = None,
+    out: None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    *,
+    where: ArrayLike | None = None,
+    mean: ArrayLike | None = None,
+    correction: int | float | None = None,
 ) -> Array:
-    return sqrt(var(a, axis, dtype, ddof, keepdims))
+    """Standard deviation: the square root of ``var`` with the same arguments."""
+    return sqrt(var(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
+                    correction=correction))  # fmt: skip
+
+
+_mean = mean
 
 
 def average(
-    a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None, returned: bool = False
+    a: ArrayLike,
+    axis: Axis = None,
+    weights: ArrayLike | None = None,
+    returned: bool = False,
+    keepdims: bool = False,
 ) -> Any:
+    """Weighted mean over ``axis`` (with ``returned``, also the sum of the weights)."""
     if weights is None:
-        avg = mean(a, axis)
+        avg = mean(a, axis, keepdims=keepdims)
         x = asarray(a)
         count = ew.full_like(avg, math.prod(x.shape[i] for i in reduction_axes(axis, x.ndim)))
         return (avg, count) if returned else avg
     x, w = promote_inexact("average", a, weights)
     axes = reduction_axes(axis, x.ndim)
-    wsum = st.reduce_sum(w, axes)
-    avg = ew.div(st.reduce_sum(ew.mul(x, w), axes), wsum)
+    wsum = keep_dims(st.reduce_sum(w, axes), x.shape, axes, keepdims)
+    avg = ew.div(keep_dims(st.reduce_sum(ew.mul(x, w), axes), x.shape, axes, keepdims), wsum)
     return (avg, wsum) if returned else avg
 
 
-def nansum(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False) -> Array:
+def nansum(
+    a: ArrayLike,
+    axis: Axis = None,
+    dtype: Any = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: ArrayLike | None = None,
+    where: ArrayLike | None = None,
+) -> Array:
     """``sum`` with nans counted as zero."""
     x = asarray(a)
-    return sum(where(isnan(x), zeros_like(x), x), axis=axis, dtype=dtype, keepdims=keepdims)
+    return sum(_where(isnan(x), zeros_like(x), x), axis, dtype, out, keepdims, initial, where)
 
 
-def nanprod(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False) -> Array:
+def nanprod(
+    a: ArrayLike,
+    axis: Axis = None,
+    dtype: Any = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: ArrayLike | None = None,
+    where: ArrayLike | None = None,
+) -> Array:
     """``prod`` with nans counted as one."""
     x = asarray(a)
-    return prod(where(isnan(x), ones_like(x), x), axis=axis, dtype=dtype, keepdims=keepdims)
+    return prod(_where(isnan(x), ones_like(x), x), axis, dtype, out, keepdims, initial, where)
 
 
-def nanmean(a: ArrayLike, axis: Axis = None, dtype: Any = None, keepdims: bool = False) -> Array:
+def nanmean(
+    a: ArrayLike,
+    axis: Axis = None,
+    dtype: Any = None,
+    out: None = None,
+    keepdims: bool = False,
+    where: ArrayLike | None = None,
+) -> Array:
     """``mean`` of the non-nan elements (nan where there are none)."""
+    no_out(out, "nanmean")
     x = asarray(a)
     dt = dtype_arg(dtype) or dtypes.to_inexact(x.dtype, x.weak_type)[0]
     x = astype(x, dt)
     present = logical_not(isnan(x))
-    total = sum(where(present, x, zeros_like(x)), axis=axis, keepdims=keepdims)
+    if where is not None:
+        present = logical_and(present, st.broadcast_to(to_bool(where), x.shape))
+    total = sum(_where(present, x, zeros_like(x)), axis=axis, keepdims=keepdims)
     count = sum(present, axis=axis, dtype=dtypes.real_dtype(dt), keepdims=keepdims)
     return true_divide(total, count)
 
 
-def _nan_extreme(which: str, a: ArrayLike, axis: Axis, keepdims: bool) -> Array:
+def _nan_extreme(
+    which: str,
+    a: ArrayLike,
+    axis: Axis,
+    out: None,
+    keepdims: bool,
+    initial: ArrayLike | None,
+    where_: ArrayLike | None,
+) -> Array:
+    no_out(out, f"nan{which}")
     x = asarray(a)
+    find = max if which == "max" else min
     if not dtypes.is_inexact(x.dtype):
-        return (max if which == "max" else min)(x, axis=axis, keepdims=keepdims)
+        return find(x, axis=axis, keepdims=keepdims, initial=initial, where=where_)
     nan_ = isnan(x)
     fill = full_like(x, -np.inf if which == "max" else np.inf)
-    out = (max if which == "max" else min)(where(nan_, fill, x), axis=axis, keepdims=keepdims)
-    all_nan = all(nan_, axis=axis, keepdims=keepdims)
-    return where(all_nan, full_like(out, np.nan), out)
+    res = find(_where(nan_, fill, x), axis=axis, keepdims=keepdims, initial=initial, where=where_)
+    empty = nan_ if where_ is None else logical_or(nan_, logical_not(to_bool(where_)))
+    all_nan = all(empty, axis=axis, keepdims=keepdims)
+    if initial is not None:
+        return res
+    return _where(all_nan, full_like(res, np.nan), res)
 
 
-def nanmax(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanmax(
+    a: ArrayLike,
+    axis: Axis = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: ArrayLike | None = None,
+    where: ArrayLike | None = None,
+) -> Array:
     """``max`` ignoring nans (nan where a slice is all nan)."""
-    return _nan_extreme("max", a, axis, keepdims)
+    return _nan_extreme("max", a, axis, out, keepdims, initial, where)
 
 
-def nanmin(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def nanmin(
+    a: ArrayLike,
+    axis: Axis = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: ArrayLike | None = None,
+    where: ArrayLike | None = None,
+) -> Array:
     """``min`` ignoring nans (nan where a slice is all nan)."""
-    return _nan_extreme("min", a, axis, keepdims)
+    return _nan_extreme("min", a, axis, out, keepdims, initial, where)
 
 
-def ptp(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def ptp(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Array:
     """Peak to peak: ``max - min``."""
+    no_out(out, "ptp")
     return subtract(max(a, axis=axis, keepdims=keepdims), min(a, axis=axis, keepdims=keepdims))
 
 
@@ -291,12 +421,23 @@ _QUANTILE_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
 
 
 def quantile(
-    a: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = False, method: str = "linear"
+    a: ArrayLike,
+    q: ArrayLike,
+    axis: Axis = None,
+    out: None = None,
+    overwrite_input: bool = False,
+    method: str = "linear",
+    keepdims: bool = False,
+    *,
+    weights: ArrayLike | None = None,
 ) -> Array:
     """The ``q``-th quantiles over ``axis`` (via a sort; nan if a slice holds a nan).
 
     The result has ``q``'s axes first, then the axes not reduced, as in numpy.
     """
+    no_out(out, "quantile")
+    if weights is not None:
+        raise NotImplementedError("quantile: weights= is not supported")
     if method not in _QUANTILE_METHODS:
         raise ValueError(f"quantile: method must be one of {_QUANTILE_METHODS}, got {method!r}")
     (x,) = as_inexact([asarray(a)])
@@ -321,33 +462,48 @@ def quantile(
     frac = subtract(pos, floor(pos))
     frac = reshape(frac, frac.shape + (1,) * len(kept))
     if method == "linear":
-        out = add(v_lo, multiply(frac, subtract(v_hi, v_lo)))
+        res = add(v_lo, multiply(frac, subtract(v_hi, v_lo)))
     elif method == "lower":
-        out = v_lo
+        res = v_lo
     elif method == "higher":
-        out = v_hi
+        res = v_hi
     elif method == "midpoint":
-        out = multiply(add(v_lo, v_hi), 0.5)
+        res = multiply(add(v_lo, v_hi), 0.5)
     else:
         # numpy's "nearest" rounds half to even on the position.
-        out = at(clip(astype(round(pos), np.int32), 0, n - 1))
+        res = at(clip(astype(round(pos), np.int32), 0, n - 1))
     has_nan = any(isnan(xt), axis=-1)
-    out = where(has_nan, full_like(out, np.nan), out)
+    res = where(has_nan, full_like(res, np.nan), res)
     if keepdims:
-        out = reshape(out, (*qa.shape, *(1 if i in axes else x.shape[i] for i in range(x.ndim))))
-    return out
+        res = reshape(res, (*qa.shape, *(1 if i in axes else x.shape[i] for i in range(x.ndim))))
+    return res
 
 
 def percentile(
-    a: ArrayLike, q: ArrayLike, axis: Axis = None, keepdims: bool = False, method: str = "linear"
+    a: ArrayLike,
+    q: ArrayLike,
+    axis: Axis = None,
+    out: None = None,
+    overwrite_input: bool = False,
+    method: str = "linear",
+    keepdims: bool = False,
+    *,
+    weights: ArrayLike | None = None,
 ) -> Array:
     """``quantile`` with ``q`` in percent."""
-    return quantile(a, true_divide(q, 100), axis=axis, keepdims=keepdims, method=method)
+    return quantile(a, true_divide(q, 100), axis, out, overwrite_input, method, keepdims,
+                    weights=weights)  # fmt: skip
 
 
-def median(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
+def median(
+    a: ArrayLike,
+    axis: Axis = None,
+    out: None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> Array:
     """The middle value (mean of the two middle ones for even counts)."""
-    return quantile(a, 0.5, axis=axis, keepdims=keepdims, method="midpoint")
+    return quantile(a, 0.5, axis=axis, out=out, keepdims=keepdims, method="midpoint")
 
 
 def _arg_reduce(which: str, a: ArrayLike, axis: int | None, keepdims: bool) -> Array:
@@ -368,12 +524,18 @@ def _arg_reduce(which: str, a: ArrayLike, axis: int | None, keepdims: bool) -> A
     return out
 
 
-def argmax(a: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
-    return _arg_reduce("argmax", a, axis, keepdims)
+def argmax(
+    a: ArrayLike, axis: int | None = None, out: None = None, keepdims: bool | None = None
+) -> Array:
+    no_out(out, "argmax")
+    return _arg_reduce("argmax", a, axis, bool(keepdims))
 
 
-def argmin(a: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Array:
-    return _arg_reduce("argmin", a, axis, keepdims)
+def argmin(
+    a: ArrayLike, axis: int | None = None, out: None = None, keepdims: bool | None = None
+) -> Array:
+    no_out(out, "argmin")
+    return _arg_reduce("argmin", a, axis, bool(keepdims))
 
 
 def _cumulative(name: str, a: ArrayLike, axis: int | None, dtype: Any) -> tuple[Array, int]:
@@ -383,20 +545,59 @@ def _cumulative(name: str, a: ArrayLike, axis: int | None, dtype: Any) -> tuple[
     return x, _util.canonical_axis(int(axis), x.ndim)
 
 
-def cumsum(a: ArrayLike, axis: int | None = None, dtype: Any = None) -> Array:
+def cumsum(a: ArrayLike, axis: int | None = None, dtype: Any = None, out: None = None) -> Array:
+    no_out(out, "cumsum")
     x, ax = _cumulative("cumsum", a, axis, dtype)
     return red.cumsum(x, ax)
 
 
-def cumprod(a: ArrayLike, axis: int | None = None, dtype: Any = None) -> Array:
+def cumprod(a: ArrayLike, axis: int | None = None, dtype: Any = None, out: None = None) -> Array:
+    no_out(out, "cumprod")
     x, ax = _cumulative("cumprod", a, axis, dtype)
     return red.cumprod(x, ax)
 
 
-cumulative_sum = cumsum
-"""The array API's name for [`cumsum`][fad.numpy.cumsum]."""
-cumulative_prod = cumprod
-"""The array API's name for [`cumprod`][fad.numpy.cumprod]."""
+def _cumulative_api(
+    name: str, x: ArrayLike, axis: int | None, dtype: Any, include_initial: bool, unit: int
+) -> Array:
+    v = asarray(x)
+    if axis is None:
+        if v.ndim > 1:
+            raise ValueError(f"{name}: axis must be given for arrays of more than one dimension")
+        axis = 0
+    if v.ndim == 0:
+        raise ValueError(f"{name}: x must be at least one-dimensional")
+    out = (cumsum if unit == 0 else cumprod)(v, axis, dtype)
+    if not include_initial:
+        return out
+    ax = _util.canonical_axis(axis, out.ndim)
+    cfg = [(0, 0, 0)] * out.ndim
+    cfg[ax] = (1, 0, 0)
+    return st.pad(out, ew.full((), unit, out.dtype), cfg)
+
+
+def cumulative_sum(
+    x: ArrayLike,
+    /,
+    *,
+    axis: int | None = None,
+    dtype: Any = None,
+    include_initial: bool = False,
+) -> Array:
+    """Array-API cumulative sum (``include_initial`` prepends the 0)."""
+    return _cumulative_api("cumulative_sum", x, axis, dtype, include_initial, 0)
+
+
+def cumulative_prod(
+    x: ArrayLike,
+    /,
+    *,
+    axis: int | None = None,
+    dtype: Any = None,
+    include_initial: bool = False,
+) -> Array:
+    """Array-API cumulative product (``include_initial`` prepends the 1)."""
+    return _cumulative_api("cumulative_prod", x, axis, dtype, include_initial, 1)
 
 
 def count_nonzero(a: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Array:
@@ -435,5 +636,13 @@ def diff(
     return x
 
 
-def ediff1d(ary: ArrayLike) -> Array:
-    return diff(ravel(ary))
+def ediff1d(
+    ary: ArrayLike, to_end: ArrayLike | None = None, to_begin: ArrayLike | None = None
+) -> Array:
+    """Differences of the flattened array, with ``to_begin``/``to_end`` attached."""
+    d = diff(ravel(ary))
+    parts = [ravel(astype(asarray(to_begin), d.dtype))] if to_begin is not None else []
+    parts.append(d)
+    if to_end is not None:
+        parts.append(ravel(astype(asarray(to_end), d.dtype)))
+    return concatenate(parts) if len(parts) > 1 else d

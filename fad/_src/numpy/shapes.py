@@ -33,16 +33,27 @@ def size(a: ArrayLike, axis: int | None = None) -> int:
 
 @overload
 def reshape(
-    a: LinearArray, newshape: Any = None, order: str = "C", *, shape: Any = None
-) -> LinearArray: ...
+    a: LinearArray, shape: Any = None, order: str = "C", *, newshape: Any = None,
+    copy: bool | None = None, out_sharding: Any = None,
+) -> LinearArray: ...  # fmt: skip
 @overload
 def reshape(
-    a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any = None
-) -> Array: ...
+    a: ArrayLike, shape: Any = None, order: str = "C", *, newshape: Any = None,
+    copy: bool | None = None, out_sharding: Any = None,
+) -> Array: ...  # fmt: skip
 def reshape(  # type: ignore[misc]
-    a: ArrayLike, newshape: Any = None, order: str = "C", *, shape: Any = None
+    a: ArrayLike,
+    shape: Any = None,
+    order: str = "C",
+    *,
+    newshape: Any = None,
+    copy: bool | None = None,
+    out_sharding: Any = None,
 ) -> Array:
+    """``a`` with a new shape (one entry may be -1); ``newshape`` is numpy's older name."""
     x = asarray(a)
+    if shape is not None and newshape is not None:
+        raise TypeError("reshape: pass shape or newshape, not both")
     target = shape if shape is not None else newshape
     if target is None:
         raise TypeError("reshape needs a shape")

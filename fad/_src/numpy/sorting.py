@@ -40,10 +40,15 @@ from fad._src.typing import LinearArray
 def sort(
     a: ArrayLike,
     axis: int | None = -1,
+    *,
     kind: str | None = None,
+    order: None = None,
     stable: bool = True,
     descending: bool = False,
 ) -> Array:
+    """Sorted copy of ``a`` along ``axis`` (NaNs last; stable)."""
+    if order is not None:
+        raise TypeError("sort: order= (structured arrays) is not supported")
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
@@ -57,11 +62,22 @@ def sort(
 def argsort(
     a: ArrayLike,
     axis: int | None = -1,
+    *,
     kind: str | None = None,
+    order: None = None,
     stable: bool = True,
     descending: bool = False,
+    dtype: Any = None,
 ) -> Array:
-    """Indices that sort ``a`` (always stable; ties keep their order in both directions)."""
+    """Indices that sort ``a`` (always stable; ties keep their order in both directions),
+    in ``dtype`` (default: the default int)."""
+    if order is not None:
+        raise TypeError("argsort: order= (structured arrays) is not supported")
+    out = _argsort(a, axis, descending)
+    return out if dtype is None else astype(out, dtype)
+
+
+def _argsort(a: ArrayLike, axis: int | None, descending: bool) -> Array:
     x = asarray(a)
     if axis is None:
         x, axis = ravel(x), 0
@@ -78,8 +94,17 @@ def argsort(
 
 
 def searchsorted(
-    a: ArrayLike, v: ArrayLike, side: str = "left", sorter: ArrayLike | None = None
+    a: ArrayLike,
+    v: ArrayLike,
+    side: str = "left",
+    sorter: ArrayLike | None = None,
+    *,
+    method: str = "scan",
 ) -> Array:
+    """Insertion points of ``v`` in the sorted ``a`` (``method`` is accepted for JAX
+    compatibility: every method gives the same indices)."""
+    if method not in ("scan", "scan_unrolled", "sort", "compare_all"):
+        raise ValueError(f"searchsorted: unknown method {method!r}")
     arr, vals = promote_no_broadcast("searchsorted", (a, v))
     if arr.ndim != 1:
         raise ValueError("searchsorted: a must be one-dimensional")
@@ -156,27 +181,52 @@ def flatnonzero(a: ArrayLike, *, size: int | None = None, fill_value: Any = None
 
 
 @overload
-def where(condition: ArrayLike, x: LinearArray, y: LinearArray | float) -> LinearArray: ...
+def where(condition: ArrayLike, x: LinearArray, y: LinearArray | float, /) -> LinearArray: ...
 
 
 @overload
-def where(condition: ArrayLike, x: float, y: LinearArray) -> LinearArray: ...
+def where(condition: ArrayLike, x: float, y: LinearArray, /) -> LinearArray: ...
 
 
 @overload
-def where(condition: ArrayLike, x: None = None, y: None = None) -> tuple[Array, ...]: ...
+def where(
+    condition: ArrayLike,
+    x: None = None,
+    y: None = None,
+    /,
+    *,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> tuple[Array, ...]: ...
 
 
 @overload
-def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Array: ...
+def where(
+    condition: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    /,
+    *,
+    size: int | None = None,
+    fill_value: Any = None,
+) -> Array: ...
 
 
 def where(  # type: ignore[misc]
-    condition: ArrayLike, x: ArrayLike | None = None, y: ArrayLike | None = None
+    condition: ArrayLike,
+    x: ArrayLike | None = None,
+    y: ArrayLike | None = None,
+    /,
+    *,
+    size: int | None = None,
+    fill_value: Any = None,
 ) -> Any:
-    """``x`` where ``condition`` else ``y``; with only a condition, ``nonzero(condition)``."""
+    """``x`` where ``condition`` else ``y``; with only a condition, ``nonzero(condition)``
+    (which takes ``size=``/``fill_value=`` under ``jit``)."""
     if x is None and y is None:
-        return nonzero(condition)
+        return nonzero(condition, size=size, fill_value=fill_value)
+    if size is not None or fill_value is not None:
+        raise ValueError("where: size and fill_value apply only to the one-argument form")
     if x is None or y is None:
         raise ValueError("where takes either one argument or three")
     a, b = promote("where", x, y)
@@ -202,9 +252,19 @@ def select(
 
 
 def interp(
-    x: ArrayLike, xp: ArrayLike, fp: ArrayLike, left: Any = None, right: Any = None
+    x: ArrayLike,
+    xp: ArrayLike,
+    fp: ArrayLike,
+    left: ArrayLike | str | None = None,
+    right: ArrayLike | str | None = None,
+    period: ArrayLike | None = None,
 ) -> Array:
-    """Piecewise-linear interpolation of ``(xp, fp)`` at ``x`` (``xp`` increasing)."""
+    """Piecewise-linear interpolation of ``(xp, fp)`` at ``x`` (``xp`` increasing).
+
+    Outside ``xp`` the result is ``left``/``right`` (default: the end values of ``fp``),
+    or the end segment's line for ``"extrapolate"``. With ``period`` the samples are
+    periodic (``xp`` need not be sorted; ``left``/``right`` are ignored).
+    """
     xv, xpv = as_inexact(promote_no_broadcast("interp", (x, xp)))
     (fpv,) = as_inexact([asarray(fp)])
     if xpv.ndim != 1 or fpv.shape != xpv.shape or xpv.shape[0] == 0:
@@ -212,12 +272,46 @@ def interp(
             f"interp: xp and fp must be non-empty 1-d arrays of one shape, got {xpv.shape} "
             f"and {fpv.shape}"
         )
+    for name, side in (("left", left), ("right", right)):
+        if isinstance(side, str) and side != "extrapolate":
+            raise ValueError(f"interp: {name} must be a value, None or 'extrapolate', got {side!r}")
+    if period is not None:
+        per = astype(asarray(period), xpv.dtype)
+        if per.ndim != 0:
+            raise ValueError(f"interp: period must be a scalar, got shape {per.shape}")
+        per = ew.abs(per)
+        xv = _fmod_pos(astype(xv, xpv.dtype), per)
+        xpm = _fmod_pos(xpv, per)
+        order = argsort(xpm)
+        xps, fps = take(xpm, order), take(fpv, order)
+        # One sample wrapped around on each side makes the interpolation periodic.
+        xpv = concatenate_1d([take(xps, -1) - per, xps, take(xps, 0) + per])
+        fpv = concatenate_1d([take(fps, -1), fps, take(fps, 0)])
+        left = right = None
     n = xpv.shape[0]
+    if n == 1:
+        return astype(ew.full(asarray(xv).shape, 0, fpv.dtype), fpv.dtype) + take(fpv, 0)
     i = clip(searchsorted(xpv, xv, side="right"), 1, n - 1)
     x0, x1 = take(xpv, subtract(i, 1)), take(xpv, i)
     f0, f1 = take(fpv, subtract(i, 1)), take(fpv, i)
     xv = astype(xv, xpv.dtype)
-    t = true_divide(subtract(xv, x0), subtract(x1, x0))
+    dx = subtract(x1, x0)
+    t = true_divide(subtract(xv, x0), where(dx == 0, ones_like(dx), dx))
     out = add(f0, multiply(t, subtract(f1, f0)))
-    out = where(less(xv, take(xpv, 0)), take(fpv, 0) if left is None else left, out)
-    return where(greater(xv, take(xpv, n - 1)), take(fpv, n - 1) if right is None else right, out)
+    if not isinstance(left, str):
+        out = where(less(xv, take(xpv, 0)), take(fpv, 0) if left is None else left, out)
+    if not isinstance(right, str):
+        out = where(
+            greater(xv, take(xpv, n - 1)), take(fpv, n - 1) if right is None else right, out
+        )
+    return out
+
+
+def _fmod_pos(x: Array, p: Array) -> Array:
+    """``x mod p`` in ``[0, p)``."""
+    r = ew.rem(x, st.broadcast_to(p, x.shape))
+    return where(less(r, 0), add(r, p), r)
+
+
+def concatenate_1d(parts: Sequence[Array]) -> Array:
+    return st.concatenate([reshape(p, (-1,)) for p in parts], 0)
