@@ -250,3 +250,51 @@ def test_bessel_jn() -> None:
 def test_rejects_complex() -> None:
     with pytest.raises(TypeError, match="gammainc does not accept complex"):
         special.gammainc(1.0 + 1j, 2.0)
+
+
+def test_wofz() -> None:
+    z = RNG.uniform(-8, 8, 12) + 1j * RNG.uniform(-4, 8, 12)
+    with fad.config.enable_x64_scope(True):
+        np.testing.assert_allclose(np.asarray(special.wofz(z)), sps.wofz(z), rtol=1e-12)
+        x = RNG.uniform(-5, 5, 6)
+        assert special.wofz(x).dtype == np.complex128
+        np.testing.assert_allclose(np.asarray(special.wofz(x)), sps.wofz(x), rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(fad.jit(special.wofz)(z)), sps.wofz(z), rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(fad.vmap(special.wofz)(z)), sps.wofz(z), rtol=1e-12)
+        # Holomorphic, with w'(z) = -2 z w(z) + 2i / sqrt(pi): the JVP along 1 is w'(z).
+        zz = jnp.asarray(z[:4])
+        _, dw = fad.jvp(special.wofz, (zz,), (fad.tangent(jnp.ones_like(zz)),))
+        want = -2 * z[:4] * sps.wofz(z[:4]) + 2j / np.sqrt(np.pi)
+        np.testing.assert_allclose(np.asarray(dw), want, rtol=1e-10)
+        check_grads(lambda v: special.wofz(v).real, [jnp.asarray(x[:2])], order=2, rtol=1e-5)
+    assert special.wofz(np.float32(0.5)).dtype == np.complex64
+
+
+def test_sph_harm_y() -> None:
+    n = np.array([0, 1, 2, 3, 4, 5, 2, 3])
+    m = np.array([0, -1, 2, -3, 1, 6, -2, 0])
+    th, ph = RNG.uniform(0, np.pi, 8), RNG.uniform(0, 2 * np.pi, 8)
+    with fad.config.enable_x64_scope(True):
+        want = sps.sph_harm_y(n, m, th, ph)
+        np.testing.assert_allclose(
+            np.asarray(special.sph_harm_y(n, m, th, ph)), want, rtol=1e-12, atol=1e-15
+        )
+        jitted = fad.jit(lambda t, p: special.sph_harm_y(n, m, t, p, n_max=5))(th, ph)
+        np.testing.assert_allclose(np.asarray(jitted), want, rtol=1e-12, atol=1e-15)
+        per = fad.vmap(lambda a, b, t, p: special.sph_harm_y(a, b, t, p, n_max=5))(n, m, th, ph)
+        np.testing.assert_allclose(np.asarray(per), want, rtol=1e-12, atol=1e-15)
+        # d/dphi Y = i m Y.
+        d_phi = fad.jvp(
+            lambda p: special.sph_harm_y(n, m, th, p),
+            (jnp.asarray(ph),),
+            (fad.tangent(jnp.ones(8)),),
+        )[1]
+        np.testing.assert_allclose(np.asarray(d_phi), 1j * m * want, rtol=1e-10, atol=1e-14)
+        check_grads(
+            lambda t: special.sph_harm_y(n[:3], m[:3], t, ph[:3]).real,
+            [jnp.asarray(th[:3])],
+            order=2,
+            rtol=1e-5,
+        )
+    with pytest.raises(TypeError, match="sph_harm_y: n must be integers"):
+        special.sph_harm_y(np.array([1.0]), m[:1], th[:1], ph[:1])

@@ -48,6 +48,8 @@ from fad._src.scipy.special import rel_entr as rel_entr
 from fad._src.scipy.special import sici as sici
 from fad._src.scipy.special import softmax as softmax
 from fad._src.scipy.special import spence as spence
+from fad._src.scipy.special import sph_harm_y as sph_harm_y
+from fad._src.scipy.special import wofz as wofz
 from fad._src.scipy.special import xlog1py as xlog1py
 from fad._src.scipy.special import xlogy as xlogy
 from fad._src.scipy.special import zeta as zeta
@@ -58,5 +60,5 @@ __all__ = [
     "factorial", "fresnel", "gamma", "gammainc", "gammaincc", "gammaln", "gammasgn", "hyp1f1",
     "hyp2f1", "i0", "i0e", "i1", "i1e", "kl_div", "log_ndtr", "log_softmax", "loggamma", "logit",
     "logsumexp", "multigammaln", "ndtr", "ndtri", "owens_t", "poch", "polygamma", "rel_entr",
-    "sici", "softmax", "spence", "xlog1py", "xlogy", "zeta",
+    "sici", "softmax", "spence", "sph_harm_y", "wofz", "xlog1py", "xlogy", "zeta",
 ]  # fmt: skip

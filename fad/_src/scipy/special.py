@@ -978,3 +978,87 @@ def bessel_jn(z: ArrayLike, *, v: int, n_iter: int = 50) -> Array:
     res = out / norm
     at0 = _w(uf.equal(orders, 0.0), 1.0, 0.0)
     return _w(is0, at0 * ew.ones_like(res), res)
+
+
+def _weideman_coefficients(n: int) -> tuple[float, np.ndarray[Any, Any]]:
+    """Weideman's (1994) rational approximation of the Faddeeva function: ``L`` and the
+    ``n`` polynomial coefficients (highest degree first), from an FFT of the integrand."""
+    m = 2 * n
+    k = np.arange(-m + 1, m)
+    scale = np.sqrt(n / np.sqrt(2))
+    t = scale * np.tan(k * np.pi / (2 * m))
+    f = np.concatenate([[0.0], np.exp(-t * t) * (scale * scale + t * t)])
+    a = np.real(np.fft.fft(np.fft.fftshift(f))) / (2 * m)
+    return float(scale), np.flipud(a[1 : n + 1])
+
+
+_WOFZ_L, _WOFZ_A = _weideman_coefficients(48)
+
+
+def wofz(z: ArrayLike) -> Array:
+    """The Faddeeva function ``w(z) = exp(-z^2) erfc(-iz)``, complex: Weideman's rational
+    approximation (48 terms) in the upper half plane and ``w(z) = 2 exp(-z^2) - w(-z)``
+    below it."""
+    (zz,) = conversion.promote_inexact("wofz", z)
+    if not dtypes.is_complex(zz.dtype):
+        zz = zz.astype(dtypes.complex_dtype(zz.dtype))
+    lower = ew.lt(ew.imag(zz), ew.zeros_like(ew.imag(zz)))
+    u = _w(lower, -zz, zz)
+    denom = _WOFZ_L - 1j * u
+    big_z = (_WOFZ_L + 1j * u) / denom
+    p = ew.zeros_like(zz) + float(_WOFZ_A[0])
+    for coef in _WOFZ_A[1:]:
+        p = p * big_z + float(coef)
+    w_upper = 2.0 * p / (denom * denom) + (1 / np.sqrt(np.pi)) / denom
+    return _w(lower, 2.0 * uf.exp(-zz * zz) - w_upper, w_upper)
+
+
+def sph_harm_y(
+    n: ArrayLike, m: ArrayLike, theta: ArrayLike, phi: ArrayLike, diff_n: int | None = None,
+    n_max: int | None = None,
+) -> Array:  # fmt: skip
+    """The spherical harmonic ``Y_n^m(theta, phi)`` (scipy's convention: ``theta`` polar,
+    ``phi`` azimuthal, Condon-Shortley phase), complex. Normalized associated Legendre
+    functions come from the stable recurrences in degree up to ``n_max`` (static; by
+    default the largest ``n``, which must then be concrete); 0 where ``|m| > n``."""
+    if diff_n not in (None, 0):
+        raise NotImplementedError("sph_harm_y: only diff_n=None (or 0) is supported")
+    nn, mm = conversion.asarray(n), conversion.asarray(m)
+    for what, v in (("n", nn), ("m", mm)):
+        if not dtypes.is_integer(v.dtype):
+            raise TypeError(f"sph_harm_y: {what} must be integers, got dtype {v.dtype.name}")
+    if n_max is None:
+        try:
+            n_max = int(np.max(np.asarray(nn))) if nn.size else 0
+        except TypeError as err:
+            raise TypeError("sph_harm_y: n is traced; pass a static n_max") from err
+    th, ph = _reals("sph_harm_y", theta, phi)
+    nn, mm, th, ph = conversion.broadcast_arrays(nn, mm, th, ph)
+    nf, mf = nn.astype(th.dtype), uf.abs(mm).astype(th.dtype)
+    x, s = uf.cos(th), uf.abs(uf.sin(th))
+    # Q_k^k for k = |m|: Q_0^0 = 1/sqrt(4 pi), Q_k^k = -sqrt((2k+1)/(2k)) sin(theta) Q_{k-1}^{k-1}.
+    diag = ew.full_like(x, 1 / np.sqrt(4 * np.pi))
+    cur = diag
+    for k in range(1, n_max + 1):
+        cur = cur * s * -float(np.sqrt((2 * k + 1) / (2 * k)))
+        diag = _w(ew.eq(mf, ew.full_like(mf, float(k))), cur, diag)
+    # Upward in degree d = |m| + l: Q_d = a_d (x Q_{d-1} - Q_{d-2} / a_{d-1}),
+    # a_d = sqrt((4 d^2 - 1) / (d^2 - m^2)).
+    out = _w(ew.eq(nf, mf), diag, ew.zeros_like(diag))
+    prev, cur = ew.zeros_like(diag), diag
+    a_prev = ew.ones_like(diag)
+    for l in range(1, n_max + 1):
+        d = mf + float(l)
+        a_d = uf.sqrt((4.0 * d * d - 1.0) / ((d - mf) * (d + mf)))
+        nxt = a_d * (x * cur - (prev / a_prev if l > 1 else 0.0))
+        prev, cur, a_prev = cur, nxt, a_d
+        out = _w(ew.eq(nf, d), nxt, out)
+    sign = _w(
+        logic.logical_and(
+            ew.lt(mm, ew.zeros_like(mm)), ew.ne(ew.rem(mm, ew.full_like(mm, 2)), ew.zeros_like(mm))
+        ),
+        -1.0,
+        1.0,
+    )
+    phase = uf.exp(1j * mm.astype(th.dtype) * ph)
+    return (out * sign) * phase
