@@ -298,3 +298,28 @@ def test_sph_harm_y() -> None:
         )
     with pytest.raises(TypeError, match="sph_harm_y: n must be integers"):
         special.sph_harm_y(np.array([1.0]), m[:1], th[:1], ph[:1])
+
+
+def test_logsumexp_where() -> None:
+    a = RNG.normal(size=(3, 4))
+    mask = a > -0.5
+    mask[:, 0] = True
+    with fad.config.enable_x64_scope(True):
+        want = np.array([np.log(np.exp(r[m]).sum()) for r, m in zip(a, mask, strict=True)])
+        np.testing.assert_allclose(
+            np.asarray(special.logsumexp(a, axis=1, where=mask)), want, rtol=1e-12
+        )
+        b = RNG.uniform(0.5, 2, (3, 4))
+        want_b = np.array(
+            [np.log((bb[m] * np.exp(r[m])).sum()) for r, bb, m in zip(a, b, mask, strict=True)]
+        )
+        np.testing.assert_allclose(
+            np.asarray(special.logsumexp(a, axis=1, b=b, where=mask)), want_b, rtol=1e-12
+        )
+        g = fad.grad(lambda v: special.logsumexp(v, where=mask))(jnp.asarray(a))
+        assert np.all(np.asarray(g)[~mask] == 0)
+        np.testing.assert_allclose(
+            np.asarray(fad.jit(lambda v: special.logsumexp(v, axis=1, where=mask))(a)),
+            want,
+            rtol=1e-12,
+        )

@@ -119,6 +119,7 @@ def logsumexp(
     b: ArrayLike | None = None,
     keepdims: bool = False,
     return_sign: Literal[False] = False,
+    where: ArrayLike | None = None,
 ) -> Array: ...
 @overload
 def logsumexp(
@@ -128,6 +129,7 @@ def logsumexp(
     keepdims: bool = False,
     *,
     return_sign: Literal[True],
+    where: ArrayLike | None = None,
 ) -> tuple[Array, Array]: ...
 def logsumexp(
     a: ArrayLike,
@@ -135,6 +137,7 @@ def logsumexp(
     b: ArrayLike | None = None,
     keepdims: bool = False,
     return_sign: bool = False,
+    where: ArrayLike | None = None,
 ) -> Array | tuple[Array, Array]:
     """``log(sum(b * exp(a)))`` over ``axis``, computed without overflow.
 
@@ -142,7 +145,8 @@ def logsumexp(
     so the gradient is exactly ``softmax``; an all ``-inf`` slice gives ``-inf`` (with
     gradient 0).
     With ``b`` the sum may be negative: ``return_sign=True`` returns
-    ``(log|sum|, sign)``, otherwise a negative sum gives nan (as in scipy).
+    ``(log|sum|, sign)``, otherwise a negative sum gives nan (as in scipy). Entries
+    outside ``where`` (a boolean mask broadcast to ``a``) are left out of the sum.
     """
     if b is None:
         (x,) = conversion.promote_inexact("logsumexp", a)
@@ -153,6 +157,12 @@ def logsumexp(
         x = sorting.where(ew.ne(w, ew.zeros_like(w)), x, ew.full_like(x, -np.inf))
     if dtypes.is_complex(x.dtype):
         raise TypeError(f"logsumexp does not accept complex values, got dtype {x.dtype.name}")
+    if where is not None:
+        # Entries outside ``where`` take no part: they count as -inf with weight 0.
+        mask = conversion.broadcast_to(logic.to_bool(where), x.shape)
+        x = sorting.where(mask, x, ew.full_like(x, -np.inf))
+        if w is not None:
+            w = sorting.where(mask, w, ew.zeros_like(w))
     axes = shapes.reduction_axes(axis, x.ndim)
     amax = reductions.max(x, axis=axes, keepdims=True, initial=-np.inf)
     # A non-finite max (all -inf, or an inf) is replaced by 0 so that x - max is not nan.
