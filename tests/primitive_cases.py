@@ -33,7 +33,7 @@ import fad
 import fad.numpy as jnp
 from fad._src import core, dtypes
 from fad._src.core import Array
-from fad._src.prims import bits, lapack, linalg, sorting
+from fad._src.prims import bits, lapack, linalg, schur, sorting
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
 from fad._src.prims import reductions as red
@@ -831,6 +831,12 @@ def _lapack_cases() -> list[Case]:
         Case("svd_reduced", "svd", _svd(False), make(U((4, 3)).draw), INEXACT, holomorphic=False),
         Case("svd_values", "svd", lambda x: lapack.svd(x, compute_uv=False),
              make(U((3, 4)).draw), FLOAT, holomorphic=False),
+        # No derivative rules (laws/__init__.py exempts them from the derivative laws).
+        Case("schur", "schur", schur.schur, make(U((4, 4)).draw), INEXACT, holomorphic=False),
+        Case("schur_batched", "schur", schur.schur, make(U((2, 3, 3)).draw), FLOAT,
+             holomorphic=False),
+        Case("hessenberg", "hessenberg", schur.hessenberg, make(U((4, 4)).draw), INEXACT,
+             holomorphic=False),
     ]  # fmt: skip
 
 

@@ -190,3 +190,43 @@ def test_static_matrices() -> None:
         linalg.hadamard(6)
     with pytest.raises(ValueError, match="pascal: kind"):
         linalg.pascal(3, "diagonal")
+
+
+def test_schur_family() -> None:
+    a = RNG.normal(size=(5, 5))
+    with fad.config.enable_x64_scope(True):
+        for output in ("real", "complex"):
+            t, z = linalg.schur(a, output)
+            t0, z0 = sl.schur(a, output)
+            _close(t, t0)
+            _close(z, z0)
+            tj, zj = fad.jit(lambda x, o=output: linalg.schur(x, o))(a)
+            _close(tj, t0)
+            _close(zj, z0)
+        h, q = linalg.hessenberg(a, calc_q=True)
+        h0, q0 = sl.hessenberg(a, calc_q=True)
+        _close(h, h0)
+        _close(q, q0)
+        _close(fad.jit(lambda x: linalg.hessenberg(x, calc_q=True)[1])(a), q0)
+        batch = np.stack([a, a.T])
+        _close(fad.vmap(linalg.hessenberg)(batch), np.stack([sl.hessenberg(a), sl.hessenberg(a.T)]))
+        _close(
+            fad.vmap(lambda x: linalg.schur(x)[0])(batch),
+            np.stack([sl.schur(a)[0], sl.schur(a.T)[0]]),
+        )
+        t0, z0 = sl.schur(a)
+        tc, zc = sl.rsf2csf(t0, z0)
+        t1, z1 = linalg.rsf2csf(t0, z0)
+        _close(t1, tc, atol=1e-12)
+        _close(z1, zc, atol=1e-12)
+        _close(fad.jit(linalg.rsf2csf)(t0, z0)[0], tc, atol=1e-12)
+        # rsf2csf is ordinary arithmetic; its new Z is linear in the old one.
+        check_grads(lambda z: linalg.rsf2csf(t0, z)[1].real, [jnp.asarray(z0)], order=1)
+        _close(linalg.funm(a, jnp.exp), sl.funm(a, np.exp), rtol=1e-10)
+        _close(linalg.funm(a, jnp.exp), sl.expm(a), rtol=1e-10)
+        f, err = linalg.funm(a, jnp.sin, disp=False)
+        _close(f, sl.funm(a, np.sin), rtol=1e-10)
+        assert float(err) == pytest.approx(sl.funm(a, np.sin, disp=False)[1], rel=0.5)
+        _close(fad.jit(lambda x: linalg.funm(x, jnp.exp))(a), sl.expm(a), rtol=1e-10)
+    with pytest.raises(ValueError, match="schur: output"):
+        linalg.schur(a, "quasi")

@@ -20,9 +20,11 @@ from fad._src.scipy.linalg import expm as expm
 from fad._src.scipy.linalg import expm_frechet as expm_frechet
 from fad._src.scipy.linalg import fiedler as fiedler
 from fad._src.scipy.linalg import fiedler_companion as fiedler_companion
+from fad._src.scipy.linalg import funm as funm
 from fad._src.scipy.linalg import hadamard as hadamard
 from fad._src.scipy.linalg import hankel as hankel
 from fad._src.scipy.linalg import helmert as helmert
+from fad._src.scipy.linalg import hessenberg as hessenberg
 from fad._src.scipy.linalg import hilbert as hilbert
 from fad._src.scipy.linalg import inv as inv
 from fad._src.scipy.linalg import invhilbert as invhilbert
@@ -35,6 +37,8 @@ from fad._src.scipy.linalg import pascal as pascal
 from fad._src.scipy.linalg import polar as polar
 from fad._src.scipy.linalg import qr as qr
 from fad._src.scipy.linalg import qr_multiply as qr_multiply
+from fad._src.scipy.linalg import rsf2csf as rsf2csf
+from fad._src.scipy.linalg import schur as schur
 from fad._src.scipy.linalg import solve as solve
 from fad._src.scipy.linalg import solve_sylvester as solve_sylvester
 from fad._src.scipy.linalg import solve_triangular as solve_triangular
@@ -45,7 +49,8 @@ from fad._src.scipy.linalg import toeplitz as toeplitz
 __all__ = [
     "block_diag", "cho_factor", "cho_solve", "cholesky", "circulant", "companion",
     "convolution_matrix", "det", "dft", "eigh", "eigh_tridiagonal", "expm", "expm_frechet",
-    "fiedler", "fiedler_companion", "hadamard", "hankel", "helmert", "hilbert", "inv",
-    "invhilbert", "invpascal", "leslie", "lu", "lu_factor", "lu_solve", "pascal", "polar", "qr",
-    "qr_multiply", "solve", "solve_sylvester", "solve_triangular", "sqrtm", "svd", "toeplitz",
+    "fiedler", "fiedler_companion", "funm", "hadamard", "hankel", "helmert", "hessenberg",
+    "hilbert", "inv", "invhilbert", "invpascal", "leslie", "lu", "lu_factor", "lu_solve", "pascal",
+    "polar", "qr", "qr_multiply", "rsf2csf", "schur", "solve", "solve_sylvester",
+    "solve_triangular", "sqrtm", "svd", "toeplitz",
 ]  # fmt: skip

@@ -88,12 +88,19 @@ _INTERNAL_LIN = (
     "(its transpose and batching are checked in tests/test_custom_derivatives.py)"
 )
 
+_NO_DERIVATIVE = (
+    "no derivative rule (as in JAX): the Schur and Hessenberg factors are unique only up to "
+    "rotations within 2x2 blocks and the signs of the reflectors"
+)
+
 # (law, primitive) -> why the law does not apply although the strategies may have
 # examples the law could use.
 EXEMPT: dict[tuple[str, str], str] = {
     **{(law, "custom_vjp_call"): _FWD_CUSTOM_VJP
        for law in ("jvp_fd", "jvp_linear", "vmap_jvp", "hvp_modes", "chain_rule")},
     **{(law, "custom_vjp_lin"): _INTERNAL_LIN for law in LAWS},
+    **{(law, prim): _NO_DERIVATIVE for law in LAWS if law not in ("vmap_loop", "jit_eager")
+       for prim in ("hessenberg", "schur")},
 }  # fmt: skip
 
 def primitives() -> list[str]:

@@ -24,6 +24,7 @@ from fad._src.numpy.ranges import arange
 from fad._src.numpy.shapes import shape, swapaxes
 from fad._src.prims import elementwise as ew
 from fad._src.prims import lapack as lap
+from fad._src.prims import schur as schur_prims
 from fad._src.prims.control_flow import fori_loop
 
 _TRANS = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2}
@@ -410,9 +411,7 @@ def eigh_tridiagonal(
             f"eigh_tridiagonal: d (n,) and e (n - 1,) expected, got {dd.shape} and {ee.shape}"
         )
     if select not in ("a", "i"):
-        raise ValueError(
-            f"eigh_tridiagonal: select must be 'a' or 'i', got {select!r}"
-        )
+        raise ValueError(f"eigh_tridiagonal: select must be 'a' or 'i', got {select!r}")
     dt = result_type(dd, ee, 1.0)
     t = diag(dd.astype(dt)) + diag(ee.astype(dt), 1) + diag(ufuncs.conjugate(ee).astype(dt), -1)
     w, v = eigh(t)
@@ -670,3 +669,110 @@ def dft(n: int, scale: str | None = None, *, dtype: Any = None) -> Array:
         out = out / k
     dt = dtypes.complex_dtype(dtypes.default_float_dtype()) if dtype is None else np.dtype(dtype)
     return _constant(out, dtypes.canonicalize_dtype(dt))
+
+
+# ---------------------------------------------------------------------------
+# Schur-based: schur, hessenberg, rsf2csf, funm
+# ---------------------------------------------------------------------------
+
+
+def schur(a: ArrayLike, output: str = "real") -> tuple[Array, Array]:
+    """``(T, Z)`` with ``a = Z T Z^H``: the real Schur form (quasi-upper-triangular ``T``)
+    or, with ``output='complex'``, the complex one. Like JAX's, not differentiable."""
+    if output not in ("real", "complex"):
+        raise ValueError(f"schur: output must be 'real' or 'complex', got {output!r}")
+    x = la.lapack_matrix(a, "schur")
+    if output == "complex" and not dtypes.is_complex(x.dtype):
+        x = x.astype(dtypes.complex_dtype(x.dtype))
+    return schur_prims.schur(x)
+
+
+def hessenberg(
+    a: ArrayLike, *, calc_q: bool = False, overwrite_a: bool = False, check_finite: bool = True
+) -> Any:
+    """``h`` (and ``(h, q)`` with ``calc_q``), ``a = q h q^H`` with ``h`` zero below its
+    first subdiagonal. Like JAX's, not differentiable."""
+    h, q = schur_prims.hessenberg(la.lapack_matrix(a, "hessenberg"))
+    return (h, q) if calc_q else h
+
+
+def _rotate(t: Array, z: Array, m: int, eps: float) -> tuple[Array, Array]:
+    """Triangularize the 2x2 diagonal block of ``t`` ending at row ``m`` by a Givens
+    rotation built from its eigenvalue with positive imaginary part (scipy's choice),
+    where the block is not already triangular."""
+    a, b = t[m - 1, m - 1], t[m - 1, m]
+    c, d = t[m, m - 1], t[m, m]
+    half_tr = 0.5 * (a + d)
+    disc = 0.25 * (a - d) * (a - d) + b * c
+    root = ufuncs.sqrt(disc)
+    root = sorting.where(ufuncs.imag(root) < 0, -root, root)
+    mu = half_tr + root - d
+    r = ufuncs.sqrt(ufuncs.abs(mu) ** 2 + ufuncs.abs(c) ** 2)
+    active = ufuncs.abs(c) > eps * (ufuncs.abs(a) + ufuncs.abs(d))
+    r_safe = sorting.where(active, r, 1.0)
+    cs, sn = mu / r_safe, c / r_safe
+    g = _givens(cs, sn)
+    gh = la.adjoint(g)
+    t_new = t.at[m - 1 : m + 1, m - 1 :].set(matmul(g, t[m - 1 : m + 1, m - 1 :]))
+    t_new = t_new.at[: m + 1, m - 1 : m + 1].set(matmul(t_new[: m + 1, m - 1 : m + 1], gh))
+    z_new = z.at[:, m - 1 : m + 1].set(matmul(z[:, m - 1 : m + 1], gh))
+    t_new = t_new.at[m, m - 1].set(0.0)
+    return sorting.where(active, t_new, t), sorting.where(active, z_new, z)
+
+
+def _givens(cs: Array, sn: Array) -> Array:
+    """``[[conj(c), s], [-s, c]]``."""
+    row0 = concatenate([ufuncs.conjugate(cs)[None], sn[None]])
+    row1 = concatenate([-sn[None], cs[None]])
+    return concatenate([row0[None], row1[None]])
+
+
+def rsf2csf(T: ArrayLike, Z: ArrayLike, check_finite: bool = True) -> tuple[Array, Array]:
+    """The complex Schur form from the real one: each 2x2 block of ``T`` is made
+    triangular by a Givens rotation, applied to ``Z`` too (scipy's algorithm)."""
+    t = la.lapack_matrix(T, "rsf2csf", what="T")
+    z = la.lapack_matrix(Z, "rsf2csf", what="Z")
+    if t.ndim != 2 or t.shape != z.shape:
+        raise ValueError(
+            f"rsf2csf: T and Z must be square matrices of one shape, got {t.shape} and {z.shape}"
+        )
+    dt = result_type(t, z, 1j)
+    t, z = t.astype(dt), z.astype(dt)
+    eps = float(np.finfo(dt).eps)
+    for m in range(t.shape[-1] - 1, 0, -1):
+        t, z = _rotate(t, z, m, eps)
+    return t, z
+
+
+def funm(A: ArrayLike, func: Any, disp: bool = True) -> Any:
+    """``func`` of the matrix ``A`` by Parlett's recurrence on the complex Schur form
+    (``func`` applied to its eigenvalues), complex as in JAX; with ``disp=False``,
+    ``(F, errest)`` with scipy's error estimate. Assumes distinct eigenvalues."""
+    if not callable(func):
+        raise TypeError(f"funm: func must be callable, got {type(func).__name__}")
+    a = la.lapack_matrix(A, "funm")
+    if a.ndim != 2:
+        raise ValueError(f"funm: A must be a matrix, got shape {a.shape}")
+    t, z = schur(a, output="complex")
+    n = t.shape[-1]
+    f = diag(asarray(func(diag(t))).astype(t.dtype))
+    minden = ufuncs.abs(t[0, 0])
+    for p in range(1, n):
+        for i in range(n - p):
+            j = i + p
+            s = t[i, j] * (f[j, j] - f[i, i])
+            if j - i > 1:
+                inner = t[i, i + 1 : j] * f[i + 1 : j, j] - f[i, i + 1 : j] * t[i + 1 : j, j]
+                s = s + reductions.sum(inner)
+            den = t[j, j] - t[i, i]
+            s = sorting.where(den != 0, s / sorting.where(den != 0, den, 1.0), s)
+            f = f.at[i, j].set(s)
+            minden = ufuncs.minimum(minden, ufuncs.abs(den))
+    out = matmul(matmul(z, f), la.adjoint(z))
+    if disp:
+        return out
+    tol = float(np.finfo(minden.dtype).eps)
+    minden = sorting.where(minden == 0, tol, minden)
+    upper_norm = reductions.max(reductions.sum(ufuncs.abs(triu(t, 1)), axis=0))
+    err = ufuncs.minimum(1.0, ufuncs.maximum(tol, (tol / minden) * upper_norm))
+    return out, err
