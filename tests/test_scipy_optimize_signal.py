@@ -163,3 +163,81 @@ def test_detrend_and_trapezoid() -> None:
         integrate.trapezoid(y, x[:4])
     with pytest.raises(ValueError, match="convolve: mode"):
         signal.convolve(y, y, "circular")
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {}, {"nperseg": 64, "noverlap": 10, "nfft": 100},
+        {"nperseg": 50, "detrend": "linear", "scaling": "spectrum"},
+        {"nperseg": 64, "average": "median"}, {"nperseg": 63, "return_onesided": False},
+    ],
+    ids=["default", "overlap_nfft", "linear_spectrum", "median", "twosided"],
+)  # fmt: skip
+def test_welch_and_csd(kw: dict[str, Any]) -> None:
+    x, y = RNG.normal(size=(2, 300)), RNG.normal(size=(2, 300))
+    with fad.config.enable_x64_scope(True):
+        f, p = signal.welch(x, **kw)
+        f0, p0 = sg.welch(x, **kw)
+        np.testing.assert_allclose(np.asarray(f), f0, rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(p), p0, rtol=1e-10, atol=1e-14)
+        _, c = signal.csd(x, y, **kw)
+        np.testing.assert_allclose(np.asarray(c), sg.csd(x, y, **kw)[1], rtol=1e-10, atol=1e-14)
+    if not kw:
+        with fad.config.enable_x64_scope(True):
+            np.testing.assert_allclose(
+                np.asarray(signal.welch(x.T, axis=0)[1]),
+                sg.welch(x.T, axis=0)[1],
+                rtol=1e-10,
+                atol=1e-14,
+            )
+            np.testing.assert_allclose(
+                np.asarray(fad.jit(lambda v: signal.welch(v)[1])(x)), p0, rtol=1e-10, atol=1e-14
+            )
+            np.testing.assert_allclose(
+                np.asarray(fad.vmap(lambda v: signal.welch(v)[1])(x)), p0, rtol=1e-10, atol=1e-14
+            )
+            check_grads(lambda v: signal.welch(v, nperseg=8)[1], [jnp.asarray(x[0, :20])], order=2)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"nperseg": 64}, {"nperseg": 64, "noverlap": 16, "nfft": 80},
+        {"nperseg": 40, "boundary": None}, {"nperseg": 33, "detrend": "constant", "padded": False},
+    ],
+    ids=["default", "overlap_nfft", "no_boundary", "detrend_unpadded"],
+)  # fmt: skip
+def test_stft_and_istft(kw: dict[str, Any]) -> None:
+    x = RNG.normal(size=(2, 300))
+    with fad.config.enable_x64_scope(True):
+        f, t, z = signal.stft(x, **kw)
+        f0, t0, z0 = sg.stft(x, **kw)
+        np.testing.assert_allclose(np.asarray(f), f0, rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(t), t0, rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(z), z0, rtol=1e-10, atol=1e-13)
+        inv = {k: v for k, v in kw.items() if k in ("nperseg", "noverlap", "nfft")}
+        boundary = kw.get("boundary", "zeros") is not None
+        tt, xx = signal.istft(z0, boundary=boundary, **inv)
+        _, xx0 = sg.istft(z0, boundary=boundary, **inv)
+        np.testing.assert_allclose(np.asarray(xx), xx0, rtol=1e-10, atol=1e-13)
+        # (scipy's own times count along the first axis of a batched result; JAX's, the last.)
+        np.testing.assert_allclose(np.asarray(tt), np.arange(xx0.shape[-1]), rtol=1e-12)
+        if kw == {"nperseg": 64}:
+            # The round trip recovers the signal; jit, vmap and derivatives pass through.
+            np.testing.assert_allclose(np.asarray(signal.istft(z)[1])[..., :300], x, atol=1e-12)
+            np.testing.assert_allclose(
+                np.asarray(fad.jit(lambda v: signal.stft(v, nperseg=64)[2])(x)),
+                z0,
+                rtol=1e-10,
+                atol=1e-13,
+            )
+            np.testing.assert_allclose(
+                np.asarray(fad.vmap(lambda v: signal.stft(v, nperseg=64)[2])(x)),
+                z0,
+                rtol=1e-10,
+                atol=1e-13,
+            )
+            check_grads(
+                lambda v: signal.stft(v, nperseg=8)[2].real, [jnp.asarray(x[0, :16])], order=1
+            )

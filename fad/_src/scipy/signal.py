@@ -1,5 +1,6 @@
 """``fad.scipy.signal``: direct convolution and correlation in any number of dimensions,
-and ``detrend``. (fad has no FFT, so ``fftconvolve`` computes the same sum directly.)"""
+and ``detrend``. (fad has no FFT, so ``fftconvolve`` computes the same sum directly; the
+short-time spectral functions are in ``spectral.py``.)"""
 
 from __future__ import annotations
 
