@@ -861,6 +861,10 @@ CASES: list[Case] = [
     *_lapack_cases(),
 ]
 
+# Primitives with no derivative rule (as in JAX; see tests/test_rule_coverage.py's EXEMPT):
+# their cases feed the value, batching and jit tests, not the derivative ones.
+NO_DERIVATIVE = frozenset({"hessenberg", "schur"})
+
 CASES_BY_PRIM: dict[str, list[Case]] = {}
 for _c in CASES:
     CASES_BY_PRIM.setdefault(_c.prim, []).append(_c)

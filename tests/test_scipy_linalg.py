@@ -230,3 +230,8 @@ def test_schur_family() -> None:
         _close(fad.jit(lambda x: linalg.funm(x, jnp.exp))(a), sl.expm(a), rtol=1e-10)
     with pytest.raises(ValueError, match="schur: output"):
         linalg.schur(a, "quasi")
+    # No derivative rule (as in JAX): differentiating says so instead of guessing.
+    with pytest.raises(NotImplementedError, match="'schur'"):
+        fad.grad(lambda x: linalg.schur(x)[0].sum())(a)
+    with pytest.raises(NotImplementedError, match="'hessenberg'"):
+        fad.jvp(linalg.hessenberg, (jnp.asarray(a),), (fad.tangent(jnp.asarray(a)),))
