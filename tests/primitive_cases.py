@@ -34,7 +34,7 @@ import fad.numpy as jnp
 from fad._src import core, dtypes
 from fad._src import implicit as _implicit
 from fad._src.core import Array
-from fad._src.prims import bits, fft, lapack, linalg, sorting
+from fad._src.prims import bits, fft, lapack, linalg, schur, sorting
 from fad._src.prims import eig as eig_prim
 from fad._src.prims import elementwise as ew
 from fad._src.prims import indexing as ix
@@ -850,6 +850,12 @@ def _lapack_cases() -> list[Case]:
         Case("svd_reduced", "svd", _svd(False), make(U((4, 3)).draw), INEXACT, holomorphic=False),
         Case("svd_values", "svd", lambda x: lapack.svd(x, compute_uv=False),
              make(U((3, 4)).draw), FLOAT, holomorphic=False),
+        # No derivative rules (laws/__init__.py exempts them from the derivative laws).
+        Case("schur", "schur", schur.schur, make(U((4, 4)).draw), INEXACT, holomorphic=False),
+        Case("schur_batched", "schur", schur.schur, make(U((2, 3, 3)).draw), FLOAT,
+             holomorphic=False),
+        Case("hessenberg", "hessenberg", schur.hessenberg, make(U((4, 4)).draw), INEXACT,
+             holomorphic=False),
     ]  # fmt: skip
 
 
@@ -889,6 +895,10 @@ CASES: list[Case] = [
     *_lapack_cases(),
     *_fft_cases(),
 ]
+
+# Primitives with no derivative rule (as in JAX; see tests/test_rule_coverage.py's EXEMPT):
+# their cases feed the value, batching and jit tests, not the derivative ones.
+NO_DERIVATIVE = frozenset({"hessenberg", "schur"})
 
 CASES_BY_PRIM: dict[str, list[Case]] = {}
 for _c in CASES:

@@ -54,6 +54,10 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("custom_vjp_lin", "impl"): _FORWARD_FROM_BWD.format("evaluated"),
     ("custom_vjp_lin", "jvp"): _FORWARD_FROM_BWD.format("differentiated"),
     ("custom_vjp_lin", "lowering"): _FORWARD_FROM_BWD.format("compiled"),
+    **{(p, "jvp"): (
+        f"{p}'s factors are unique only up to rotations within 2x2 blocks and reflector "
+        "signs, so a derivative would describe one arbitrary choice (JAX has none either)"
+    ) for p in ("hessenberg", "schur")},
 }
 
 RULES = ("impl", "abstract", "jvp", "batch", "transpose", "lowering")

@@ -349,6 +349,13 @@ CASES += [
         "cond", "while", "scan", "custom_jvp_call", "custom_vjp_call", "checkpoint",
         "custom_linear_solve", "fft",
     )
+]
+# The Schur and Hessenberg decompositions (LAPACK per matrix of the batch).
+CASES += [
+    Case(c.prim, lambda rng, c=c: list(c.make_args(rng, c.dtypes[0])), label=c.name, tol=1e-5,  # type: ignore[misc]
+         fn=c.fn)
+    for c in primitive_cases.CASES
+    if c.prim in primitive_cases.NO_DERIVATIVE
 ]  # fmt: skip
 
 # Primitives that no vmap can ever hand a batched operand to, and why.

@@ -106,6 +106,10 @@ _COLLECTIVES = (
     "psum", "pmax", "pmin", "all_gather", "psum_scatter", "all_to_all", "ppermute", "axis_index",
     "shard_map",
 )
+_NO_DERIVATIVE = (
+    "no derivative rule (as in JAX): the Schur and Hessenberg factors are unique only up to "
+    "rotations within 2x2 blocks and the signs of the reflectors"
+)
 
 # (law, primitive) -> why the law does not apply although the strategies may have
 # examples the law could use.
@@ -116,6 +120,8 @@ EXEMPT: dict[tuple[str, str], str] = {
     **{(law, p): _NAMED_AXIS for law in LAWS for p in _COLLECTIVES},
     **{(law, "sharding_constraint"): _LAYOUT for law in LAWS},
     **{(law, p): _CALLBACK for law in LAWS for p in ("pure_callback", "debug_callback")},
+    **{(law, prim): _NO_DERIVATIVE for law in LAWS if law not in ("vmap_loop", "jit_eager")
+       for prim in ("hessenberg", "schur")},
 }  # fmt: skip
 
 def primitives() -> list[str]:

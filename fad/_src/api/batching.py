@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar, overload
+from typing import Any, Concatenate, ParamSpec, TypeVar, overload
 
 from fad._src import tree_util as tu
 from fad._src.api.arguments import check_callable, flatten_args, leaf_names
-from fad._src.core import Array
+from fad._src.core import Array, ArrayLike
 from fad._src.interpreters import batch as batching
 from fad._src.interpreters.programs import batch_fun
 from fad._src.typing import ArrayFunction
@@ -44,7 +44,7 @@ def _axis_of(ax: int | None, x: Array, name: str) -> int | None:
 def vmap(
     fun: Callable[[Array], R], in_axes: Any = 0, out_axes: Any = 0,
     axis_size: int | None = None, axis_name: Any = None,
-) -> ArrayFunction[[Array], R]: ...
+) -> ArrayFunction[Concatenate[ArrayLike, ...], R]: ...
 @overload
 def vmap(
     fun: Callable[P, R], in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,

@@ -1,0 +1,46 @@
+"""The right-skewed Gumbel (extreme value) distribution."""
+
+from __future__ import annotations
+
+from fad._src.core import Array, ArrayLike
+from fad._src.scipy.stats._common import (
+    args,
+    log_scale,
+    standardize,
+    uf,
+    where,
+)
+
+
+def logpdf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1) -> Array:
+    x, loc, scale = args("gumbel_r.logpdf", x, loc, scale)
+    z = standardize(x, loc, scale)
+    return -(z + uf.exp(-z)) - log_scale(scale)
+
+
+def pdf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1) -> Array:
+    return uf.exp(logpdf(x, loc, scale))
+
+
+def logcdf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1) -> Array:
+    x, loc, scale = args("gumbel_r.logcdf", x, loc, scale)
+    return -uf.exp(-standardize(x, loc, scale))
+
+
+def cdf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1) -> Array:
+    return uf.exp(logcdf(x, loc, scale))
+
+
+def sf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1) -> Array:
+    return -uf.expm1(logcdf(x, loc, scale))
+
+
+def logsf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1) -> Array:
+    # log1p(-cdf) where cdf is small, log(sf) where sf is.
+    c = cdf(x, loc, scale)
+    return where(c < 0.5, uf.log1p(-c), uf.log(sf(x, loc, scale)))
+
+
+def ppf(p: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1) -> Array:
+    p, loc, scale = args("gumbel_r.ppf", p, loc, scale)
+    return loc - scale * uf.log(-uf.log(p))
