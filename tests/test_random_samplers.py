@@ -38,9 +38,9 @@ _ALL = os.environ.get("FAD_RANDOM_ALL_CASES") == "1"
 _LOOPED = {"gamma", "loggamma", "gamma_grad", "loggamma_grad", "beta", "dirichlet",
            "chisquare", "t", "poisson", "binomial"}  # fmt: skip
 _EAGER_SAMPLE = frozenset({
-    "gamma[array a]/part", "gamma[f64]/classic/x64", "gamma_grad[array a]/classic",
+    "gamma[array a]/part", "gamma[f64]/classic/x64", "gamma_grad[f64]/classic/x64",
     "loggamma_grad[array a]/part", "beta[arrays]/classic", "dirichlet[batch]/part",
-    "chisquare[df]/part", "t[df]/classic", "poisson[lam]/classic", "binomial[arrays]/part",
+    "chisquare[df]/part", "t[df]/classic", "poisson[lam]/classic", "binomial[arrays]/classic",
 })  # fmt: skip
 _JIT_SAMPLE = frozenset({
     "gamma[0.5,(5,)]/part", "poisson[25.0,(3,4)]/classic", "binomial[10,0.9,(6,)]/part",
@@ -158,7 +158,7 @@ def test_gamma_gradient_is_the_implicit_reparameterization_gradient() -> None:
     in ``a`` by central differences, and the gamma density."""
     fad.config.update("enable_x64", True)
     key = random.key(3)
-    a = np.array([0.4, 1.0, 2.5, 9.0])
+    a = np.array([0.4, 2.5, 9.0])  # the shape of a reference case: one compilation
     x = np.asarray(random.gamma(key, a, dtype=np.float64))
     g = np.asarray(fad.grad(lambda al: jnp.sum(random.gamma(key, al, dtype=np.float64)))(a))
     h = 1e-6
@@ -204,22 +204,17 @@ def test_sample_moments() -> None:
                                atol=1e-5)  # fmt: skip
 
 
-def test_counting_samplers_have_the_right_means() -> None:
-    k1, k2 = random.split(random.key(5))
-    lam = np.array([0.5, 4.0, 30.0], np.float32)
-    p = np.asarray(random.poisson(k1, lam, (2000, 3)))
-    np.testing.assert_allclose(p.mean(0), lam, rtol=0.08)
-    b = np.asarray(random.binomial(k2, np.array([5.0, 200.0]), 0.3, (2000, 2)))
-    assert b.min() >= 0 and (b[:, 0] <= 5).all()
-    np.testing.assert_allclose(b.mean(0), [1.5, 60.0], rtol=0.05)
-
-
 def test_binomial_and_poisson_edge_values() -> None:
+    """Invalid counts and probabilities give nan, infinite counts inf, p = 1 all successes,
+    rate 0 no events. (Shapes as in the reference cases, so the compilations are shared.)"""
     k = random.key(0)
-    out = np.asarray(random.binomial(k, np.array([-1.0, np.inf, 4.0, 4.0]),
-                                     np.array([0.5, 0.5, np.nan, 1.0])))  # fmt: skip
-    assert np.isnan(out[0]) and out[1] == np.inf and np.isnan(out[2]) and out[3] == 4.0
-    assert np.asarray(random.poisson(k, 0.0, (3,))).tolist() == [0, 0, 0]
+    n = np.array([-1.0, np.inf, 4.0, 4.0, 3.0], np.float32)
+    p = np.array([0.5, 0.5, np.nan, 1.0, -0.5], np.float32)
+    out = np.asarray(random.binomial(k, n, p))
+    assert np.isnan(out[[0, 2, 4]]).all() and out[1] == np.inf and out[3] == 4.0
+    lam = np.array([0.0, 0.0, 1.0, 0.0, 50.0, 0.0, 0.0], np.float32)
+    counts = np.asarray(random.poisson(k, lam))
+    assert counts[[0, 1, 3, 5, 6]].tolist() == [0] * 5 and counts[4] > 20
 
 
 # ---------------------------------------------------------------------------

@@ -159,8 +159,8 @@ if TYPE_CHECKING:
 else:
     KeyData = Array
 
-# What every sampler's ``key`` parameter accepts.
 KeyArray: TypeAlias = "PRNGKeyArray | KeyData"
+"""The static type of every sampler's ``key`` parameter: typed keys or raw key data."""
 
 
 def unwrap_key(name: str, key: object, allow_batched: bool = False) -> tuple[Array, bool]:
