@@ -7,7 +7,8 @@ Run with a Python that has JAX 0.10.2 (never a dependency of fad)::
 It writes ``tests/data/random_reference_samplers.json``: for every case, the call, its
 arguments, the threefry scheme and x64 flag, and JAX's output with floats stored as bit
 patterns, so ``tests/test_random_samplers.py`` can compare bit for bit. ``*_grad`` cases
-hold ``jax.grad`` of the sum of the samples with respect to the shape parameter.
+hold ``jax.grad`` of a weighted sum of the samples (``weighted_sum``) with respect to the
+first parameter.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ SPECS: list[tuple[str, str, list[Any], dict[str, Any], bool]] = [
     ("gamma_grad[array a]", "gamma_grad", [arr([0.3, 1.0, 2.5, 7.0], F32)], {}, False),
     ("loggamma_grad[array a]", "loggamma_grad", [arr([0.3, 1.0, 2.5, 7.0], F32)], {}, False),
     ("gamma_grad[f64]", "gamma_grad", [arr([0.5, 2.0, 9.0], "float64")], {}, True),
+    ("beta_grad[a]", "beta_grad", [arr([0.5, 1.0, 4.0], F32), 2.0], {}, False),
+    ("dirichlet_grad[alpha]", "dirichlet_grad", [arr([0.5, 1.0, 2.0], F32)], {}, False),
+    ("chisquare_grad[df]", "chisquare_grad", [arr([1.0, 2.5, 10.0], F32)], {}, False),
+    ("t_grad[df]", "t_grad", [arr([1.0, 3.0, 30.0], F32)], {}, False),
     ("beta[2.0, b (2,), (4,2)]", "beta", [2.0, arr([0.5, 3.0], F32)], {"shape": [4, 2]}, False),
     ("beta[arrays]", "beta", [arr([0.1, 1.0, 5.0], F32), arr([0.2, 1.0, 0.7], F32)], {}, False),
     ("dirichlet[(3,)]", "dirichlet", [arr([0.5, 1.0, 2.0], F32)], {"shape": [4]}, False),
@@ -84,12 +89,20 @@ def dec(v: Any) -> Any:
     return v
 
 
+def weighted_sum(x: Any) -> Any:
+    """The objective of the gradient cases: ``sum(x * w)``, ``w = 1, 1 + 1/n, ...``
+    (weights, so that the gradient of a sum-to-one dirichlet sample is not zero)."""
+    w = 1 + jnp.arange(x.size, dtype=x.dtype).reshape(x.shape) / x.size
+    return jnp.sum(x * w)
+
+
 def call(name: str, key: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
     args = [dec(a) for a in args]
     kw = {k: tuple(v) if k == "shape" else v for k, v in kwargs.items()}
-    if name in ("gamma_grad", "loggamma_grad"):
+    if name.endswith("_grad"):
         fn = getattr(jax.random, name.removesuffix("_grad"))
-        return jax.grad(lambda a: jnp.sum(fn(key, a, **kw)))(jnp.asarray(args[0]))
+        objective = lambda a: weighted_sum(fn(key, a, *args[1:], **kw))  # noqa: E731
+        return jax.grad(objective)(jnp.asarray(args[0]))
     return getattr(jax.random, name)(key, *args, **kw)
 
 

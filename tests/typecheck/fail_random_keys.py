@@ -12,7 +12,7 @@ random.fold_in(jnp.ones(2), 1)  # E: call-overload
 random.poisson(1, 2.0)  # E: arg-type
 
 key = random.key(0)
-key + 1  # E: operator
+_ = key + 1  # E: operator
 jnp.sin(key)  # E: arg-type
 arr: Array = key  # E: assignment
 data: Array = random.split(key)  # E: assignment
