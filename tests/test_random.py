@@ -242,9 +242,9 @@ def test_seed_and_key_errors() -> None:
     with pytest.raises(ValueError, match="single key"):
         random.normal(random.split(random.key(0)), (2,))
     with pytest.raises(TypeError, match="uint32 array of shape"):
-        random.normal(np.zeros(2, np.int32), (2,))
+        random.normal(np.zeros(2, np.int32), (2,))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="PRNG key"):
-        random.uniform("key", (2,))
+        random.uniform("key", (2,))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="sequence of ints"):
         random.normal(random.key(0), 3)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="broadcast"):
@@ -367,7 +367,7 @@ def test_grad_of_truncated_normal_matches_finite_differences() -> None:
 def test_staged_program_gives_the_eager_bits() -> None:
     """Built from primitives only: the staged program replays to the same bits."""
 
-    def f(k: Array) -> Array:
+    def f(k: random.KeyData) -> Array:
         return random.normal(k, (4,))
 
     raw = random.PRNGKey(21)

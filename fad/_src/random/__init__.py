@@ -7,8 +7,13 @@ by hashing too. Everything is built from fad primitives, so ``vmap`` (batched ke
 differentiation (keys carry no tangent; samplers are differentiable in their float
 parameters) and ``jit`` apply unchanged.
 
-Four modules, each using only those before it: ``threefry`` (the hash and JAX's two
-counter layouts), ``keys`` (typed and raw keys, ``split``, ``fold_in``), ``continuous``
-(uniform, normal, truncated normal and Gumbel floats) and ``discrete`` (bits,
-Bernoulli, integers, permutations, categorical and ``choice``).
+Seven modules, each using only those before it: ``threefry`` (the hash and JAX's two
+counter layouts), ``keys`` (typed and raw keys and their static types, ``split``,
+``fold_in``), ``continuous`` (uniform, normal, truncated normal and Gumbel floats),
+``discrete`` (bits, Bernoulli, integers, permutations, categorical and ``choice``),
+``gamma`` (gamma and loggamma with their reparameterization gradient; beta, dirichlet,
+chisquare, t), ``derived`` (exponential, laplace, logistic, cauchy, pareto, weibull_min,
+rademacher, multivariate_normal, orthogonal) and ``counts`` (poisson, binomial). The
+samplers of the last three are compiled with ``jit``, as JAX compiles its own, so their
+eager results carry XLA's roundings and match JAX bit for bit.
 """

@@ -25,7 +25,7 @@ from fad._src.prims import bits as bitops
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 from fad._src.random import threefry
-from fad._src.random.keys import unwrap_key
+from fad._src.random.keys import KeyArray, unwrap_key
 from fad._src.random.threefry import Shape
 
 # ---------------------------------------------------------------------------
@@ -62,18 +62,34 @@ def check_shape(name: str, shape: Shape, *param_shapes: Shape) -> None:
         )
 
 
-def _float_dtype(name: str, dtype: Any) -> DType:
+def float_dtype(name: str, dtype: Any) -> DType:
     dt = dtypes.default_float_dtype() if dtype is None else dtypes.check_user_dtype(dtype, name)
     if not dtypes.is_float(dt):
         raise ValueError(f"{name}: dtype must be a float dtype, got {dt.name}")
     return dt
 
 
-def _param(name: str, what: str, x: Any, dtype: DType, shape: Shape) -> Array:
-    """A float parameter, converted to ``dtype`` and broadcast to ``shape``."""
+def float_param(name: str, what: str, x: Any, dtype: DType) -> Array:
+    """A float parameter (a number or an array), converted to ``dtype``."""
     if not (core.is_arraylike(x) or isinstance(x, (list, tuple))):
         raise TypeError(f"{name}: {what} must be an array or a number, got {type(x).__name__}")
-    return broadcast_to(astype(asarray(x), dtype), shape)
+    return astype(asarray(x), dtype)
+
+
+def param(name: str, what: str, x: Any, dtype: DType, shape: Shape) -> Array:
+    """A float parameter, converted to ``dtype`` and broadcast to ``shape``."""
+    return broadcast_to(float_param(name, what, x, dtype), shape)
+
+
+def param_shape(name: str, shape: Any, *params: Any) -> Shape:
+    """The output shape: ``shape`` checked against the parameters' shapes, or their
+    broadcast shape when ``shape`` is None."""
+    shapes = [np.shape(p) for p in params]
+    if shape is None:
+        return broadcast_shapes(*shapes) if shapes else ()
+    shp = shape_arg(name, shape)
+    check_shape(name, shp, *shapes)
+    return shp
 
 
 # ---------------------------------------------------------------------------
@@ -101,8 +117,9 @@ def sample_uniform(data: Array, shape: Shape, dtype: DType, minval: Array, maxva
 
 
 def uniform(
-    key: Any, shape: Sequence[int] = (), dtype: Any = None, minval: Any = 0.0, maxval: Any = 1.0
-) -> Array:
+    key: KeyArray, shape: Sequence[int] = (), dtype: Any = None, minval: Any = 0.0,
+    maxval: Any = 1.0,
+) -> Array:  # fmt: skip
     """Uniform floats in ``[minval, maxval)``; differentiable in ``minval`` and ``maxval``.
 
     Args:
@@ -126,11 +143,11 @@ def uniform(
         True
     """
     data, _ = unwrap_key("uniform", key)
-    dt = _float_dtype("uniform", dtype)
+    dt = float_dtype("uniform", dtype)
     shp = shape_arg("uniform", shape)
     check_shape("uniform", shp, np.shape(minval), np.shape(maxval))
-    lo = _param("uniform", "minval", minval, dt, shp)
-    hi = _param("uniform", "maxval", maxval, dt, shp)
+    lo = param("uniform", "minval", minval, dt, shp)
+    hi = param("uniform", "maxval", maxval, dt, shp)
     return sample_uniform(data, shp, dt, lo, hi)
 
 
@@ -139,13 +156,14 @@ def _inv_sqrt2(dtype: DType) -> Any:
     return np.array(1, dtype) / np.array(np.sqrt(2), dtype)
 
 
-def _normal_real(data: Array, shape: Shape, dtype: DType) -> Array:
+def sample_normal(data: Array, shape: Shape, dtype: DType) -> Array:
+    """Standard normal floats of a real ``dtype`` from the key data ``data``."""
     lo = np.nextafter(np.array(-1.0, dtype), np.array(0.0, dtype))
     u = sample_uniform(data, shape, dtype, ew.full(shape, lo, dtype), ew.full(shape, 1.0, dtype))
     return ew.mul(ew.full(shape, np.sqrt(2), dtype), ew.erf_inv(u))
 
 
-def normal(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
+def normal(key: KeyArray, shape: Sequence[int] = (), dtype: Any = None) -> Array:
     """Standard normal samples (real or complex dtype), by inverting the CDF of a uniform.
 
     Args:
@@ -172,19 +190,19 @@ def normal(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
     if dtypes.is_complex(dt):
         real = dtypes.real_dtype(dt)
         halves = threefry.split(data, (2,))
-        re = _normal_real(st.reshape(st.slice_(halves, (0, 0), (1, 2)), (2,)), shp, real)
-        im = _normal_real(st.reshape(st.slice_(halves, (1, 0), (2, 2)), (2,)), shp, real)
+        re = sample_normal(st.reshape(st.slice_(halves, (0, 0), (1, 2)), (2,)), shp, real)
+        im = sample_normal(st.reshape(st.slice_(halves, (1, 0), (2, 2)), (2,)), shp, real)
         # XLA turns division by a constant into multiplication by its reciprocal; a
         # complex product keeps the compiler from merging it with the sqrt(2) inside.
         inv = ew.full(shp, _inv_sqrt2(real).astype(dt), dt)
         return ew.mul(ew.complex_(re, im), inv)
     if not dtypes.is_float(dt):
         raise ValueError(f"normal: dtype must be a float or complex dtype, got {dt.name}")
-    return _normal_real(data, shp, dt)
+    return sample_normal(data, shp, dt)
 
 
 def truncated_normal(
-    key: Any, lower: Any, upper: Any, shape: Sequence[int] | None = None, dtype: Any = None
+    key: KeyArray, lower: Any, upper: Any, shape: Sequence[int] | None = None, dtype: Any = None
 ) -> Array:
     """Standard normal samples conditioned on the open interval ``(lower, upper)``.
 
@@ -209,15 +227,15 @@ def truncated_normal(
         True
     """
     data, _ = unwrap_key("truncated_normal", key)
-    dt = _float_dtype("truncated_normal", dtype)
+    dt = float_dtype("truncated_normal", dtype)
     lo_shape, hi_shape = np.shape(lower), np.shape(upper)
     if shape is None:
         shp = broadcast_shapes(lo_shape, hi_shape)
     else:
         shp = shape_arg("truncated_normal", shape)
         check_shape("truncated_normal", shp, lo_shape, hi_shape)
-    lower_a = _param("truncated_normal", "lower", lower, dt, shp)
-    upper_a = _param("truncated_normal", "upper", upper, dt, shp)
+    lower_a = param("truncated_normal", "lower", lower, dt, shp)
+    upper_a = param("truncated_normal", "upper", upper, dt, shp)
     # lower / sqrt(2), spelled as XLA compiles it: times the rounded reciprocal.
     inv = ew.full(shp, _inv_sqrt2(dt), dt)
     a = ew.erf(ew.mul(lower_a, inv))
@@ -260,7 +278,7 @@ def gumbel_mode(name: str, mode: str | None) -> str:
 
 
 def gumbel(
-    key: Any, shape: Sequence[int] = (), dtype: Any = None, mode: str | None = None
+    key: KeyArray, shape: Sequence[int] = (), dtype: Any = None, mode: str | None = None
 ) -> Array:
     """Standard Gumbel samples, ``-log(-log(u))``.
 
@@ -284,5 +302,5 @@ def gumbel(
         True
     """
     data, _ = unwrap_key("gumbel", key)
-    dt = _float_dtype("gumbel", dtype)
+    dt = float_dtype("gumbel", dtype)
     return sample_gumbel(data, shape_arg("gumbel", shape), dt, gumbel_mode("gumbel", mode))

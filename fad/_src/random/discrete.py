@@ -33,11 +33,11 @@ from fad._src.random.continuous import (
     sample_uniform,
     shape_arg,
 )
-from fad._src.random.keys import unwrap_key
+from fad._src.random.keys import KeyArray, cast_key_data, unwrap_key
 from fad._src.random.threefry import Shape
 
 
-def bits(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
+def bits(key: KeyArray, shape: Sequence[int] = (), dtype: Any = None) -> Array:
     """Uniform random bits as unsigned integers (uint32, or uint64 under x64, by default).
 
     Args:
@@ -66,7 +66,7 @@ def bits(key: Any, shape: Sequence[int] = (), dtype: Any = None) -> Array:
     return threefry.random_bits(data, dt.itemsize * 8, shape_arg("bits", shape))
 
 
-def bernoulli(key: Any, p: Any = 0.5, shape: Sequence[int] | None = None) -> Array:
+def bernoulli(key: KeyArray, p: Any = 0.5, shape: Sequence[int] | None = None) -> Array:
     """Booleans that are True with probability ``p`` (a float or float array).
 
     Args:
@@ -146,7 +146,9 @@ def _randint(data: Array, shape: Shape, minval: Array, maxval: Array, dtype: DTy
     return ew.add(lo, ew.convert_element_type(offset, dtype))
 
 
-def randint(key: Any, shape: Sequence[int], minval: Any, maxval: Any, dtype: Any = None) -> Array:
+def randint(
+    key: KeyArray, shape: Sequence[int], minval: Any, maxval: Any, dtype: Any = None
+) -> Array:
     """Uniform integers in ``[minval, maxval)`` (JAX's slightly biased modulus method).
 
     Args:
@@ -198,7 +200,7 @@ def _shuffle(data: Array, x: Array, axis: int) -> Array:
     return x
 
 
-def permutation(key: Any, x: Any, axis: int = 0, independent: bool = False) -> Array:
+def permutation(key: KeyArray, x: Any, axis: int = 0, independent: bool = False) -> Array:
     """A random permutation of ``arange(x)`` (integer ``x``) or of ``x`` along ``axis``.
 
     Args:
@@ -249,7 +251,7 @@ def _top_k_indices(x: Array, k: int) -> Array:
 
 
 def categorical(
-    key: Any, logits: Any, axis: int = -1, shape: Sequence[int] | None = None,
+    key: KeyArray, logits: Any, axis: int = -1, shape: Sequence[int] | None = None,
     replace: bool = True, mode: str | None = None,
 ) -> Array:  # fmt: skip
     """Samples of categories from unnormalized log-probabilities (the Gumbel-max trick).
@@ -306,7 +308,7 @@ def categorical(
 
 
 def choice(
-    key: Any, a: Any, shape: Sequence[int] = (), replace: bool = True, p: Any = None,
+    key: KeyArray, a: Any, shape: Sequence[int] = (), replace: bool = True, p: Any = None,
     axis: int = 0, mode: str | None = None,
 ) -> Array:  # fmt: skip
     """Random samples from ``a`` (an array, or ``arange(a)`` for an int), optionally weighted.
@@ -365,7 +367,7 @@ def choice(
             result = ind if arr.ndim == 0 else take(arr, ind, axis=axis)
         else:
             pool = arange(n_inputs) if arr.ndim == 0 else arr
-            shuffled = permutation(data, pool, axis if arr.ndim else 0)
+            shuffled = permutation(cast_key_data(data), pool, axis if arr.ndim else 0)
             result = st.slice_in_dim(shuffled, 0, n_draws, axis=axis if arr.ndim else 0)
     else:
         (p_arr,) = promote_inexact("choice", p)

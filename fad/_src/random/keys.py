@@ -1,6 +1,12 @@
 """PRNG keys: typed keys (``key<fry>``) and raw ``uint32[2]`` data, made from seeds
 (``key``, ``PRNGKey``) and derived by hashing (``split``, ``fold_in``).
 
+Statically, keys are their own types: ``PRNGKeyArray`` (typed keys, which have no
+arithmetic and are not ``Array`` s) and ``KeyData`` (raw key data: to the type checker a
+subclass of ``Array`` whose items and slices are keys again; at run time it *is*
+``Array``, so the distinction costs nothing). Every sampler takes a ``KeyArray``, the
+union of the two, so an ordinary array passed as a key is a type error.
+
 Seeds follow JAX: a Python int must fit in int64; with x64 off the seed keeps its
 low 32 bits (key ``[0, seed mod 2**32]``), with x64 on a 64-bit seed fills both words.
 """
@@ -9,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from typing import Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast, final, overload
 
 import numpy as np
 
@@ -161,8 +167,27 @@ tree_util.register_node(
     PRNGKeyArray, lambda k: ((k._data,), None), lambda _aux, children: PRNGKeyArray(children[0])
 )
 
+if TYPE_CHECKING:
 
-def unwrap_key(name: str, key: Any, allow_batched: bool = False) -> tuple[Array, bool]:
+    class KeyData(Array):
+        """Raw PRNG key data: ``uint32`` of shape ``(..., 2)`` (JAX's legacy keys).
+
+        Static only: at run time raw key data is an ``Array`` and ``KeyData`` is
+        ``Array`` itself. To the type checker, items, slices and iteration of key data
+        are key data again, so ``key, sub = split(PRNGKey(0))`` keeps both keys typed.
+        """
+
+        def __getitem__(self, idx: Any) -> KeyData: ...
+        def __iter__(self) -> Iterator[KeyData]: ...
+
+else:
+    KeyData = Array
+
+KeyArray: TypeAlias = "PRNGKeyArray | KeyData"
+"""The static type of every sampler's ``key`` parameter: typed keys or raw key data."""
+
+
+def unwrap_key(name: str, key: object, allow_batched: bool = False) -> tuple[Array, bool]:
     """The uint32 data of a typed or raw key, and whether it was typed."""
     if isinstance(key, PRNGKeyArray):
         data, typed = key._data, True
@@ -186,8 +211,13 @@ def unwrap_key(name: str, key: Any, allow_batched: bool = False) -> tuple[Array,
     return data, typed
 
 
-def _wrap(data: Array, typed: bool) -> Any:
-    return PRNGKeyArray(data) if typed else data
+def cast_key_data(data: Array) -> KeyData:
+    """``data`` as key data (for the type checker; nothing happens at run time)."""
+    return cast(KeyData, data)
+
+
+def _wrap(data: Array, typed: bool) -> KeyArray:
+    return PRNGKeyArray(data) if typed else cast_key_data(data)
 
 
 # ---------------------------------------------------------------------------
@@ -244,7 +274,7 @@ def key(seed: Any) -> PRNGKeyArray:
     return PRNGKeyArray(_seed_data("key", seed))
 
 
-def PRNGKey(seed: Any) -> Array:
+def PRNGKey(seed: Any) -> KeyData:
     """A raw PRNG key: a ``uint32[2]`` array (JAX's legacy key form) from an integer seed.
 
     Args:
@@ -261,10 +291,10 @@ def PRNGKey(seed: Any) -> Array:
         >>> fad.random.PRNGKey(42)
         Array([ 0, 42], dtype=uint32)
     """
-    return _seed_data("PRNGKey", seed)
+    return cast_key_data(_seed_data("PRNGKey", seed))
 
 
-def key_data(keys: Any) -> Array:
+def key_data(keys: KeyArray) -> KeyData:
     """The ``uint32[..., 2]`` data underlying typed (or raw) keys.
 
     Args:
@@ -281,7 +311,7 @@ def key_data(keys: Any) -> Array:
         Array([0, 7], dtype=uint32)
     """
     data, _ = unwrap_key("key_data", keys, allow_batched=True)
-    return data
+    return cast_key_data(data)
 
 
 def wrap_key_data(key_bits_array: Any, *, impl: str | None = None) -> PRNGKeyArray:
@@ -311,7 +341,7 @@ def wrap_key_data(key_bits_array: Any, *, impl: str | None = None) -> PRNGKeyArr
     return PRNGKeyArray(data)
 
 
-def key_impl(keys: Any) -> str:
+def key_impl(keys: KeyArray) -> str:
     """The name of the PRNG implementation of ``keys`` (always ``'threefry2x32'``).
 
     Args:
@@ -331,7 +361,11 @@ def key_impl(keys: Any) -> str:
     return IMPL_NAME
 
 
-def clone(key: Any) -> Any:
+@overload
+def clone(key: PRNGKeyArray) -> PRNGKeyArray: ...
+@overload
+def clone(key: KeyData) -> KeyData: ...
+def clone(key: KeyArray) -> KeyArray:
     """``key`` itself: keys are immutable values, so a clone is the same key.
 
     Args:
@@ -363,7 +397,11 @@ def _split_shape(num: int | Sequence[int]) -> Shape:
     return shape
 
 
-def split(key: Any, num: int | Sequence[int] = 2) -> Any:
+@overload
+def split(key: PRNGKeyArray, num: int | Sequence[int] = 2) -> PRNGKeyArray: ...
+@overload
+def split(key: KeyData, num: int | Sequence[int] = 2) -> KeyData: ...
+def split(key: KeyArray, num: int | Sequence[int] = 2) -> KeyArray:
     """``num`` new keys (a leading axis, or the shape ``num``) derived from ``key``.
 
     The new keys are statistically independent of each other and of ``key``; consume the
@@ -390,7 +428,11 @@ def split(key: Any, num: int | Sequence[int] = 2) -> Any:
     return _wrap(threefry.split(data, _split_shape(num)), typed)
 
 
-def fold_in(key: Any, data: Any) -> Any:
+@overload
+def fold_in(key: PRNGKeyArray, data: Any) -> PRNGKeyArray: ...
+@overload
+def fold_in(key: KeyData, data: Any) -> KeyData: ...
+def fold_in(key: KeyArray, data: Any) -> KeyArray:
     """A new key that is a deterministic function of ``key`` and a 32-bit integer ``data``.
 
     Use it to derive per-step or per-worker keys from one key.
