@@ -45,5 +45,9 @@ def draw(k: random.KeyArray, n: int) -> Array:
 
 
 assert draw(key, 2).shape == draw(raw, 2).shape == (2,)
-batched = fad.vmap(lambda k: random.normal(k, (2,)))(random.split(key, 3))
+def two_normals(k: random.PRNGKeyArray) -> Array:
+    return random.normal(k, (2,))
+
+
+batched = fad.vmap(two_normals)(random.split(key, 3))
 assert batched.shape == (3, 2) and x.shape == (3,) and n.shape == (2,)

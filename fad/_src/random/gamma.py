@@ -154,7 +154,7 @@ def _sample_derivative_series(x: Array, a: Array, enabled: Array) -> Array:
         return (more, *(ew.select(on, n, o) for n, o in zip(new, vals[1:], strict=True)))
 
     zero = ew.full(a.shape, 0, dt)
-    init = (enabled, a, one, one, x, zero, zero)
+    init: tuple[Array, ...] = (enabled, a, one, one, x, zero, zero)
     vals = while_loop(lambda v: _any(v[0]), body, init)
     ans, dans_da = vals[3], vals[6]
     dlogax_da = ew.sub(ew.log(x), ew.digamma(ew.add(a, one)))
@@ -217,8 +217,8 @@ def _sample_derivative_fraction(x: Array, a: Array, enabled: Array) -> Array:
     ans = ew.div(pkm1, qkm1)
     dqkm1_da = ew.neg(x)
     dans_da = ew.div(ew.sub(f(0), ew.mul(ans, dqkm1_da)), qkm1)
-    init = (enabled, ans, f(1), y, z, ew.full((), 0, dt), pkm1, qkm1, f(1), x,
-            f(0), f(0), f(0), dqkm1_da, dans_da)  # fmt: skip
+    init: tuple[Array, ...] = (enabled, ans, f(1), y, z, ew.full((), 0, dt), pkm1, qkm1, f(1),
+                               x, f(0), f(0), f(0), dqkm1_da, dans_da)  # fmt: skip
 
     def keep_going(v: tuple[Array, ...]) -> Array:
         return ew.bitwise_and(ew.lt(v[5], ew.full((), 2000, dt)), _any(v[0]))
