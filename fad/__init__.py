@@ -55,13 +55,14 @@ from fad import random as random
 
 # The public submodules, reachable after a bare ``import fad`` as in JAX (``fad.numpy``,
 # ``fad.tree.map``, ...); each is imported on first use, so ``import fad`` stays lean.
-_SUBMODULES = frozenset({"lax", "numpy", "scipy", "test_util", "tree", "tree_util"})
+_SUBMODULES = frozenset({"lax", "numpy", "scipy", "test_util", "testing", "tree", "tree_util"})
 
 if _TYPE_CHECKING:
     from fad import lax as lax
     from fad import numpy as numpy
     from fad import scipy as scipy
     from fad import test_util as test_util
+    from fad import testing as testing
     from fad import tree as tree
     from fad import tree_util as tree_util
 
