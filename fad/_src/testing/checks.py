@@ -157,8 +157,25 @@ def check_custom_jvp(
     defined and finite) and ``jvp_linear`` (the tangent is linear in the input tangent).
     Arguments in ``nondiff_argnums`` are held fixed.
 
+    Args:
+        f: The ``custom_jvp`` function, its rule defined.
+        *args: Where to check it.
+        rtol: Overrides the laws' relative tolerance.
+        atol: Overrides the laws' absolute tolerance.
+        seed: Seeds the random tangents.
+
     Raises:
         AssertionError: A :class:`LawError` naming the law that fails.
+
+    Examples:
+        >>> @fad.custom_jvp
+        ... def square(x):
+        ...     return x * x
+        >>> @square.defjvp
+        ... def square_jvp(primals, tangents):
+        ...     (x,), (t,) = primals, tangents
+        ...     return x * x, 2.0 * x * t
+        >>> fad.testing.check_custom_jvp(square, jnp.array([0.5, -1.0]))
     """
     if not isinstance(f, custom_jvp):
         raise TypeError(f"check_custom_jvp: expected a fad.custom_jvp function, "
@@ -209,8 +226,22 @@ def check_custom_vjp(
     where that is defined and finite) and ``vjp_linear`` (the cotangents are linear in
     the output cotangent).
 
+    Args:
+        f: The ``custom_vjp`` function, its ``fwd`` and ``bwd`` defined.
+        *args: Where to check it.
+        rtol: Overrides the laws' relative tolerance.
+        atol: Overrides the laws' absolute tolerance.
+        seed: Seeds the random tangents and cotangents.
+
     Raises:
         AssertionError: A :class:`LawError` naming the law that fails.
+
+    Examples:
+        >>> @fad.custom_vjp
+        ... def triple(x):
+        ...     return 3.0 * x
+        >>> triple.defvjp(lambda x: (3.0 * x, None), lambda res, ct: (3.0 * ct,))
+        >>> fad.testing.check_custom_vjp(triple, jnp.ones(2))
     """
     if not isinstance(f, custom_vjp):
         raise TypeError(f"check_custom_vjp: expected a fad.custom_vjp function, "
@@ -321,8 +352,19 @@ def check_handler(
     ``jvp``, ``vjp`` and ``jit``, and around plain evaluation, ``handler`` leaves every
     output, tangent and cotangent as it is without it.
 
+    Args:
+        handler: The handler, forwarding what it sees.
+        f: A function of ``args``.
+        *args: Where to check it.
+        rtol: Overrides the relative tolerance.
+        atol: Overrides the absolute tolerance.
+        seed: Seeds the random tangents and cotangents.
+
     Raises:
         AssertionError: A :class:`LawError` naming where the handler sits and what changed.
+
+    Examples:
+        >>> fad.testing.check_handler(fad.Handler(), jnp.sin, jnp.ones(2))
     """
     if not isinstance(handler, core.Handler):
         raise TypeError(f"check_handler: expected a fad.Handler, got {type(handler).__name__}")

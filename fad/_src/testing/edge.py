@@ -36,6 +36,13 @@ def edge_values(dtype: Any, *, subnormals: bool = True, complex_special: bool = 
         subnormals: Include the smallest subnormal numbers (floating dtypes).
         complex_special: For complex dtypes, include parts that are negative zeros,
             infinite, NaN, or so large that arithmetic on them overflows.
+
+    Returns:
+        The values, without repetition, in a fixed order.
+
+    Examples:
+        >>> fad.testing.edge_values(jnp.int8)
+        array([   0,    1,  127,  126,    7,    8,    9,   -1, -128, -127,   -8], dtype=int8)
     """
     dt = np.dtype(dtype)
     if dt == np.bool_:
