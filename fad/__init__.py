@@ -68,7 +68,7 @@ from fad import random as random
 # ``fad.tree.map``, ...); each is imported on first use, so ``import fad`` stays lean.
 _SUBMODULES = frozenset({
     "debug", "distributed", "lax", "nn", "numpy", "optim", "scipy", "sharding", "test_util",
-    "tree", "tree_util",
+    "testing", "tree", "tree_util",
 })  # fmt: skip
 
 if _TYPE_CHECKING:
@@ -81,6 +81,7 @@ if _TYPE_CHECKING:
     from fad import scipy as scipy
     from fad import sharding as sharding
     from fad import test_util as test_util
+    from fad import testing as testing
     from fad import tree as tree
     from fad import tree_util as tree_util
 

@@ -391,6 +391,8 @@ DOCTEST_MODULES = [
     "fad._src.random.gamma",
     "fad._src.random.keys",
     "fad._src.shard_map",
+    "fad._src.testing.checks",
+    "fad._src.testing.edge",
     "fad._src.tree_util",
     "fad._src.typing",
     "fad.test_util",
@@ -400,7 +402,7 @@ DOCTEST_MODULES = [
 @pytest.mark.parametrize("modname", DOCTEST_MODULES)
 def test_docstring_examples(modname: str) -> None:
     module = importlib.import_module(modname)
-    for sub in ("fad.numpy", "fad.random", "fad.tree", "fad.test_util"):
+    for sub in ("fad.numpy", "fad.random", "fad.tree", "fad.test_util", "fad.testing"):
         importlib.import_module(sub)  # the examples use fad.random, fad.tree, ...
     globs = {"fad": fad, "jnp": importlib.import_module("fad.numpy"), "np": np}
     finder = doctest.DocTestFinder(exclude_empty=True)
@@ -417,7 +419,8 @@ def test_docstring_examples(modname: str) -> None:
 
 def _public_functions() -> list[tuple[str, Callable[..., Any]]]:
     out: list[tuple[str, Callable[..., Any]]] = []
-    mods = [importlib.import_module(m) for m in ("fad", "fad.random", "fad.tree", "fad.test_util")]
+    mods = [importlib.import_module(m)
+            for m in ("fad", "fad.random", "fad.tree", "fad.test_util", "fad.testing")]  # fmt: skip
     for mod in mods:
         names = getattr(mod, "__all__", None) or [n for n in dir(mod) if not n.startswith("_")]
         for name in names:

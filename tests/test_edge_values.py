@@ -134,3 +134,97 @@ def test_grad_of_int_or_bool_output_message(dtype: Any) -> None:
 
     with pytest.raises(TypeError, match="pass holomorphic=True"):
         fad.grad(g)(jnp.asarray(1.0))
+
+
+def test_gamma_family_at_poles_and_infinities_like_jit() -> None:
+    """Recorded from JAX 0.10.2: lgamma(-inf) = inf; digamma is NaN at +-0 (a pole);
+    polygamma(m, x) at the poles is inf for odd m and NaN for even m, NaN at +inf (m >= 1)."""
+    with fad.config.enable_x64_scope(True):
+        x = jnp.asarray(np.array([-np.inf, np.inf]))
+        cases: list[tuple[Any, tuple[Array, ...], list[float]]] = [
+            (ew.lgamma, (x,), [np.inf, np.inf]),
+            (ew.digamma, (jnp.asarray(np.array([0.0, -0.0, -2.0])),), [np.nan] * 3),
+            (ew.polygamma, (jnp.asarray(np.array([1.0, 2.0, 3.0, 1.0, 0.0])),
+                            jnp.asarray(np.array([np.inf, 0.0, -1.0, -np.inf, 0.0]))),
+             [np.nan, np.nan, np.inf, np.inf, np.nan]),
+        ]  # fmt: skip
+        for f, args, want in cases:
+            eager = np.asarray(f(*args))
+            np.testing.assert_array_equal(eager, np.asarray(fad.jit(f)(*args)))
+            np.testing.assert_array_equal(eager, np.array(want))
+
+
+def test_complex_of_an_infinite_imaginary_part_like_jit() -> None:
+    re, im = jnp.asarray(np.array([1.0, np.nan], np.float32)), jnp.asarray(
+        np.array([-np.inf, np.inf], np.float32))  # fmt: skip
+    eager = np.asarray(ew.complex_(re, im))
+    np.testing.assert_array_equal(eager, np.asarray(fad.jit(ew.complex_)(re, im)))
+    assert eager[0].real == 1.0 and np.isneginf(eager[0].imag)  # JAX: 1-infj
+    assert np.isnan(eager[1].real) and np.isposinf(eager[1].imag)  # JAX: nan+infj
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.int8, np.uint32])
+def test_the_edge_law_holds_for_elementwise_arithmetic(dtype: type) -> None:
+    """fad.testing's edge-value law on the arithmetic operators of the dtype: every edge
+    value (the law's set) against every other, eagerly and compiled."""
+    dt = np.dtype(dtype)
+    with fad.config.enable_x64_scope(True):
+        edges = np.asarray(fad.testing.edge_values(dt, subnormals=False, complex_special=False))
+        a, b = np.meshgrid(edges, edges)
+        x, y = jnp.asarray(a.ravel()), jnp.asarray(b.ravel())
+        ops: list[Any] = [ew.add, ew.sub, ew.mul, ew.div]
+        if not np.issubdtype(dt, np.complexfloating):
+            ops += [ew.max, ew.min, ew.rem]
+        for op in ops:
+            fad.testing.check_laws(op, x, y, laws=["jit_eager"])
+            eager, compiled = np.asarray(op(x, y)), np.asarray(fad.jit(op)(x, y))
+            if np.issubdtype(dt, np.inexact):
+                np.testing.assert_array_equal(np.isnan(eager), np.isnan(compiled), err_msg=op)
+                fin = np.isfinite(eager)
+                np.testing.assert_array_equal(eager[~fin & ~np.isnan(eager)],
+                                              compiled[~fin & ~np.isnan(eager)])  # fmt: skip
+            else:
+                np.testing.assert_array_equal(eager, compiled, err_msg=str(op))
+
+
+def _leak(transform: str) -> Any:
+    """A tracer leaked out of ``transform`` (stored by the traced function)."""
+    leaked: list[Any] = []
+
+    def f(x: Any) -> Any:
+        leaked.append(x)
+        return x * 2.0
+
+    runs: dict[str, Any] = {
+        "grad": lambda: fad.grad(f)(1.0),
+        "jit": lambda: fad.jit(f)(1.0),
+        "vmap": lambda: fad.vmap(f)(jnp.ones(2)),
+        "jvp": lambda: fad.jvp(f, (1.0,), (fad.tangent(1.0),)),
+        "vjp": lambda: fad.vjp(f, 1.0),
+        "linearize": lambda: fad.linearize(f, 1.0),
+        "hessian": lambda: fad.hessian(f)(1.0),
+    }
+    runs[transform]()
+    return leaked[0]
+
+
+@pytest.mark.parametrize("transform", ["grad", "jit", "vmap", "jvp", "vjp", "linearize", "hessian"])
+def test_leaked_tracers_refuse_every_conversion(transform: str) -> None:
+    """#16 item 11: a tracer that escaped its transformation never yields a number or a
+    pickle (JAX: UnexpectedTracerError); numpy conversion names the fix."""
+    import copy
+    import operator
+    import pickle
+
+    t = _leak(transform)
+    conversions: list[Any] = [float, int, complex, bool, operator.index, pickle.dumps,
+                              copy.deepcopy, copy.copy, lambda v: v.item(),
+                              lambda v: v.tolist()]  # fmt: skip
+    for convert in conversions:
+        with pytest.raises(fad.EscapedTracerError):
+            convert(t)
+    with pytest.raises(TypeError, match=r"fad\.numpy"):
+        np.asarray(t)
+    with pytest.raises(fad.EscapedTracerError):
+        pickle.dumps({"params": [t]})  # inside a container too
+    assert "Tracer" in repr(t)  # repr stays available for debugging, as in JAX

@@ -19,10 +19,22 @@ import laws
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from laws import EXEMPT, IMPLEMENTED, LAWS, Replay, covered, draw, exemption, primitives
+from laws import (
+    EDGE_HELD,
+    EXEMPT,
+    IMPLEMENTED,
+    LAWS,
+    Replay,
+    applicable,
+    covered,
+    draw,
+    exemption,
+    primitives,
+)
 from laws.strategies import Filter, Spec, build, has_examples, specs
 
 import fad
+import fad.testing
 from fad._src import core
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +70,8 @@ def test_the_table_has_no_unexplained_cell(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_every_law_has_one_test_over_its_covered_primitives() -> None:
+    """A test may check several laws (sharing work); it is then parametrized over the
+    primitives any of them covers, and checks each law on exactly those it covers."""
     _load_law_modules()
     assert set(IMPLEMENTED) == set(LAWS)
     for key, test in IMPLEMENTED.items():
@@ -65,7 +79,24 @@ def test_every_law_has_one_test_over_its_covered_primitives() -> None:
         assert len(marks) == 1, key
         argnames, values = marks[0].args[:2]
         assert argnames == "prim"
-        assert list(values) == covered(key), key
+        sharing = [k for k, t in IMPLEMENTED.items() if t is test]
+        assert list(values) == [p for p in primitives() if any(p in covered(k) for k in sharing)]
+        assert set(covered(key)) <= set(values), key
+        assert [p for p in values if applicable(p, key)] == covered(key), key
+
+
+def test_the_suites_laws_are_fad_testings() -> None:
+    """One implementation used both ways: every column but the chain rule (a property of
+    compositions of primitives, not of one function) is a law of fad.testing, and every law
+    of fad.testing is a column."""
+    assert set(LAWS) - {"chain_rule"} == set(fad.testing.LAWS)
+    for key in fad.testing.LAWS:
+        assert LAWS[key].title == fad.testing.LAWS[key].title
+
+
+def test_edge_held_names_known_primitives_with_reasons() -> None:
+    for prim, reason in EDGE_HELD.items():
+        assert prim in core.all_primitives and reason.strip(), prim
 
 
 def test_exemptions_name_known_laws_and_primitives() -> None:

@@ -12,12 +12,17 @@ primitives and draws one value per hypothesis example from a primitive-dependent
 strategy (through ``st.data()``). Failing draws are kept as explicit regression examples:
 ``@example(data=Replay(<the printed draw>))`` under ``@law_test``; the replayed value
 belongs to one primitive and is rejected for the others.
+
+The laws themselves are ``fad.testing``'s (one implementation, used both ways): each test
+builds an example of its primitive and hands it to :func:`check_example`, which calls
+``fad.testing.check_laws`` on it. A test may check several laws that share their work
+(``@law_test("jit_eager", "jit_edge")`` compiles once for both).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,9 +30,11 @@ import pytest
 from hypothesis import given, note, reject, settings
 from hypothesis import strategies as st
 
+import fad
 from fad._src import core
+from fad._src.testing.laws import LAWS as LIBRARY_LAWS
 
-from .strategies import Filter, has_examples
+from .strategies import Example, Filter, has_examples
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -35,7 +42,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Law:
-    """One column of the coverage table.
+    """One column of the coverage table: a law of ``fad.testing`` (``key``) and how the
+    suite applies it to primitives.
 
     ``weight`` scales the profile's ``max_examples`` for this law's test (jit laws compile
     once per example, so they draw fewer); ``needs`` says which examples apply.
@@ -43,10 +51,13 @@ class Law:
 
     key: str
     number: str
-    title: str
     needs: Filter
     no_example_reason: str
     weight: float = 1.0
+
+    @property
+    def title(self) -> str:
+        return LIBRARY_LAWS[self.key].title if self.key in LIBRARY_LAWS else _CHAIN_TITLE
 
 
 # A primitive without any example is a gap, not an exemption: the coverage test fails.
@@ -55,28 +66,30 @@ _DIFF = "integer or bool operands only: tangents are float0, there is nothing to
 _DIFF_F = Filter(differentiable=True)
 _DIFF_W = Filter(differentiable=True, wide=True)
 
+_CHAIN_TITLE = "chain rule on random compositions of 2-4 primitives"
+_DIFF_FD = Filter(differentiable=True, wide=True, fd=True)
+_STOP = ("gradient-stopping (its differentiable examples pass through stop_gradient): the JVP "
+         "is zero by definition while finite differences see the identity (the zero tangent "
+         "is checked by laws 2-4)")
+
 LAWS: dict[str, Law] = {law.key: law for law in [
-    Law("jvp_fd", "1", "jvp agrees with central finite differences (float64)",
-        Filter(wide=True, fd=True),
-        "gradient-stopping: its JVP is zero by definition while finite differences see the "
-        "identity (the zero tangent is checked by laws 2-4)"),
-    Law("jvp_linear", "2", "jvp is linear in the tangent", _DIFF_F, _DIFF),
-    Law("transpose_adjoint", "3", "transpose of the linearized map is its adjoint", _DIFF_F, _DIFF),
-    Law("vjp_transpose", "4a", "vjp = transpose o linearize", _DIFF_F, _DIFF),
-    Law("grad_vjp_one", "4b", "grad of a scalar = vjp of 1", _DIFF_F, _DIFF),
-    Law("vmap_loop", "5", "vmap = loop over the batch (random in_axes/out_axes)", Filter(),
-        NO_EXAMPLE),
-    Law("jit_eager", "6", "jit = eager evaluation", Filter(), NO_EXAMPLE, weight=0.25),
-    Law("vmap_jvp", "7a", "vmap o jvp = jvp o vmap", _DIFF_F, _DIFF),
-    Law("jit_grad", "7b", "jit o grad = grad o jit", _DIFF_F, _DIFF, weight=0.25),
-    Law("vmap_grad", "7c", "vmap o grad = per-example grad", _DIFF_F, _DIFF),
-    Law("hessian_symmetric", "8a", "hessian of a real scalar function is symmetric", _DIFF_W,
-        _DIFF),
-    Law("hvp_modes", "8b", "fwd-over-rev = rev-over-fwd = rev-over-rev HVP", _DIFF_W, _DIFF,
-        weight=0.5),
-    Law("chain_rule", "9", "chain rule on random compositions of 2-4 primitives", _DIFF_W, _DIFF,
-        weight=0.5),
+    Law("jvp_fd", "1", Filter(wide=True, fd=True), _STOP),
+    Law("jvp_linear", "2", _DIFF_F, _DIFF),
+    Law("transpose_adjoint", "3", _DIFF_F, _DIFF),
+    Law("vjp_transpose", "4a", _DIFF_F, _DIFF),
+    Law("grad_vjp_one", "4b", _DIFF_F, _DIFF),
+    Law("vmap_loop", "5", Filter(), NO_EXAMPLE),
+    Law("jit_eager", "6", Filter(), NO_EXAMPLE, weight=0.25),
+    Law("jit_edge", "6e", Filter(), NO_EXAMPLE, weight=0.25),
+    Law("vmap_jvp", "7a", _DIFF_F, _DIFF),
+    Law("jit_grad", "7b", _DIFF_F, _DIFF, weight=0.25),
+    Law("vmap_grad", "7c", _DIFF_F, _DIFF),
+    Law("hessian_symmetric", "8a", _DIFF_W, _DIFF),
+    Law("hvp_modes", "8b", _DIFF_W, _DIFF, weight=0.5),
+    Law("hvp_fd", "8c", _DIFF_FD, _STOP, weight=0.5),
+    Law("chain_rule", "9", _DIFF_W, _DIFF, weight=0.5),
 ]}  # fmt: skip
+
 
 _FWD_CUSTOM_VJP = (
     "forward mode through a custom_vjp function is an error by design (as in JAX): only "
@@ -110,19 +123,40 @@ _NO_DERIVATIVE = (
     "no derivative rule (as in JAX): the Schur and Hessenberg factors are unique only up to "
     "rotations within 2x2 blocks and the signs of the reflectors"
 )
+_GARBAGE_IN = (
+    "a factorization (or a solve) of a matrix with infinite or NaN entries has no defined "
+    "result: LAPACK "
+    "(eager) and XLA's kernels fill in different NaN patterns and may not agree on which "
+    "entries stay finite"
+)
 
 # (law, primitive) -> why the law does not apply although the strategies may have
 # examples the law could use.
 EXEMPT: dict[tuple[str, str], str] = {
     **{(law, "custom_vjp_call"): _FWD_CUSTOM_VJP
-       for law in ("jvp_fd", "jvp_linear", "vmap_jvp", "hvp_modes", "chain_rule")},
+       for law in ("jvp_fd", "jvp_linear", "vmap_jvp", "hvp_modes", "hvp_fd", "chain_rule")},
     **{(law, "custom_vjp_lin"): _INTERNAL_LIN for law in LAWS},
     **{(law, p): _NAMED_AXIS for law in LAWS for p in _COLLECTIVES},
     **{(law, "sharding_constraint"): _LAYOUT for law in LAWS},
     **{(law, p): _CALLBACK for law in LAWS for p in ("pure_callback", "debug_callback")},
     **{(law, prim): _NO_DERIVATIVE for law in LAWS if law not in ("vmap_loop", "jit_eager")
        for prim in ("hessenberg", "schur")},
+    **{("jit_edge", p): _GARBAGE_IN
+       for p in ("cholesky", "eigh", "lu", "qr", "svd", "eig", "schur", "hessenberg",
+                 "custom_linear_solve")},
 }  # fmt: skip
+
+# Primitives whose integer operands are indices, case numbers or counts that XLA leaves
+# undefined out of range: the edge-value law (6e) keeps those at their drawn values and
+# puts edge values into the other operands only.
+EDGE_HELD: dict[str, str] = {
+    "lu_pivots_to_permutation": "pivots outside [0, n) do not describe a permutation; XLA "
+                                "leaves the result undefined",
+    "select_n": "a case number outside [0, n) selects no case; XLA leaves the result undefined",
+    "while": "the integer operand of the while_int case is a trip count: INT_MAX iterations "
+             "would run for minutes, eagerly and compiled alike",
+}
+
 
 def primitives() -> list[str]:
     return sorted(core.all_primitives)
@@ -136,6 +170,8 @@ def exemption(law: str, prim: str) -> str | None:
         return NO_EXAMPLE
     spec = LAWS[law]
     if not has_examples(prim, spec.needs):
+        if spec.needs.differentiable and not has_examples(prim, Filter(differentiable=True)):
+            return _DIFF
         return spec.no_example_reason
     return None
 
@@ -148,27 +184,40 @@ def covered(law: str) -> list[str]:
 IMPLEMENTED: dict[str, Callable[..., Any]] = {}
 
 
-def examples_for(law: Law) -> int:
-    """The number of examples per primitive under the loaded hypothesis profile."""
-    return max(1, math.ceil(settings().max_examples * law.weight))
-
-
-def law_test(key: str) -> Callable[[F], F]:
-    """Parametrize a ``test(prim, data)`` over the primitives ``key`` covers, under hypothesis.
+def law_test(*keys: str) -> Callable[[F], F]:
+    """Parametrize a ``test(prim, data)`` over the primitives any of ``keys`` covers, under
+    hypothesis (with the largest weight of them); :func:`applicable` says which of the laws
+    apply to the primitive at hand.
 
     Explicit ``@example(data=Replay(...))`` decorators go below this one.
     """
-    law = LAWS[key]
+    weight = max(LAWS[k].weight for k in keys)
+    prims = [p for p in primitives() if any(exemption(k, p) is None for k in keys)]
 
     def deco(fn: F) -> F:
         wrapped = given(data=st.data())(fn)
-        wrapped = settings(max_examples=examples_for(law))(wrapped)
-        out: F = pytest.mark.parametrize("prim", covered(key))(wrapped)
-        assert key not in IMPLEMENTED, f"two tests claim law {key}"
-        IMPLEMENTED[key] = out
+        wrapped = settings(max_examples=max(1, math.ceil(settings().max_examples * weight)))(
+            wrapped)  # fmt: skip
+        out: F = pytest.mark.parametrize("prim", prims)(wrapped)
+        for key in keys:
+            assert key not in IMPLEMENTED, f"two tests claim law {key}"
+            IMPLEMENTED[key] = out
         return out
 
     return deco
+
+
+def applicable(prim: str, *keys: str) -> tuple[str, ...]:
+    """Those of ``keys`` that cover ``prim``."""
+    return tuple(k for k in keys if exemption(k, prim) is None)
+
+
+def check_example(ex: Example, laws: Sequence[str], **options: Any) -> None:
+    """``fad.testing.check_laws`` on the example's function and operands (the example's
+    seed seeds the laws; its holomorphy says whether complex scalars apply)."""
+    options.setdefault("seed", ex.spec.seed)
+    options.setdefault("holomorphic", ex.holomorphic)
+    fad.testing.check_laws(ex.fn, *ex.args(), laws=laws, **options)
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,10 @@ tu.register_node(
 )
 
 
+# The typed face of a pullback is a pytree too, of the one pullback it wraps.
+tu.register_node(Pullback, lambda p: ((p._fn,), None), lambda aux, fns: Pullback(fns[0]))
+
+
 def _pullback(lin: Linearized, name: str) -> Callable[[Any], Any]:
     return _Pullback(lin, name)
 

@@ -169,8 +169,10 @@ erf_inv_p = unop(
     "float",
     hlo="chlo.erf_inv",
 )
-lgamma_p = unop("lgamma", _keep(sps.gammaln), "float", hlo="chlo.lgamma")
-digamma_p = unop("digamma", _keep(sps.digamma), "float", hlo="chlo.digamma")
+lgamma_p = unop("lgamma", _keep(lambda x: xla_kernels.xla_lgamma_special(x, sps.gammaln(x))),
+               "float", hlo="chlo.lgamma")  # fmt: skip
+digamma_p = unop("digamma", _keep(lambda x: xla_kernels.xla_digamma_special(x, sps.digamma(x))),
+                 "float", hlo="chlo.digamma")  # fmt: skip
 abs_p = unop("abs", np.abs, "number", out_dtype=_to_real, hlo="stablehlo.abs")
 sign_p = unop("sign", np.sign, "number", hlo="stablehlo.sign")
 floor_p = unop("floor", np.floor, "float", hlo="stablehlo.floor")
@@ -485,7 +487,10 @@ shift_right_logical_p = binop(
 
 
 def _complex(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
-    return (x + 1j * y).astype(dtypes.complex_dtype(x.dtype), copy=False)
+    # Assigned part by part: ``x + 1j * y`` turns an infinite y into a NaN real part.
+    out = np.empty(np.broadcast_shapes(x.shape, y.shape), dtypes.complex_dtype(x.dtype))
+    out.real, out.imag = x, y
+    return out
 
 
 complex_p = binop("complex", _complex, "float", dtypes.complex_dtype, hlo="stablehlo.complex")
@@ -512,6 +517,7 @@ jvp.defjvp(nextafter_p, lambda g, ans, x, y: g, None)
 def _polygamma_impl(m: np.ndarray[Any, Any], x: np.ndarray[Any, Any]) -> Any:
     with np.errstate(all="ignore"):
         out = sps.polygamma(m.astype(np.int64), x)
+    out = xla_kernels.xla_polygamma_special(m, x, out)
     return np.where(m == np.round(m), out, np.nan).astype(x.dtype)
 
 

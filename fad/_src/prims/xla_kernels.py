@@ -352,3 +352,30 @@ def xla_kernel(
         return f32(x.astype(_F32)).astype(x.dtype)
 
     return impl
+
+
+# ---------------------------------------------------------------------------
+# XLA's values of the gamma family at poles and infinities (chlo.lgamma, chlo.digamma,
+# chlo.polygamma), where scipy's conventions differ
+# ---------------------------------------------------------------------------
+
+
+def xla_lgamma_special(x: NDArray, out: NDArray) -> NDArray:
+    """``lgamma(-inf)`` is +inf in XLA (the magnitude grows without bound), -inf in scipy."""
+    return np.where(np.isneginf(x), np.inf, out).astype(out.dtype, copy=False)
+
+
+def xla_digamma_special(x: NDArray, out: NDArray) -> NDArray:
+    """``digamma(+-0)`` is NaN in XLA (a pole, like the negative integers), +-inf in scipy."""
+    return np.where(x == 0, np.nan, out).astype(out.dtype, copy=False)
+
+
+def xla_polygamma_special(m: NDArray, x: NDArray, out: NDArray) -> NDArray:
+    """XLA's ``polygamma(m, x)`` at the poles (the non-positive integers and -inf) is +inf
+    for odd ``m`` and NaN for even ``m`` (digamma included); at +inf it is NaN for
+    ``m >= 1``. scipy gives signed infinities at the poles and 0 at +inf."""
+    with np.errstate(invalid="ignore"):
+        pole = (x <= 0) & (x == np.floor(x))
+        odd = np.mod(m, 2) == 1
+    out = np.where(pole, np.where(odd, np.inf, np.nan), out)
+    return np.where(np.isposinf(x) & (m >= 1), np.nan, out).astype(x.dtype, copy=False)
