@@ -4,7 +4,7 @@ custom rules and handlers.
 ``check_laws(f, *args)`` checks that fad's transformations of ``f`` agree with each other
 and with finite differences at ``args``; ``check_custom_jvp``/``check_custom_vjp`` hold a
 custom rule to its primal function; ``check_handler`` holds a forwarding handler to the
-identity. Each failure is a :class:`LawError` (an ``AssertionError``) naming the law.
+identity. Each failure is a ``LawError`` (an ``AssertionError``) naming the law.
 ``fad.testing.strategies`` has hypothesis strategies for the arguments (hypothesis is
 needed for that module only).
 """

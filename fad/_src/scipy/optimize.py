@@ -26,7 +26,7 @@ from fad._src.prims.control_flow import while_loop
 
 
 class OptimizeResults(NamedTuple):
-    """The result of :func:`minimize` (JAX's fields). ``status``: 0 converged, 1 hit
+    """The result of ``minimize`` (JAX's fields). ``status``: 0 converged, 1 hit
     ``maxiter``, 3 the line search failed (the function did not decrease)."""
 
     x: Array

@@ -1,6 +1,6 @@
-"""The user-facing checks: :func:`check_laws` runs the laws on a function at a point,
-:func:`check_custom_jvp`/:func:`check_custom_vjp` hold a custom rule to its primal, and
-:func:`check_handler` holds a forwarding handler to the identity."""
+"""The user-facing checks: ``check_laws`` runs the laws on a function at a point,
+``check_custom_jvp``/``check_custom_vjp`` hold a custom rule to its primal, and
+``check_handler`` holds a forwarding handler to the identity."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def check_laws(
         f: The function: positional arguments that are pytrees of arrays (or numbers),
             a pytree of arrays out.
         *args: Where to check it.
-        laws: The keys of the laws to check (see :data:`LAWS`); by default every law
+        laws: The keys of the laws to check (see ``LAWS``); by default every law
             that applies (the derivative laws need an inexact leaf in ``argnums``).
         argnums: The arguments the laws vary (default: all); the inexact leaves of those
             are differentiated, integer and bool leaves are held fixed. The edge-value law
@@ -96,7 +96,7 @@ def check_laws(
             copies of ``args`` with each inexact element scaled by ``1 + 0.01 N(0, 1)``).
 
     Raises:
-        AssertionError: A :class:`LawError` naming the law, the argument (for derivative
+        AssertionError: A ``LawError`` naming the law, the argument (for derivative
             laws that fail in one argument alone) or output, and the worst mismatch.
         ValueError: An unknown law, or a derivative law and no inexact argument.
 
@@ -149,7 +149,7 @@ def check_custom_jvp(
     atol: float | None = None,
     seed: int = 0,
 ) -> None:
-    """Check a :class:`fad.custom_jvp` function's rule at ``args``.
+    """Check a ``fad.custom_jvp`` function's rule at ``args``.
 
     Laws: ``custom_primal`` (the rule's primal output is the function's),
     ``jvp_fd`` (the rule's tangent against central differences of the primal),
@@ -165,7 +165,7 @@ def check_custom_jvp(
         seed: Seeds the random tangents.
 
     Raises:
-        AssertionError: A :class:`LawError` naming the law that fails.
+        AssertionError: A ``LawError`` naming the law that fails.
 
     Examples:
         >>> @fad.custom_jvp
@@ -216,7 +216,7 @@ def check_custom_vjp(
     atol: float | None = None,
     seed: int = 0,
 ) -> None:
-    """Check a :class:`fad.custom_vjp` function's ``fwd``/``bwd`` pair at ``args``.
+    """Check a ``fad.custom_vjp`` function's ``fwd``/``bwd`` pair at ``args``.
 
     Laws: ``custom_residuals`` (``fwd``'s output is the function's, its residuals are a
     pytree of arrays, and ``bwd`` returns one cotangent per differentiable argument with
@@ -234,7 +234,7 @@ def check_custom_vjp(
         seed: Seeds the random tangents and cotangents.
 
     Raises:
-        AssertionError: A :class:`LawError` naming the law that fails.
+        AssertionError: A ``LawError`` naming the law that fails.
 
     Examples:
         >>> @fad.custom_vjp
@@ -361,7 +361,7 @@ def check_handler(
         seed: Seeds the random tangents and cotangents.
 
     Raises:
-        AssertionError: A :class:`LawError` naming where the handler sits and what changed.
+        AssertionError: A ``LawError`` naming where the handler sits and what changed.
 
     Examples:
         >>> fad.testing.check_handler(fad.Handler(), jnp.sin, jnp.ones(2))

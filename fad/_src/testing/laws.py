@@ -1,10 +1,10 @@
 """The algebraic laws of fad's transformations, each a check of one function at one point.
 
-Every law takes a :class:`~fad._src.testing.subject.Subject` (the function, its arguments
-and the arguments it varies) and a :class:`Context` (the seed of its random directions,
+Every law takes a ``Subject`` (the function, its arguments
+and the arguments it varies) and a ``Context`` (the seed of its random directions,
 tolerance overrides, extra argument tuples for the batching laws) and raises a
-:class:`~fad._src.testing.numerics.LawError` naming itself when it does not hold.
-:data:`LAWS` lists them; :func:`fad.testing.check_laws` runs them.
+``LawError`` naming itself when it does not hold.
+``LAWS`` lists them; ``fad.testing.check_laws`` runs them.
 """
 
 from __future__ import annotations
@@ -435,7 +435,7 @@ def jit_edge(s: Subject, c: Context) -> None:
 
 
 def realified(s: Subject, rng: np.random.Generator) -> tuple[Callable[[Array], Array], Array]:
-    """``(h, z0)``: the scalar function (:func:`scalarize`) of one real vector ``z`` holding
+    """``(h, z0)``: the scalar function (``scalarize``) of one real vector ``z`` holding
     every varied leaf's entries (real and imaginary parts of complex ones), and ``z`` at the
     arguments: complex functions are covered through their realification."""
     xs = s.xs

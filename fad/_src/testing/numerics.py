@@ -1,11 +1,11 @@
 """The numerics the laws share: dtypes of leaves, default tolerances, random tangents,
-the bilinear pairing, and comparisons that fail with a :class:`LawError` naming the law.
+the bilinear pairing, and comparisons that fail with a ``LawError`` naming the law.
 
 Tolerances derive from the least precise inexact dtype involved. A law that is an
 identity (both sides computed by fad) allows a multiple of that dtype's unit roundoff,
 relative to the magnitude of the compared values: the two sides differ only by rounding
 (summation order, fused operations, another libm). A law against central finite
-differences allows the larger error of the difference quotient (:func:`fd_tolerance`).
+differences allows the larger error of the difference quotient (``fd_tolerance``).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def fd_tolerance(dt: DType) -> float:
 @dataclass(frozen=True)
 class Tolerance:
     """``|got - want| <= atol + rtol * magnitude``, element by element or over the worst
-    element (see :func:`assert_close`)."""
+    element (see ``assert_close``)."""
 
     rtol: float
     atol: float

@@ -69,7 +69,7 @@ def arrays(shape: Shape | st.SearchStrategy[Shape], dtype: DTypeLike = np.float3
 
     Elements are finite and within ``[min_value, max_value]`` (real and imaginary parts
     for complex dtypes) unless ``elements`` says otherwise; ``edge=True`` mixes in
-    :func:`fad.testing.edge_values` of the dtype (signed zeros, infinities, NaN,
+    ``fad.testing.edge_values`` of the dtype (signed zeros, infinities, NaN,
     subnormals, extremes). A 64-bit dtype needs ``fad.config.enable_x64``.
     """
     dt = np.dtype(dtype)

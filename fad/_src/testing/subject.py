@@ -1,6 +1,6 @@
 """The function under test, seen the way the laws need it.
 
-A :class:`Subject` is a user's ``f`` at positional arguments ``args`` (pytrees of arrays),
+A ``Subject`` is a user's ``f`` at positional arguments ``args`` (pytrees of arrays),
 of which the ones in ``argnums`` vary. Its *flat view* ``fn(*xs)`` maps the inexact leaves
 of those arguments (integer and bool leaves held at their values) to the output leaves,
 as a tuple: every law is stated on that view, so it covers any pytree in and out.
