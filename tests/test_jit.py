@@ -716,3 +716,15 @@ def test_static_arguments_of_equal_value_and_other_type_trace_again() -> None:
     ]
     g = fad.jit(lambda t: jnp.full((2,), t[0]), static_argnames="t")
     assert [g(t=(1,)).dtype, g(t=(1.0,)).dtype] == [np.dtype(np.int32), np.dtype(np.float32)]
+
+
+def test_donating_a_scalar_never_deletes_a_buffer_other_arrays_share() -> None:
+    """Equal host scalars share one uploaded buffer, which each array remembers; donating
+    one of them uploads its own copy, so the others (and later calls) stay usable."""
+    f = jit(lambda v: v * 2.0)
+    a, b = jnp.asarray(3.0), jnp.asarray(3.0)
+    assert float(f(a)) == float(f(b)) == 6.0  # both now hold the shared buffer
+    g = jit(lambda v: v + 1.0, donate_argnums=0)
+    assert float(g(a)) == 4.0
+    assert a.is_deleted() and not b.is_deleted()
+    assert float(f(b)) == 6.0 and float(f(3.0)) == 6.0

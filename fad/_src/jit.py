@@ -134,24 +134,28 @@ def _buffer_of(
 ) -> runtime.DeviceBuffer:
     """The device buffer of a concrete array, uploading (and remembering) it if needed.
 
-    ``shared=False`` (a donated argument) never hands out a cached scalar buffer.
+    ``shared=False`` (a donated argument) never hands out a cached scalar buffer: a host
+    scalar's remembered buffer may be the one its value shares with other arrays, so a
+    donated one gets its own upload.
     """
     buf: runtime.DeviceBuffer | None = a._buffer
     if buf is not None:
-        return buf
+        host = a._host
+        if shared or host is None or host.ndim:
+            return buf
     v = a._value
     if v.ndim == 0 and shared:
         # Scalars (Python numbers, mostly) are uploaded once per value and device: an
-        # upload costs more than the call itself. Keyed by bytes, so -0.0 != 0.0.
+        # upload costs more than the call itself. Keyed by bytes, so -0.0 != 0.0. The
+        # array remembers the shared buffer; donation never deletes a shared one (above).
         key = (v.dtype, v.tobytes(), device)
         cached = _scalar_buffers.get(key)
-        if cached is not None and not cached.is_deleted():
-            return cached
-        if len(_scalar_buffers) >= _SCALAR_CACHE_SIZE:
-            _scalar_buffers.clear()
-        new = runtime.device_put(v, device)
-        _scalar_buffers[key] = new
-        return new
+        if cached is None or cached.is_deleted():
+            if len(_scalar_buffers) >= _SCALAR_CACHE_SIZE:
+                _scalar_buffers.clear()
+            cached = _scalar_buffers[key] = runtime.device_put(v, device)
+        a._buffer = cached
+        return cached
     if v.flags.writeable:  # fad's own results are frozen when handed out (see Array.__array__)
         v.flags.writeable = False
     new = runtime.device_put(v, device)
