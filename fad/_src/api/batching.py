@@ -72,7 +72,8 @@ def vmap(
         out_axes: Where the batch axis goes in each output (a prefix tree of the output);
             ``None`` for an output that does not depend on the batch.
         axis_size: The batch size, when no argument is batched.
-        axis_name: A name for the batch axis (accepted for JAX compatibility).
+        axis_name: A name for the batch axis: inside ``fun``, collectives such as
+            ``fad.lax.psum(x, axis_name)`` combine the batch elements.
 
     Returns:
         The batched function.
