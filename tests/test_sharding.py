@@ -291,3 +291,14 @@ def test_shardings_flow_through_control_flow_and_vmap() -> None:
     np.testing.assert_allclose(
         batched, np.stack([body(v) for v in (x, -x, 2 * x, x * 0.5)]), rtol=1e-5
     )
+
+
+def test_mesh_device_ids_and_shard_shape() -> None:
+    mesh = mesh_2x2()
+    np.testing.assert_array_equal(mesh.device_ids, [[0, 1], [2, 3]])
+    assert NamedSharding(mesh, P("x", "y")).shard_shape((5, 6)) == (3, 3)
+    assert NamedSharding(mesh, P("x")).shard_shape((4, 6)) == (2, 6)
+    assert NamedSharding(mesh, P()).shard_shape((4, 6)) == (4, 6)
+    assert Mesh(np.array(fad.devices("cpu")[:4]).reshape(2, 2), ("x", "y")) == mesh
+    assert hash(Mesh(np.array(fad.devices("cpu")[:4]).reshape(2, 2), ("x", "y"))) == hash(mesh)
+    assert Mesh(np.array(fad.devices("cpu")[:4]).reshape(2, 2), ("y", "x")) != mesh

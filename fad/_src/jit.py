@@ -298,6 +298,7 @@ class _SpmdCompiled:
         stats.compiles += 1
         replicated = GSPMDSharding(devices)
         self.const_bufs = [placement.put(np.asarray(c._value), replicated) for c in module.hoisted]
+        placement.mark_sharded()  # its results span several devices
         self.in_shardings = tuple(ins)
         self.in_rs = tuple(
             placement.runtime_sharding(s, n) for s, n in zip(ins, in_nd, strict=True)
@@ -311,9 +312,7 @@ class _SpmdCompiled:
             if b is None or b.is_deleted() or runtime.buffer_sharding(b) != rs:
                 b = placement.put(np.asarray(a._value), sh)  # to this layout, through the host
             bufs.append(b)
-        outs = self.exe.execute(bufs)
-        placement.mark_sharded()
-        return _wrap_outputs(outs, self.out_weak)
+        return _wrap_outputs(self.exe.execute(bufs), self.out_weak)
 
 
 _program_devices_cache: ProgramCache[tuple[tuple[Any, ...] | None]] = ProgramCache()

@@ -87,7 +87,7 @@ class Mesh:
         axis_names: One name per mesh dimension.
     """
 
-    __slots__ = ("axis_names", "devices")
+    __slots__ = ("_identity", "axis_names", "devices")
 
     devices: np.ndarray[Any, Any]
     axis_names: tuple[str, ...]
@@ -109,6 +109,9 @@ class Mesh:
         arr.flags.writeable = False
         self.devices = arr
         self.axis_names = names
+        # What equality and hashing compare, made once: a sharded jit call hashes its
+        # shardings (and so their mesh) on every call.
+        self._identity: Hashable = (names, arr.shape, tuple(ids))
 
     @property
     def shape(self) -> dict[str, int]:
@@ -124,14 +127,11 @@ class Mesh:
         ids: np.ndarray[Any, Any] = np.vectorize(lambda d: d.id, otypes=[int])(self.devices)
         return ids
 
-    def _key(self) -> Hashable:
-        return (self.axis_names, self.devices.shape, tuple(d.id for d in self.devices.flat))
-
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mesh) and self._key() == other._key()
+        return isinstance(other, Mesh) and self._identity == other._identity
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash(self._identity)
 
     def __repr__(self) -> str:
         return f"Mesh({', '.join(f'{n!r}: {s}' for n, s in self.shape.items())})"
