@@ -34,7 +34,7 @@ import inspect
 import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, final, overload
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast, final, overload
 
 import numpy as np
 
@@ -179,7 +179,8 @@ class _Compiled:
     """An executable for one program, with its hoisted constants already on the device."""
 
     __slots__ = (
-        "const_bufs", "device", "donated_args", "exe", "execute", "module", "n_args", "out_weak",
+        "const_bufs", "device", "donated_args", "exe", "execute", "handlers", "launch", "module",
+        "n_args", "out_weak",
     )  # fmt: skip
 
     def __init__(
@@ -197,6 +198,8 @@ class _Compiled:
         self.donated_args = frozenset(donated)
         self.device = self.exe.device
         self.execute = self.exe.execute
+        self.launch = self.exe.launch
+        self.handlers = self.exe.result_handlers
         self.const_bufs = [
             runtime.device_put(np.asarray(c._value), self.device) for c in module.hoisted
         ]
@@ -221,7 +224,7 @@ class _Compiled:
                 b: Any = a._buffer
                 bufs.append(b if b is not None else _buffer_of(a, device))
         try:
-            outs = self.execute(bufs)
+            outs = self.launch(bufs).consume_with_handlers(self.handlers)
         except Exception as err:
             outs = self._recover(args, err)
         if self.donated_args:
@@ -252,10 +255,10 @@ def _wrap_outputs(outs: Sequence[runtime.DeviceBuffer], out_weak: Sequence[bool]
     # The hot path: skip Array.__init__ (the host value is fetched on first use), and
     # zip (a keyword argument to a builtin is a slow call).
     results = []
-    for i, b in enumerate(outs):
+    for b, weak in zip(outs, out_weak):  # noqa: B905 (as long, by construction)
         arr: Array = _new_object(Array)
         arr._host = None
-        arr._weak_type = out_weak[i]
+        arr._weak_type = weak
         arr._buffer = b
         results.append(arr)
     return results
@@ -707,28 +710,36 @@ class JitFunction(Generic[P, R]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         entry: _Entry | None = None
         if self._no_statics and not kwargs:
-            # Fast path: positional arrays and Python scalars, a signature seen before.
-            key = []
-            flat_fast: list[Array] = []
-            pos: tuple[Any, ...] = args
-            for a in pos:
+            # Fast path: positional arrays and Python scalars, a signature seen before. The
+            # key is flat: the tracing state, then each argument's shape, dtype, weak type.
+            key: list[Any] = [config.trace_state]
+            operands: Any = args
+            for i, a in enumerate(args):
                 if type(a) is not Array:
                     if type(a) not in _PY_SCALARS:
                         break
-                    a = core.asarray(a)
+                    if operands is args:
+                        operands = list(args)
+                    a = operands[i] = core.asarray(cast("float", a))
                 v: Any = a._host
                 if v is None:  # a device-resident output: its type, without a host copy
                     v = a._buffer
-                key.append((v.shape, v.dtype, a._weak_type))
-                flat_fast.append(a)
+                key += (v.shape, v.dtype, a._weak_type)
             else:
-                entry = self._fast.get((tuple(key), config.trace_state))
-        if entry is None:
-            entry, flat = self._entry(args, kwargs)
-            operands = (*entry.tracer_consts, *flat)
-        else:
-            operands = tuple(flat_fast)
-        return self._call_entry(entry, operands)
+                entry = self._fast.get(tuple(key))
+                if entry is not None:
+                    compiled = entry.compiled
+                    if (
+                        compiled is not None and not compiled.donated_args
+                        and core.is_eager() and not placement.sharded_arrays_exist
+                    ):  # fmt: skip
+                        # What binding would do at the bottom of the stack.
+                        outs = compiled.run(operands)
+                        result: Any = outs[0] if entry.simple else entry.outputs(outs)
+                        return result  # type: ignore[no-any-return]
+                    return self._call_entry(entry, tuple(operands))
+        entry, flat = self._entry(args, kwargs)
+        return self._call_entry(entry, (*entry.tracer_consts, *flat))
 
     def _call_entry(self, entry: _Entry, operands: tuple[Array, ...]) -> R:
         """Bind ``xla_call`` on the entry's program (``operands``: its hoisted tracer
@@ -814,7 +825,7 @@ class JitFunction(Generic[P, R]):
                     and self._no_statics
                     and all(type(a) is Array or type(a) in _PY_SCALARS for a in args)
                 ):
-                    self._fast[(avals, config.trace_state)] = entry
+                    self._fast[(config.trace_state, *(f for a in avals for f in a))] = entry
             elif not entry.tracer_consts:
                 self._cache[key] = entry
         if entry.float0_args:

@@ -930,6 +930,7 @@ class Executable:
         "device",
         "donated",
         "in_avals",
+        "launch",
         "loaded_from_cache",
         "out_avals",
         "out_shardings",
@@ -939,6 +940,7 @@ class Executable:
     device: Device
     in_avals: tuple[Aval, ...]
     out_avals: tuple[Aval, ...]
+    launch: Callable[[list[DeviceBuffer]], Any]
     donated: tuple[int, ...]
     loaded_from_cache: bool
 
@@ -963,12 +965,21 @@ class Executable:
             for a, sh in zip(out_avals, shardings, strict=True)
         ]
         self.out_shardings = tuple(shardings)
+        # The hot path, for callers that handle failures themselves (``execute`` explains
+        # them): ``launch(args)`` starts the run, ``.consume_with_handlers(result_handlers)``
+        # of what it returns gives the output buffers. No Python frame of fad's in between.
+        self.launch = exe.execute_sharded
         self.backend = backend
         self.device = device
         self.in_avals = tuple(in_avals)
         self.out_avals = tuple(out_avals)
         self.donated = tuple(donated)
         self.loaded_from_cache = loaded_from_cache
+
+    @property
+    def result_handlers(self) -> list[Any]:
+        """What ``consume_with_handlers`` of a ``launch`` takes (see ``launch``)."""
+        return self._handlers
 
     def execute(self, args: Sequence[DeviceBuffer]) -> list[DeviceBuffer]:
         """Run on device buffers (e.g. from ``device_put`` or earlier
