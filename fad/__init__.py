@@ -37,6 +37,7 @@ from fad._src.custom_derivatives import custom_gradient as custom_gradient
 from fad._src.custom_derivatives import custom_jvp as custom_jvp
 from fad._src.custom_derivatives import custom_vjp as custom_vjp
 from fad._src.dtypes import float0 as float0
+from fad._src.jit import block_until_ready as block_until_ready
 from fad._src.jit import default_backend as default_backend
 from fad._src.jit import device_count as device_count
 from fad._src.jit import device_put as device_put

@@ -728,3 +728,23 @@ def test_donating_a_scalar_never_deletes_a_buffer_other_arrays_share() -> None:
     assert float(g(a)) == 4.0
     assert a.is_deleted() and not b.is_deleted()
     assert float(f(b)) == 6.0 and float(f(3.0)) == 6.0
+
+
+def test_block_until_ready_waits_on_every_device_array_of_a_pytree() -> None:
+    """``fad.block_until_ready`` returns its argument itself, after waiting on each leaf
+    that has a device buffer; host arrays, tracers' absence and other leaves are fine."""
+    waited: list[object] = []
+
+    class Buf:
+        def block_until_ready(self) -> None:
+            waited.append(self)
+
+    dev = jit(lambda v: (v + 1.0, {"k": v * 2.0}))(jnp.ones(3))
+    tree = (dev, [jnp.ones(2), "label", None], 3)
+    assert fad.block_until_ready(tree) is tree
+    np.testing.assert_array_equal(np.asarray(dev[1]["k"]), np.full(3, 2.0))
+    one = jnp.ones(2)
+    fake = Array.__new__(Array)
+    fake._host, fake._weak_type, fake._buffer = None, False, Buf()
+    assert fad.block_until_ready([one, fake]) == [one, fake]
+    assert len(waited) == 1  # the host-backed array needed no wait

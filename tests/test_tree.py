@@ -794,3 +794,28 @@ def test_prop_cut_prefix_broadcasts_consistently(t: Any, data: st.DataObject) ->
     expected = [s for s in specs for _ in range(s.covers)]
     assert prefix_broadcast(prefix, t, "p") == expected
     assert sum(s.covers for s in specs) == tree.structure(t).num_leaves
+
+
+def test_unflattener_rebuilds_what_tree_unflatten_rebuilds() -> None:
+    """The one-expression rebuild (jit's outputs) agrees with ``tree_unflatten`` on every
+    kind of node, registered classes and the deep fallback included."""
+    from fad._src import tree_util as tu
+
+    point = collections.namedtuple("point", "x y")
+    trees: list[Any] = [
+        7, (1,), [1, 2], None, (), {"k": ()}, point(1, (2, 3)),
+        (1, (2, [3, None, {"b": 4, "a": 5}])),
+        collections.OrderedDict([("z", 1), ("y", 2)]),
+        collections.defaultdict(list, {2: [1], 1: [2]}),
+    ]  # fmt: skip
+    deep: Any = 0
+    for _ in range(100):
+        deep = [deep]
+    trees.append(deep)
+    for t in trees:
+        leaves, td = tu.tree_flatten(t)
+        marked = [f"leaf {i}" for i in range(len(leaves))]
+        want = tu.tree_unflatten(td, marked)
+        got = tu.unflattener(td)(marked)
+        assert got == want and type(got) is type(want)
+        assert tu.tree_structure(got) == td

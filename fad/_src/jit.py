@@ -64,10 +64,12 @@ P = ParamSpec("P")
 P2 = ParamSpec("P2")
 R = TypeVar("R")
 S = TypeVar("S")
+T = TypeVar("T")
 
 __all__ = [
     "JitStats",
     "Lowered",
+    "block_until_ready",
     "default_backend",
     "device_put",
     "devices",
@@ -551,8 +553,8 @@ class _Entry:
     to rebuild outputs."""
 
     __slots__ = (
-        "closed", "compiled", "float0_args", "names", "out_slots", "out_tree", "params",
-        "simple", "tracer_consts",
+        "closed", "compiled", "float0_args", "names", "out_slots", "out_tree", "outputs",
+        "params", "simple", "tracer_consts",
     )  # fmt: skip
 
     def __init__(
@@ -569,6 +571,10 @@ class _Entry:
         self.out_slots = out_slots
         # The result is the call's one output (the common case, taken without ``outputs``).
         self.simple = out_tree.is_leaf() and len(out_slots) == 1 and isinstance(out_slots[0], int)
+        # The function's result from the call's flat outputs (see ``simple``).
+        self.outputs: Callable[[Sequence[Any]], Any] = self._general_outputs
+        if all(type(s) is int and s == i for i, s in enumerate(out_slots)):  # in order
+            self.outputs = tu.unflattener(out_tree)
         self.names = names
         self.params: Params = {
             "program": closed, "name": name, "backend": backend, "donated": donated,
@@ -578,8 +584,7 @@ class _Entry:
         # The executable, once an eager call has needed it (see JitFunction._call_entry).
         self.compiled: _Compiled | None = None
 
-    def outputs(self, outs: Sequence[Any]) -> Any:
-        """The function's result from the call's flat outputs (see ``simple``)."""
+    def _general_outputs(self, outs: Sequence[Any]) -> Any:
         leaves = [outs[s] if isinstance(s, int) else s for s in self.out_slots]
         return tu.tree_unflatten(self.out_tree, leaves)
 
@@ -1251,6 +1256,33 @@ def default_backend() -> str:
         True
     """
     return runtime.default_backend()
+
+
+def block_until_ready(x: T) -> T:
+    """Wait until every array in ``x`` (a pytree) has been computed, and return ``x``.
+
+    A jitted call returns as soon as its work is queued, as in JAX; timing it fairly means
+    waiting for the results. Leaves that are not device-backed arrays need no wait.
+
+    Args:
+        x: An array, or a pytree of arrays and other leaves.
+
+    Returns:
+        ``x`` itself.
+
+    Examples:
+        >>> out = fad.block_until_ready(fad.jit(lambda v: (v + 1, v * 2))(jnp.ones(3)))
+        >>> out[1]
+        Array([2., 2., 2.], dtype=float32)
+    """
+    # One wait after another: the results of one call are computed together, so the first
+    # wait is the long one and the others find their buffers ready.
+    for leaf in (x,) if type(x) is Array else tu.tree_leaves(x):
+        if type(leaf) is Array:  # (a Tracer has no buffer)
+            buf = leaf._buffer
+            if buf is not None and leaf._host is None:
+                buf.block_until_ready()
+    return x
 
 
 def device_put(x: Any, device: runtime.Device | Sharding | None = None) -> Any:

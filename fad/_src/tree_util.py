@@ -582,8 +582,38 @@ def tree_leaves(tree: PyTree, is_leaf: IsLeaf = None) -> list[Any]:
         [1, 2, 3]
     """
     leaves: list[Any] = []
-    _flatten_any_depth(tree, leaves, is_leaf)
+    if is_leaf is not None:
+        _flatten_any_depth(tree, leaves, is_leaf)
+        return leaves
+    try:
+        _leaves(tree, leaves)
+    except RecursionError:
+        leaves = []
+        _flatten_deep(tree, leaves, None)
     return leaves
+
+
+def _leaves(x: Any, leaves: list[Any]) -> None:
+    """``_flatten``'s walk without building the treedef (what ``tree_leaves`` needs)."""
+    t = type(x)
+    kind = _registry.get(t)
+    raw: Iterable[Any]
+    if kind is None:
+        if not (isinstance(x, tuple) and hasattr(t, "_fields")):  # a namedtuple is a node
+            leaves.append(x)
+            return
+        raw = x
+    elif kind.tag <= _LIST:
+        raw = x
+    elif kind.tag == _NONE:
+        return
+    else:
+        raw = kind.flatten(x)[0]
+    for c in raw:
+        if type(c) in _registry or isinstance(c, tuple):
+            _leaves(c, leaves)
+        else:
+            leaves.append(c)
 
 
 def tree_structure(tree: PyTree, is_leaf: IsLeaf = None) -> PyTreeDef:
@@ -640,6 +670,38 @@ def _unflatten_deep(root: PyTreeDef, it: Iterator[Any]) -> Any:
             stack.append((td, True))
             stack.extend([(c, False) for c in reversed(td._children)])
     return done[0]
+
+
+def unflattener(treedef: PyTreeDef) -> Callable[[Sequence[Any]], Any]:
+    """``tree_unflatten`` for one structure, made into a single expression once (a caller
+    that rebuilds the same structure on every call, as ``jit`` does its outputs, then pays
+    one call instead of a walk). It takes exactly ``treedef.num_leaves`` leaves, unchecked.
+    Structures too large or deep for one expression get the general walk."""
+    if treedef._num_leaves > 256 or not _shallow(treedef, 32):
+        return lambda leaves: tree_unflatten(treedef, leaves)
+    consts: list[Any] = []
+    count = iter(range(treedef._num_leaves))
+
+    def expr(td: PyTreeDef) -> str:
+        kind = td._kind
+        if kind is None:
+            return f"l[{next(count)}]"
+        parts = "".join(f"{expr(c)}, " for c in td._children)
+        if kind.tag == _TUPLE:
+            return f"({parts})"
+        if kind.tag == _LIST:
+            return f"[{parts}]"
+        consts.append((kind.unflatten, td._aux))
+        k = len(consts) - 1
+        return f"c[{k}][0](c[{k}][1], ({parts}))"
+
+    fn: Callable[[Sequence[Any]], Any] = eval(f"lambda l: {expr(treedef)}", {"c": consts})
+    return fn
+
+
+def _shallow(td: PyTreeDef, depth: int) -> bool:
+    """Whether ``td`` nests at most ``depth`` levels (looked at no deeper than that)."""
+    return depth > 0 and all(_shallow(c, depth - 1) for c in td._children)
 
 
 def tree_unflatten(treedef: PyTreeDef, leaves: Iterable[Any]) -> PyTree:
