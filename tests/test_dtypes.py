@@ -69,7 +69,9 @@ def test_config_unknown_option() -> None:
     assert "enable_x64" in str(info.value) and "threefry_partitionable" in str(info.value)
     with pytest.raises(ValueError, match="nope"):
         config.read("nope")
-    assert config.known_options() == ("enable_x64", "threefry_partitionable", "num_cpu_devices")
+    assert config.known_options() == (
+        "enable_x64", "threefry_partitionable", "cpu_enable_async_dispatch", "num_cpu_devices"
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("value", [1, 0, "true", None, 1.0])

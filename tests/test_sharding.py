@@ -6,6 +6,10 @@ Every sharded result is compared with the same computation on one device.
 
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import sys
 from typing import Any
 
 import numpy as np
@@ -47,6 +51,41 @@ def test_num_cpu_devices_is_fixed_once_the_backend_runs() -> None:
     with pytest.raises(TypeError, match="positive int"):
         fad.config.update("num_cpu_devices", True)
     assert fad.config.read("num_cpu_devices") == 4
+
+
+def test_cpu_dispatch_mode_is_fixed_once_the_backend_runs() -> None:
+    """Synchronous by default; the mode is the CPU client's, so it is fixed once that runs."""
+    assert fad.config.read("cpu_enable_async_dispatch") is False
+    fad.config.update("cpu_enable_async_dispatch", False)  # the same mode: accepted
+    with pytest.raises(RuntimeError, match="before the CPU backend starts"):
+        fad.config.update("jax_cpu_enable_async_dispatch", True)
+    with pytest.raises(TypeError, match="expects a bool"):
+        fad.config.update("cpu_enable_async_dispatch", 1)
+    assert fad.config.read("cpu_enable_async_dispatch") is False
+
+
+def test_asynchronous_dispatch_gives_the_same_results() -> None:
+    """With the CPU client in JAX's asynchronous mode (a fresh process), jitted calls,
+    sharded ones included, return what the synchronous default returns here."""
+    code = (
+        "import sys, numpy as np, fad, fad.numpy as jnp\n"
+        "fad.config.update('cpu_enable_async_dispatch', True)\n"
+        "f = fad.jit(lambda x: (jnp.tanh(x) @ x.T, x.sum()))\n"
+        "x = jnp.arange(12.0).reshape(3, 4) / 10\n"
+        "a, s = fad.block_until_ready(f(x))\n"
+        "mesh = fad.sharding.Mesh(np.array(fad.devices()), ('i',))\n"
+        "y = fad.device_put(x, fad.sharding.NamedSharding(mesh, fad.sharding.PartitionSpec('i')))\n"
+        "b = fad.jit(lambda v: jnp.sin(v) * 2)(y)\n"
+        "np.save(sys.stdout.buffer, np.concatenate([np.ravel(a), [float(s)], np.ravel(b)]))\n"
+    )
+    env = {**os.environ, "FAD_NUM_CPU_DEVICES": "3", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, check=True, timeout=120
+    ).stdout
+    got = np.load(io.BytesIO(out))
+    x = np.arange(12.0, dtype=np.float32).reshape(3, 4) / 10
+    want = np.concatenate([np.ravel(np.tanh(x) @ x.T), [x.sum()], np.ravel(np.sin(x) * 2)])
+    np.testing.assert_allclose(got, want, rtol=1e-5)
 
 
 # -- meshes and shardings ----------------------------------------------------------

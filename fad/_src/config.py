@@ -26,6 +26,7 @@ _TRUE_STRINGS: Final = frozenset({"1", "true", "yes"})
 _DEFAULTS: Final[dict[str, bool]] = {
     "enable_x64": False,
     "threefry_partitionable": False,
+    "cpu_enable_async_dispatch": False,
 }
 # Options holding a count; ``None`` leaves the choice to jaxlib.
 _COUNTS: Final = ("num_cpu_devices",)
@@ -58,7 +59,8 @@ class Config:
     """Holder of the global options; use the module-level ``config`` singleton."""
 
     __slots__ = (
-        "_checks", "_threefry_partitionable", "num_cpu_devices", "trace_state", "x64_enabled",
+        "_checks", "_threefry_partitionable", "cpu_enable_async_dispatch", "num_cpu_devices",
+        "trace_state", "x64_enabled",
     )  # fmt: skip
 
     x64_enabled: bool
@@ -75,6 +77,12 @@ class Config:
         self.trace_state = (self.x64_enabled, self._threefry_partitionable)
         self.num_cpu_devices: int | None = _env_count("num_cpu_devices")
         """How many CPU devices jaxlib's CPU client makes when it starts (``None``: one)."""
+        self.cpu_enable_async_dispatch = _env_flag(
+            "cpu_enable_async_dispatch", _DEFAULTS["cpu_enable_async_dispatch"]
+        )
+        """Whether the CPU client runs a one-device program on a worker thread (returning
+        before it is done, as JAX does) rather than on the calling thread. Off: a small
+        call then costs no hand-over between threads (see ``docs/jit.md``)."""
         self._checks: dict[str, Callable[[object], None]] = {}
 
     @staticmethod
@@ -122,8 +130,13 @@ class Config:
             raise TypeError(
                 f"config option {name!r} expects a bool, got {type(raw).__name__}: {raw!r}"
             )
+        check = self._checks.get(key)
+        if check is not None:
+            check(flag)
         if key == "enable_x64":
             self.x64_enabled = flag
+        elif key == "cpu_enable_async_dispatch":
+            self.cpu_enable_async_dispatch = flag
         else:
             self._threefry_partitionable = flag
         self.trace_state = (self.x64_enabled, self._threefry_partitionable)
@@ -143,6 +156,8 @@ class Config:
             return self.num_cpu_devices
         if key == "enable_x64":
             return self.x64_enabled
+        if key == "cpu_enable_async_dispatch":
+            return self.cpu_enable_async_dispatch
         return self._threefry_partitionable
 
     @property
@@ -172,7 +187,8 @@ class Config:
     def __repr__(self) -> str:
         return (
             f"Config(enable_x64={self.x64_enabled}, "
-            f"threefry_partitionable={self._threefry_partitionable})"
+            f"threefry_partitionable={self._threefry_partitionable}, "
+            f"cpu_enable_async_dispatch={self.cpu_enable_async_dispatch})"
         )
 
 

@@ -126,9 +126,20 @@ def _check_cpu_devices(value: object) -> None:
         )
 
 
-# The CPU client starts with the configured number of devices, and refuses a change later.
+def _check_cpu_async(value: object) -> None:
+    if runtime.cpu_backend_devices() is not None and value != config.cpu_enable_async_dispatch:
+        raise RuntimeError(
+            "cpu_enable_async_dispatch must be set before the CPU backend starts; set it "
+            "first thing, or use $FAD_CPU_ENABLE_ASYNC_DISPATCH."
+        )
+
+
+# The CPU client starts with the configured number of devices and dispatch mode, and
+# refuses a change later.
 runtime.cpu_device_count = lambda: config.num_cpu_devices
+runtime.cpu_async = lambda: config.cpu_enable_async_dispatch
 config.add_check("num_cpu_devices", _check_cpu_devices)
+config.add_check("cpu_enable_async_dispatch", _check_cpu_async)
 
 
 def _buffer_of(
@@ -1261,8 +1272,10 @@ def default_backend() -> str:
 def block_until_ready(x: T) -> T:
     """Wait until every array in ``x`` (a pytree) has been computed, and return ``x``.
 
-    A jitted call returns as soon as its work is queued, as in JAX; timing it fairly means
-    waiting for the results. Leaves that are not device-backed arrays need no wait.
+    With asynchronous dispatch (``fad.config.update("cpu_enable_async_dispatch", True)``, or
+    an accelerator) a jitted call returns as soon as its work is queued, as in JAX; timing
+    it fairly means waiting for the results. Leaves that are not device-backed arrays need
+    no wait.
 
     Args:
         x: An array, or a pytree of arrays and other leaves.

@@ -85,6 +85,7 @@ __all__ = [
     "load_cuda_plugin",
     "addressable_shards",
     "cpu_backend_devices",
+    "cpu_async",
     "cpu_device_count",
     "device_put_sharded",
     "is_multi_device",
@@ -368,7 +369,7 @@ def get_backend(name: str | None = None) -> Backend:
                     distributed_client=dist.client, node_id=dist.process_id,
                     num_nodes=dist.num_processes, collectives=dist.collectives,
                 )  # fmt: skip
-            b = Backend("cpu", _xla().make_cpu_client(**kwargs))
+            b = Backend("cpu", _xla().make_cpu_client(asynchronous=cpu_async(), **kwargs))
             _backends["cpu"] = b
         return b
 
@@ -442,6 +443,17 @@ def _env_cpu_device_count() -> int | None:
 #: How many devices the CPU client gets when it starts (``None``: jaxlib's default, one).
 #: fad's configuration replaces this hook; the default reads ``$FAD_NUM_CPU_DEVICES``.
 cpu_device_count: Callable[[], int | None] = _env_cpu_device_count
+
+
+def _env_cpu_async() -> bool:
+    raw = os.environ.get("FAD_CPU_ENABLE_ASYNC_DISPATCH", "").strip().lower()
+    return raw in ("1", "true", "yes", "on")
+
+
+#: Whether the CPU client dispatches one-device programs to a worker thread (jaxlib's
+#: ``asynchronous``) or runs them on the calling thread. fad's configuration replaces this
+#: hook; the default reads ``$FAD_CPU_ENABLE_ASYNC_DISPATCH``.
+cpu_async: Callable[[], bool] = _env_cpu_async
 
 
 def cpu_backend_devices() -> int | None:
