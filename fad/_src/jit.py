@@ -34,7 +34,7 @@ import inspect
 import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast, final, overload
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, final, overload
 
 import numpy as np
 
@@ -185,6 +185,8 @@ _scalar_buffers: dict[tuple[Any, bytes, Any], runtime.DeviceBuffer] = {}
 
 _new_object = object.__new__
 _PY_SCALARS = (float, int, bool, complex)
+# The handler stack's current frame (``core.is_eager()`` without its call).
+_current_frame = core._current.get
 
 
 @final
@@ -220,22 +222,19 @@ class _Compiled:
         self.n_args = len(module.in_avals)
 
     def run(self, args: Sequence[Array]) -> list[Array]:
-        """Execute on concrete ``args``; donated arguments' buffers are deleted after."""
-        device = self.device
-        bufs = self.const_bufs.copy()
-        if self.donated_args:
-            donated = [args[i] for i in self.donated_args]
-            if len({id(a) for a in donated}) != len(donated):
+        """Execute on concrete ``args``; donated arguments' buffers are deleted after.
+        (``JitFunction.__call__`` inlines the common case: no donation.)"""
+        device, donated = self.device, self.donated_args
+        if donated:
+            once = [args[i] for i in donated]
+            if len({id(a) for a in once}) != len(once):
                 raise ValueError(
                     "the same array was passed for two donated arguments (donate_argnums); "
                     "a buffer can be donated once"
                 )
-            for i, a in enumerate(args):
-                bufs.append(_buffer_of(a, device, i not in self.donated_args))
-        else:
-            for a in args:
-                b: Any = a._buffer
-                bufs.append(b if b is not None else _buffer_of(a, device))
+        bufs = self.const_bufs.copy()
+        for i, a in enumerate(args):
+            bufs.append(_buffer_of(a, device, i not in donated))
         try:
             outs = self.launch(bufs).consume_with_handlers(self.handlers)
         except Exception as err:
@@ -730,13 +729,14 @@ class JitFunction(Generic[P, R]):
             # key is flat: the tracing state, then each argument's shape, dtype, weak type.
             key: list[Any] = [config.trace_state]
             operands: Any = args
-            for i, a in enumerate(args):
+            for a in args:
                 if type(a) is not Array:
-                    if type(a) not in _PY_SCALARS:
-                        break
-                    if operands is args:
-                        operands = list(args)
-                    a = operands[i] = core.asarray(cast("float", a))
+                    if all(type(x) is Array or type(x) in _PY_SCALARS for x in args):
+                        # Python scalars become (weakly typed) arrays, then this same path.
+                        given: Any = args
+                        arrays: Any = [x if type(x) is Array else core.asarray(x) for x in given]
+                        return self(*arrays)  # type: ignore[call-arg]
+                    break
                 v: Any = a._host
                 if v is None:  # a device-resident output: its type, without a host copy
                     v = a._buffer
@@ -744,14 +744,28 @@ class JitFunction(Generic[P, R]):
             else:
                 entry = self._fast.get(tuple(key))
                 if entry is not None:
-                    compiled = entry.compiled
+                    c = entry.compiled
                     if (
-                        compiled is not None and not compiled.donated_args
-                        and core.is_eager() and not placement.sharded_arrays_exist
+                        c is not None and not c.donated_args
+                        and _current_frame().parent is None and not placement.sharded_arrays_exist
                     ):  # fmt: skip
-                        # What binding would do at the bottom of the stack.
-                        outs = compiled.run(operands)
-                        result: Any = outs[0] if entry.simple else entry.outputs(outs)
+                        # What binding would do at the bottom of the stack (``_Compiled.run``,
+                        # inlined: a call's frames cost more than a small program takes).
+                        bufs = c.const_bufs.copy()
+                        for a in operands:
+                            b = a._buffer
+                            bufs.append(b if b is not None else _buffer_of(a, c.device))
+                        try:
+                            outs = c.launch(bufs).consume_with_handlers(c.handlers)
+                        except Exception as err:
+                            outs = c._recover(operands, err)
+                        if entry.simple:
+                            r: Array = _new_object(Array)
+                            r._host = None
+                            r._weak_type = c.out_weak[0]
+                            r._buffer = outs[0]
+                            return r  # type: ignore[return-value]
+                        result: Any = entry.outputs(_wrap_outputs(outs, c.out_weak))
                         return result  # type: ignore[no-any-return]
                     return self._call_entry(entry, tuple(operands))
         entry, flat = self._entry(args, kwargs)
