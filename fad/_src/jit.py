@@ -729,6 +729,8 @@ class JitFunction(Generic[P, R]):
             # key is flat: the tracing state, then each argument's shape, dtype, weak type.
             key: list[Any] = [config.trace_state]
             operands: Any = args
+            bufs: list[Any] = []
+            uploaded = True  # every argument has its device buffer already
             for a in args:
                 if type(a) is not Array:
                     if all(type(x) is Array or type(x) in _PY_SCALARS for x in args):
@@ -737,10 +739,14 @@ class JitFunction(Generic[P, R]):
                         arrays: Any = [x if type(x) is Array else core.asarray(x) for x in given]
                         return self(*arrays)  # type: ignore[call-arg]
                     break
+                b = a._buffer
                 v: Any = a._host
                 if v is None:  # a device-resident output: its type, without a host copy
-                    v = a._buffer
+                    v = b
+                elif b is None:
+                    uploaded = False
                 key += (v.shape, v.dtype, a._weak_type)
+                bufs.append(b)
             else:
                 entry = self._fast.get(tuple(key))
                 if entry is not None:
@@ -751,10 +757,10 @@ class JitFunction(Generic[P, R]):
                     ):  # fmt: skip
                         # What binding would do at the bottom of the stack (``_Compiled.run``,
                         # inlined: a call's frames cost more than a small program takes).
-                        bufs = c.const_bufs.copy()
-                        for a in operands:
-                            b = a._buffer
-                            bufs.append(b if b is not None else _buffer_of(a, c.device))
+                        if not uploaded:
+                            bufs = [_buffer_of(a, c.device) for a in operands]
+                        if c.const_bufs:
+                            bufs = [*c.const_bufs, *bufs]
                         try:
                             outs = c.launch(bufs).consume_with_handlers(c.handlers)
                         except Exception as err:
