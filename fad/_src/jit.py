@@ -729,7 +729,7 @@ class JitFunction(Generic[P, R]):
             # key is flat: the tracing state, then each argument's shape, dtype, weak type.
             key: list[Any] = [config.trace_state]
             operands: Any = args
-            bufs: list[Any] = []
+            bufs: list[Any] = []  # the arguments' device buffers (None: not uploaded yet)
             uploaded = True  # every argument has its device buffer already
             for a in args:
                 if type(a) is not Array:
