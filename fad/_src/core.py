@@ -24,6 +24,7 @@ import numpy as np
 from typing_extensions import CapsuleType
 
 from fad._src import dtypes
+from fad._src.config import config
 from fad._src.sharding import Shard, Sharding
 
 # A device buffer (a jaxlib array). The core only stores it; the XLA runtime, which
@@ -971,6 +972,12 @@ def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any
     return wrap_fresh(out, False)
 
 
+# The operand types and parameters that ``_check_types`` has seen a rule accept, with the
+# rule and the x64 flag (which dtype rules read): an eager ``dot`` or broadcast meets the
+# same few again and again, and running the abstract rule is most of its dispatch.
+_types_accepted: set[tuple[Any, ...]] = set()
+
+
 def _check_types(prim: Primitive, args: Sequence[Array], params: Params) -> None:
     """Type-check operands of differing shapes or dtypes with ``prim``'s abstract rule.
 
@@ -978,8 +985,22 @@ def _check_types(prim: Primitive, args: Sequence[Array], params: Params) -> None
     not; the abstract rule raises the TypeError that staging (``jit``) would raise.
     """
     rule = abstract_rules.get(prim)
-    if rule is not None:
-        rule(*(a.aval for a in args), **params)
+    if rule is None:
+        return
+    key: tuple[Any, ...] | None = (
+        prim, rule, config.x64_enabled, *[(a.shape, a.dtype, a.weak_type) for a in args],
+        *params.items(),
+    )  # fmt: skip
+    try:
+        if key in _types_accepted:
+            return
+    except TypeError:  # an unhashable parameter: check every time
+        key = None
+    rule(*(a.aval for a in args), **params)
+    if key is not None:
+        if len(_types_accepted) >= 4096:  # bounded: a program's own types, not every one ever
+            _types_accepted.clear()
+        _types_accepted.add(key)
 
 
 def _check_concrete(prim: Primitive, a: object) -> None:

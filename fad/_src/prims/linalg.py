@@ -6,6 +6,7 @@ free axes, as in XLA.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -36,6 +37,22 @@ def _free(ndim: int, *used: Dims) -> Dims:
     return tuple(i for i in range(ndim) if i not in taken)
 
 
+@functools.lru_cache(maxsize=1024)
+def _dot_layout(
+    dimension_numbers: DimensionNumbers, lhs_ndim: int, rhs_ndim: int
+) -> tuple[Dims, Dims, Dims | None, Dims | None]:
+    """The free axes of both operands and the permutations that bring them to
+    ``(batch, free, contracting)`` / ``(batch, contracting, free)`` (None: already so).
+    Worked out once per layout: an eager ``dot`` in a loop meets the same one each time."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    lf, rf = _free(lhs_ndim, lc, lb), _free(rhs_ndim, rc, rb)
+    lperm, rperm = (*lb, *lf, *lc), (*rb, *rc, *rf)
+    return (
+        lf, rf, None if lperm == tuple(range(lhs_ndim)) else lperm,
+        None if rperm == tuple(range(rhs_ndim)) else rperm,
+    )  # fmt: skip
+
+
 def _dot_general_impl(
     lhs: NDArray,
     rhs: NDArray,
@@ -43,23 +60,26 @@ def _dot_general_impl(
     dimension_numbers: DimensionNumbers,
     preferred_element_type: DType | None,
 ) -> NDArray:
-    (lc, rc), (lb, rb) = dimension_numbers
-    lf, rf = _free(lhs.ndim, lc, lb), _free(rhs.ndim, rc, rb)
-    b = [lhs.shape[i] for i in lb]
-    m = [lhs.shape[i] for i in lf]
-    n = [rhs.shape[i] for i in rf]
+    (lc, _), (lb, _) = dimension_numbers
+    lf, rf, lperm, rperm = _dot_layout(dimension_numbers, lhs.ndim, rhs.ndim)
+    ls, rs = lhs.shape, rhs.shape
+    b = [ls[i] for i in lb]
+    m = [ls[i] for i in lf]
+    n = [rs[i] for i in rf]
     # math.prod on Python ints: np.prod on small tuples costs microseconds per call.
-    k = math.prod(lhs.shape[i] for i in lc)
-    bb, mm, nn = (math.prod(s) for s in (b, m, n))
-    left = np.transpose(lhs, (*lb, *lf, *lc)).reshape(bb, mm, k)
-    right = np.transpose(rhs, (*rb, *rc, *rf)).reshape(bb, k, nn)
-    dt = lhs.dtype if preferred_element_type is None else preferred_element_type
-    if np.promote_types(lhs.dtype, dt) == dt and dt != lhs.dtype:
-        # A wider preferred type is the accumulation type too (as in XLA), not only the
-        # result's: multiply and sum in it.
-        left, right = left.astype(dt), right.astype(dt)
-    out = np.matmul(left, right).reshape((*b, *m, *n))
-    return np.asarray(out.astype(dt, copy=False))
+    k = math.prod([ls[i] for i in lc])
+    bb, mm, nn = math.prod(b), math.prod(m), math.prod(n)
+    left = (lhs if lperm is None else lhs.transpose(lperm)).reshape(bb, mm, k)
+    right = (rhs if rperm is None else rhs.transpose(rperm)).reshape(bb, k, nn)
+    dt = lhs.dtype
+    if preferred_element_type is not None:
+        dt = preferred_element_type
+        if np.promote_types(lhs.dtype, dt) == dt and dt != lhs.dtype:
+            # A wider preferred type is the accumulation type too (as in XLA), not only the
+            # result's: multiply and sum in it.
+            left, right = left.astype(dt), right.astype(dt)
+    out: NDArray = np.matmul(left, right).reshape((*b, *m, *n))
+    return out if out.dtype == dt else out.astype(dt)
 
 
 def _dot_general_abstract(
