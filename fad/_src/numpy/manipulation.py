@@ -75,7 +75,8 @@ concat = concatenate
 
 def vstack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
     """Join along the first axis (1-d arrays as rows)."""
-    return concatenate([atleast_2d(a) for a in tup], 0, dtype=dtype)
+    rows: list[Array] = [atleast_2d(a) for a in tup]
+    return concatenate(rows, 0, dtype=dtype)
 
 
 row_stack = vstack
