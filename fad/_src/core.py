@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, cast, final
@@ -998,10 +998,27 @@ def _check_types(prim: Primitive, args: Sequence[Array], params: Params) -> None
     except TypeError:  # an unhashable parameter: check every time
         key = None
     rule(*(a.aval for a in args), **params)
-    if key is not None:
+    if key is not None and plain_params(params):
         if len(_types_accepted) >= 4096:  # bounded: a program's own types, not every one ever
             _types_accepted.clear()
         _types_accepted.add(key)
+
+
+_PLAIN = frozenset({int, bool, float, str, type(None)})
+
+
+def plain_params(params: Params) -> bool:
+    """Whether every parameter is a number, string, dtype or (nested) tuple of them: what a
+    cache keyed by parameters may keep (a program would keep its constants alive)."""
+    return _plain(params.values())
+
+
+def _plain(values: Iterable[Any]) -> bool:
+    for v in values:
+        t = type(v)
+        if not (t in _PLAIN or isinstance(v, np.dtype) or (t is tuple and _plain(v))):
+            return False
+    return True
 
 
 def _check_concrete(prim: Primitive, a: object) -> None:
@@ -1105,7 +1122,7 @@ def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
         raise TypeError(f"core.asarray cannot convert an Array to {dtype}; use astype")
     if isinstance(x, (bool, int, float, complex)) and dtype is None:
         dt, weak = dtypes.dtype_of_python_scalar(x)
-        return Array(_python_scalar(x, dt), weak)
+        return wrap_fresh(_python_scalar(x, dt), weak)  # a new array no one else holds
     if dtype is not None:
         if isinstance(x, (np.ndarray, np.generic)):
             _check_numeric(np.asarray(x).dtype)

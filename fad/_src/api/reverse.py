@@ -414,7 +414,11 @@ def linear_transpose(fun: Callable[..., Any], *primals: object) -> Pullback[Any,
 
 def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, name: str) -> None:
     for i, leaf in enumerate(tu.tree_leaves(args)):
-        dt = leaf_to_array(leaf, f"{name} argument").dtype
+        # A float's dtype is known without making an array of it (``flatten_args`` does).
+        dt = (
+            dtypes.default_float_dtype() if type(leaf) is float
+            else leaf_to_array(leaf, f"{name} argument").dtype
+        )  # fmt: skip
         if holomorphic and not dtypes.is_complex(dt):
             raise TypeError(
                 f"{name} with holomorphic=True requires inputs with complex dtype, but input "
@@ -617,12 +621,24 @@ def value_and_grad(
             )
         # The output cotangent is ours (a scalar one of the output's dtype), so it skips
         # the checks a user's cotangent gets.
-        grads = _backward(lin, [Array(np.asarray(1, dt))])
+        grads = _backward(lin, [_one(dt)])
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
         return ((out, lin.aux), g) if has_aux else (out, g)
 
     return value_and_grad_f
+
+
+# The scalar one of each dtype: the output cotangent of every ``grad`` (Arrays are immutable,
+# so one serves all calls).
+_ONES: dict[np.dtype[Any], Array] = {}
+
+
+def _one(dt: np.dtype[Any]) -> Array:
+    one = _ONES.get(dt)
+    if one is None:
+        one = _ONES[dt] = Array(np.asarray(1, dt))
+    return one
 
 
 @overload

@@ -154,26 +154,32 @@ class StageHandler(core.Handler):
         return self.recording.program([t.ir_var for t in inputs], outvars)
 
 
-# Output avals of primitives without parameters, by the operands' types (and the x64
+# Output avals of primitives, by the operands' types and the parameters (and the x64
 # flag, which dtype rules read), with the abstract rule that gave them. Abstract
 # evaluation (dtype checks, the weak-type rule, a fresh aval) is most of the cost of
-# staging a primitive, and the elementwise ops that fill a linearized program meet the
-# same few operand types again and again.
+# staging a primitive, and the ops that fill a linearized program (elementwise ones,
+# broadcasts, dots, sums) meet the same few operand types and parameters again and again.
+# Only plain parameters are kept (``core.plain_params``): not a program and its constants.
 _avals_seen: dict[tuple[Any, ...], tuple[core.AbstractRule, tuple[ShapedArray, ...]]] = {}
 
 
 def _abstract_eval(
     prim: Primitive, avals: list[ShapedArray], params: Params
 ) -> Sequence[ShapedArray]:
-    if params:
-        return core.abstract_eval(prim, avals, params)
     key = (prim, config.x64_enabled, *[(a.shape, a.dtype, a.weak_type) for a in avals])
-    seen = _avals_seen.get(key)
+    if params:
+        key = (*key, *params.items())
+        try:
+            seen = _avals_seen.get(key)
+        except TypeError:  # an unhashable parameter: evaluate every time
+            return core.abstract_eval(prim, avals, params)
+    else:
+        seen = _avals_seen.get(key)
     rule = core.abstract_rules.get(prim)
     if seen is not None and seen[0] is rule:
         return seen[1]
     out = tuple(core.abstract_eval(prim, avals, params))
-    if rule is not None:
+    if rule is not None and (not params or core.plain_params(params)):
         if len(_avals_seen) >= 4096:  # bounded: a program's own types, not every one ever
             _avals_seen.clear()
         _avals_seen[key] = (rule, out)

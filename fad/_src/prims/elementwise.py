@@ -99,12 +99,20 @@ def _keep(impl: NpFn) -> NpFn:
 # ---------------------------------------------------------------------------
 
 
+_PY_SCALARS = frozenset({bool, int, float, complex})
+
+
 def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
     """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
-    scalar = value if isinstance(value, Array) else Array(np.asarray(value, dtype))
+    if isinstance(value, Array):
+        scalar = value
+    elif type(value) in _PY_SCALARS:  # a new array no one else holds: no freezing view
+        scalar = core.wrap_fresh(np.asarray(value, dtype), False)
+    else:
+        scalar = Array(np.asarray(value, dtype))
     if scalar.dtype != dtype:
         scalar = convert_element_type(scalar, dtype)
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(map(int, shape))
     if scalar.shape == shape:
         return scalar
     return core.broadcast_in_dim_p.bind1(scalar, shape=shape, broadcast_dimensions=())
