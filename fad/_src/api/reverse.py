@@ -104,16 +104,23 @@ def linearize_flat(
     """Partially evaluate the JVP of ``fun`` at the flat ``primals`` (see the module)."""
     stage = StageHandler(forward_known=True)
     jvp_h = JVPHandler()
-    in_avals = [p.aval for p in primals]
-    mask = [dtypes.is_inexact(a.dtype) for a in in_avals]
+    in_avals: list[ShapedArray] = []
+    mask: list[bool] = []
+    tan_in: list[StageTracer] = []
+    ins: list[Array] = []
+    for p in primals:  # one pass (this is every grad call's fixed cost)
+        a = p.aval
+        in_avals.append(a)
+        m = dtypes.is_inexact(a.dtype)
+        mask.append(m)
+        if m:
+            t = stage.new_arg(a)
+            tan_in.append(t)
+            ins.append(JVPTracer(jvp_h, p, t))
+        else:
+            ins.append(p)
     with core.installed(stage):
-        tan_in = [stage.new_arg(a) for a, m in zip(in_avals, mask, strict=True) if m]
-        it = iter(tan_in)
         with core.installed(jvp_h):
-            ins = [
-                JVPTracer(jvp_h, p, next(it)) if m else p
-                for p, m in zip(primals, mask, strict=True)
-            ]
             result = fun(*tu.tree_unflatten(in_tree, ins))
         out, aux = split_aux(result, has_aux, name)
         flat_out, out_tree = flatten_args(out, f"{name} output")

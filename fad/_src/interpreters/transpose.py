@@ -158,25 +158,19 @@ def backward_pass(
     """
     if plan is None:
         plan = TransposePlan(program)
-    env = Env(literal_value)
-    env.write(program.constvars, consts)
+    values: dict[Var, Array] = dict(zip(program.constvars, consts, strict=True))
     if plan.forward:
+        env = Env(literal_value)
+        env.values = values
         env.run(plan.forward, bind_eqn)
-    values = env.values
 
     # Only non-zero cotangents are stored: a missing entry is a symbolic zero.
     ct_env: dict[Var, Array] = {}
-
-    def accumulate(v: Var, ct: MaybeZero | None) -> None:
-        if ct is None or type(ct) is Zero:
-            return
-        old = ct_env.get(v)
-        ct_env[v] = ct if old is None else core.add_any(old, ct)
-
     for a, is_lin, ct_out in zip(program.outvars, plan.lin_outs, cts_out, strict=True):
-        if is_lin:
+        if is_lin and ct_out is not None and type(ct_out) is not Zero:
             assert isinstance(a, Var)
-            accumulate(a, ct_out)
+            old = ct_env.get(a)
+            ct_env[a] = ct_out if old is None else core.add_any(old, ct_out)
 
     for e, ops, linear in plan.backward:
         ct: Any
