@@ -853,12 +853,31 @@ def def_array_impl(prim: Primitive, impl: ArrayImpl) -> None:
 def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
     """Run ``prim`` on concrete arrays with its numpy implementation (the eager hot path).
 
-    Unary and binary primitives without parameters on host arrays (most of eager numpy
-    code) take a lean path; it computes exactly what ``_eval_general`` does for them.
+    Unary and binary primitives without parameters, and one-operand primitives with
+    parameters, on host arrays (most of eager numpy code) take lean paths; they compute
+    exactly what ``_eval_general`` does for them.
     """
     impl = prim.impl
-    if impl is not None and not params and not prim.multiple_results and not prim.weak_from:
-        n = len(args)
+    if impl is None or prim.multiple_results or prim.weak_from:
+        return _eval_general(prim, args, params)
+    n = len(args)
+    if params:
+        # One operand with parameters (broadcasts, reshapes, slices, sums): no operand types
+        # to compare; weak only if the operand is and the dtype is kept.
+        if n == 1 and "weak_type" not in params:
+            x = args[0]
+            if type(x) is Array:
+                vx = x._host
+                if vx is not None:
+                    out = impl(vx, **params)
+                    if type(out) is not np.ndarray:
+                        out = np.asarray(out)
+                    r: Array = _new_object(Array)
+                    r._host = out
+                    r._weak_type = x._weak_type and out.dtype == vx.dtype
+                    r._buffer = None
+                    return r
+    else:
         if n == 2:
             x, y = args
             if type(x) is Array and type(y) is Array:
