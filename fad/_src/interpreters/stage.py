@@ -128,21 +128,22 @@ class StageHandler(core.Handler):
                     break
             else:  # known: run it now (a plain loop: this is every primal op under grad)
                 return core.bind(prim, args if type(args) is tuple else tuple(args), params)
-        atoms = [self.atom(a) for a in args]
+        atoms = tuple([self.atom(a) for a in args])
         out_avals = _abstract_eval(prim, [a.aval for a in atoms], params)
         if prim.multiple_results:
             outs = tuple(Var(av) for av in out_avals)
-            self.recording.add(Eqn(prim, tuple(atoms), params, outs))
+            self.recording.add(Eqn(prim, atoms, params, outs))
             return [StageTracer(self, v) for v in outs]
         out = Var(out_avals[0])
-        self.recording.add(Eqn(prim, tuple(atoms), params, (out,)))
+        self.recording.add(Eqn(prim, atoms, params, (out,)))
         return StageTracer(self, out)
 
     def atom(self, x: Array) -> Atom:
         if type(x) is StageTracer and x._handler is self:
             return x.ir_var
         if type(x) is Array:
-            if x._value.ndim == 0:
+            v = x._host  # the host value, read directly (a device buffer only when absent)
+            if (x._value if v is None else v).ndim == 0:
                 return Literal(x)
         elif isinstance(x, Tracer) and not core.handler_is_active(x._handler):
             raise core.escaped_tracer(x)
