@@ -113,31 +113,48 @@ def _argsort(xs: Sequence[int]) -> Dims:
     return tuple(sorted(range(len(xs)), key=xs.__getitem__))
 
 
+@functools.lru_cache(maxsize=1024)
+def _transpose_lhs_layout(
+    dimension_numbers: DimensionNumbers, lhs_ndim: int, rhs_ndim: int
+) -> tuple[DimensionNumbers, Dims]:
+    """The dimension numbers of ``ct . rhs`` and the permutation back to the lhs's axes
+    (worked out once per layout: a pullback in a loop transposes the same dot each time)."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    lf = _free(lhs_ndim, lc, lb)
+    rf = _free(rhs_ndim, rc, rb)
+    nb, nlf = len(lb), len(lf)
+    ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
+    order = (*lb, *lf, *(lc[j] for j in _argsort(rc)))
+    return ((ct_rf, rf), (tuple(range(nb)), rb)), _argsort(order)
+
+
 def _transpose_lhs(
     ct: Array, rhs: Array, lhs_aval: ShapedArray, dimension_numbers: DimensionNumbers
 ) -> Array:
+    dn, perm = _transpose_lhs_layout(dimension_numbers, lhs_aval.ndim, rhs.ndim)
+    return st.transpose_(dot_general(ct, rhs, dn, lhs_aval.dtype), perm)
+
+
+@functools.lru_cache(maxsize=1024)
+def _transpose_rhs_layout(
+    dimension_numbers: DimensionNumbers, lhs_ndim: int, rhs_ndim: int
+) -> tuple[DimensionNumbers, Dims]:
+    """``_transpose_lhs_layout`` for the rhs: ``ct . lhs`` and the permutation back."""
     (lc, rc), (lb, rb) = dimension_numbers
-    lf = _free(lhs_aval.ndim, lc, lb)
-    rf = _free(rhs.ndim, rc, rb)
-    nb, nlf = len(lb), len(lf)
-    ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
-    out = dot_general(ct, rhs, ((ct_rf, rf), (tuple(range(nb)), rb)), lhs_aval.dtype)
-    order = (*lb, *lf, *(lc[j] for j in _argsort(rc)))
-    return st.transpose_(out, _argsort(order))
+    lf = _free(lhs_ndim, lc, lb)
+    rf = _free(rhs_ndim, rc, rb)
+    nb = len(lb)
+    ct_lf = tuple(range(nb, nb + len(lf)))
+    # Contract ct's lhs-free axes with lhs's free axes; result axes: batch, rhs free, lhs contract.
+    order = (*rb, *rf, *(rc[j] for j in _argsort(lc)))
+    return ((ct_lf, lf), (tuple(range(nb)), lb)), _argsort(order)
 
 
 def _transpose_rhs(
     ct: Array, lhs: Array, rhs_aval: ShapedArray, dimension_numbers: DimensionNumbers
 ) -> Array:
-    (lc, rc), (lb, rb) = dimension_numbers
-    lf = _free(lhs.ndim, lc, lb)
-    rf = _free(rhs_aval.ndim, rc, rb)
-    nb = len(lb)
-    ct_lf = tuple(range(nb, nb + len(lf)))
-    # Contract ct's lhs-free axes with lhs's free axes; result axes: batch, rhs free, lhs contract.
-    out = dot_general(ct, lhs, ((ct_lf, lf), (tuple(range(nb)), lb)), rhs_aval.dtype)
-    order = (*rb, *rf, *(rc[j] for j in _argsort(lc)))
-    return st.transpose_(out, _argsort(order))
+    dn, perm = _transpose_rhs_layout(dimension_numbers, lhs.ndim, rhs_aval.ndim)
+    return st.transpose_(dot_general(ct, lhs, dn, rhs_aval.dtype), perm)
 
 
 def _dot_general_transpose(
