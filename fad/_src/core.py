@@ -174,7 +174,13 @@ class Array:
         v: Any = self._host
         if v is None:
             v = self._buffer
-        return ShapedArray(v.shape, v.dtype, self._weak_type)
+        key = (v.shape, v.dtype, self._weak_type)
+        a = _avals.get(key)
+        if a is None:
+            if len(_avals) >= 4096:  # bounded: a program's own types, not every one ever
+                _avals.clear()
+            a = _avals[key] = ShapedArray(*key)
+        return a
 
     # ``shape``/``dtype``/``weak_type`` read the value directly rather than building an
     # ``aval`` (they are on every eager call's path); ``Tracer`` derives them from its aval.
@@ -501,6 +507,11 @@ class Array:
     def is_fully_replicated(self) -> bool:
         """Whether every device holds the whole array."""
         return sharding_of(self).is_fully_replicated_for(len(self.shape))
+
+
+# The abstract values of concrete arrays, one per type: a ``ShapedArray`` is immutable, and
+# looking one up costs less than making one (every traced operation reads its operands').
+_avals: dict[tuple[Shape, DType, bool], ShapedArray] = {}
 
 
 def _rebuild_array(value: np.ndarray[Any, Any], weak_type: bool) -> Array:
