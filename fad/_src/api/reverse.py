@@ -124,15 +124,22 @@ def linearize_flat(
             result = fun(*tu.tree_unflatten(in_tree, ins))
         out, aux = split_aux(result, has_aux, name)
         flat_out, out_tree = flatten_args(out, f"{name} output")
-        pairs = [jvp_h.unwrap(o) for o in flat_out]
-        out_t = [core.zeros(p.aval) if isinstance(t, Zero) else t for p, t in pairs]
-        for p, _ in pairs:
+        out_p: list[Array] = []
+        out_t: list[Array] = []
+        for o in flat_out:  # ``jvp_h.unwrap``, with zeros for a symbolic zero tangent
+            if isinstance(o, JVPTracer) and o._handler is jvp_h:
+                p, tan = o.primal, o.tangent
+                out_t.append(core.zeros(p.aval) if isinstance(tan, Zero) else tan)
+            else:
+                p = o
+                out_t.append(core.zeros(p.aval))
             if isinstance(p, StageTracer) and p._handler is stage:
                 raise core.EscapedTracerError(f"{name}: a primal output depends on a tangent")
+            out_p.append(p)
     if has_aux:
         aux = tu.tree_map(lambda x: jvp_h.unwrap(x)[0] if isinstance(x, Array) else x, aux)
     program = stage.build(tan_in, out_t)
-    return Linearized([p for p, _ in pairs], program, in_avals, mask, in_tree, out_tree, aux)
+    return Linearized(out_p, program, in_avals, mask, in_tree, out_tree, aux)
 
 
 def _cotangent_leaves(lin: Linearized, ct: Any, name: str) -> list[MaybeZero]:
