@@ -778,8 +778,26 @@ def def_impl(prim: Primitive, impl: Impl) -> None:
     object.__setattr__(prim, "impl", impl)
 
 
-def def_abstract(prim: Primitive, rule: AbstractRule) -> None:
+# Primitives whose abstract rule reads more than its operands and parameters (the collectives
+# read the sizes of the named axes in scope): no cache keeps what their rule says.
+contextual: set[Primitive] = set()
+
+
+def def_abstract(prim: Primitive, rule: AbstractRule, *, reads_context: bool = False) -> None:
+    """Register ``prim``'s abstract rule; ``reads_context``: it reads state beyond its
+    operands and parameters, so its answers must not be cached."""
     abstract_rules[prim] = rule
+    if reads_context:
+        contextual.add(prim)
+    else:
+        contextual.discard(prim)
+
+
+def cacheable(prim: Primitive, params: Params) -> bool:
+    """Whether what ``prim``'s abstract rule says of some operand types with ``params`` may
+    be kept: its rule reads nothing else, and every parameter is plain (a number, string,
+    dtype or tuple of them; a program would keep its constants alive)."""
+    return prim not in contextual and _plain(params.values())
 
 
 def abstract_eval(
@@ -1028,19 +1046,13 @@ def _check_types(prim: Primitive, args: Sequence[Array], params: Params) -> None
     except TypeError:  # an unhashable parameter: check every time
         key = None
     rule(*(a.aval for a in args), **params)
-    if key is not None and plain_params(params):
+    if key is not None and cacheable(prim, params):
         if len(_types_accepted) >= 4096:  # bounded: a program's own types, not every one ever
             _types_accepted.clear()
         _types_accepted.add(key)
 
 
 _PLAIN = frozenset({int, bool, float, str, type(None)})
-
-
-def plain_params(params: Params) -> bool:
-    """Whether every parameter is a number, string, dtype or (nested) tuple of them: what a
-    cache keyed by parameters may keep (a program would keep its constants alive)."""
-    return _plain(params.values())
 
 
 def _plain(values: Iterable[Any]) -> bool:

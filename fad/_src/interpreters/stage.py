@@ -160,7 +160,8 @@ class StageHandler(core.Handler):
 # evaluation (dtype checks, the weak-type rule, a fresh aval) is most of the cost of
 # staging a primitive, and the ops that fill a linearized program (elementwise ones,
 # broadcasts, dots, sums) meet the same few operand types and parameters again and again.
-# Only plain parameters are kept (``core.plain_params``): not a program and its constants.
+# Only what ``core.cacheable`` allows is kept: plain parameters (not a program and its
+# constants), and no rule that reads the named axes in scope.
 _avals_seen: dict[tuple[Any, ...], tuple[core.AbstractRule, tuple[ShapedArray, ...]]] = {}
 
 
@@ -180,7 +181,7 @@ def _abstract_eval(
     if seen is not None and seen[0] is rule:
         return seen[1]
     out = tuple(core.abstract_eval(prim, avals, params))
-    if rule is not None and (not params or core.plain_params(params)):
+    if rule is not None and core.cacheable(prim, params):
         if len(_avals_seen) >= 4096:  # bounded: a program's own types, not every one ever
             _avals_seen.clear()
         _avals_seen[key] = (rule, out)
