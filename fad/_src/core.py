@@ -882,18 +882,20 @@ def def_array_impl(prim: Primitive, impl: ArrayImpl) -> None:
 def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
     """Run ``prim`` on concrete arrays with its numpy implementation (the eager hot path).
 
-    Unary and binary primitives without parameters, and one-operand primitives with
-    parameters, on host arrays (most of eager numpy code) take lean paths; they compute
-    exactly what ``_eval_general`` does for them.
+    Primitives of one or two host arrays (most of eager numpy code) take lean paths; they
+    compute exactly what ``_eval_general`` does for them.
     """
     impl = prim.impl
     if impl is None or prim.multiple_results or prim.weak_from:
         return _eval_general(prim, args, params)
     n = len(args)
     if params:
-        # One operand with parameters (broadcasts, reshapes, slices, sums): no operand types
-        # to compare; weak only if the operand is and the dtype is kept.
-        if n == 1 and "weak_type" not in params:
+        # One or two operands with parameters (broadcasts, reshapes, sums; dots): weak only
+        # if every operand is and the first's dtype is kept.
+        if "weak_type" in params:
+            return _eval_general(prim, args, params)
+        r: Array
+        if n == 1:
             x = args[0]
             if type(x) is Array:
                 vx = x._host
@@ -901,9 +903,24 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
                     out = impl(vx, **params)
                     if type(out) is not np.ndarray:
                         out = np.asarray(out)
-                    r: Array = _new_object(Array)
+                    r = _new_object(Array)
                     r._host = out
                     r._weak_type = x._weak_type and out.dtype == vx.dtype
+                    r._buffer = None
+                    return r
+        elif n == 2:
+            x, y = args
+            if type(x) is Array and type(y) is Array:
+                vx, vy = x._host, y._host
+                if vx is not None and vy is not None:
+                    if vx.shape != vy.shape or vx.dtype != vy.dtype:
+                        _check_types(prim, args, params)
+                    out = impl(vx, vy, **params)
+                    if type(out) is not np.ndarray:
+                        out = np.asarray(out)
+                    r = _new_object(Array)
+                    r._host = out
+                    r._weak_type = x._weak_type and y._weak_type and out.dtype == vx.dtype
                     r._buffer = None
                     return r
     else:
