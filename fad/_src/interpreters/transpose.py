@@ -142,7 +142,7 @@ class TransposePlan:
         # Linear equations, last first: the equation, its operands as its transpose rule
         # gets them, and the (position, variable) of each linear operand.
         self.backward = tuple(backward)
-        self.lin_outs = tuple(type(a) is Var and a in lin for a in program.outvars)
+        self.lin_outs = tuple([type(a) is Var and a in lin for a in program.outvars])
 
 
 def backward_pass(
@@ -196,5 +196,8 @@ def backward_pass(
             old = ct_env.get(v)
             ct_env[v] = c if old is None else core.add_any(old, c)
 
-    found_in = [ct_env.get(v) for v in program.invars]
-    return [Zero(v.aval) if c is None else c for v, c in zip(program.invars, found_in, strict=True)]
+    cts_in: list[MaybeZero] = []
+    for v in program.invars:
+        c = ct_env.get(v)
+        cts_in.append(Zero(v.aval) if c is None else c)
+    return cts_in
