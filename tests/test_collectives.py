@@ -204,6 +204,24 @@ def test_collectives_inside_jit_and_cond_under_vmap() -> None:
     )
 
 
+def test_staged_collective_reads_the_axis_size_each_time() -> None:
+    """all_gather staged with the named axis bound to two sizes (the same operand types and
+    parameters) gathers each size: its abstract rule reads the axis in scope, so no cache of
+    abstract evaluation may answer for it."""
+    from fad._src.core import ShapedArray
+    from fad._src.interpreters import batch
+    from fad._src.interpreters.stage import stage
+
+    for n in (2, 3):
+        with batch.named_axis("i", n):
+            program = stage(
+                lambda v: [lax.all_gather(v, "i")], [ShapedArray((), np.dtype(np.float32))]
+            )
+        assert program.out_avals[0].shape == (n,)
+    with pytest.raises(NameError, match="unbound axis name: i"):
+        stage(lambda v: [lax.psum(v, "i")], [ShapedArray((), np.dtype(np.float32))])
+
+
 def test_pytrees_and_errors() -> None:
     tree = {"a": jnp.arange(3.0), "b": jnp.ones((3, 2))}
     out = fad.vmap(lambda t: lax.psum(t, "i"), axis_name="i")(tree)

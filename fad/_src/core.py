@@ -14,8 +14,9 @@ confusing perturbations.
 
 from __future__ import annotations
 
+import math
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, cast, final
@@ -24,6 +25,7 @@ import numpy as np
 from typing_extensions import CapsuleType
 
 from fad._src import dtypes
+from fad._src.config import config
 from fad._src.sharding import Shard, Sharding
 
 # A device buffer (a jaxlib array). The core only stores it; the XLA runtime, which
@@ -71,7 +73,7 @@ class ShapedArray:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)  # Python ints: np.prod costs microseconds
 
     def strip_weak_type(self) -> ShapedArray:
         return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
@@ -172,7 +174,13 @@ class Array:
         v: Any = self._host
         if v is None:
             v = self._buffer
-        return ShapedArray(v.shape, v.dtype, self._weak_type)
+        key = (v.shape, v.dtype, self._weak_type)
+        a = _avals.get(key)
+        if a is None:
+            if len(_avals) >= 4096:  # bounded: a program's own types, not every one ever
+                _avals.clear()
+            a = _avals[key] = ShapedArray(*key)
+        return a
 
     # ``shape``/``dtype``/``weak_type`` read the value directly rather than building an
     # ``aval`` (they are on every eager call's path); ``Tracer`` derives them from its aval.
@@ -202,7 +210,7 @@ class Array:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)  # Python ints: np.prod costs microseconds
 
     def __len__(self) -> int:
         shape = self.shape
@@ -501,6 +509,11 @@ class Array:
         return sharding_of(self).is_fully_replicated_for(len(self.shape))
 
 
+# The abstract values of concrete arrays, one per type: a ``ShapedArray`` is immutable, and
+# looking one up costs less than making one (every traced operation reads its operands').
+_avals: dict[tuple[Shape, DType, bool], ShapedArray] = {}
+
+
 def _rebuild_array(value: np.ndarray[Any, Any], weak_type: bool) -> Array:
     """Unpickle an ``Array`` (``value`` is the unpickler's own, fresh array)."""
     value.flags.writeable = False
@@ -765,8 +778,26 @@ def def_impl(prim: Primitive, impl: Impl) -> None:
     object.__setattr__(prim, "impl", impl)
 
 
-def def_abstract(prim: Primitive, rule: AbstractRule) -> None:
+# Primitives whose abstract rule reads more than its operands and parameters (the collectives
+# read the sizes of the named axes in scope): no cache keeps what their rule says.
+contextual: set[Primitive] = set()
+
+
+def def_abstract(prim: Primitive, rule: AbstractRule, *, reads_context: bool = False) -> None:
+    """Register ``prim``'s abstract rule; ``reads_context``: it reads state beyond its
+    operands and parameters, so its answers must not be cached."""
     abstract_rules[prim] = rule
+    if reads_context:
+        contextual.add(prim)
+    else:
+        contextual.discard(prim)
+
+
+def cacheable(prim: Primitive, params: Params) -> bool:
+    """Whether what ``prim``'s abstract rule says of some operand types with ``params`` may
+    be kept: its rule reads nothing else, and every parameter is plain (a number, string,
+    dtype or tuple of them; a program would keep its constants alive)."""
+    return prim not in contextual and _plain(params.values())
 
 
 def abstract_eval(
@@ -851,12 +882,48 @@ def def_array_impl(prim: Primitive, impl: ArrayImpl) -> None:
 def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
     """Run ``prim`` on concrete arrays with its numpy implementation (the eager hot path).
 
-    Unary and binary primitives without parameters on host arrays (most of eager numpy
-    code) take a lean path; it computes exactly what ``_eval_general`` does for them.
+    Primitives of one or two host arrays (most of eager numpy code) take lean paths; they
+    compute exactly what ``_eval_general`` does for them.
     """
     impl = prim.impl
-    if impl is not None and not params and not prim.multiple_results and not prim.weak_from:
-        n = len(args)
+    if impl is None or prim.multiple_results or prim.weak_from:
+        return _eval_general(prim, args, params)
+    n = len(args)
+    if params:
+        # One or two operands with parameters (broadcasts, reshapes, sums; dots): weak only
+        # if every operand is and the first's dtype is kept.
+        if "weak_type" in params:
+            return _eval_general(prim, args, params)
+        r: Array
+        if n == 1:
+            x = args[0]
+            if type(x) is Array:
+                vx = x._host
+                if vx is not None:
+                    out = impl(vx, **params)
+                    if type(out) is not np.ndarray:
+                        out = np.asarray(out)
+                    r = _new_object(Array)
+                    r._host = out
+                    r._weak_type = x._weak_type and out.dtype == vx.dtype
+                    r._buffer = None
+                    return r
+        elif n == 2:
+            x, y = args
+            if type(x) is Array and type(y) is Array:
+                vx, vy = x._host, y._host
+                if vx is not None and vy is not None:
+                    if vx.shape != vy.shape or vx.dtype != vy.dtype:
+                        _check_types(prim, args, params)
+                    out = impl(vx, vy, **params)
+                    if type(out) is not np.ndarray:
+                        out = np.asarray(out)
+                    r = _new_object(Array)
+                    r._host = out
+                    r._weak_type = x._weak_type and y._weak_type and out.dtype == vx.dtype
+                    r._buffer = None
+                    return r
+    else:
         if n == 2:
             x, y = args
             if type(x) is Array and type(y) is Array:
@@ -971,6 +1038,12 @@ def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any
     return wrap_fresh(out, False)
 
 
+# The operand types and parameters that ``_check_types`` has seen a rule accept, with the
+# rule and the x64 flag (which dtype rules read): an eager ``dot`` or broadcast meets the
+# same few again and again, and running the abstract rule is most of its dispatch.
+_types_accepted: set[tuple[Any, ...]] = set()
+
+
 def _check_types(prim: Primitive, args: Sequence[Array], params: Params) -> None:
     """Type-check operands of differing shapes or dtypes with ``prim``'s abstract rule.
 
@@ -978,8 +1051,33 @@ def _check_types(prim: Primitive, args: Sequence[Array], params: Params) -> None
     not; the abstract rule raises the TypeError that staging (``jit``) would raise.
     """
     rule = abstract_rules.get(prim)
-    if rule is not None:
-        rule(*(a.aval for a in args), **params)
+    if rule is None:
+        return
+    key: tuple[Any, ...] | None = (
+        prim, rule, config.x64_enabled, *[(a.shape, a.dtype, a.weak_type) for a in args],
+        *params.items(),
+    )  # fmt: skip
+    try:
+        if key in _types_accepted:
+            return
+    except TypeError:  # an unhashable parameter: check every time
+        key = None
+    rule(*(a.aval for a in args), **params)
+    if key is not None and cacheable(prim, params):
+        if len(_types_accepted) >= 4096:  # bounded: a program's own types, not every one ever
+            _types_accepted.clear()
+        _types_accepted.add(key)
+
+
+_PLAIN = frozenset({int, bool, float, str, type(None)})
+
+
+def _plain(values: Iterable[Any]) -> bool:
+    for v in values:
+        t = type(v)
+        if not (t in _PLAIN or isinstance(v, np.dtype) or (t is tuple and _plain(v))):
+            return False
+    return True
 
 
 def _check_concrete(prim: Primitive, a: object) -> None:
@@ -1083,7 +1181,7 @@ def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
         raise TypeError(f"core.asarray cannot convert an Array to {dtype}; use astype")
     if isinstance(x, (bool, int, float, complex)) and dtype is None:
         dt, weak = dtypes.dtype_of_python_scalar(x)
-        return Array(_python_scalar(x, dt), weak)
+        return wrap_fresh(_python_scalar(x, dt), weak)  # a new array no one else holds
     if dtype is not None:
         if isinstance(x, (np.ndarray, np.generic)):
             _check_numeric(np.asarray(x).dtype)

@@ -27,7 +27,11 @@ def leaf_to_array(x: Any, what: str) -> Array:
 
 def flatten_args(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
     leaves, treedef = tu.tree_flatten(tree)
-    return [leaf_to_array(x, f"{what} leaf {i}") for i, x in enumerate(leaves)], treedef
+    # An Array leaf is taken as it is (its description is only for the error message).
+    return [
+        x if isinstance(x, Array) else leaf_to_array(x, f"{what} leaf {i}")
+        for i, x in enumerate(leaves)
+    ], treedef
 
 
 def check_callable(fun: Any, name: str) -> None:

@@ -173,9 +173,16 @@ def _jvp_flat(
         result = fun(*tu.tree_unflatten(in_tree, ins))
     out, aux = split_aux(result, has_aux, "jvp")
     flat_out, out_tree = flatten_args(out, "jvp output")
-    pairs = [handler.unwrap(o) for o in flat_out]
-    out_p = [p for p, _ in pairs]
-    out_t = [_zeros_tangent(p.aval) if isinstance(t, Zero) else t for p, t in pairs]
+    out_p: list[Array] = []
+    out_t: list[Any] = []
+    for o in flat_out:  # ``handler.unwrap``, with zeros for a symbolic zero tangent
+        if isinstance(o, JVPTracer) and o._handler is handler:
+            p, t = o.primal, o.tangent
+            out_t.append(_zeros_tangent(p.aval) if isinstance(t, Zero) else t)
+        else:
+            p = o
+            out_t.append(_zeros_tangent(p.aval))
+        out_p.append(p)
     if has_aux:
         aux = tu.tree_map(lambda x: handler.unwrap(x)[0] if isinstance(x, Array) else x, aux)
     return tu.tree_unflatten(out_tree, out_p), tu.tree_unflatten(out_tree, out_t), aux

@@ -104,28 +104,42 @@ def linearize_flat(
     """Partially evaluate the JVP of ``fun`` at the flat ``primals`` (see the module)."""
     stage = StageHandler(forward_known=True)
     jvp_h = JVPHandler()
-    in_avals = [p.aval for p in primals]
-    mask = [dtypes.is_inexact(a.dtype) for a in in_avals]
+    in_avals: list[ShapedArray] = []
+    mask: list[bool] = []
+    tan_in: list[StageTracer] = []
+    ins: list[Array] = []
+    for p in primals:  # one pass (this is every grad call's fixed cost)
+        a = p.aval
+        in_avals.append(a)
+        m = dtypes.is_inexact(a.dtype)
+        mask.append(m)
+        if m:
+            t = stage.new_arg(a)
+            tan_in.append(t)
+            ins.append(JVPTracer(jvp_h, p, t))
+        else:
+            ins.append(p)
     with core.installed(stage):
-        tan_in = [stage.new_arg(a) for a, m in zip(in_avals, mask, strict=True) if m]
-        it = iter(tan_in)
         with core.installed(jvp_h):
-            ins = [
-                JVPTracer(jvp_h, p, next(it)) if m else p
-                for p, m in zip(primals, mask, strict=True)
-            ]
             result = fun(*tu.tree_unflatten(in_tree, ins))
         out, aux = split_aux(result, has_aux, name)
         flat_out, out_tree = flatten_args(out, f"{name} output")
-        pairs = [jvp_h.unwrap(o) for o in flat_out]
-        out_t = [core.zeros(p.aval) if isinstance(t, Zero) else t for p, t in pairs]
-        for p, _ in pairs:
+        out_p: list[Array] = []
+        out_t: list[Array] = []
+        for o in flat_out:  # ``jvp_h.unwrap``, with zeros for a symbolic zero tangent
+            if isinstance(o, JVPTracer) and o._handler is jvp_h:
+                p, tan = o.primal, o.tangent
+                out_t.append(core.zeros(p.aval) if isinstance(tan, Zero) else tan)
+            else:
+                p = o
+                out_t.append(core.zeros(p.aval))
             if isinstance(p, StageTracer) and p._handler is stage:
                 raise core.EscapedTracerError(f"{name}: a primal output depends on a tangent")
+            out_p.append(p)
     if has_aux:
         aux = tu.tree_map(lambda x: jvp_h.unwrap(x)[0] if isinstance(x, Array) else x, aux)
     program = stage.build(tan_in, out_t)
-    return Linearized([p for p, _ in pairs], program, in_avals, mask, in_tree, out_tree, aux)
+    return Linearized(out_p, program, in_avals, mask, in_tree, out_tree, aux)
 
 
 def _cotangent_leaves(lin: Linearized, ct: Any, name: str) -> list[MaybeZero]:
@@ -414,7 +428,11 @@ def linear_transpose(fun: Callable[..., Any], *primals: object) -> Pullback[Any,
 
 def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, name: str) -> None:
     for i, leaf in enumerate(tu.tree_leaves(args)):
-        dt = leaf_to_array(leaf, f"{name} argument").dtype
+        # A float's dtype is known without making an array of it (``flatten_args`` does).
+        dt = (
+            dtypes.default_float_dtype() if type(leaf) is float
+            else leaf_to_array(leaf, f"{name} argument").dtype
+        )  # fmt: skip
         if holomorphic and not dtypes.is_complex(dt):
             raise TypeError(
                 f"{name} with holomorphic=True requires inputs with complex dtype, but input "
@@ -617,12 +635,24 @@ def value_and_grad(
             )
         # The output cotangent is ours (a scalar one of the output's dtype), so it skips
         # the checks a user's cotangent gets.
-        grads = _backward(lin, [Array(np.asarray(1, dt))])
+        grads = _backward(lin, [_one(dt)])
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
         return ((out, lin.aux), g) if has_aux else (out, g)
 
     return value_and_grad_f
+
+
+# The scalar one of each dtype: the output cotangent of every ``grad`` (Arrays are immutable,
+# so one serves all calls).
+_ONES: dict[np.dtype[Any], Array] = {}
+
+
+def _one(dt: np.dtype[Any]) -> Array:
+    one = _ONES.get(dt)
+    if one is None:
+        one = _ONES[dt] = Array(np.asarray(1, dt))
+    return one
 
 
 @overload

@@ -128,21 +128,22 @@ class StageHandler(core.Handler):
                     break
             else:  # known: run it now (a plain loop: this is every primal op under grad)
                 return core.bind(prim, args if type(args) is tuple else tuple(args), params)
-        atoms = [self.atom(a) for a in args]
+        atoms = tuple([self.atom(a) for a in args])
         out_avals = _abstract_eval(prim, [a.aval for a in atoms], params)
         if prim.multiple_results:
             outs = tuple(Var(av) for av in out_avals)
-            self.recording.add(Eqn(prim, tuple(atoms), params, outs))
+            self.recording.add(Eqn(prim, atoms, params, outs))
             return [StageTracer(self, v) for v in outs]
         out = Var(out_avals[0])
-        self.recording.add(Eqn(prim, tuple(atoms), params, (out,)))
+        self.recording.add(Eqn(prim, atoms, params, (out,)))
         return StageTracer(self, out)
 
     def atom(self, x: Array) -> Atom:
         if type(x) is StageTracer and x._handler is self:
             return x.ir_var
         if type(x) is Array:
-            if x._value.ndim == 0:
+            v = x._host  # the host value, read directly (a device buffer only when absent)
+            if (x._value if v is None else v).ndim == 0:
                 return Literal(x)
         elif isinstance(x, Tracer) and not core.handler_is_active(x._handler):
             raise core.escaped_tracer(x)
@@ -154,26 +155,33 @@ class StageHandler(core.Handler):
         return self.recording.program([t.ir_var for t in inputs], outvars)
 
 
-# Output avals of primitives without parameters, by the operands' types (and the x64
+# Output avals of primitives, by the operands' types and the parameters (and the x64
 # flag, which dtype rules read), with the abstract rule that gave them. Abstract
 # evaluation (dtype checks, the weak-type rule, a fresh aval) is most of the cost of
-# staging a primitive, and the elementwise ops that fill a linearized program meet the
-# same few operand types again and again.
+# staging a primitive, and the ops that fill a linearized program (elementwise ones,
+# broadcasts, dots, sums) meet the same few operand types and parameters again and again.
+# Only what ``core.cacheable`` allows is kept: plain parameters (not a program and its
+# constants), and no rule that reads the named axes in scope.
 _avals_seen: dict[tuple[Any, ...], tuple[core.AbstractRule, tuple[ShapedArray, ...]]] = {}
 
 
 def _abstract_eval(
     prim: Primitive, avals: list[ShapedArray], params: Params
 ) -> Sequence[ShapedArray]:
-    if params:
-        return core.abstract_eval(prim, avals, params)
     key = (prim, config.x64_enabled, *[(a.shape, a.dtype, a.weak_type) for a in avals])
-    seen = _avals_seen.get(key)
+    if params:
+        key = (*key, *params.items())
+        try:
+            seen = _avals_seen.get(key)
+        except TypeError:  # an unhashable parameter: evaluate every time
+            return core.abstract_eval(prim, avals, params)
+    else:
+        seen = _avals_seen.get(key)
     rule = core.abstract_rules.get(prim)
     if seen is not None and seen[0] is rule:
         return seen[1]
     out = tuple(core.abstract_eval(prim, avals, params))
-    if rule is not None:
+    if rule is not None and core.cacheable(prim, params):
         if len(_avals_seen) >= 4096:  # bounded: a program's own types, not every one ever
             _avals_seen.clear()
         _avals_seen[key] = (rule, out)

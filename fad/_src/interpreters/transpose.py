@@ -142,7 +142,7 @@ class TransposePlan:
         # Linear equations, last first: the equation, its operands as its transpose rule
         # gets them, and the (position, variable) of each linear operand.
         self.backward = tuple(backward)
-        self.lin_outs = tuple(type(a) is Var and a in lin for a in program.outvars)
+        self.lin_outs = tuple([type(a) is Var and a in lin for a in program.outvars])
 
 
 def backward_pass(
@@ -158,25 +158,19 @@ def backward_pass(
     """
     if plan is None:
         plan = TransposePlan(program)
-    env = Env(literal_value)
-    env.write(program.constvars, consts)
+    values: dict[Var, Array] = dict(zip(program.constvars, consts, strict=True))
     if plan.forward:
+        env = Env(literal_value)
+        env.values = values
         env.run(plan.forward, bind_eqn)
-    values = env.values
 
     # Only non-zero cotangents are stored: a missing entry is a symbolic zero.
     ct_env: dict[Var, Array] = {}
-
-    def accumulate(v: Var, ct: MaybeZero | None) -> None:
-        if ct is None or type(ct) is Zero:
-            return
-        old = ct_env.get(v)
-        ct_env[v] = ct if old is None else core.add_any(old, ct)
-
     for a, is_lin, ct_out in zip(program.outvars, plan.lin_outs, cts_out, strict=True):
-        if is_lin:
+        if is_lin and ct_out is not None and type(ct_out) is not Zero:
             assert isinstance(a, Var)
-            accumulate(a, ct_out)
+            old = ct_env.get(a)
+            ct_env[a] = ct_out if old is None else core.add_any(old, ct_out)
 
     for e, ops, linear in plan.backward:
         ct: Any
@@ -202,5 +196,8 @@ def backward_pass(
             old = ct_env.get(v)
             ct_env[v] = c if old is None else core.add_any(old, c)
 
-    found_in = [ct_env.get(v) for v in program.invars]
-    return [Zero(v.aval) if c is None else c for v, c in zip(program.invars, found_in, strict=True)]
+    cts_in: list[MaybeZero] = []
+    for v in program.invars:
+        c = ct_env.get(v)
+        cts_in.append(Zero(v.aval) if c is None else c)
+    return cts_in

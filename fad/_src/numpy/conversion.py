@@ -173,9 +173,10 @@ def promote_pair(
     of the operand whose shape does), the scalar made by the same ``np.asarray(y, dtype)``.
     ``None`` means: take the general path.
 
-    With ``keep_scalar``, a Python scalar is left 0-d when no handler is installed (no
-    one sees the ``broadcast_in_dim`` skipped): for callers that bind a primitive whose
-    numpy implementation is a ufunc, which broadcasts it to the very same values.
+    With ``keep_scalar``, a Python scalar or a 0-d operand is left 0-d when no handler is
+    installed (no one sees the ``broadcast_in_dim`` skipped): for callers that bind a
+    primitive whose numpy implementation is a ufunc, which broadcasts it to the very same
+    values.
     """
     if isinstance(x, Array):
         tx = _operand_type(x)
@@ -190,7 +191,13 @@ def promote_pair(
             dt, weak = dtypes.result_type_of_pair(dx, wx, dy, wy, inexact)
             a = x if dx == dt else ew.convert_element_type(x, dt, weak)
             b = y if dy == dt else ew.convert_element_type(y, dt, weak)
-            return [a, b] if sx == sy else broadcast_arrays(a, b)
+            if sx == sy:
+                return [a, b]
+            if not sy:
+                return [a, b] if keep_scalar and core.is_eager() else [a, _broadcast(b, sx)]
+            if not sx:
+                return [a, b] if keep_scalar and core.is_eager() else [_broadcast(a, sy), b]
+            return broadcast_arrays(a, b)
         if type(y) in PY_SCALARS:
             if type(y) is int and not -(2**31) <= y < 2**31:
                 dtypes.check_python_int(y)
@@ -199,7 +206,7 @@ def promote_pair(
             b = core.wrap_fresh(np.asarray(y, dt), weak)
             if not sx or (keep_scalar and core.is_eager()):
                 return [a, b]
-            return [a, st.broadcast_to(b, sx)]
+            return [a, _broadcast(b, sx)]
         return None
     if isinstance(y, Array) and type(x) in PY_SCALARS:
         ty = _operand_type(y)
@@ -213,8 +220,14 @@ def promote_pair(
         b = y if dy == dt else ew.convert_element_type(y, dt, weak)
         if not sy or (keep_scalar and core.is_eager()):
             return [a, b]
-        return [st.broadcast_to(a, sy), b]
+        return [_broadcast(a, sy), b]
     return None
+
+
+def _broadcast(scalar: Array, shape: tuple[int, ...]) -> Array:
+    """A 0-d operand broadcast to the other's ``shape``: the one primitive
+    ``broadcast_arrays`` binds for it, without its general shape checks."""
+    return core.broadcast_in_dim_p.bind1(scalar, shape=shape, broadcast_dimensions=())
 
 
 def promote(name: str, *args: ArrayLike) -> list[Array]:

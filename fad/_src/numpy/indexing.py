@@ -256,6 +256,16 @@ def index_grid(x: Array, idx: tuple[Any, ...]) -> Array:
 
 def getitem(x: Array, idx: Any) -> Array:
     """``x[idx]`` with numpy's semantics (array indices are clamped, as in JAX)."""
+    if type(idx) is int:  # ``x[i]``, iteration: what ``_basic`` does, without its generality
+        shape = x.shape
+        if shape:
+            i = _check_int(idx, shape[0], 0)
+            if type(x) is Array and core.is_eager():
+                v = x._host
+                if v is not None:  # the slice and reshape run now; no one sees them bound
+                    return core.wrap_fresh(v[i], x._weak_type)
+            row = st.slice_(x, (i, *[0] * (len(shape) - 1)), (i + 1, *shape[1:]))
+            return st.reshape(row, shape[1:])
     idx_t = _canonical(idx)
     if builtins.all(_is_basic(i) for i in idx_t):
         return _basic(x, _expand(x, idx_t))

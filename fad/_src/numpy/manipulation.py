@@ -57,8 +57,9 @@ def concatenate(  # type: ignore[misc]
                 f"{[x.shape for x in arrs]}"
             )
     ax = _util.canonical_axis(axis, nd)
+    shape0 = arrs[0].shape
     for a in arrs:
-        if builtins.any(
+        if a.shape != shape0 and builtins.any(
             n != m for i, (n, m) in enumerate(zip(a.shape, arrs[0].shape, strict=True)) if i != ax
         ):
             raise ValueError(
@@ -74,9 +75,8 @@ concat = concatenate
 
 def vstack(tup: Sequence[ArrayLike], dtype: Any = None) -> Array:
     """Join along the first axis (1-d arrays as rows)."""
-    return concatenate(
-        [atleast_2d(a) if asarray(a).ndim < 2 else asarray(a) for a in tup], 0, dtype=dtype
-    )
+    rows: list[Array] = [atleast_2d(a) for a in tup]
+    return concatenate(rows, 0, dtype=dtype)
 
 
 row_stack = vstack

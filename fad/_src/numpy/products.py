@@ -63,7 +63,13 @@ def dot(  # type: ignore[misc]
     out_sharding: Any = None,
 ) -> Array:
     """Dot product (matrix product for 2-d, sum over the last/second-to-last axes)."""
-    x, y = promote_no_broadcast("dot", (a, b))
+    if (
+        isinstance(a, Array) and isinstance(b, Array) and a.dtype == b.dtype
+        and dtypes.result_type_of_pair(a.dtype, a.weak_type, b.dtype, b.weak_type)[0] == a.dtype
+    ):  # fmt: skip
+        x, y = a, b  # promotion would leave both as they are
+    else:
+        x, y = promote_no_broadcast("dot", (a, b))
     x, y = _prefer(x, y, preferred_element_type)
     if x.ndim == 0 or y.ndim == 0:
         return multiply(x, y)

@@ -166,7 +166,7 @@ def atleast_2d(*arys: ArrayLike) -> Any:
     out = []
     for a in arys:
         x = asarray(a)
-        out.append(reshape(x, (1,) * (2 - x.ndim) + x.shape) if x.ndim < 2 else x)
+        out.append(st.reshape(x, (1,) * (2 - x.ndim) + x.shape) if x.ndim < 2 else x)
     return out[0] if len(out) == 1 else out
 
 

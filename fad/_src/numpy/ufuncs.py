@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from fad._src import core, dtypes
+from fad._src.config import config
 from fad._src.core import Array, ArrayLike
 from fad._src.custom_derivatives import custom_jvp
 from fad._src.numpy.conversion import (
@@ -262,6 +263,9 @@ def log10(x: ArrayLike) -> Array:
     return ew.div(ew.log(a), ew.full_like(a, np.log(10)))
 
 
+_scalars: dict[tuple[Any, ...], tuple[np.ndarray[Any, Any], bool]] = {}
+
+
 def _eager_with_scalar(
     prim: core.Primitive, x: ArrayLike, y: ArrayLike, inexact: bool, allow_bool: bool = True
 ) -> Array | None:
@@ -286,14 +290,34 @@ def _eager_with_scalar(
         weak = y._weak_type
     else:
         return None
-    if v is None or type(scalar) not in PY_SCALARS or not core.is_eager():
+    ts = type(scalar)
+    if v is None or ts not in PY_SCALARS or not core.is_eager():
         return None
-    if type(scalar) is int and not -(2**31) <= scalar < 2**31:
-        dtypes.check_python_int(scalar)
-    dt, scalar_weak = dtypes.result_type_with_scalar(v.dtype, weak, type(scalar), inexact)
-    if v.dtype != dt or (not allow_bool and dt == dtypes.bool_):
+    # The scalar's array and promotion, by its type and value: ``x + 1`` in a loop makes
+    # them once. Only values whose ``==`` is identity are keys (not -0.0 = 0.0, nor nan).
+    key = None
+    hit = None
+    if ts is int or ts is bool or (ts is float and scalar == scalar and scalar != 0):
+        key = (v.dtype, weak, ts, scalar, inexact, config.x64_enabled)
+        hit = _scalars.get(key)
+    if hit is None:
+        if type(scalar) is int and not -(2**31) <= scalar < 2**31:
+            dtypes.check_python_int(scalar)
+        dt, scalar_weak = dtypes.result_type_with_scalar(v.dtype, weak, ts, inexact)
+        if v.dtype != dt:
+            return None
+        s = np.asarray(scalar, dt)
+        # (A float that overflows the dtype is not kept: its conversion warns each time.)
+        if key is not None and (ts is not float or bool(np.isfinite(s))):
+            s.flags.writeable = False  # shared by every use of the entry
+            if len(_scalars) >= 4096:  # bounded: a program's own constants, not every one
+                _scalars.clear()
+            _scalars[key] = s, scalar_weak
+    else:
+        s, scalar_weak = hit
+        dt = s.dtype
+    if not allow_bool and dt == dtypes.bool_:
         return None
-    s = np.asarray(scalar, dt)
     if scalar_first:
         return core.eval_on_host2(prim, s, scalar_weak, v, weak)
     return core.eval_on_host2(prim, v, weak, s, scalar_weak)

@@ -101,7 +101,7 @@ def _reducer(name: str, reduce: Any, unbatched: Any) -> core.Primitive:
         return prim.bind1(vals[0], axes=axes), dims[0]
 
     core.def_impl(prim, _unbound(name))
-    core.def_abstract(prim, abstract)
+    core.def_abstract(prim, abstract, reads_context=True)
     batch.def_named(prim, named)
     batch.def_batch(prim, foreign)
     return prim
@@ -255,7 +255,7 @@ for _p, _abstract, _named, _foreign in (
     (psum_scatter_p, _psum_scatter_abstract, _psum_scatter_named, _psum_scatter_foreign),
 ):
     core.def_impl(_p, _unbound(_p.name))
-    core.def_abstract(_p, _abstract)
+    core.def_abstract(_p, _abstract, reads_context=True)
     batch.def_named(_p, _named)
     batch.def_batch(_p, _foreign)
 
@@ -345,7 +345,7 @@ def _all_to_all_foreign(
 
 
 core.def_impl(all_to_all_p, _unbound("all_to_all"))
-core.def_abstract(all_to_all_p, _all_to_all_abstract)
+core.def_abstract(all_to_all_p, _all_to_all_abstract, reads_context=True)
 batch.def_named(all_to_all_p, _all_to_all_named)
 batch.def_batch(all_to_all_p, _all_to_all_foreign)
 transpose.deflinear(
@@ -413,7 +413,7 @@ def _ppermute_foreign(
 
 
 core.def_impl(ppermute_p, _unbound("ppermute"))
-core.def_abstract(ppermute_p, _ppermute_abstract)
+core.def_abstract(ppermute_p, _ppermute_abstract, reads_context=True)
 batch.def_named(ppermute_p, _ppermute_named)
 batch.def_batch(ppermute_p, _ppermute_foreign)
 transpose.deflinear(
@@ -449,7 +449,7 @@ def _axis_index_named(
 
 
 core.def_impl(axis_index_p, _unbound("axis_index"))
-core.def_abstract(axis_index_p, _axis_index_abstract)
+core.def_abstract(axis_index_p, _axis_index_abstract, reads_context=True)
 batch.def_named(axis_index_p, _axis_index_named)
 jvp.defjvp_zero(axis_index_p)
 

@@ -18,7 +18,7 @@ from fad._src import core, dtypes
 from fad._src.core import Array, DType, Primitive, ShapedArray
 from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.jvp import MaybeZero, Zero
-from fad._src.interpreters.transpose import NonlinearError, is_undefined
+from fad._src.interpreters.transpose import NonlinearError, UndefinedPrimal, is_undefined
 from fad._src.prims import _util, xla_kernels
 from fad._src.xla import lowering
 from fad._src.xla.lowering import LoweringContext, Value
@@ -99,12 +99,20 @@ def _keep(impl: NpFn) -> NpFn:
 # ---------------------------------------------------------------------------
 
 
+_PY_SCALARS = frozenset({bool, int, float, complex})
+
+
 def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
     """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
-    scalar = value if isinstance(value, Array) else Array(np.asarray(value, dtype))
+    if isinstance(value, Array):
+        scalar = value
+    elif type(value) in _PY_SCALARS:  # a new array no one else holds: no freezing view
+        scalar = core.wrap_fresh(np.asarray(value, dtype), False)
+    else:
+        scalar = Array(np.asarray(value, dtype))
     if scalar.dtype != dtype:
         scalar = convert_element_type(scalar, dtype)
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(map(int, shape))
     if scalar.shape == shape:
         return scalar
     return core.broadcast_in_dim_p.bind1(scalar, shape=shape, broadcast_dimensions=())
@@ -592,9 +600,11 @@ jvp.defjvp(
 
 
 def _mul_transpose(ct: Array, x: Any, y: Any) -> list[MaybeZero | None]:
-    if is_undefined(x) and is_undefined(y):
+    # ``type(...) is``: ``is_undefined`` inlined (mul is most of a linear program)
+    x_lin, y_lin = type(x) is UndefinedPrimal, type(y) is UndefinedPrimal
+    if x_lin and y_lin:
         raise NonlinearError("mul of two values that both depend linearly on the input")
-    return [mul(ct, y), None] if is_undefined(x) else [None, mul(x, ct)]
+    return [mul(ct, y), None] if x_lin else [None, mul(x, ct)]
 
 
 def _div_transpose(ct: Array, x: Any, y: Any) -> list[MaybeZero | None]:

@@ -6,6 +6,7 @@ free axes, as in XLA.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -36,6 +37,22 @@ def _free(ndim: int, *used: Dims) -> Dims:
     return tuple(i for i in range(ndim) if i not in taken)
 
 
+@functools.lru_cache(maxsize=1024)
+def _dot_layout(
+    dimension_numbers: DimensionNumbers, lhs_ndim: int, rhs_ndim: int
+) -> tuple[Dims, Dims, Dims | None, Dims | None]:
+    """The free axes of both operands and the permutations that bring them to
+    ``(batch, free, contracting)`` / ``(batch, contracting, free)`` (None: already so).
+    Worked out once per layout: an eager ``dot`` in a loop meets the same one each time."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    lf, rf = _free(lhs_ndim, lc, lb), _free(rhs_ndim, rc, rb)
+    lperm, rperm = (*lb, *lf, *lc), (*rb, *rc, *rf)
+    return (
+        lf, rf, None if lperm == tuple(range(lhs_ndim)) else lperm,
+        None if rperm == tuple(range(rhs_ndim)) else rperm,
+    )  # fmt: skip
+
+
 def _dot_general_impl(
     lhs: NDArray,
     rhs: NDArray,
@@ -43,23 +60,26 @@ def _dot_general_impl(
     dimension_numbers: DimensionNumbers,
     preferred_element_type: DType | None,
 ) -> NDArray:
-    (lc, rc), (lb, rb) = dimension_numbers
-    lf, rf = _free(lhs.ndim, lc, lb), _free(rhs.ndim, rc, rb)
-    b = [lhs.shape[i] for i in lb]
-    m = [lhs.shape[i] for i in lf]
-    n = [rhs.shape[i] for i in rf]
+    (lc, _), (lb, _) = dimension_numbers
+    lf, rf, lperm, rperm = _dot_layout(dimension_numbers, lhs.ndim, rhs.ndim)
+    ls, rs = lhs.shape, rhs.shape
+    b = [ls[i] for i in lb]
+    m = [ls[i] for i in lf]
+    n = [rs[i] for i in rf]
     # math.prod on Python ints: np.prod on small tuples costs microseconds per call.
-    k = math.prod(lhs.shape[i] for i in lc)
-    bb, mm, nn = (math.prod(s) for s in (b, m, n))
-    left = np.transpose(lhs, (*lb, *lf, *lc)).reshape(bb, mm, k)
-    right = np.transpose(rhs, (*rb, *rc, *rf)).reshape(bb, k, nn)
-    dt = lhs.dtype if preferred_element_type is None else preferred_element_type
-    if np.promote_types(lhs.dtype, dt) == dt and dt != lhs.dtype:
-        # A wider preferred type is the accumulation type too (as in XLA), not only the
-        # result's: multiply and sum in it.
-        left, right = left.astype(dt), right.astype(dt)
-    out = np.matmul(left, right).reshape((*b, *m, *n))
-    return np.asarray(out.astype(dt, copy=False))
+    k = math.prod([ls[i] for i in lc])
+    bb, mm, nn = math.prod(b), math.prod(m), math.prod(n)
+    left = (lhs if lperm is None else lhs.transpose(lperm)).reshape(bb, mm, k)
+    right = (rhs if rperm is None else rhs.transpose(rperm)).reshape(bb, k, nn)
+    dt = lhs.dtype
+    if preferred_element_type is not None:
+        dt = preferred_element_type
+        if np.promote_types(lhs.dtype, dt) == dt and dt != lhs.dtype:
+            # A wider preferred type is the accumulation type too (as in XLA), not only the
+            # result's: multiply and sum in it.
+            left, right = left.astype(dt), right.astype(dt)
+    out: NDArray = np.matmul(left, right).reshape((*b, *m, *n))
+    return out if out.dtype == dt else out.astype(dt)
 
 
 def _dot_general_abstract(
@@ -93,31 +113,48 @@ def _argsort(xs: Sequence[int]) -> Dims:
     return tuple(sorted(range(len(xs)), key=xs.__getitem__))
 
 
+@functools.lru_cache(maxsize=1024)
+def _transpose_lhs_layout(
+    dimension_numbers: DimensionNumbers, lhs_ndim: int, rhs_ndim: int
+) -> tuple[DimensionNumbers, Dims]:
+    """The dimension numbers of ``ct . rhs`` and the permutation back to the lhs's axes
+    (worked out once per layout: a pullback in a loop transposes the same dot each time)."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    lf = _free(lhs_ndim, lc, lb)
+    rf = _free(rhs_ndim, rc, rb)
+    nb, nlf = len(lb), len(lf)
+    ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
+    order = (*lb, *lf, *(lc[j] for j in _argsort(rc)))
+    return ((ct_rf, rf), (tuple(range(nb)), rb)), _argsort(order)
+
+
 def _transpose_lhs(
     ct: Array, rhs: Array, lhs_aval: ShapedArray, dimension_numbers: DimensionNumbers
 ) -> Array:
+    dn, perm = _transpose_lhs_layout(dimension_numbers, lhs_aval.ndim, rhs.ndim)
+    return st.transpose_(dot_general(ct, rhs, dn, lhs_aval.dtype), perm)
+
+
+@functools.lru_cache(maxsize=1024)
+def _transpose_rhs_layout(
+    dimension_numbers: DimensionNumbers, lhs_ndim: int, rhs_ndim: int
+) -> tuple[DimensionNumbers, Dims]:
+    """``_transpose_lhs_layout`` for the rhs: ``ct . lhs`` and the permutation back."""
     (lc, rc), (lb, rb) = dimension_numbers
-    lf = _free(lhs_aval.ndim, lc, lb)
-    rf = _free(rhs.ndim, rc, rb)
-    nb, nlf = len(lb), len(lf)
-    ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
-    out = dot_general(ct, rhs, ((ct_rf, rf), (tuple(range(nb)), rb)), lhs_aval.dtype)
-    order = (*lb, *lf, *(lc[j] for j in _argsort(rc)))
-    return st.transpose_(out, _argsort(order))
+    lf = _free(lhs_ndim, lc, lb)
+    rf = _free(rhs_ndim, rc, rb)
+    nb = len(lb)
+    ct_lf = tuple(range(nb, nb + len(lf)))
+    # Contract ct's lhs-free axes with lhs's free axes; result axes: batch, rhs free, lhs contract.
+    order = (*rb, *rf, *(rc[j] for j in _argsort(lc)))
+    return ((ct_lf, lf), (tuple(range(nb)), lb)), _argsort(order)
 
 
 def _transpose_rhs(
     ct: Array, lhs: Array, rhs_aval: ShapedArray, dimension_numbers: DimensionNumbers
 ) -> Array:
-    (lc, rc), (lb, rb) = dimension_numbers
-    lf = _free(lhs.ndim, lc, lb)
-    rf = _free(rhs_aval.ndim, rc, rb)
-    nb = len(lb)
-    ct_lf = tuple(range(nb, nb + len(lf)))
-    # Contract ct's lhs-free axes with lhs's free axes; result axes: batch, rhs free, lhs contract.
-    out = dot_general(ct, lhs, ((ct_lf, lf), (tuple(range(nb)), lb)), rhs_aval.dtype)
-    order = (*rb, *rf, *(rc[j] for j in _argsort(lc)))
-    return st.transpose_(out, _argsort(order))
+    dn, perm = _transpose_rhs_layout(dimension_numbers, lhs.ndim, rhs_aval.ndim)
+    return st.transpose_(dot_general(ct, lhs, dn, rhs_aval.dtype), perm)
 
 
 def _dot_general_transpose(
