@@ -239,11 +239,11 @@ class _Compiled:
             outs = self.launch(bufs).consume_with_handlers(self.handlers)
         except Exception as err:
             outs = self._recover(args, err)
-        if self.donated_args:
+        if donated:
             # A donated array is consumed, as in JAX: its buffer is deleted and the array
             # reports is_deleted() and refuses further use, host-backed ones too.
             n_const = len(self.const_bufs)
-            for i in self.donated_args:
+            for i in donated:
                 buf: Any = bufs[n_const + i]
                 if not buf.is_deleted():
                     buf.delete()
@@ -728,15 +728,16 @@ class JitFunction(Generic[P, R]):
             # Fast path: positional arrays and Python scalars, a signature seen before. The
             # key is flat: the tracing state, then each argument's shape, dtype, weak type.
             key: list[Any] = [config.trace_state]
-            operands: Any = args
+            operands: Any = args  # (typed as what it is: a tuple of Arrays, past the loop)
             bufs: list[Any] = []  # the arguments' device buffers (None: not uploaded yet)
             uploaded = True  # every argument has its device buffer already
             for a in args:
                 if type(a) is not Array:
                     if all(type(x) is Array or type(x) in _PY_SCALARS for x in args):
                         # Python scalars become (weakly typed) arrays, then this same path.
-                        given: Any = args
-                        arrays: Any = [x if type(x) is Array else core.asarray(x) for x in given]
+                        arrays: Any = [
+                            x if type(x) is Array else core.asarray(x) for x in operands
+                        ]
                         return self(*arrays)  # type: ignore[call-arg]
                     break
                 b = a._buffer

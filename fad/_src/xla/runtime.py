@@ -447,7 +447,7 @@ cpu_device_count: Callable[[], int | None] = _env_cpu_device_count
 
 def _env_cpu_async() -> bool:
     raw = os.environ.get("FAD_CPU_ENABLE_ASYNC_DISPATCH", "").strip().lower()
-    return raw in ("1", "true", "yes", "on")
+    return raw in ("1", "true", "yes")  # what the configuration reads as true
 
 
 #: Whether the CPU client dispatches one-device programs to a worker thread (jaxlib's
@@ -936,8 +936,6 @@ class Executable:
 
     __slots__ = (
         "_exe",
-        "_execute_sharded",
-        "_handlers",
         "backend",
         "device",
         "donated",
@@ -946,13 +944,15 @@ class Executable:
         "loaded_from_cache",
         "out_avals",
         "out_shardings",
+        "result_handlers",
     )
 
     backend: Backend
     device: Device
     in_avals: tuple[Aval, ...]
     out_avals: tuple[Aval, ...]
-    launch: Callable[[list[DeviceBuffer]], Any]
+    launch: Callable[[Sequence[DeviceBuffer]], Any]
+    result_handlers: list[Any]
     donated: tuple[int, ...]
     loaded_from_cache: bool
 
@@ -970,28 +970,22 @@ class Executable:
         xc = _xla()
         shardings = out_shardings or [_sharding_for(device)] * len(out_avals)
         self._exe = exe
-        self._execute_sharded = exe.execute_sharded
+        # ``launch(args)`` starts a run; ``.consume_with_handlers(result_handlers)`` of what
+        # it returns gives the output buffers. ``execute`` does both and explains failures;
+        # callers that handle failures themselves (jit's hot path) call them directly.
+        self.launch = exe.execute_sharded
         # Built once: they stamp fad's aval and sharding on every output.
-        self._handlers = [
+        self.result_handlers = [
             xc.array_result_handler(a, sh, True, _skip_checks=True)
             for a, sh in zip(out_avals, shardings, strict=True)
         ]
         self.out_shardings = tuple(shardings)
-        # The hot path, for callers that handle failures themselves (``execute`` explains
-        # them): ``launch(args)`` starts the run, ``.consume_with_handlers(result_handlers)``
-        # of what it returns gives the output buffers. No Python frame of fad's in between.
-        self.launch = exe.execute_sharded
         self.backend = backend
         self.device = device
         self.in_avals = tuple(in_avals)
         self.out_avals = tuple(out_avals)
         self.donated = tuple(donated)
         self.loaded_from_cache = loaded_from_cache
-
-    @property
-    def result_handlers(self) -> list[Any]:
-        """What ``consume_with_handlers`` of a ``launch`` takes (see ``launch``)."""
-        return self._handlers
 
     def execute(self, args: Sequence[DeviceBuffer]) -> list[DeviceBuffer]:
         """Run on device buffers (e.g. from ``device_put`` or earlier
@@ -1001,8 +995,8 @@ class Executable:
         Donated arguments are deleted.
         """
         try:
-            outs: list[DeviceBuffer] = self._execute_sharded(args).consume_with_handlers(
-                self._handlers
+            outs: list[DeviceBuffer] = self.launch(args).consume_with_handlers(
+                self.result_handlers
             )
         except Exception as err:
             self._diagnose(args, err)
