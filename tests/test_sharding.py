@@ -6,7 +6,7 @@ Every sharded result is compared with the same computation on one device.
 
 from __future__ import annotations
 
-import io
+import json
 import os
 import subprocess
 import sys
@@ -68,7 +68,7 @@ def test_asynchronous_dispatch_gives_the_same_results() -> None:
     """With the CPU client in JAX's asynchronous mode (a fresh process), jitted calls,
     sharded ones included, return what the synchronous default returns here."""
     code = (
-        "import sys, numpy as np, fad, fad.numpy as jnp\n"
+        "import json, numpy as np, fad, fad.numpy as jnp\n"
         "fad.config.update('cpu_enable_async_dispatch', True)\n"
         "f = fad.jit(lambda x: (jnp.tanh(x) @ x.T, x.sum()))\n"
         "x = jnp.arange(12.0).reshape(3, 4) / 10\n"
@@ -76,13 +76,13 @@ def test_asynchronous_dispatch_gives_the_same_results() -> None:
         "mesh = fad.sharding.Mesh(np.array(fad.devices()), ('i',))\n"
         "y = fad.device_put(x, fad.sharding.NamedSharding(mesh, fad.sharding.PartitionSpec('i')))\n"
         "b = fad.jit(lambda v: jnp.sin(v) * 2)(y)\n"
-        "np.save(sys.stdout.buffer, np.concatenate([np.ravel(a), [float(s)], np.ravel(b)]))\n"
+        "print(json.dumps(np.concatenate([np.ravel(a), [float(s)], np.ravel(b)]).tolist()))\n"
     )
     env = {**os.environ, "FAD_NUM_CPU_DEVICES": "3", "TF_CPP_MIN_LOG_LEVEL": "2"}
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, check=True, timeout=120
     ).stdout
-    got = np.load(io.BytesIO(out))
+    got = np.array(json.loads(out))
     x = np.arange(12.0, dtype=np.float32).reshape(3, 4) / 10
     want = np.concatenate([np.ravel(np.tanh(x) @ x.T), [x.sum()], np.ravel(np.sin(x) * 2)])
     np.testing.assert_allclose(got, want, rtol=1e-5)
