@@ -745,6 +745,47 @@ def test_block_until_ready_waits_on_every_device_array_of_a_pytree() -> None:
     np.testing.assert_array_equal(np.asarray(dev[1]["k"]), np.full(3, 2.0))
     one = jnp.ones(2)
     fake = Array.__new__(Array)
-    fake._host, fake._weak_type, fake._buffer = None, False, Buf()
-    assert fad.block_until_ready([one, fake]) == [one, fake]
-    assert len(waited) == 1  # the host-backed array needed no wait
+    fake._host, fake._weak_type, fake._buffer, fake._computed = None, False, Buf(), False
+    done = Array.__new__(Array)
+    done._host, done._weak_type, done._buffer, done._computed = None, False, Buf(), True
+    assert fad.block_until_ready([one, fake, done]) == [one, fake, done]
+    assert waited == [fake._buffer]  # host-backed and known-complete arrays need no wait
+
+
+def test_outputs_of_a_run_on_the_calling_thread_need_no_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The synchronous CPU client runs a one-device program to the end inside the call when
+    its inputs are complete: its outputs are known complete, and ``block_until_ready``
+    does not ask their buffers. A run with an input not known complete may be queued, and
+    so may every later run on the device: their outputs are waited for."""
+    import fad._src.jit as jit_module
+
+    monkeypatch.setattr(jit_module, "_maybe_queued", False)
+    f = jit(lambda v: (v * 2.0, v + 1.0))
+    g = jit(lambda v: v * 2.0)
+    x = jnp.arange(3.0)
+    a, b = f(x)
+    y = g(x)
+    assert a._computed and b._computed and y._computed
+    for out in (a, y):
+        np.testing.assert_array_equal(np.asarray(out), np.arange(3.0) * 2)
+    waited: list[object] = []
+
+    class Buf:
+        def block_until_ready(self) -> None:
+            waited.append(self)
+
+    y2 = g(x)
+    y2._buffer = Buf()
+    assert y2.block_until_ready() is y2 and fad.block_until_ready(y2) is y2
+    assert waited == []
+    # An input that may be unfinished (here: said to be) makes this run and later ones
+    # unknown; they are waited for, and give the same values.
+    pending = g(x)
+    pending._computed = False
+    z = g(pending)
+    w1, w2 = f(x)
+    assert not (z._computed or w1._computed or w2._computed or g(x)._computed)
+    np.testing.assert_array_equal(np.asarray(fad.block_until_ready(z)), np.arange(3.0) * 4)
+    np.testing.assert_array_equal(np.asarray(w2), np.arange(3.0) + 1)

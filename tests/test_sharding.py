@@ -73,6 +73,7 @@ def test_asynchronous_dispatch_gives_the_same_results() -> None:
         "f = fad.jit(lambda x: (jnp.tanh(x) @ x.T, x.sum()))\n"
         "x = jnp.arange(12.0).reshape(3, 4) / 10\n"
         "a, s = fad.block_until_ready(f(x))\n"
+        "assert not (a._computed or s._computed)  # queued work: waited for, not assumed\n"
         "mesh = fad.sharding.Mesh(np.array(fad.devices()), ('i',))\n"
         "y = fad.device_put(x, fad.sharding.NamedSharding(mesh, fad.sharding.PartitionSpec('i')))\n"
         "b = fad.jit(lambda v: jnp.sin(v) * 2)(y)\n"

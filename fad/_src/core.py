@@ -139,12 +139,16 @@ class Array:
     ``fad.numpy`` functions, so every transformation sees it.
     """
 
-    __slots__ = ("_buffer", "_host", "_weak_type")
+    __slots__ = ("_buffer", "_computed", "_host", "_weak_type")
     __array_priority__ = 100
     _weak_type: bool
     # The device buffer this value came from (set by ``jit``), so that passing it
     # back into a compiled function needs no new upload.
     _buffer: DeviceBuffer | None
+    # Whether ``_buffer`` is known to hold its final value, so waiting on it is needless:
+    # an upload waited for, or the output of a program that ran to the end on the calling
+    # thread (``jit``). Set wherever ``_buffer`` is, and read only where it is set.
+    _computed: bool
     # The numpy value. For a ``jit`` output it is fetched from ``_buffer`` on first
     # use (a zero-copy view on CPU), so a compiled call returns without waiting
     # for the device and a loop feeding outputs back never touches the host.
@@ -167,6 +171,8 @@ class Array:
         self._host = value
         self._weak_type = weak_type
         self._buffer = buffer
+        # A buffer given here holds ``value`` already (``device_put`` read it back).
+        self._computed = buffer is not None
 
     # -- abstract value ---------------------------------------------------
     @property
@@ -483,7 +489,7 @@ class Array:
         def take(self, indices: ArrayLike, axis: int | None = None) -> Array: ...
 
     def block_until_ready(self) -> Array:
-        if self._host is None and self._buffer is not None:
+        if self._host is None and self._buffer is not None and not self._computed:
             self._buffer.block_until_ready()
         return self
 

@@ -163,30 +163,54 @@ def _buffer_of(
         # array remembers the shared buffer; donation never deletes a shared one (above).
         key = (v.dtype, v.tobytes(), device)
         cached = _scalar_buffers.get(key)
-        if cached is None or cached.is_deleted():
+        if cached is None or cached[0].is_deleted():
             if len(_scalar_buffers) >= _SCALAR_CACHE_SIZE:
                 _scalar_buffers.clear()
-            cached = _scalar_buffers[key] = runtime.device_put(v, device)
-        a._buffer = cached
-        return cached
+            cached = _scalar_buffers[key] = _upload(v, device)
+        a._buffer, a._computed = cached
+        return cached[0]
     if v.flags.writeable:  # fad's own results are frozen when handed out (see Array.__array__)
         v.flags.writeable = False
-    new = runtime.device_put(v, device)
+    new, complete = _upload(v, device)
     # The buffer is a copy, or a zero-copy alias of memory nobody can write: either way a
     # pure cache of the array's (immutable) value, kept so later calls do not upload again.
     if shared:
         a._buffer = new
+        a._computed = complete
     return new
 
 
+def _upload(
+    v: np.ndarray[Any, Any], device: runtime.Device | None
+) -> tuple[runtime.DeviceBuffer, bool]:
+    """``v`` on ``device``, and whether the buffer is known complete. Where programs run to
+    the end on the calling thread (synchronous CPU) the upload is waited for here, once: a
+    program with an unfinished input would be queued instead, and so would every later one
+    on that device."""
+    buf = runtime.device_put(v, device)
+    if runtime.completes_inline(device):
+        buf.block_until_ready()
+        return buf, True
+    return buf, False
+
+
 _SCALAR_CACHE_SIZE = 1024
-_scalar_buffers: dict[tuple[Any, bytes, Any], runtime.DeviceBuffer] = {}
+_scalar_buffers: dict[tuple[Any, bytes, Any], tuple[runtime.DeviceBuffer, bool]] = {}
 
 
 _new_object = object.__new__
 _PY_SCALARS = (float, int, bool, complex)
 # The handler stack's current frame (``core.is_eager()`` without its call).
 _current_frame = core._current.get
+# Whether a program may have been queued behind unfinished work rather than run inline:
+# once one had an input not known complete, a later one on its device may wait for it
+# too, so from then on no output is taken as complete without asking its buffer.
+_maybe_queued = False
+
+
+def _note_queued() -> None:
+    global _maybe_queued
+    _maybe_queued = True
 
 
 @final
@@ -194,8 +218,8 @@ class _Compiled:
     """An executable for one program, with its hoisted constants already on the device."""
 
     __slots__ = (
-        "const_bufs", "device", "donated_args", "exe", "execute", "handlers", "launch", "module",
-        "n_args", "out_weak",
+        "const_bufs", "device", "donated_args", "exe", "execute", "handlers", "inline", "launch",
+        "module", "n_args", "out_weak",
     )  # fmt: skip
 
     def __init__(
@@ -212,6 +236,9 @@ class _Compiled:
         self.module = module
         self.donated_args = frozenset(donated)
         self.device = self.exe.device
+        # Runs to the end inside ``launch`` when its inputs are complete: then its outputs
+        # are complete too, and ``block_until_ready`` has nothing to wait for.
+        self.inline = runtime.completes_inline(self.device)
         self.execute = self.exe.execute
         self.launch = self.exe.launch
         self.handlers = self.exe.result_handlers
@@ -233,12 +260,16 @@ class _Compiled:
                     "a buffer can be donated once"
                 )
         bufs = self.const_bufs.copy()
+        complete = True  # every input is known complete
         for i, a in enumerate(args):
-            bufs.append(_buffer_of(a, device, i not in donated))
+            b = _buffer_of(a, device, i not in donated)
+            bufs.append(b)
+            complete = complete and (a._computed if b is a._buffer else b.is_ready())
         try:
             outs = self.launch(bufs).consume_with_handlers(self.handlers)
         except Exception as err:
             outs = self._recover(args, err)
+        done = self.finished(complete)
         if donated:
             # A donated array is consumed, as in JAX: its buffer is deleted and the array
             # reports is_deleted() and refuses further use, host-backed ones too.
@@ -248,14 +279,24 @@ class _Compiled:
                 if not buf.is_deleted():
                     buf.delete()
                 args[i]._buffer = buf
+                args[i]._computed = False
                 args[i]._host = None
-        return _wrap_outputs(outs, self.out_weak)
+        return _wrap_outputs(outs, self.out_weak, done)
+
+    def finished(self, complete: bool) -> bool:
+        """Whether a run just launched, on inputs known ``complete`` or not, has finished."""
+        if complete:
+            return self.inline and not _maybe_queued
+        if self.inline:
+            _note_queued()
+        return False
 
     def _recover(self, args: Sequence[Array], err: Exception) -> list[runtime.DeviceBuffer]:
         """A donated argument gets a clear error; buffers on another device are re-uploaded."""
         for i, a in enumerate(args):
             if a.is_deleted():
                 raise DonatedArgumentError(_donated_message(f"argument {i}")) from err
+        _note_queued()  # (the new uploads are not waited for)
         host = [runtime.device_put(np.asarray(a._value), self.device) for a in args]
         try:
             return self.execute([*self.const_bufs, *host])
@@ -263,7 +304,10 @@ class _Compiled:
             raise err from None
 
 
-def _wrap_outputs(outs: Sequence[runtime.DeviceBuffer], out_weak: Sequence[bool]) -> list[Array]:
+def _wrap_outputs(
+    outs: Sequence[runtime.DeviceBuffer], out_weak: Sequence[bool], done: bool = False
+) -> list[Array]:
+    """Arrays of a run's output buffers (``done``: the run is known to have finished)."""
     # The hot path: skip Array.__init__ (the host value is fetched on first use), and
     # zip (a keyword argument to a builtin is a slow call).
     results = []
@@ -272,6 +316,7 @@ def _wrap_outputs(outs: Sequence[runtime.DeviceBuffer], out_weak: Sequence[bool]
         arr._host = None
         arr._weak_type = weak
         arr._buffer = b
+        arr._computed = done
         results.append(arr)
     return results
 
@@ -327,6 +372,7 @@ class _SpmdCompiled:
             if b is None or b.is_deleted() or runtime.buffer_sharding(b) != rs:
                 b = placement.put(np.asarray(a._value), sh)  # to this layout, through the host
             bufs.append(b)
+        _note_queued()  # (a program over several devices may be)
         return _wrap_outputs(self.exe.execute(bufs), self.out_weak)
 
 
@@ -731,6 +777,7 @@ class JitFunction(Generic[P, R]):
             operands: Any = args  # (typed as what it is: a tuple of Arrays, past the loop)
             bufs: list[Any] = []  # the arguments' device buffers (None: not uploaded yet)
             uploaded = True  # every argument has its device buffer already
+            complete = True  # and it is known complete
             for a in args:
                 if type(a) is not Array:
                     if all(type(x) is Array or type(x) in _PY_SCALARS for x in args):
@@ -748,6 +795,8 @@ class JitFunction(Generic[P, R]):
                     uploaded = False
                 key += (v.shape, v.dtype, a._weak_type)
                 bufs.append(b)
+                if b is not None and not a._computed:
+                    complete = False
             else:
                 entry = self._fast.get(tuple(key))
                 if entry is not None:
@@ -760,19 +809,22 @@ class JitFunction(Generic[P, R]):
                         # inlined: a call's frames cost more than a small program takes).
                         if not uploaded:
                             bufs = [_buffer_of(a, c.device) for a in operands]
+                            complete = all(a._computed for a in operands)
                         if c.const_bufs:
                             bufs = [*c.const_bufs, *bufs]
                         try:
                             outs = c.launch(bufs).consume_with_handlers(c.handlers)
                         except Exception as err:
                             outs = c._recover(operands, err)
+                        done = c.inline and not _maybe_queued if complete else c.finished(False)
                         if entry.simple:
                             r: Array = _new_object(Array)
                             r._host = None
                             r._weak_type = c.out_weak[0]
                             r._buffer = outs[0]
+                            r._computed = done
                             return r  # type: ignore[return-value]
-                        result: Any = entry.outputs(_wrap_outputs(outs, c.out_weak))
+                        result: Any = entry.outputs(_wrap_outputs(outs, c.out_weak, done))
                         return result  # type: ignore[no-any-return]
                     return self._call_entry(entry, tuple(operands))
         entry, flat = self._entry(args, kwargs)
@@ -1314,7 +1366,7 @@ def block_until_ready(x: T) -> T:
     for leaf in (x,) if type(x) is Array else tu.tree_leaves(x):
         if type(leaf) is Array:  # (a Tracer has no buffer)
             buf = leaf._buffer
-            if buf is not None and leaf._host is None:
+            if buf is not None and leaf._host is None and not leaf._computed:
                 buf.block_until_ready()
     return x
 

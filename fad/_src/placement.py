@@ -207,6 +207,7 @@ def _constraint_eager(x: Array, *, sharding: Sharding) -> Array:
     out._host = None
     out._weak_type = x._weak_type
     out._buffer = buf
+    out._computed = False
     return out
 
 

@@ -85,6 +85,7 @@ __all__ = [
     "load_cuda_plugin",
     "addressable_shards",
     "cpu_backend_devices",
+    "completes_inline",
     "cpu_async",
     "cpu_device_count",
     "device_put_sharded",
@@ -212,6 +213,8 @@ class DeviceBuffer(Protocol):
     def ndim(self) -> int: ...
 
     def block_until_ready(self) -> DeviceBuffer: ...
+
+    def is_ready(self) -> bool: ...
 
     def delete(self) -> None: ...
 
@@ -454,6 +457,14 @@ def _env_cpu_async() -> bool:
 #: ``asynchronous``) or runs them on the calling thread. fad's configuration replaces this
 #: hook; the default reads ``$FAD_CPU_ENABLE_ASYNC_DISPATCH``.
 cpu_async: Callable[[], bool] = _env_cpu_async
+
+
+def completes_inline(device: Device | None = None) -> bool:
+    """Whether a one-device program on ``device`` (default: the default device) has finished
+    when its ``execute`` call returns, given complete inputs: jaxlib's synchronous CPU client
+    runs it on the calling thread (a program queued behind unfinished work still waits)."""
+    dev = device if device is not None else default_device()
+    return bool(dev.platform == "cpu") and not cpu_async()
 
 
 def cpu_backend_devices() -> int | None:
