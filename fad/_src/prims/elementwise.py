@@ -19,7 +19,7 @@ from fad._src.core import Array, DType, Primitive, ShapedArray
 from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.jvp import MaybeZero, Zero
 from fad._src.interpreters.transpose import NonlinearError, UndefinedPrimal, is_undefined
-from fad._src.prims import _util, xla_kernels
+from fad._src.prims import _util, xla_complex, xla_kernels
 from fad._src.xla import lowering
 from fad._src.xla.lowering import LoweringContext, Value
 
@@ -718,6 +718,46 @@ def gt(x: Array, y: Array) -> Array:
 
 def ge(x: Array, y: Array) -> Array:
     return ge_p.bind1(x, y)
+
+
+# ---------------------------------------------------------------------------
+# Complex operands
+# ---------------------------------------------------------------------------
+
+# XLA expands complex arithmetic into real operations with its own handling of infinite
+# and NaN parts and of zero signs, where numpy follows C99 Annex G: for complex dtypes the
+# eager implementations are XLA's formulas (``xla_complex``); real dtypes keep numpy's
+# ufuncs, looked up at no extra cost (``core.def_dtype_impl``).
+for _p in (abs_p, sign_p, sqrt_p, rsqrt_p, exp_p, exp2_p, expm1_p, log_p, log1p_p, logistic_p,
+           sin_p, cos_p, tan_p, sinh_p, cosh_p, tanh_p, asin_p, acos_p, atan_p, asinh_p,
+           acosh_p, atanh_p, mul_p, div_p, pow_p, max_p, min_p):  # fmt: skip
+    for _dt in (np.complex64, np.complex128):
+        core.def_dtype_impl(_p, _dt, xla_complex.IMPLS[_p.name])
+
+
+def _complex_max(x: Array, y: Array) -> Array:
+    # Lexicographic, as JAX lowers it (XLA's own complex maximum compares real parts only).
+    rx, ry = real(x), real(y)
+    return select_n(select_n(eq(rx, ry), gt(rx, ry), gt(imag(x), imag(y))), y, x)
+
+
+def _complex_min(x: Array, y: Array) -> Array:
+    rx, ry = real(x), real(y)
+    return select_n(select_n(eq(rx, ry), lt(rx, ry), lt(imag(x), imag(y))), y, x)
+
+
+def _minmax_rule(op: str, complex_fn: Callable[[Array, Array], Array]) -> lowering.LoweringRule:
+    def rule(ctx: LoweringContext, x: Value, y: Value) -> Value:
+        if dtypes.is_complex(x.aval.dtype):
+            out: Value = _util.inline(ctx, complex_fn, (x, y), {})
+            return out
+        return ctx.elementwise(op, (x, y))
+
+    return rule
+
+
+lowering.def_rule(max_p, _minmax_rule("stablehlo.maximum", _complex_max))
+lowering.def_rule(min_p, _minmax_rule("stablehlo.minimum", _complex_min))
 
 
 # ---------------------------------------------------------------------------
