@@ -19,9 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from .xla_kernels import fma_impl
+from .xla_kernels import fma_impl, xla_log_f32
 
 NDArray = np.ndarray[Any, Any]
+
+
+def _log(x: NDArray) -> NDArray:
+    """``log`` with XLA's bits (its float32 kernel; float64 calls the C library's), where
+    a result multiplies a huge exponent (``pow``) and every ulp shows."""
+    return xla_log_f32(x) if x.dtype == np.float32 else np.log(x)
 
 
 def _parts(z: NDArray) -> tuple[NDArray, NDArray]:
@@ -41,7 +47,7 @@ def _abs_parts(a: NDArray, b: NDArray) -> tuple[NDArray, NDArray, NDArray]:
     x, y = np.abs(a), np.abs(b)
     hi, lo = np.maximum(x, y), np.minimum(x, y)
     ratio = lo / hi
-    return lo, hi, ratio * ratio + hi.dtype.type(1)
+    return lo, hi, _fma(ratio, ratio, np.ones_like(ratio))
 
 
 def _abs(a: NDArray, b: NDArray) -> NDArray:
@@ -337,7 +343,7 @@ def pow_(x: NDArray, y: NDArray) -> NDArray:
     r = _abs(a, b)
     arg = np.arctan2(b, a)
     coeff = np.power(r, c) * np.exp(-d * arg)
-    q = _fma(c, arg, d * np.log(r))  # (XLA contracts it to a multiply-add)
+    q = _fma(c, arg, d * _log(r))  # (XLA contracts it to a multiply-add)
     re, im = coeff * np.cos(q), coeff * np.sin(q)
     d0, c0, b0 = d == 0, c == 0, b == 0
     z0 = (r == 0) & d0 & (t(0) <= c)
@@ -512,6 +518,40 @@ def min_(x: NDArray, y: NDArray) -> NDArray:
     part is NaN."""
     rx, ry = np.real(x), np.real(y)
     return _pick(x, y, np.where(rx == ry, np.imag(x) < np.imag(y), rx < ry))
+
+
+def integer_pow(x: NDArray, y: int) -> NDArray:
+    """``x ** y`` by squaring with the complex multiply (``1 / x ** -y`` for ``y < 0``), as
+    fad lowers ``integer_pow``; the first factor is not multiplied into a one (XLA folds
+    ``1 * x`` to ``x``, which keeps infinite parts from turning into NaN)."""
+    with np.errstate(all="ignore"):
+        base, n, acc = x, -y if y < 0 else y, None
+        while n:
+            if n & 1:
+                acc = base if acc is None else mul(acc, base)
+            n >>= 1
+            if n:
+                base = mul(base, base)
+        one = np.ones_like(x)
+        if acc is None:
+            return one
+        return div(one, acc) if y < 0 else acc
+
+
+def prod(x: NDArray, axes: tuple[int, ...]) -> NDArray:
+    """The product over ``axes`` as XLA's reduce forms it: the complex multiply, one
+    element after another from the initial one (a single element is the product itself:
+    XLA drops a reduction over one element)."""
+    with np.errstate(all="ignore"):
+        nd = len(axes)
+        moved = np.moveaxis(x, axes, tuple(range(x.ndim - nd, x.ndim)))
+        flat = moved.reshape((*moved.shape[: x.ndim - nd], -1))
+        if flat.shape[-1] == 1:
+            return flat[..., 0].copy()
+        acc = np.ones(flat.shape[:-1], x.dtype)
+        for j in range(flat.shape[-1]):
+            acc = mul(acc, flat[..., j])
+        return acc
 
 
 def _quiet(kernel: Callable[..., NDArray]) -> Callable[..., NDArray]:

@@ -78,7 +78,7 @@ def edge_values(dtype: Any, *, subnormals: bool = True, complex_special: bool = 
 # as 2^-150) where numpy is exact; and numpy's complex kernels follow C99 Annex G for
 # infinite and NaN parts and honour the sign of a zero part on branch cuts, where XLA's
 # formulas give other infinities, NaNs and branches.
-LAW_EDGES = {"subnormals": False, "complex_special": False}
+LAW_EDGES = {"subnormals": False, "complex_special": True}
 
 
 def with_edges(x: Any, rng: np.random.Generator) -> Array:
