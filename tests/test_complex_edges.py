@@ -112,9 +112,7 @@ def test_reduce_prod_complex_edges_equal_jit(dtype: type) -> None:
             _assert_parts_equal(eager, compiled, x)
 
 
-@pytest.mark.parametrize(
-    "fn", [jnp.maximum, jnp.minimum], ids=["maximum", "minimum"]
-)
+@pytest.mark.parametrize("fn", [jnp.maximum, jnp.minimum], ids=["maximum", "minimum"])
 def test_complex_max_min_are_lexicographic(fn: Callable[[Any, Any], Any]) -> None:
     # Ties in the real part go by the imaginary part (numpy's and JAX's order), eagerly
     # and compiled; XLA's own complex maximum compares real parts only.
