@@ -274,19 +274,27 @@ def tan(z: NDArray) -> NDArray:
 
 
 def _fma(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
-    """``a * b + c`` rounded once, as XLA contracts it. Where the emulation of
-    ``fma_impl`` falls short: an exact zero product keeps its sign, an infinite ``c`` wins
+    """``a * b + c`` rounded once, as XLA contracts it.
+
+    float32 parts: the product is exact in float64, the sum rounds there and again to
+    float32 (which differs from one rounding only at exact ties), with IEEE's infinities,
+    NaNs and zero signs throughout. float64 parts: ``fma_impl``'s emulation, except
+    where it falls short: an exact zero product keeps its sign, an infinite ``c`` wins
     over a finite product, a product past the largest float is scaled down by ``2^64``
-    first, and a sum that rounds to zero takes the sign of the product it underflowed."""
+    first, and a sum that rounds to zero takes the sign of the product it underflowed.
+    """
     with np.errstate(all="ignore"):
+        if a.dtype == np.float32:
+            wide = np.float64
+            return (a.astype(wide) * b.astype(wide) + c.astype(wide)).astype(np.float32)
         t = a.dtype.type
         plain = a * b + c
         fin_ab = np.isfinite(a) & np.isfinite(b)
-        fused = np.where(
-            np.isinf(plain) & fin_ab,
-            fma_impl(a * t(2.0**-64), b, c * t(2.0**-64)) * t(2.0**64),
-            fma_impl(a, b, c),
-        )
+        fused = fma_impl(a, b, c)
+        over = np.isinf(plain) & fin_ab
+        if over.any():
+            scaled = fma_impl(a * t(2.0**-64), b, c * t(2.0**-64)) * t(2.0**64)
+            fused = np.where(over, scaled, fused)
         fused = np.where((fused == 0) & (c == 0), (a * b) * t(0), fused)
         out = np.where(fin_ab & (a != 0) & (b != 0) & np.isfinite(c), fused, plain)
         return np.where(fin_ab & np.isinf(c), c, out)
