@@ -35,7 +35,7 @@ def _grid(dtype: type) -> NDArray:
     return fad.testing.edge_values(dtype, subnormals=False, complex_special=True)
 
 
-def _assert_parts_equal(eager: NDArray, compiled: NDArray, where: NDArray) -> None:
+def _assert_parts_equal(eager: NDArray, compiled: NDArray, where: NDArray, ulps: float = 8) -> None:
     """Part by part: NaNs, infinities and zero signs exactly; finite parts within a few
     ulps of the value's modulus. XLA flushes subnormal results and intermediates to zero
     (numpy keeps them): parts up to the smallest normal number count as zero, of either
@@ -43,7 +43,7 @@ def _assert_parts_equal(eager: NDArray, compiled: NDArray, where: NDArray) -> No
     assert eager.dtype == compiled.dtype
     parts = (np.real, np.imag) if np.iscomplexobj(eager) else (np.real,)
     tiny = np.finfo(eager.dtype).tiny
-    rtol = 8 * np.finfo(eager.dtype).eps
+    rtol = ulps * np.finfo(eager.dtype).eps
     with np.errstate(all="ignore"):
         scale = np.fmax(np.abs(eager), np.abs(compiled))
     for part in parts:
@@ -80,6 +80,24 @@ def test_binary_complex_edges_equal_jit(name: str, dtype: type) -> None:
         eager = np.asarray(prim.bind1(jnp.asarray(x), jnp.asarray(y)))
         compiled = np.asarray(fad.jit(prim.bind1)(jnp.asarray(x), jnp.asarray(y)))
     _assert_parts_equal(eager, compiled, np.stack([x, y], 1))
+
+
+@pytest.mark.parametrize("dtype", COMPLEX)
+def test_pow_with_huge_exponents_equals_jit(dtype: type) -> None:
+    # x ** (c + d j) turns by q = c arg(x) + d log|x|: with d near the largest float, one
+    # ulp of q flips the signs of the (infinite) result, so every step must have XLA's
+    # bits (its log, its multiply-add).
+    rng = np.random.default_rng(0)
+    big = float(np.finfo(np.finfo(dtype).dtype).max)
+    parts = np.array([big, -big, 1e20, -1e20, 3e9, 0.0, 1.5])
+    x: NDArray = (rng.standard_normal(2000) + 1j * rng.standard_normal(2000)).astype(dtype)
+    y: NDArray = np.empty(2000, dtype)
+    y.real, y.imag = rng.choice(parts, 2000), rng.choice(parts, 2000)
+    with fad.config.enable_x64_scope(True):
+        eager = np.asarray(ew.pow(jnp.asarray(x), jnp.asarray(y)))
+        compiled = np.asarray(fad.jit(ew.pow)(jnp.asarray(x), jnp.asarray(y)))
+    # (finite results: |x|^c and exp(-d arg x) may round a few ulps apart)
+    _assert_parts_equal(eager, compiled, np.stack([x, y], 1), ulps=1e4)
 
 
 @pytest.mark.parametrize("dtype", COMPLEX)
