@@ -768,12 +768,13 @@ integer_pow_p = core.new_primitive("integer_pow")
 
 
 def _integer_pow_impl(x: np.ndarray[Any, Any], *, y: int) -> Any:
-    if x.dtype.kind == "c":  # XLA's complex multiplies, not numpy's (see xla_complex)
+    dt = x.dtype  # (read once: the complex check costs no more than the reads it saves)
+    if dt.kind == "c":  # XLA's complex multiplies, not numpy's (see xla_complex)
         return xla_complex.integer_pow(x, y)
     with np.errstate(all="ignore"):
-        if y < 0 and not np.issubdtype(x.dtype, np.inexact):
+        if y < 0 and not np.issubdtype(dt, np.inexact):
             raise TypeError("integer_pow with a negative exponent needs an inexact dtype")
-        return np.power(x, x.dtype.type(y) if y >= 0 else y).astype(x.dtype, copy=False)
+        return np.power(x, dt.type(y) if y >= 0 else y).astype(dt, copy=False)
 
 
 def _integer_pow_jvp(g: Array, ans: Array, x: Array, *, y: int) -> Array:

@@ -26,7 +26,8 @@ def _prod_impl(x: NDArray, *, axes: Axes) -> Any:
     dt = x.dtype
     if dt.kind == "c":  # XLA's complex multiplies, not numpy's (see xla_complex)
         return xla_complex.prod(x, axes)
-    return np.prod(x, axis=axes, dtype=dt)
+    # (``np.prod`` without its Python wrapper, which costs more than the check above)
+    return np.multiply.reduce(x, axis=axes, dtype=dt)
 
 
 reduce_prod_p = _util.reduction("reduce_prod", _prod_impl, "number", "mul")
