@@ -784,6 +784,19 @@ def def_impl(prim: Primitive, impl: Impl) -> None:
     object.__setattr__(prim, "impl", impl)
 
 
+# Implementations for one dtype of a primitive that has a numpy ``impl`` (complex kernels
+# that follow XLA's formulas where numpy's follow C99): the eager paths look them up by
+# ``(primitive, dtype)`` where they check the dtype anyway, so other dtypes pay nothing.
+dtype_impls: dict[tuple[Primitive, np.dtype[Any]], Impl] = {}
+
+
+def def_dtype_impl(prim: Primitive, dtype: Any, impl: Impl) -> None:
+    """Give ``prim`` (which has its numpy ``impl``) another implementation for ``dtype``."""
+    if prim.impl is None:
+        raise ValueError(f"primitive {prim.name!r} has no implementation to specialize")
+    dtype_impls[(prim, np.dtype(dtype))] = impl
+
+
 # Primitives whose abstract rule reads more than its operands and parameters (the collectives
 # read the sizes of the named axes in scope): no cache keeps what their rule says.
 contextual: set[Primitive] = set()
@@ -955,25 +968,35 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
 # numpy ``impl`` and no parameters, and is not ``multiple_results`` nor ``weak_from``.
 
 
-# The (primitive, dtype) pairs whose abstract rule has accepted that dtype: numpy would
-# compute ``exp`` of integers, the primitive refuses them (as ``jit`` does), and the lean
-# paths check each pair once.
-_dtype_accepted: set[tuple[Primitive, np.dtype[Any]]] = set()
+# The implementation for each (primitive, dtype) pair whose abstract rule has accepted
+# that dtype: numpy would compute ``exp`` of integers, the primitive refuses them (as
+# ``jit`` does), and the lean paths check each pair once. The entry is ``prim.impl`` or
+# the pair's ``dtype_impls`` entry, so that lookup costs what the check does.
+_dtype_accepted: dict[tuple[Primitive, np.dtype[Any]], Impl] = {}
 
 
-def _accept_dtype(prim: Primitive, x: np.ndarray[Any, Any], n: int) -> None:
-    rule = abstract_rules.get(prim)
-    if rule is not None:
-        aval = ShapedArray(x.shape, x.dtype, False)
-        rule(*([aval] * n))
-    _dtype_accepted.add((prim, x.dtype))
+def _accept_dtype(prim: Primitive, x: np.ndarray[Any, Any], n: int) -> Impl:
+    """The implementation of ``prim`` for ``x``'s dtype, once its rule accepts ``n``
+    operands like ``x`` (``n = 0``: operands of mixed dtypes, checked by the caller,
+    nothing recorded)."""
+    impl = dtype_impls.get((prim, x.dtype), prim.impl)
+    assert impl is not None  # (callers know ``prim.impl`` is set)
+    if n:
+        rule = abstract_rules.get(prim)
+        if rule is not None:
+            aval = ShapedArray(x.shape, x.dtype, False)
+            rule(*([aval] * n))
+        _dtype_accepted[(prim, x.dtype)] = impl
+    return impl
 
 
 def eval_on_host1(prim: Primitive, x: np.ndarray[Any, Any], x_weak: bool) -> Array:
     """``eval_primitive`` of a unary ``prim`` on a concrete array (host value ``x``)."""
-    if (prim, x.dtype) not in _dtype_accepted:
-        _accept_dtype(prim, x, 1)
-    out = prim.impl(x)  # type: ignore[misc]  # (callers know ``impl`` is set)
+    try:
+        impl = _dtype_accepted[prim, x.dtype]
+    except KeyError:
+        impl = _accept_dtype(prim, x, 1)
+    out = impl(x)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     r: Array = _new_object(Array)
@@ -988,9 +1011,11 @@ def eval_on_host2(
     prim: Primitive, x: np.ndarray[Any, Any], x_weak: bool, y: np.ndarray[Any, Any], y_weak: bool
 ) -> Array:
     """``eval_primitive`` of a binary ``prim`` on two concrete arrays (host values)."""
-    if (prim, x.dtype) not in _dtype_accepted and x.dtype == y.dtype:
-        _accept_dtype(prim, x, 2)
-    out = prim.impl(x, y)  # type: ignore[misc]  # (callers know ``impl`` is set)
+    try:
+        impl = _dtype_accepted[prim, x.dtype]
+    except KeyError:
+        impl = _accept_dtype(prim, x, 2 if x.dtype == y.dtype else 0)
+    out = impl(x, y)
     if type(out) is not np.ndarray:
         out = np.asarray(out)
     r: Array = _new_object(Array)
@@ -1031,6 +1056,8 @@ def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any
     if prim.weak_from:
         weak_args = args[prim.weak_from :]
         weak = all(a._weak_type for a in weak_args)
+    if vals and dtype_impls:
+        impl = dtype_impls.get((prim, vals[-1].dtype), impl)
     out = impl(*vals, **params)
     if prim.multiple_results:
         return [wrap_fresh(o, False) for o in cast("Sequence[np.ndarray[Any, Any]]", out)]

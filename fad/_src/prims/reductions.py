@@ -12,7 +12,7 @@ from fad._src import core, dtypes
 from fad._src.core import Array, DType, Primitive, ShapedArray
 from fad._src.interpreters import batch, jvp, transpose
 from fad._src.interpreters.batch import BDim
-from fad._src.prims import _util
+from fad._src.prims import _util, xla_complex
 from fad._src.prims import elementwise as ew
 from fad._src.prims import structural as st
 from fad._src.xla import lowering
@@ -22,9 +22,16 @@ Axes = tuple[int, ...]
 NDArray = np.ndarray[Any, Any]
 
 
-reduce_prod_p = _util.reduction(
-    "reduce_prod", lambda x, *, axes: np.prod(x, axis=axes, dtype=x.dtype), "number", "mul"
-)
+def _prod_impl(x: NDArray, *, axes: Axes) -> Any:
+    dt = x.dtype
+    if dt.kind == "c":  # XLA's complex multiplies, not numpy's (see xla_complex)
+        return xla_complex.prod(x, axes)
+    # (``np.prod`` without its Python wrapper, which costs more than the check above)
+    return np.multiply.reduce(x, axis=axes, dtype=dt)
+
+
+reduce_prod_p = _util.reduction("reduce_prod", _prod_impl, "number", "mul")
+
 reduce_max_p = _util.reduction(
     "reduce_max",
     lambda x, *, axes: np.max(x, axis=axes) if x.size else _empty_reduce(x, axes, "max"),

@@ -72,13 +72,13 @@ def edge_values(dtype: Any, *, subnormals: bool = True, complex_special: bool = 
         return np.array(_float_edges(dt, subnormals), dt)
 
 
-# What the edge-value law puts into operands. Two classes of edge values are left out,
-# each a systematic difference rather than one primitive's: XLA's CPU kernels treat
-# subnormal operands inconsistently (some flush them to zero, float32 ``log`` reads them
-# as 2^-150) where numpy is exact; and numpy's complex kernels follow C99 Annex G for
-# infinite and NaN parts and honour the sign of a zero part on branch cuts, where XLA's
-# formulas give other infinities, NaNs and branches.
-LAW_EDGES = {"subnormals": False, "complex_special": False}
+# What the edge-value law puts into operands. Subnormals are left out, a systematic
+# difference rather than one primitive's: XLA's CPU kernels treat subnormal operands
+# inconsistently (some flush them to zero, float32 ``log`` reads them as 2^-150) where
+# numpy is exact. Complex values with infinite, NaN and signed-zero parts are in: the
+# eager complex kernels follow XLA's formulas (``prims/xla_complex.py``), not numpy's
+# C99 Annex G ones.
+LAW_EDGES = {"subnormals": False, "complex_special": True}
 
 
 def with_edges(x: Any, rng: np.random.Generator) -> Array:
