@@ -14,6 +14,7 @@ plain numpy ufuncs. Plain numpy: nothing here binds a primitive.
 
 from __future__ import annotations
 
+import cmath
 from collections.abc import Callable
 from typing import Any
 
@@ -576,6 +577,20 @@ def prod(x: NDArray, axes: tuple[int, ...]) -> NDArray:
         return acc
 
 
+def _mul_eager(x: NDArray, y: NDArray) -> NDArray:
+    """``mul``, through numpy's product where that is the same formula with each product
+    rounded: where it is finite no product overflowed, and the two differ at most in the
+    last bit (float64 parts must also stay below ``2^995``, past which XLA's float64
+    multiply-add is not a plain one). numpy warns of overflows there, as for real ones."""
+    r = x * y
+    if cmath.isfinite(np.add.reduce(r, None)):  # (a non-finite part makes the sum one)
+        if x.dtype == np.complex64:
+            return r
+        if max(np.abs(x).max(initial=0), np.abs(y).max(initial=0)) <= 2.0**995:
+            return r
+    return _quiet_mul(x, y)
+
+
 def _quiet(kernel: Callable[..., NDArray]) -> Callable[..., NDArray]:
     """``kernel`` without numpy's floating-point warnings: its intermediate NaNs and
     infinities (``0/0`` in a ratio that a later select replaces) are not the caller's."""
@@ -598,3 +613,5 @@ _KERNELS: dict[str, Callable[..., NDArray]] = {
     "mul": mul, "div": div, "pow": pow_, "max": max_, "min": min_,
 }  # fmt: skip
 IMPLS = {name: _quiet(kernel) for name, kernel in _KERNELS.items()}
+_quiet_mul = IMPLS["mul"]
+IMPLS["mul"] = _mul_eager
