@@ -72,13 +72,14 @@ def edge_values(dtype: Any, *, subnormals: bool = True, complex_special: bool = 
         return np.array(_float_edges(dt, subnormals), dt)
 
 
-# What the edge-value law puts into operands. Two classes of edge values are left out,
-# each a systematic difference rather than one primitive's: XLA's CPU kernels treat
-# subnormal operands inconsistently (some flush them to zero, float32 ``log`` reads them
-# as 2^-150) where numpy is exact; and numpy's complex kernels follow C99 Annex G for
-# infinite and NaN parts and honour the sign of a zero part on branch cuts, where XLA's
-# formulas give other infinities, NaNs and branches.
-LAW_EDGES = {"subnormals": False, "complex_special": False}
+# What the edge-value law puts into operands. Subnormals are in: XLA's CPU kernels treat
+# subnormal operands their own way (most as zeros, float32 ``log`` sometimes as 2^-150), so
+# eager primitives on arrays that hold them run through XLA as well (``core.SubnormalArray``).
+# One class of edge values is left out, a systematic difference rather than one
+# primitive's: numpy's complex kernels follow C99 Annex G for infinite and NaN parts and
+# honour the sign of a zero part on branch cuts, where XLA's formulas give other
+# infinities, NaNs and branches.
+LAW_EDGES = {"subnormals": True, "complex_special": False}
 
 
 def with_edges(x: Any, rng: np.random.Generator) -> Array:
