@@ -580,7 +580,10 @@ def scalar_array(x: object, dt: DType, weak: bool) -> Array:
     """A new 0-d Array of a Python scalar in dtype ``dt`` (no one else holds it: no freezing
     view), a ``SubnormalArray`` if the value is subnormal there."""
     out = wrap_fresh(np.asarray(x, dt), weak)
-    return flag_subnormals(out) if may_be_subnormal(x) else out
+    # (``may_be_subnormal``, inline: this is on promotion's path)
+    if type(x) is complex or (type(x) is float and -TINY < x < TINY and x != 0):
+        return flag_subnormals(out)
+    return out
 
 
 def flag_subnormals(x: Array) -> Array:
@@ -1281,7 +1284,9 @@ def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
     if isinstance(x, (bool, int, float, complex)) and dtype is None:
         dt, weak = dtypes.dtype_of_python_scalar(x)
         out = wrap_fresh(_python_scalar(x, dt), weak)  # a new array no one else holds
-        return flag_subnormals(out) if may_be_subnormal(x) else out
+        if isinstance(x, complex) or (-TINY < x < TINY and x != 0):  # (``may_be_subnormal``)
+            return flag_subnormals(out)
+        return out
     if dtype is not None:
         if isinstance(x, (np.ndarray, np.generic)):
             _check_numeric(np.asarray(x).dtype)
