@@ -173,6 +173,8 @@ class Array:
         self._buffer = buffer
         # A buffer given here holds ``value`` already (``device_put`` read it back).
         self._computed = buffer is not None
+        if value.dtype in FLUSHED and holds_subnormals(value):
+            self.__class__ = SubnormalArray
 
     # -- abstract value ---------------------------------------------------
     @property
@@ -518,6 +520,86 @@ class Array:
 # The abstract values of concrete arrays, one per type: a ``ShapedArray`` is immutable, and
 # looking one up costs less than making one (every traced operation reads its operands').
 _avals: dict[tuple[Shape, DType, bool], ShapedArray] = {}
+
+
+# ---------------------------------------------------------------------------
+# Subnormal numbers
+# ---------------------------------------------------------------------------
+# XLA's CPU runtime computes with denormals-are-zero and flush-to-zero: its kernels read a
+# subnormal operand as a zero of its sign, and flush subnormal results. numpy computes
+# them exactly, so ``log``, ``sign``, ``floor``, comparisons, divisions and products of a
+# subnormal differ from ``jit``. An Array built from outside data (numpy arrays, Python
+# floats, device buffers) that holds subnormal numbers is a ``SubnormalArray``: the lean
+# eager paths, which take ``type(x) is Array`` only, pass it to ``_eval_general``, which
+# evaluates the primitive through XLA itself (``eval_compiled``). Checking happens once,
+# when the Array is built; arrays made by eager primitives are not checked (see
+# docs/design.md: a product of normal numbers that underflows is kept subnormal eagerly).
+
+# The dtypes XLA flushes, each with its smallest normal magnitude (of its real part).
+# float16 is absent: XLA's CPU kernels compute it in float32, where its subnormals are normal.
+FLUSHED: dict[np.dtype[Any], float] = {
+    np.dtype(dt): float(dtypes.finfo(np.dtype(dtypes.real_dtype(np.dtype(dt)))).tiny)
+    for dt in (np.float32, np.float64, dtypes.bfloat16, np.complex64, np.complex128)
+}
+
+
+# No flushed dtype has subnormals of magnitude ``TINY`` or more: only a nonzero Python float
+# below it (or a complex) may become a subnormal number where it is converted.
+TINY = max(FLUSHED.values())
+
+
+def holds_subnormals(v: np.ndarray[Any, Any] | np.generic) -> bool:
+    """Whether ``v`` (of a dtype in ``FLUSHED``) holds a nonzero value below the normal range
+    (in either part of a complex value)."""
+    tiny = FLUSHED[v.dtype]
+    if v.ndim == 0:  # (scalars: in Python, a tenth of the numpy calls' time)
+        z = complex(v)
+        return 0 < abs(z.real) < tiny or 0 < abs(z.imag) < tiny
+    if v.dtype.kind == "c":
+        return holds_subnormals(v.real) or holds_subnormals(v.imag)
+    a = np.abs(v)
+    return bool(np.any((a < tiny) & (a > 0)))
+
+
+class SubnormalArray(Array):
+    """A concrete Array whose value holds subnormal numbers: eager primitives on it are
+    evaluated through XLA, so that they agree with ``jit`` (see ``eval_compiled``)."""
+
+    __slots__ = ()
+
+
+def _no_compiler(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+    raise RuntimeError("fad's jit is not loaded (import fad)")
+
+
+# Evaluate one primitive on concrete operands through XLA (compiled once per primitive,
+# parameters and operand types); installed by ``jit``, which the core cannot import.
+eval_compiled: Callable[[Primitive, Sequence[Array], Params], Any] = _no_compiler
+
+
+def may_be_subnormal(x: object) -> bool:
+    """Whether a Python scalar may be a subnormal number in the dtype it is converted to."""
+    return type(x) is complex or (type(x) is float and -TINY < x < TINY and x != 0)
+
+
+def scalar_array(x: object, dt: DType, weak: bool) -> Array:
+    """A new 0-d Array of a Python scalar in dtype ``dt`` (no one else holds it: no freezing
+    view), a ``SubnormalArray`` if the value is subnormal there."""
+    out = wrap_fresh(np.asarray(x, dt), weak)
+    # (``may_be_subnormal``, inline: this is on promotion's path)
+    if type(x) is complex or (type(x) is float and -TINY < x < TINY and x != 0):
+        return flag_subnormals(out)
+    return out
+
+
+def flag_subnormals(x: Array) -> Array:
+    """``x`` itself, as a ``SubnormalArray`` when its value holds subnormal numbers (for
+    values from outside eager evaluation: XLA's results, Python scalars)."""
+    if type(x) is Array:
+        v = x._value
+        if v.dtype in FLUSHED and holds_subnormals(v):
+            x.__class__ = SubnormalArray
+    return x
 
 
 def _rebuild_array(value: np.ndarray[Any, Any], weak_type: bool) -> Array:
@@ -1032,7 +1114,7 @@ def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any
         # A primitive that runs on fad Arrays (a compiled call): device-resident inputs stay
         # on the device, so no host value is read here.
         for a in args:
-            if type(a) is not Array:
+            if type(a) is not Array and type(a) is not SubnormalArray:
                 _check_concrete(prim, a)
         array_impl = array_impls.get(prim)
         if array_impl is not None:
@@ -1042,6 +1124,8 @@ def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any
     weak = True
     for a in args:
         if type(a) is not Array:
+            if type(a) is SubnormalArray:
+                return _eval_subnormal(prim, args, params)
             _check_concrete(prim, a)
         v = a._host
         vals.append(v if v is not None else a._value)
@@ -1069,6 +1153,24 @@ def _eval_general(prim: Primitive, args: Sequence[Array], params: Params) -> Any
         out = np.asarray(out)
         return wrap_fresh(out, out.dtype == weak_args[0]._value.dtype)
     return wrap_fresh(out, False)
+
+
+def _eval_subnormal(prim: Primitive, args: Sequence[Array], params: Params) -> Any:
+    """``prim`` on operands some of which hold subnormal numbers, as XLA computes it (the
+    truth ``jit`` gives); results that hold subnormals (XLA passes some through: ``neg``,
+    data movement) are ``SubnormalArray`` s in turn."""
+    for a in args:
+        if not (type(a) is Array or type(a) is SubnormalArray):
+            _check_concrete(prim, a)
+    shape = max((a.shape for a in args), key=len)
+    if isinstance(prim.impl, np.ufunc) and any(a.shape != shape for a in args):
+        # An eager 0-d scalar that ``fad.numpy`` left for the ufunc to broadcast.
+        args = [a if a.shape == shape else Array(np.broadcast_to(a._value, shape), a.weak_type)
+                for a in args]  # fmt: skip
+    out = eval_compiled(prim, args, params)
+    if prim.multiple_results:
+        return [flag_subnormals(o) for o in out]
+    return flag_subnormals(out)
 
 
 # The operand types and parameters that ``_check_types`` has seen a rule accept, with the
@@ -1214,7 +1316,10 @@ def asarray(x: ArrayLike | Sequence[Any], dtype: DType | None = None) -> Array:
         raise TypeError(f"core.asarray cannot convert an Array to {dtype}; use astype")
     if isinstance(x, (bool, int, float, complex)) and dtype is None:
         dt, weak = dtypes.dtype_of_python_scalar(x)
-        return wrap_fresh(_python_scalar(x, dt), weak)  # a new array no one else holds
+        out = wrap_fresh(_python_scalar(x, dt), weak)  # a new array no one else holds
+        if isinstance(x, complex) or (-TINY < x < TINY and x != 0):  # (``may_be_subnormal``)
+            return flag_subnormals(out)
+        return out
     if dtype is not None:
         if isinstance(x, (np.ndarray, np.generic)):
             _check_numeric(np.asarray(x).dtype)

@@ -117,6 +117,30 @@ def _fetch_host(buf: runtime.DeviceBuffer) -> np.ndarray[Any, Any]:
 core.fetch_host = _fetch_host
 
 
+# One compiled function per primitive and parameters (``jit`` keys its executables on the
+# operand types), for eager evaluation of operands that hold subnormal numbers.
+_single: dict[tuple[Any, ...], JitFunction[..., Any]] = {}
+
+
+def _eval_compiled(prim: core.Primitive, args: Sequence[Array], params: Params) -> Any:
+    """``prim`` applied to concrete ``args`` by XLA (installed as ``core.eval_compiled``)."""
+    key: tuple[Any, ...] | None = (prim, *params.items())
+    try:
+        f = _single.get(key)  # type: ignore[arg-type]
+    except TypeError:  # an unhashable parameter: compile for this call only
+        f, key = None, None
+    if f is None:
+        f = jit(functools.partial(prim.bind, **params))
+        if key is not None:
+            if len(_single) >= 1024:  # bounded: a program's own primitives
+                _single.clear()
+            _single[key] = f
+    return f(*args)
+
+
+core.eval_compiled = _eval_compiled
+
+
 def _check_cpu_devices(value: object) -> None:
     started = runtime.cpu_backend_devices()
     if started is not None and value != started:
@@ -851,6 +875,10 @@ class JitFunction(Generic[P, R]):
                 if x.is_deleted():
                     raise DonatedArgumentError(_donated_message(name)) from err.__cause__
             raise
+        if any(type(x) is core.SubnormalArray for x in operands):
+            # XLA passes some subnormal operands through (``neg``, data movement): eager code
+            # must read such outputs as XLA does too.
+            outs = [core.flag_subnormals(o) for o in outs]
         result: R = outs[0] if entry.simple else entry.outputs(outs)
         return result
 

@@ -114,7 +114,7 @@ def _lift(x: ArrayLike, dt: DType, weak: bool) -> Array:
             return x
         return ew.convert_element_type(x, dt, weak)
     if isinstance(x, (bool, int, float, complex)):
-        return Array(np.asarray(x, dt), weak)
+        return core.scalar_array(x, dt, weak)
     return ew.convert_element_type(core.asarray(x), dt, weak)
 
 
@@ -203,7 +203,7 @@ def promote_pair(
                 dtypes.check_python_int(y)
             dt, weak = dtypes.result_type_with_scalar(dx, wx, type(y), inexact)
             a = x if dx == dt else ew.convert_element_type(x, dt, weak)
-            b = core.wrap_fresh(np.asarray(y, dt), weak)
+            b = core.scalar_array(y, dt, weak)
             if not sx or (keep_scalar and core.is_eager()):
                 return [a, b]
             return [a, _broadcast(b, sx)]
@@ -216,7 +216,7 @@ def promote_pair(
         if type(x) is int and not -(2**31) <= x < 2**31:
             dtypes.check_python_int(x)
         dt, weak = dtypes.result_type_with_scalar(dy, wy, type(x), inexact)
-        a = core.wrap_fresh(np.asarray(x, dt), weak)
+        a = core.scalar_array(x, dt, weak)
         b = y if dy == dt else ew.convert_element_type(y, dt, weak)
         if not sy or (keep_scalar and core.is_eager()):
             return [a, b]

@@ -307,6 +307,8 @@ def _eager_with_scalar(
         if v.dtype != dt:
             return None
         s = np.asarray(scalar, dt)
+        if core.may_be_subnormal(scalar) and s.dtype in core.FLUSHED and core.holds_subnormals(s):
+            return None  # the general path evaluates a subnormal operand as XLA does
         # (A float that overflows the dtype is not kept: its conversion warns each time.)
         if key is not None and (ts is not float or bool(np.isfinite(s))):
             s.flags.writeable = False  # shared by every use of the entry

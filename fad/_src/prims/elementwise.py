@@ -106,8 +106,8 @@ def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
     """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
     if isinstance(value, Array):
         scalar = value
-    elif type(value) in _PY_SCALARS:  # a new array no one else holds: no freezing view
-        scalar = core.wrap_fresh(np.asarray(value, dtype), False)
+    elif type(value) in _PY_SCALARS:
+        scalar = core.scalar_array(value, dtype, False)
     else:
         scalar = Array(np.asarray(value, dtype))
     if scalar.dtype != dtype:

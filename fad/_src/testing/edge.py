@@ -72,13 +72,13 @@ def edge_values(dtype: Any, *, subnormals: bool = True, complex_special: bool = 
         return np.array(_float_edges(dt, subnormals), dt)
 
 
-# What the edge-value law puts into operands. Subnormals are left out, a systematic
-# difference rather than one primitive's: XLA's CPU kernels treat subnormal operands
-# inconsistently (some flush them to zero, float32 ``log`` reads them as 2^-150) where
-# numpy is exact. Complex values with infinite, NaN and signed-zero parts are in: the
-# eager complex kernels follow XLA's formulas (``prims/xla_complex.py``), not numpy's
-# C99 Annex G ones.
-LAW_EDGES = {"subnormals": False, "complex_special": True}
+# What the edge-value law puts into operands: every class of edge value. XLA's CPU kernels
+# treat subnormal operands their own way (most as zeros, float32 ``log`` sometimes as
+# 2^-150), so eager primitives on arrays that hold them run through XLA as well
+# (``core.SubnormalArray``). Complex values with infinite, NaN and signed-zero parts go
+# through eager complex kernels that follow XLA's formulas (``prims/xla_complex.py``),
+# not numpy's C99 Annex G ones.
+LAW_EDGES = {"subnormals": True, "complex_special": True}
 
 
 def with_edges(x: Any, rng: np.random.Generator) -> Array:
