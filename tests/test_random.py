@@ -434,6 +434,32 @@ def test_fma_rounds_once(dt: type[np.floating[Any]]) -> None:
     np.testing.assert_array_equal(got, want)
 
 
+def test_fma_float64_past_the_split_and_overflow_range() -> None:
+    """float64 ``fma`` where the emulation's splitting overflows: factors past ``2^995`` and
+    products past the largest float whose sum is finite round once, as exact arithmetic
+    (and ``jit``) says; a product that underflows to zero keeps its sign; an infinite
+    addend wins over a finite product."""
+    fad.config.update("enable_x64", True)
+    big = float(np.finfo(np.float64).max)
+    finite = [(-big, -1.97625222398759, -big), (big, 1.5, -big), (2.0**1000, 2.0**20, -1e307),
+              (3.0, 2.0**1020, -(2.0**1021)), (1e300, 3e8, -1.5e308), (-(2.0**996), 3.0, 1.0)]
+    a, b, c = (np.array(v, np.float64) for v in zip(*finite, strict=True))
+    got = np.asarray(bitops.fma(Array(a), Array(b), Array(c)))
+    want = np.array([_exact_fma(x, y, z, np.float64) for x, y, z in finite])
+    np.testing.assert_array_equal(got, want)
+    edge = [(1e-200, -1e-200, 0.0), (1e-200, 1e-200, -0.0), (big, 2.0, -np.inf),
+            (-big, 4.0, np.inf)]
+    a, b, c = (np.array(v, np.float64) for v in zip(*edge, strict=True))
+    got = np.asarray(bitops.fma(Array(a), Array(b), Array(c)))
+    np.testing.assert_array_equal(got, [-0.0, 0.0, -np.inf, np.inf])
+    assert list(np.signbit(got[:2])) == [True, False]
+    compiled = fad.jit(bitops.fma)
+    for rows in (finite, edge):
+        x, y, z = (Array(np.array(v, np.float64)) for v in zip(*rows, strict=True))
+        want = np.asarray(bitops.fma(x, y, z))
+        np.testing.assert_array_equal(np.asarray(compiled(x, y, z)), want)
+
+
 def test_fma_derivatives() -> None:
     a, b, c = jnp.asarray(1.5), jnp.asarray(-2.0), jnp.asarray(0.25)
     grads = fad.grad(lambda a, b, c: bitops.fma(a, b, c), argnums=(0, 1, 2))(a, b, c)

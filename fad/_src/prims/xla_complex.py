@@ -279,32 +279,13 @@ def _fma(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
 
     float32 parts: the product is exact in float64, the sum rounds there and again to
     float32 (which differs from one rounding only at exact ties), with IEEE's infinities,
-    NaNs and zero signs throughout. float64 parts: ``fma_impl``'s emulation, except
-    where it falls short: an exact zero product keeps its sign, an infinite ``c`` wins
-    over a finite product, huge factors (and products past the largest float) are scaled
-    down by ``2^64`` first, and a sum that rounds to zero takes the sign of the product it
-    underflowed.
+    NaNs and zero signs throughout. float64 parts: ``fma_impl``'s emulation.
     """
     with np.errstate(all="ignore"):
         if a.dtype == np.float32:
             wide = np.float64
             return (a.astype(wide) * b.astype(wide) + c.astype(wide)).astype(np.float32)
-        t = a.dtype.type
-        plain = a * b + c
-        fin_ab = np.isfinite(a) & np.isfinite(b)
-        fused = fma_impl(a, b, c)
-        # The emulation splits each factor (overflowing past 2^996) and forms the product:
-        # scale such factors, or the first one if only the product overflows, by 2^-64.
-        big = t(2.0**995)
-        sa = np.where((np.abs(a) > big) | (np.isinf(a * b) & (np.abs(b) <= big)), t(2.0**-64), t(1))
-        sb = np.where(np.abs(b) > big, t(2.0**-64), t(1))
-        scale = fin_ab & ((sa != 1) | (sb != 1))
-        if scale.any():
-            s = sa * sb
-            fused = np.where(scale, fma_impl(a * sa, b * sb, c * s) / s, fused)
-        fused = np.where((fused == 0) & (c == 0), (a * b) * t(0), fused)
-        out = np.where(fin_ab & (a != 0) & (b != 0) & np.isfinite(c), fused, plain)
-        return np.where(fin_ab & np.isinf(c), c, out)
+        return fma_impl(a, b, c)
 
 
 def mul(x: NDArray, y: NDArray) -> NDArray:

@@ -76,7 +76,7 @@ def _round_to_odd_sum(a: NDArray, b: NDArray) -> NDArray:
     return np.where(fix, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
 
 
-def _fma_f64(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
+def _fused_f64(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
     # Boldo and Melquiond's emulation: exact product and sum, then one sum rounded
     # to odd before the final rounding to nearest, which makes that rounding correct.
     uh, ul = _two_prod(a, b)
@@ -85,6 +85,28 @@ def _fma_f64(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
     out = th + v
     plain = a * b + c
     return np.where(np.isfinite(out) & np.isfinite(ul), out, plain)
+
+
+def _fma_f64(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
+    """``_fused_f64`` where it holds, IEEE's fused result where it does not: factors past
+    ``2^995`` (Veltkamp's split overflows) and products past the largest float are scaled
+    by ``2^-64`` first (the sum may still be finite); a sum that rounds to zero keeps the
+    sign of the product that underflowed; an infinite ``c`` wins over a finite product;
+    zero, infinite and NaN factors give the plain ``a * b + c``."""
+    t = np.float64
+    plain = a * b + c
+    fin_ab = np.isfinite(a) & np.isfinite(b)
+    fused = _fused_f64(a, b, c)
+    big = t(2.0**995)
+    sa = np.where((np.abs(a) > big) | (np.isinf(a * b) & (np.abs(b) <= big)), t(2.0**-64), t(1))
+    sb = np.where(np.abs(b) > big, t(2.0**-64), t(1))
+    scale = fin_ab & ((sa != 1) | (sb != 1))
+    if scale.any():
+        sab = sa * sb
+        fused = np.where(scale, _fused_f64(a * sa, b * sb, c * sab) / sab, fused)
+    fused = np.where((fused == 0) & (c == 0), (a * b) * t(0), fused)
+    out = np.where(fin_ab & (a != 0) & (b != 0) & np.isfinite(c), fused, plain)
+    return np.asarray(np.where(fin_ab & np.isinf(c), c, out))
 
 
 def fma_impl(a: NDArray, b: NDArray, c: NDArray) -> NDArray:
