@@ -750,6 +750,10 @@ def test_block_until_ready_waits_on_every_device_array_of_a_pytree() -> None:
     done._host, done._weak_type, done._buffer, done._computed = None, False, Buf(), True
     assert fad.block_until_ready([one, fake, done]) == [one, fake, done]
     assert waited == [fake._buffer]  # host-backed and known-complete arrays need no wait
+    sub = core.SubnormalArray.__new__(core.SubnormalArray)
+    sub._host, sub._weak_type, sub._buffer, sub._computed = None, False, Buf(), False
+    assert fad.block_until_ready({"s": sub})["s"] is sub
+    assert waited == [fake._buffer, sub._buffer]
 
 
 def test_outputs_of_a_run_on_the_calling_thread_need_no_wait(
@@ -759,9 +763,7 @@ def test_outputs_of_a_run_on_the_calling_thread_need_no_wait(
     its inputs are complete: its outputs are known complete, and ``block_until_ready``
     does not ask their buffers. A run with an input not known complete may be queued, and
     so may every later run on the device: their outputs are waited for."""
-    import fad._src.jit as jit_module
-
-    monkeypatch.setattr(jit_module, "_maybe_queued", False)
+    monkeypatch.setattr(jit_mod, "_maybe_queued", False)
     f = jit(lambda v: (v * 2.0, v + 1.0))
     g = jit(lambda v: v * 2.0)
     x = jnp.arange(3.0)
