@@ -348,3 +348,39 @@ def test_underflowing_products_like_jit() -> None:
     np.testing.assert_array_equal(np.asarray(compiled[1])[:2], [-np.inf, -np.inf])
     _same(eager[0], compiled[0], "product")
     _same(eager[1], compiled[1], "log of the product")
+
+
+@pytest.mark.parametrize("dt", [np.float32, np.float64, np.complex64])
+@pytest.mark.parametrize("n", [1, 7, 4096, 4097])
+def test_holds_subnormals_reads_the_exponent_bits(dt: Any, n: int) -> None:
+    """Whether an array holds subnormal numbers, against the bits: a zero exponent field
+    and a nonzero fraction (small arrays take ``frexp``, large ones compare magnitudes;
+    zeros, infinities and NaNs are not subnormal)."""
+    from fad._src.core import holds_subnormals
+
+    real = np.dtype(dt).type(0).real.dtype
+    fi = np.finfo(real)
+    bits = np.dtype(f"u{real.itemsize}")
+    exp_mask = np.uint64(int(np.array(np.inf, real).view(bits)))
+    fraction = (exp_mask - np.uint64(1)) & ~exp_mask
+    rng = np.random.default_rng(n)
+
+    def subnormal_bits(v: np.ndarray[Any, Any]) -> bool:
+        parts = [v.real, v.imag] if v.dtype.kind == "c" else [v]
+        for p in parts:
+            u = np.ascontiguousarray(p).view(bits).astype(np.uint64)
+            if np.any(((u & exp_mask) == 0) & ((u & fraction) != 0)):
+                return True
+        return False
+
+    for k in range(12):
+        v = np.zeros(n, dt) if k == 0 else rng.standard_normal(n).astype(dt)
+        specials = [0.0, np.inf, -np.inf, np.nan, fi.tiny, -fi.tiny, fi.max]
+        if k % 3 == 1:
+            specials.append(fi.smallest_subnormal * (k + 1))
+        if k % 3 == 2:
+            specials.append(-fi.tiny / 2)
+        where = rng.integers(0, n, len(specials))
+        for i, s in zip(where, specials, strict=True):
+            v[i] = s if k % 2 else complex(0, s) if np.dtype(dt).kind == "c" else s
+        assert holds_subnormals(v) == subnormal_bits(v), (k, v[where])

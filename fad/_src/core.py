@@ -557,8 +557,18 @@ def holds_subnormals(v: np.ndarray[Any, Any] | np.generic) -> bool:
         return 0 < abs(z.real) < tiny or 0 < abs(z.imag) < tiny
     if v.dtype.kind == "c":
         return holds_subnormals(v.real) or holds_subnormals(v.imag)
+    least = _LEAST_NORMAL_EXPONENT.get(v.dtype)
+    if least is not None and v.size <= 4096:
+        # One libm pass (slower per element than numpy's own loops, so for small arrays):
+        # ``frexp`` gives zeros, infinities and NaNs the exponent 0.
+        return bool(np.minimum.reduce(np.frexp(v)[1], None) < least)
     a = np.abs(v)
     return bool(np.any((a < tiny) & (a > 0)))
+
+
+# ``frexp``'s exponent of each float dtype's smallest normal number (``x = m 2^e``, with
+# ``0.5 <= |m| < 1``): a nonzero number with a smaller one is subnormal.
+_LEAST_NORMAL_EXPONENT = {np.dtype(np.float32): -125, np.dtype(np.float64): -1021}
 
 
 class SubnormalArray(Array):
