@@ -351,7 +351,7 @@ def test_underflowing_products_like_jit() -> None:
 
 
 @pytest.mark.parametrize("dt", [np.float32, np.float64, np.complex64])
-@pytest.mark.parametrize("n", [1, 7, 4096, 4097])
+@pytest.mark.parametrize("n", [0, 1, 7, 4096, 4097])
 def test_holds_subnormals_reads_the_exponent_bits(dt: Any, n: int) -> None:
     """Whether an array holds subnormal numbers, against the bits: a zero exponent field
     and a nonzero fraction (small arrays take ``frexp``, large ones compare magnitudes;
@@ -373,6 +373,9 @@ def test_holds_subnormals_reads_the_exponent_bits(dt: Any, n: int) -> None:
                 return True
         return False
 
+    if n == 0:
+        assert not holds_subnormals(np.zeros((0, 3), dt))
+        return
     for k in range(12):
         v = np.zeros(n, dt) if k == 0 else rng.standard_normal(n).astype(dt)
         specials = [0.0, np.inf, -np.inf, np.nan, fi.tiny, -fi.tiny, fi.max]

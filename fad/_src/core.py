@@ -561,7 +561,7 @@ def holds_subnormals(v: np.ndarray[Any, Any] | np.generic) -> bool:
     if least is not None and v.size <= 4096:
         # One libm pass (slower per element than numpy's own loops, so for small arrays):
         # ``frexp`` gives zeros, infinities and NaNs the exponent 0.
-        return bool(np.minimum.reduce(np.frexp(v)[1], None) < least)
+        return bool(np.minimum.reduce(np.frexp(v)[1], None, initial=0) < least)
     a = np.abs(v)
     return bool(np.any((a < tiny) & (a > 0)))
 
