@@ -1393,9 +1393,7 @@ def block_until_ready(x: T) -> T:
     # wait is the long one and the others find their buffers ready.
     for leaf in (x,) if type(x) is Array else tu.tree_leaves(x):
         if type(leaf) is Array or type(leaf) is core.SubnormalArray:  # (not a Tracer)
-            buf = leaf._buffer
-            if buf is not None and leaf._host is None and not leaf._computed:
-                buf.block_until_ready()
+            leaf.block_until_ready()
     return x
 
 
