@@ -730,6 +730,20 @@ def test_donating_a_scalar_never_deletes_a_buffer_other_arrays_share() -> None:
     assert float(f(b)) == 6.0 and float(f(3.0)) == 6.0
 
 
+def test_donating_an_array_fad_made_from_a_shared_constant_leaves_the_others() -> None:
+    """``grad`` of the identity returns its output cotangent, and ``ones`` where constants
+    run at once comes from a small cache of values: each is the caller's own Array, so
+    donating one deletes only it."""
+    double = jit(lambda v: v * 2, donate_argnums=0)
+    g = fad.grad(lambda x: x)(1.0)
+    assert float(double(g)) == 2.0 and g.is_deleted()
+    assert float(fad.grad(lambda x: x)(5.0)) == 1.0
+    ones = jnp.ones(3)
+    np.testing.assert_array_equal(np.asarray(double(ones)), [2.0, 2.0, 2.0])
+    assert ones.is_deleted()
+    np.testing.assert_array_equal(np.asarray(jnp.ones(3) + 0), [1.0, 1.0, 1.0])
+
+
 def test_block_until_ready_waits_on_every_device_array_of_a_pytree() -> None:
     """``fad.block_until_ready`` returns its argument itself, after waiting on each leaf
     that has a device buffer; host arrays, tracers' absence and other leaves are fine."""

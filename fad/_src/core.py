@@ -804,11 +804,7 @@ class Primitive:
 
     def bind1(self, *args: Array, **params: Any) -> Array:
         """Bind a single-result primitive (typed as returning one Array)."""
-        out: Array
-        if _current.get().parent is None:  # ``bind``'s eager case, one call shorter
-            out = eval_primitive(self, args, params)
-        else:
-            out = bind(self, args, params)
+        out: Array = bind(self, args, params)
         return out
 
     def bindn(self, *args: Array, **params: Any) -> list[Array]:
@@ -954,14 +950,30 @@ class Handler:
     def owns(self, x: Array) -> bool:
         return isinstance(x, Tracer) and x._handler is self
 
+    def passes_concrete(self) -> bool:
+        """Whether ``process`` re-emits, unchanged, every primitive whose operands are all
+        concrete ``Array`` s (so none is this handler's tracer). When every handler on the
+        stack says so, ``bind`` runs such a primitive at once instead of passing it down one
+        level at a time: the primal work of each JVP rule under ``grad`` is most of its
+        primitives. Asked once, when the handler is installed; ``False`` unless a handler
+        declares it (a handler that counts or records every primitive must not)."""
+        return False
+
 
 @final
-@dataclass(frozen=True)
 class Frame:
-    """One level of the stack: a handler and the frame below it."""
+    """One level of the stack: a handler and the frame below it (never changed once made;
+    a plain class, as every ``jvp``, ``grad`` and ``vmap`` call makes one or two)."""
 
-    handler: Handler
-    parent: Frame | None
+    __slots__ = ("handler", "parent", "passes_concrete")
+
+    def __init__(self, handler: Handler, parent: Frame | None) -> None:
+        self.handler = handler
+        self.parent = parent
+        # Every handler from here down passes primitives on concrete operands through.
+        self.passes_concrete: bool = parent is None or (
+            parent.passes_concrete and handler.passes_concrete()
+        )
 
 
 class EvalHandler(Handler):
@@ -1254,9 +1266,16 @@ def wrap_fresh(out: Any, weak: bool) -> Array:
 def bind(prim: Primitive, args: tuple[Array, ...], params: Params) -> Any:
     """Apply ``prim``: hand it to the current handler, with its parent installed."""
     frame = _current.get()
-    if frame.parent is None:
+    parent = frame.parent
+    if parent is None:
         return eval_primitive(prim, args, params)
-    token = _current.set(frame.parent)
+    if frame.passes_concrete and prim.impl is not None:  # (a numpy impl binds nothing)
+        for a in args:
+            if type(a) is not Array:
+                break
+        else:  # concrete operands, which every handler below passes through
+            return eval_primitive(prim, args, params)
+    token = _current.set(parent)
     try:
         return frame.handler.process(prim, args, params)
     finally:
@@ -1289,6 +1308,13 @@ def is_eager() -> bool:
     """Whether no handler is installed: primitives bound now run at once on numpy, and no
     one sees which primitives were bound, only the values they make."""
     return _current.get().parent is None
+
+
+def passes_concrete() -> bool:
+    """Whether a primitive bound now on concrete operands runs at once (no handler, or
+    only handlers that pass such primitives through: see ``Handler.passes_concrete``), so
+    that a value made of constants alone may be made directly."""
+    return _current.get().passes_concrete
 
 
 def current_handler() -> Handler:

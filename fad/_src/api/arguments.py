@@ -42,6 +42,8 @@ def check_callable(fun: Any, name: str) -> None:
 
 
 def _normalize_argnums(argnums: int | Sequence[int], nargs: int, name: str) -> tuple[int, ...]:
+    if type(argnums) is int and 0 <= argnums < nargs:
+        return (argnums,)  # the common case, on every grad call
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     if not nums:
         raise ValueError(f"{name}: argnums must not be empty")
@@ -86,7 +88,11 @@ def diff_args(
 ) -> tuple[Callable[..., Any], tuple[Any, ...], list[Array], tu.PyTreeDef]:  # fmt: skip
     """The call's differentiated arguments (``argnums``), checked by ``check``: ``fun`` of
     them alone, their values, their flat leaves and the tree of those leaves."""
-    f, dyn = partial_args(fun, args, kwargs, _normalize_argnums(argnums, len(args), name))
+    nums = _normalize_argnums(argnums, len(args), name)
+    if not kwargs and len(nums) == len(args) and nums == tuple(range(len(nums))):
+        f, dyn = fun, args  # every argument in order: ``fun`` itself (``grad(f)(x)``)
+    else:
+        f, dyn = partial_args(fun, args, kwargs, nums)
     check(dyn)
     flat, in_tree = flatten_args(dyn, f"{name} argument")
     return f, dyn, flat, in_tree

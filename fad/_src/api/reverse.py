@@ -643,16 +643,18 @@ def value_and_grad(
     return value_and_grad_f
 
 
-# The scalar one of each dtype: the output cotangent of every ``grad`` (Arrays are immutable,
-# so one serves all calls).
-_ONES: dict[np.dtype[Any], Array] = {}
+# The scalar one of each dtype, read-only: the value of every ``grad`` 's output cotangent.
+# Each call gets its own Array of it, which ``grad`` of the identity returns to the caller
+# (who may donate it to ``jit``, which deletes that Array).
+_ONES: dict[np.dtype[Any], np.ndarray[Any, Any]] = {}
 
 
 def _one(dt: np.dtype[Any]) -> Array:
     one = _ONES.get(dt)
     if one is None:
-        one = _ONES[dt] = Array(np.asarray(1, dt))
-    return one
+        one = _ONES[dt] = np.asarray(1, dt)
+        one.flags.writeable = False
+    return core.wrap_fresh(one, False)
 
 
 @overload

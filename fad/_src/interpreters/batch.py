@@ -149,6 +149,11 @@ class BatchHandler(core.Handler):
             return [self.wrap(o, d) for o, d in zip(outs, out_dims, strict=True)]
         return self.wrap(cast(Array, out), cast(BDim, out_dim))
 
+    def passes_concrete(self) -> bool:
+        # Without an axis name, a primitive with no batched operand is re-emitted; with
+        # one, a collective over the axis is this handler's even on concrete operands.
+        return self.axis_name is None
+
     def _owns(self, params: Params) -> bool:
         axes = params.get("axes", (params.get("axis_name"),))
         return self.axis_name in axes

@@ -128,26 +128,37 @@ class JVPHandler(core.Handler):
 
     def process(self, prim: Primitive, args: Sequence[Array], params: Params) -> Any:
         primals: list[Array] = []
+        tangents: list[MaybeZero] = []
         live = False
-        for a in args:
+        for a in args:  # one plain loop: this runs for every primitive on a tracer
             if type(a) is JVPTracer and a._handler is self:
                 primals.append(a.primal)
-                if type(a.tangent) is not Zero:
+                t = a.tangent
+                tangents.append(t)
+                if type(t) is not Zero:
                     live = True
             else:
                 primals.append(a)
+                tangents.append(Zero.like(a))
         if not live:  # no tangent flows through: re-emit (constants folded by numpy code)
             return core.bind(prim, tuple(primals), params)
-        tangents: list[MaybeZero] = [
-            a.tangent if type(a) is JVPTracer and a._handler is self else Zero.like(a) for a in args
-        ]
         rule = jvp_rules.get(prim)
         if rule is None:
             raise NotImplementedError(f"differentiation rule for '{prim.name}' not implemented")
         out, t_out = rule(primals, tangents, **params)
         if prim.multiple_results:
             return [self.wrap(o, t) for o, t in zip(out, t_out, strict=True)]
-        return self.wrap(out, t_out)
+        if type(t_out) is Zero or not _is_inexact(out):  # ``wrap``, inline
+            return out
+        tracer: JVPTracer = _new_object(JVPTracer)
+        tracer._handler = self
+        tracer.primal = out
+        tracer.tangent = t_out
+        tracer._aval = None
+        return tracer
+
+    def passes_concrete(self) -> bool:
+        return True  # (``process`` re-emits a primitive with no tangent)
 
     def wrap(self, primal: Array, tangent: MaybeZero) -> Array:
         if type(tangent) is Zero or not _is_inexact(primal):
@@ -167,7 +178,8 @@ class JVPHandler(core.Handler):
 def _is_inexact(x: Array) -> bool:
     """Whether ``x`` is differentiable; reads a concrete array's dtype without an aval."""
     v = x._host if type(x) is Array else None
-    return dtypes.is_inexact(x.aval.dtype if v is None else v.dtype)
+    dt = x.aval.dtype if v is None else v.dtype
+    return dt.kind in "fc" or dtypes.is_inexact(dt)  # (the common case first: no call)
 
 
 # ---------------------------------------------------------------------------

@@ -63,23 +63,35 @@ def dot(  # type: ignore[misc]
     out_sharding: Any = None,
 ) -> Array:
     """Dot product (matrix product for 2-d, sum over the last/second-to-last axes)."""
-    if (
-        isinstance(a, Array) and isinstance(b, Array) and a.dtype == b.dtype
-        and dtypes.result_type_of_pair(a.dtype, a.weak_type, b.dtype, b.weak_type)[0] == a.dtype
-    ):  # fmt: skip
-        x, y = a, b  # promotion would leave both as they are
-    else:
-        x, y = promote_no_broadcast("dot", (a, b))
+    if isinstance(a, Array) and isinstance(b, Array) and preferred_element_type is None:
+        # Two arrays of one dtype (promotion would leave both as they are), each type read
+        # once: a ``dot`` in a JVP loop is mostly this dispatch.
+        ta, tb = a.aval, b.aval
+        sa, sb = ta.shape, tb.shape
+        if (
+            ta.dtype == tb.dtype and sa and sb
+            and dtypes.result_type_of_pair(ta.dtype, ta.weak_type, tb.dtype, tb.weak_type)[0]
+            == ta.dtype
+        ):  # fmt: skip
+            return _dot_nd(a, b, sa, sb)
+    x, y = promote_no_broadcast("dot", (a, b))
     x, y = _prefer(x, y, preferred_element_type)
     if x.ndim == 0 or y.ndim == 0:
         return multiply(x, y)
-    contract_y = 0 if y.ndim == 1 else y.ndim - 2
-    if x.shape[-1] != y.shape[contract_y]:
+    return _dot_nd(x, y, x.shape, y.shape)
+
+
+def _dot_nd(x: Array, y: Array, sx: tuple[int, ...], sy: tuple[int, ...]) -> Array:
+    """``dot`` of operands of one dtype, neither 0-d: contract x's last axis with y's
+    second-to-last (its only one, for a vector)."""
+    contract_y = 0 if len(sy) == 1 else len(sy) - 2
+    if sx[-1] != sy[contract_y]:
         raise ValueError(
-            f"dot: shapes {x.shape} and {y.shape} not aligned: {x.shape[-1]} (dim {x.ndim - 1}) != "
-            f"{y.shape[contract_y]} (dim {contract_y})"
+            f"dot: shapes {sx} and {sy} not aligned: {sx[-1]} (dim {len(sx) - 1}) != "
+            f"{sy[contract_y]} (dim {contract_y})"
         )
-    return la.dot_general(x, y, (((x.ndim - 1,), (contract_y,)), ((), ())))
+    dn = ((len(sx) - 1,), (contract_y,)), ((), ())
+    return la.dot_general_p.bind1(x, y, dimension_numbers=dn, preferred_element_type=None)
 
 
 @overload

@@ -8,6 +8,7 @@ linear ones), batching and StableHLO lowering.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -102,8 +103,32 @@ def _keep(impl: NpFn) -> NpFn:
 _PY_SCALARS = frozenset({bool, int, float, complex})
 
 
+# The host values of small constant arrays that ``full`` has made where primitives on
+# constants run at once, by shape, dtype and value: JVP rules ask for the same
+# ``ones_like(ans)`` on every call. Each caller gets its own Array (one may be donated to
+# ``jit`` and deleted) of the one read-only value.
+_filled: dict[tuple[Any, ...], np.ndarray[Any, Any]] = {}
+
+
 def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
     """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
+    tv = type(value)
+    if (tv is int or (tv is float and not core.may_be_subnormal(value))) and (
+        core.passes_concrete()
+    ):
+        # (a float key also holds its sign, which tells 0.0 from -0.0; a NaN is never found)
+        key = (tuple(map(int, shape)), dtype, value, tv is float and math.copysign(1.0, value))
+        v = _filled.get(key)
+        if v is not None:
+            return core.wrap_fresh(v, False)
+        out = _full_now(key[0], value, dtype)
+        if type(out) is Array and out.size <= 1024:
+            v = out._value
+            v.flags.writeable = False
+            if len(_filled) >= 256:  # bounded: the few shapes a program's rules meet
+                _filled.clear()
+            _filled[key] = v
+        return out
     if isinstance(value, Array):
         scalar = value
     elif type(value) in _PY_SCALARS:
@@ -113,6 +138,14 @@ def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
     if scalar.dtype != dtype:
         scalar = convert_element_type(scalar, dtype)
     shape = tuple(map(int, shape))
+    if scalar.shape == shape:
+        return scalar
+    return core.broadcast_in_dim_p.bind1(scalar, shape=shape, broadcast_dimensions=())
+
+
+def _full_now(shape: tuple[int, ...], value: int | float, dtype: DType) -> Array:
+    """``full`` of a Python number where the primitives it binds would run now."""
+    scalar = core.scalar_array(value, dtype, False)
     if scalar.shape == shape:
         return scalar
     return core.broadcast_in_dim_p.bind1(scalar, shape=shape, broadcast_dimensions=())

@@ -62,6 +62,14 @@ def _dot_general_impl(
 ) -> NDArray:
     (lc, _), (lb, _) = dimension_numbers
     lf, rf, lperm, rperm = _dot_layout(dimension_numbers, lhs.ndim, rhs.ndim)
+    if (
+        preferred_element_type is None and lperm is None and rperm is None and not lb
+        and len(lc) == 1 and lhs.ndim == 2 and 1 <= rhs.ndim <= 2
+    ):  # fmt: skip
+        # A matrix times a matrix or a vector in standard layout (most eager ``dot`` s):
+        # numpy's 2-d product, without the batch axis the general path adds.
+        res: NDArray = np.dot(lhs, rhs)
+        return res
     ls, rs = lhs.shape, rhs.shape
     b = [ls[i] for i in lb]
     m = [ls[i] for i in lf]
