@@ -317,9 +317,14 @@ def test_reverse_mode_through_while_loop_explains_why_not() -> None:
     dyn = lambda n, x: lax.fori_loop(0, n, lambda i, c: c * 2.0, x)  # noqa: E731
     with pytest.raises(ValueError, match="fori_loop with dynamic"):
         fad.grad(fad.jit(dyn), argnums=1)(_i32(3), 1.0)
-    # A loop that touches no differentiated value is fine.
+    # A loop that touches no differentiated value is fine, and so is one whose result the
+    # output does not use (``grad`` transposes its linear program unpruned: the error is
+    # raised where a cotangent reaches the loop).
     g = fad.grad(lambda x: x * f(_f64(1.0)))(2.0)
     assert float(g) == 8.0
+    unused = lambda x: (f(x), x * 3.0)[1]  # noqa: E731
+    for h in (fad.grad(unused), lambda x: fad.vjp(unused, x)[1](_f64(1.0))[0]):
+        assert float(h(_f64(2.0))) == 3.0
 
 
 def test_closed_over_values_are_differentiated() -> None:

@@ -25,7 +25,24 @@ def leaf_to_array(x: Any, what: str) -> Array:
     )
 
 
+# The structure of one leaf, and of a tuple of ``n`` leaves, by ``n``.
+_LEAF_DEF = tu.tree_structure(0)
+_TUPLE_DEFS: dict[int, tu.PyTreeDef] = {}
+
+
 def flatten_args(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
+    if isinstance(tree, Array):  # (an Array is never a pytree node)
+        return [tree], _LEAF_DEF
+    if type(tree) is tuple:
+        for x in tree:
+            if not isinstance(x, Array):
+                break
+        else:  # a tuple of arrays: the arguments of most calls
+            n = len(tree)
+            td = _TUPLE_DEFS.get(n)
+            if td is None:
+                td = _TUPLE_DEFS[n] = tu.tree_structure((0,) * n)
+            return list(tree), td
     leaves, treedef = tu.tree_flatten(tree)
     # An Array leaf is taken as it is (its description is only for the error message).
     return [

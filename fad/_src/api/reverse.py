@@ -99,9 +99,10 @@ class Linearized:
 
 def linearize_flat(
     fun: Callable[..., Any], primals: list[Array], in_tree: tu.PyTreeDef, has_aux: bool,
-    name: str,
+    name: str, prune: bool = True,
 ) -> Linearized:  # fmt: skip
-    """Partially evaluate the JVP of ``fun`` at the flat ``primals`` (see the module)."""
+    """Partially evaluate the JVP of ``fun`` at the flat ``primals`` (see the module);
+    ``prune=False`` keeps dead code, for a linear program transposed once at once."""
     stage = StageHandler(forward_known=True)
     jvp_h = JVPHandler()
     in_avals: list[ShapedArray] = []
@@ -138,7 +139,7 @@ def linearize_flat(
             out_p.append(p)
     if has_aux:
         aux = tu.tree_map(lambda x: jvp_h.unwrap(x)[0] if isinstance(x, Array) else x, aux)
-    program = stage.build(tan_in, out_t)
+    program = stage.build(tan_in, out_t, prune)
     return Linearized(out_p, program, in_avals, mask, in_tree, out_tree, aux)
 
 
@@ -430,7 +431,8 @@ def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, 
     for i, leaf in enumerate(tu.tree_leaves(args)):
         # A float's dtype is known without making an array of it (``flatten_args`` does).
         dt = (
-            dtypes.default_float_dtype() if type(leaf) is float
+            leaf.dtype if isinstance(leaf, Array)
+            else dtypes.default_float_dtype() if type(leaf) is float
             else leaf_to_array(leaf, f"{name} argument").dtype
         )  # fmt: skip
         if holomorphic and not dtypes.is_complex(dt):
@@ -600,7 +602,7 @@ def value_and_grad(
             fun, args, kwargs, argnums, "grad",
             lambda dyn: _check_grad_inputs(dyn, holomorphic, allow_int, "grad"),
         )  # fmt: skip
-        lin = linearize_flat(f, flat, in_tree, has_aux, "grad")
+        lin = linearize_flat(f, flat, in_tree, has_aux, "grad", prune=False)
         if len(lin.out_primals) != 1 or lin.out_avals[0].shape != ():
             shapes = [a.shape for a in lin.out_avals]
             raise TypeError(

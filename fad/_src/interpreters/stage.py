@@ -51,6 +51,9 @@ class StageTracer(Tracer):
         return self.ir_var.aval
 
 
+_new_object = object.__new__
+
+
 @final
 class Recording:
     """What a stage handler has recorded: the one mutable object behind an immutable handler.
@@ -88,12 +91,18 @@ class Recording:
         _, live = needed(self._eqns, [var])
         return [n for v, n in self._names.items() if v in live]
 
-    def program(self, invars: Sequence[Var], outvars: Sequence[Atom]) -> ClosedProgram:
-        """What was recorded, from ``invars`` to ``outvars`` (tracing leaves dead code)."""
+    def program(
+        self, invars: Sequence[Var], outvars: Sequence[Atom], prune: bool = True
+    ) -> ClosedProgram:
+        """What was recorded, from ``invars`` to ``outvars``. Tracing leaves dead code, which
+        ``prune`` removes; a program run once (``grad`` transposes its linearization at
+        once) skips that pass, as running it skips dead code anyway."""
         consts = list(self._consts.values())
         whole = Program(
             tuple(v for v, _ in consts), tuple(invars), tuple(self._eqns), tuple(outvars)
         )
+        if not prune:
+            return ClosedProgram(whole, tuple([x for _, x in consts]))
         return dce(whole, [x for _, x in consts])
 
 
@@ -128,15 +137,23 @@ class StageHandler(core.Handler):
                     break
             else:  # known: run it now (a plain loop: this is every primal op under grad)
                 return core.bind(prim, args if type(args) is tuple else tuple(args), params)
-        atoms = tuple([self.atom(a) for a in args])
-        out_avals = _abstract_eval(prim, [a.aval for a in atoms], params)
+        atoms: list[Atom] = []
+        avals: list[ShapedArray] = []
+        for a in args:  # ``atom``, with its first case inline (every staged operand)
+            v = a.ir_var if type(a) is StageTracer and a._handler is self else self.atom(a)
+            atoms.append(v)
+            avals.append(v.aval)
+        out_avals = _abstract_eval(prim, avals, params)
         if prim.multiple_results:
             outs = tuple(Var(av) for av in out_avals)
-            self.recording.add(Eqn(prim, atoms, params, outs))
+            self.recording.add(Eqn(prim, tuple(atoms), params, outs))
             return [StageTracer(self, v) for v in outs]
         out = Var(out_avals[0])
-        self.recording.add(Eqn(prim, atoms, params, (out,)))
-        return StageTracer(self, out)
+        self.recording.add(Eqn(prim, tuple(atoms), params, (out,)))
+        tracer: StageTracer = _new_object(StageTracer)
+        tracer._handler = self
+        tracer.ir_var = out
+        return tracer
 
     def passes_concrete(self) -> bool:
         return self.forward_known  # (a partial evaluator runs known primitives now)
@@ -152,10 +169,13 @@ class StageHandler(core.Handler):
             raise core.escaped_tracer(x)
         return self.recording.constant(x)
 
-    def build(self, inputs: Sequence[StageTracer], outputs: Sequence[Array]) -> ClosedProgram:
-        """Freeze what was staged into a program from ``inputs`` to ``outputs``."""
+    def build(
+        self, inputs: Sequence[StageTracer], outputs: Sequence[Array], prune: bool = True
+    ) -> ClosedProgram:
+        """Freeze what was staged into a program from ``inputs`` to ``outputs`` (``prune``:
+        see ``Recording.program``)."""
         outvars = [self.atom(o) for o in outputs]
-        return self.recording.program([t.ir_var for t in inputs], outvars)
+        return self.recording.program([t.ir_var for t in inputs], outvars, prune)
 
 
 # Output avals of primitives, by the operands' types and the parameters (and the x64

@@ -132,8 +132,8 @@ class TransposePlan:
             if not linear:
                 forward.append(e)
                 continue
-            if e.prim not in transpose_rules:
-                _raise_not_transposable(e)
+            # (an equation with no transpose rule raises when a cotangent reaches it: dead
+            # code in a program left unpruned, as ``grad`` leaves its own, is no error)
             lin.update(e.outputs)
             backward.append((e, tuple(ops), tuple(linear)))
         backward.reverse()
@@ -188,7 +188,10 @@ def backward_pass(
             o if type(o) is UndefinedPrimal else o.value if type(o) is Literal else values[o]
             for o in ops
         ]
-        ct_in = transpose_rules[e.prim](ct, *args, **e.params)
+        rule = transpose_rules.get(e.prim)
+        if rule is None:
+            _raise_not_transposable(e)
+        ct_in = rule(ct, *args, **e.params)
         for i, v in linear:  # accumulate, inlined: this loop runs once per linear operand
             c = ct_in[i]
             if c is None or type(c) is Zero:
