@@ -203,10 +203,9 @@ def promote_pair(
                 dtypes.check_python_int(y)
             dt, weak = dtypes.result_type_with_scalar(dx, wx, type(y), inexact)
             a = x if dx == dt else ew.convert_element_type(x, dt, weak)
-            b = core.scalar_array(y, dt, weak)
             if not sx or (keep_scalar and core.is_eager()):
-                return [a, b]
-            return [a, _broadcast(b, sx)]
+                return [a, core.scalar_array(y, dt, weak)]
+            return [a, _broadcast_scalar(y, dt, weak, sx)]
         return None
     if isinstance(y, Array) and type(x) in PY_SCALARS:
         ty = _operand_type(y)
@@ -216,12 +215,20 @@ def promote_pair(
         if type(x) is int and not -(2**31) <= x < 2**31:
             dtypes.check_python_int(x)
         dt, weak = dtypes.result_type_with_scalar(dy, wy, type(x), inexact)
-        a = core.scalar_array(x, dt, weak)
         b = y if dy == dt else ew.convert_element_type(y, dt, weak)
         if not sy or (keep_scalar and core.is_eager()):
-            return [a, b]
-        return [_broadcast(a, sy), b]
+            return [core.scalar_array(x, dt, weak), b]
+        return [_broadcast_scalar(x, dt, weak, sy), b]
     return None
+
+
+def _broadcast_scalar(x: Any, dt: DType, weak: bool, shape: tuple[int, ...]) -> Array:
+    """A Python scalar in dtype ``dt`` broadcast to ``shape``: made at once where
+    primitives on constants run at once (``ew.filled``), else bound as a broadcast."""
+    out = ew.filled(shape, x, dt, weak)
+    if out is None:
+        out = _broadcast(core.scalar_array(x, dt, weak), shape)
+    return out
 
 
 def _broadcast(scalar: Array, shape: tuple[int, ...]) -> Array:

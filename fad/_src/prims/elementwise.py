@@ -110,24 +110,34 @@ _PY_SCALARS = frozenset({bool, int, float, complex})
 _filled: dict[tuple[Any, ...], np.ndarray[Any, Any]] = {}
 
 
-def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
-    """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
+def filled(shape: Sequence[int], value: Any, dtype: DType, weak: bool) -> Array | None:
+    """``full`` of a Python int or float, with weak type ``weak``, where primitives on
+    constants run at once (the value comes from ``_filled``); ``None`` elsewhere, or for
+    another value (the caller binds the broadcast then)."""
     tv = type(value)
-    if (tv is int or (tv is float and not core.may_be_subnormal(value))) and (
+    if not (tv is int or (tv is float and not core.may_be_subnormal(value))) or not (
         core.passes_concrete()
     ):
-        # (a float key also holds its sign, which tells 0.0 from -0.0; a NaN is never found)
-        key = (tuple(map(int, shape)), dtype, value, tv is float and math.copysign(1.0, value))
-        v = _filled.get(key)
-        if v is not None:
-            return core.wrap_fresh(v, False)
+        return None
+    # (a float key also holds its sign, which tells 0.0 from -0.0; a NaN is never found)
+    key = (tuple(map(int, shape)), dtype, value, tv is float and math.copysign(1.0, value))
+    v = _filled.get(key)
+    if v is None:
         out = _full_now(key[0], value, dtype)
-        if type(out) is Array and out.size <= 1024:
-            v = out._value
-            v.flags.writeable = False
-            if len(_filled) >= 256:  # bounded: the few shapes a program's rules meet
-                _filled.clear()
-            _filled[key] = v
+        if type(out) is not Array or out.size > 1024:
+            return None
+        v = out._value
+        v.flags.writeable = False
+        if len(_filled) >= 256:  # bounded: the few shapes a program's rules meet
+            _filled.clear()
+        _filled[key] = v
+    return core.wrap_fresh(v, weak)
+
+
+def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
+    """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
+    out = filled(shape, value, dtype, False)
+    if out is not None:
         return out
     if isinstance(value, Array):
         scalar = value

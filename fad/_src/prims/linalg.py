@@ -77,6 +77,13 @@ def _dot_general_impl(
     # math.prod on Python ints: np.prod on small tuples costs microseconds per call.
     k = math.prod([ls[i] for i in lc])
     bb, mm, nn = math.prod(b), math.prod(m), math.prod(n)
+    if not lb and preferred_element_type is None:
+        # No batch axes: one 2-d product, which numpy's ``dot`` does with less dispatch
+        # than ``matmul`` (the transposes of a small ``dot`` under ``grad`` are these).
+        left2 = (lhs if lperm is None else lhs.transpose(lperm)).reshape(mm, k)
+        right2 = (rhs if rperm is None else rhs.transpose(rperm)).reshape(k, nn)
+        res2: NDArray = np.dot(left2, right2).reshape((*m, *n))
+        return res2
     left = (lhs if lperm is None else lhs.transpose(lperm)).reshape(bb, mm, k)
     right = (rhs if rperm is None else rhs.transpose(rperm)).reshape(bb, k, nn)
     dt = lhs.dtype
