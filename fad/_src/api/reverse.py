@@ -182,12 +182,16 @@ def _convert(a: Array, aval: ShapedArray) -> Array:
     return ew.convert_element_type(a, aval.dtype)
 
 
-def _backward(lin: Linearized, cts: list[MaybeZero]) -> Any:
-    """The input cotangents (a pytree like the primals) of the flat output cotangents."""
+def _backward(lin: Linearized, cts: list[MaybeZero], once: bool = False) -> Any:
+    """The input cotangents (a pytree like the primals) of the flat output cotangents;
+    ``once``: the only pullback of ``lin`` (``grad``'s), which needs no transpose plan."""
     prog = lin.program.program
-    if lin.plan is None:
-        lin.plan = TransposePlan(prog)
-    in_cts = backward_pass(prog, lin.program.consts, cts, lin.plan)
+    if once:
+        in_cts = backward_pass(prog, lin.program.consts, cts, linearized=True)
+    else:
+        if lin.plan is None:
+            lin.plan = TransposePlan(prog)
+        in_cts = backward_pass(prog, lin.program.consts, cts, lin.plan)
     it = iter(in_cts)
     flat = []
     for aval, m in zip(lin.in_avals, lin.in_mask, strict=True):
@@ -637,7 +641,7 @@ def value_and_grad(
             )
         # The output cotangent is ours (a scalar one of the output's dtype), so it skips
         # the checks a user's cotangent gets.
-        grads = _backward(lin, [_one(dt)])
+        grads = _backward(lin, [_one(dt)], once=True)
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
         return ((out, lin.aux), g) if has_aux else (out, g)

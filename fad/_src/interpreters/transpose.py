@@ -147,7 +147,7 @@ class TransposePlan:
 
 def backward_pass(
     program: Program, consts: Sequence[Array], cts_out: Sequence[MaybeZero],
-    plan: TransposePlan | None = None,
+    plan: TransposePlan | None = None, linearized: bool = False,
 ) -> list[MaybeZero]:  # fmt: skip
     """Cotangents of the program's inputs, given cotangents of its outputs.
 
@@ -155,25 +155,37 @@ def backward_pass(
     residuals, which no linear value feeds); the backward sweep then applies each linear
     equation's transpose rule, in reverse order. ``plan`` is ``TransposePlan(program)``,
     for a caller that transposes one program many times.
+
+    ``linearized`` says the program is what partial evaluation of a JVP left (``grad``'s,
+    transposed once): there every variable that is not a constant is linear, since an
+    equation was staged only because a tangent reached it, and none runs on constants
+    alone. The sweep then reads each equation's linear operands as it meets the equation,
+    and only for those a cotangent reaches, with no plan made first.
     """
-    if plan is None:
+    if plan is None and not linearized:
         plan = TransposePlan(program)
     values: dict[Var, Array] = dict(zip(program.constvars, consts, strict=True))
-    if plan.forward:
+    if plan is not None and plan.forward:
         env = Env(literal_value)
         env.values = values
         env.run(plan.forward, bind_eqn)
 
     # Only non-zero cotangents are stored: a missing entry is a symbolic zero.
     ct_env: dict[Var, Array] = {}
-    for a, is_lin, ct_out in zip(program.outvars, plan.lin_outs, cts_out, strict=True):
+    lin_outs = (
+        plan.lin_outs if plan is not None
+        else [type(a) is Var and a not in values for a in program.outvars]
+    )  # fmt: skip
+    for a, is_lin, ct_out in zip(program.outvars, lin_outs, cts_out, strict=True):
         if is_lin and ct_out is not None and type(ct_out) is not Zero:
             assert isinstance(a, Var)
             old = ct_env.get(a)
             ct_env[a] = ct_out if old is None else core.add_any(old, ct_out)
 
-    for e, ops, linear in plan.backward:
+    steps: Any = plan.backward if plan is not None else reversed(program.eqns)
+    for step in steps:
         ct: Any
+        e: Eqn = step if plan is None else step[0]
         outs = e.outputs
         if len(outs) == 1 and not e.prim.multiple_results:
             ct = ct_env.pop(outs[0], None)
@@ -184,10 +196,27 @@ def backward_pass(
             if all(c is None for c in found):
                 continue
             ct = [Zero(v.aval) if c is None else c for v, c in zip(outs, found, strict=True)]
-        args = [
-            o if type(o) is UndefinedPrimal else o.value if type(o) is Literal else values[o]
-            for o in ops
-        ]
+        args: list[Any] = []
+        linear: Sequence[tuple[int, Var]]
+        if plan is None:  # (``linearized``: the operands that are not constants are linear)
+            linear = []
+            for i, o in enumerate(e.inputs):
+                if type(o) is Literal:
+                    args.append(o.value)
+                else:
+                    val = values.get(o)
+                    if val is None:
+                        args.append(UndefinedPrimal(o.aval))
+                        linear.append((i, o))
+                    else:
+                        args.append(val)
+        else:
+            linear = step[2]
+            for o in step[1]:
+                args.append(
+                    o if type(o) is UndefinedPrimal else o.value if type(o) is Literal
+                    else values[o]
+                )  # fmt: skip
         rule = transpose_rules.get(e.prim)
         if rule is None:
             _raise_not_transposable(e)

@@ -103,10 +103,10 @@ def _keep(impl: NpFn) -> NpFn:
 _PY_SCALARS = frozenset({bool, int, float, complex})
 
 
-# The host values of small constant arrays that ``full`` has made where primitives on
-# constants run at once, by shape, dtype and value: JVP rules ask for the same
-# ``ones_like(ans)`` on every call. Each caller gets its own Array (one may be donated to
-# ``jit`` and deleted) of the one read-only value.
+# The host values of constant arrays that ``full`` has made where primitives on constants
+# run at once (read-only views of one element), by shape, dtype and value: JVP rules ask
+# for the same ``ones_like(ans)`` on every call. Each caller gets its own Array (one may be
+# donated to ``jit`` and deleted) of the one read-only value.
 _filled: dict[tuple[Any, ...], np.ndarray[Any, Any]] = {}
 
 
@@ -120,11 +120,13 @@ def filled(shape: Sequence[int], value: Any, dtype: DType, weak: bool) -> Array 
     ):
         return None
     # (a float key also holds its sign, which tells 0.0 from -0.0; a NaN is never found)
-    key = (tuple(map(int, shape)), dtype, value, tv is float and math.copysign(1.0, value))
+    if type(shape) is not tuple:
+        shape = tuple(map(int, shape))
+    key = (shape, dtype, value, tv is float and math.copysign(1.0, value))
     v = _filled.get(key)
     if v is None:
         out = _full_now(key[0], value, dtype)
-        if type(out) is not Array or out.size > 1024:
+        if type(out) is not Array:
             return None
         v = out._value
         v.flags.writeable = False
