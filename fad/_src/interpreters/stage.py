@@ -191,7 +191,17 @@ _avals_seen: dict[tuple[Any, ...], tuple[core.AbstractRule, tuple[ShapedArray, .
 def _abstract_eval(
     prim: Primitive, avals: list[ShapedArray], params: Params
 ) -> Sequence[ShapedArray]:
-    key = (prim, config.x64_enabled, *[(a.shape, a.dtype, a.weak_type) for a in avals])
+    if len(avals) == 1:  # (one flat tuple for the common arities: no tuple per operand)
+        a = avals[0]
+        key: tuple[Any, ...] = (prim, config.x64_enabled, a.shape, a.dtype, a.weak_type)
+    elif len(avals) == 2:
+        a, b = avals
+        key = (
+            prim, config.x64_enabled, a.shape, a.dtype, a.weak_type, b.shape, b.dtype,
+            b.weak_type,
+        )  # fmt: skip
+    else:
+        key = (prim, config.x64_enabled, *[(a.shape, a.dtype, a.weak_type) for a in avals])
     if params:
         key = (*key, *params.items())
         try:

@@ -264,6 +264,9 @@ def log10(x: ArrayLike) -> Array:
 
 
 _scalars: dict[tuple[Any, ...], tuple[np.ndarray[Any, Any], bool]] = {}
+# The top frame of the handler stack (``core.is_eager()`` is ``_stack_top().parent is
+# None``), read directly on ``x + 1``'s path, where one call is a tenth of the time.
+_stack_top = core._current.get
 
 
 def _eager_with_scalar(
@@ -291,7 +294,7 @@ def _eager_with_scalar(
     else:
         return None
     ts = type(scalar)
-    if v is None or ts not in PY_SCALARS or not core.is_eager():
+    if v is None or ts not in PY_SCALARS or _stack_top().parent is not None:
         return None
     # The scalar's array and promotion, by its type and value: ``x + 1`` in a loop makes
     # them once. Only values whose ``==`` is identity are keys (not -0.0 = 0.0, nor nan).
