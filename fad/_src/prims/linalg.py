@@ -131,7 +131,7 @@ def _argsort(xs: Sequence[int]) -> Dims:
 @functools.lru_cache(maxsize=1024)
 def _transpose_lhs_layout(
     dimension_numbers: DimensionNumbers, lhs_ndim: int, rhs_ndim: int
-) -> tuple[DimensionNumbers, Dims]:
+) -> tuple[DimensionNumbers, Dims | None]:
     """The dimension numbers of ``ct . rhs`` and the permutation back to the lhs's axes
     (worked out once per layout: a pullback in a loop transposes the same dot each time)."""
     (lc, rc), (lb, rb) = dimension_numbers
@@ -140,20 +140,35 @@ def _transpose_lhs_layout(
     nb, nlf = len(lb), len(lf)
     ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
     order = (*lb, *lf, *(lc[j] for j in _argsort(rc)))
-    return ((ct_rf, rf), (tuple(range(nb)), rb)), _argsort(order)
+    return ((ct_rf, rf), (tuple(range(nb)), rb)), _perm_or_none(_argsort(order))
+
+
+def _perm_or_none(perm: Dims) -> Dims | None:
+    """``perm``, or None where it is the identity (no transpose to bind)."""
+    return None if perm == tuple(range(len(perm))) else perm
+
+
+def _transposed_dot(
+    ct: Array, other: Array, dn: DimensionNumbers, perm: Dims | None, dtype: DType
+) -> Array:
+    """``dot_general(ct, other, dn)`` in ``dtype``, then ``perm``: the cotangent of one
+    operand (``dn`` and ``perm`` come normalized from a layout function)."""
+    pet = None if dtype == ct.dtype else np.dtype(dtype)
+    out = dot_general_p.bind1(ct, other, dimension_numbers=dn, preferred_element_type=pet)
+    return out if perm is None else st.transpose_p.bind1(out, permutation=perm)
 
 
 def _transpose_lhs(
     ct: Array, rhs: Array, lhs_aval: ShapedArray, dimension_numbers: DimensionNumbers
 ) -> Array:
     dn, perm = _transpose_lhs_layout(dimension_numbers, lhs_aval.ndim, rhs.ndim)
-    return st.transpose_(dot_general(ct, rhs, dn, lhs_aval.dtype), perm)
+    return _transposed_dot(ct, rhs, dn, perm, lhs_aval.dtype)
 
 
 @functools.lru_cache(maxsize=1024)
 def _transpose_rhs_layout(
     dimension_numbers: DimensionNumbers, lhs_ndim: int, rhs_ndim: int
-) -> tuple[DimensionNumbers, Dims]:
+) -> tuple[DimensionNumbers, Dims | None]:
     """``_transpose_lhs_layout`` for the rhs: ``ct . lhs`` and the permutation back."""
     (lc, rc), (lb, rb) = dimension_numbers
     lf = _free(lhs_ndim, lc, lb)
@@ -162,14 +177,14 @@ def _transpose_rhs_layout(
     ct_lf = tuple(range(nb, nb + len(lf)))
     # Contract ct's lhs-free axes with lhs's free axes; result axes: batch, rhs free, lhs contract.
     order = (*rb, *rf, *(rc[j] for j in _argsort(lc)))
-    return ((ct_lf, lf), (tuple(range(nb)), lb)), _argsort(order)
+    return ((ct_lf, lf), (tuple(range(nb)), lb)), _perm_or_none(_argsort(order))
 
 
 def _transpose_rhs(
     ct: Array, lhs: Array, rhs_aval: ShapedArray, dimension_numbers: DimensionNumbers
 ) -> Array:
     dn, perm = _transpose_rhs_layout(dimension_numbers, lhs.ndim, rhs_aval.ndim)
-    return st.transpose_(dot_general(ct, lhs, dn, rhs_aval.dtype), perm)
+    return _transposed_dot(ct, lhs, dn, perm, rhs_aval.dtype)
 
 
 def _dot_general_transpose(
