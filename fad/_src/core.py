@@ -1094,6 +1094,15 @@ def _accept_dtype(prim: Primitive, x: np.ndarray[Any, Any], n: int) -> Impl:
     return impl
 
 
+def host_impl2(prim: Primitive, x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Impl:
+    """The implementation ``eval_on_host2`` calls for ``prim`` on ``x`` and ``y`` (their
+    dtype checked by the abstract rule first), for a caller that keeps it."""
+    try:
+        return _dtype_accepted[prim, x.dtype]
+    except KeyError:
+        return _accept_dtype(prim, x, 2 if x.dtype == y.dtype else 0)
+
+
 def eval_on_host1(prim: Primitive, x: np.ndarray[Any, Any], x_weak: bool) -> Array:
     """``eval_primitive`` of a unary ``prim`` on a concrete array (host value ``x``)."""
     try:

@@ -263,7 +263,8 @@ def log10(x: ArrayLike) -> Array:
     return ew.div(ew.log(a), ew.full_like(a, np.log(10)))
 
 
-_scalars: dict[tuple[Any, ...], tuple[np.ndarray[Any, Any], bool]] = {}
+_scalars: dict[tuple[Any, ...], tuple[np.ndarray[Any, Any], bool, core.Impl]] = {}
+_new_object = object.__new__
 # The top frame of the handler stack (``core.is_eager()`` is ``_stack_top().parent is
 # None``), read directly on ``x + 1``'s path, where one call is a tenth of the time.
 _stack_top = core._current.get
@@ -301,31 +302,36 @@ def _eager_with_scalar(
     key = None
     hit = None
     if ts is int or ts is bool or (ts is float and scalar == scalar and scalar != 0):
-        key = (v.dtype, weak, ts, scalar, inexact, config.x64_enabled)
+        key = (prim, v.dtype, weak, ts, scalar, inexact, config.x64_enabled)
         hit = _scalars.get(key)
     if hit is None:
         if type(scalar) is int and not -(2**31) <= scalar < 2**31:
             dtypes.check_python_int(scalar)
         dt, scalar_weak = dtypes.result_type_with_scalar(v.dtype, weak, ts, inexact)
-        if v.dtype != dt:
+        if v.dtype != dt or (not allow_bool and dt == dtypes.bool_):
             return None
         s = np.asarray(scalar, dt)
         if core.may_be_subnormal(scalar) and s.dtype in core.FLUSHED and core.holds_subnormals(s):
             return None  # the general path evaluates a subnormal operand as XLA does
+        impl = core.host_impl2(prim, v, s)
         # (A float that overflows the dtype is not kept: its conversion warns each time.)
         if key is not None and (ts is not float or bool(np.isfinite(s))):
             s.flags.writeable = False  # shared by every use of the entry
             if len(_scalars) >= 4096:  # bounded: a program's own constants, not every one
                 _scalars.clear()
-            _scalars[key] = s, scalar_weak
+            _scalars[key] = s, scalar_weak, impl
     else:
-        s, scalar_weak = hit
-        dt = s.dtype
-    if not allow_bool and dt == dtypes.bool_:
-        return None
-    if scalar_first:
-        return core.eval_on_host2(prim, s, scalar_weak, v, weak)
-    return core.eval_on_host2(prim, v, weak, s, scalar_weak)
+        s, scalar_weak, impl = hit
+    # ``core.eval_on_host2``, inline, with its implementation kept in the entry: this is
+    # all of ``x + 1``. The result is weak if both operands are and the dtype is kept.
+    out = impl(s, v) if scalar_first else impl(v, s)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    r: Array = _new_object(Array)
+    r._host = out
+    r._weak_type = weak and scalar_weak and out.dtype == v.dtype
+    r._buffer = None
+    return r
 
 
 def _binary(
