@@ -30,19 +30,27 @@ _LEAF_DEF = tu.tree_structure(0)
 _TUPLE_DEFS: dict[int, tu.PyTreeDef] = {}
 
 
-def flatten_args(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
+def flat_arrays(tree: Any) -> tuple[list[Array], tu.PyTreeDef] | None:
+    """``tree_flatten`` of an Array or a tuple of Arrays (the arguments of most calls),
+    with one treedef per tuple length; ``None`` for any other tree."""
     if isinstance(tree, Array):  # (an Array is never a pytree node)
         return [tree], _LEAF_DEF
     if type(tree) is tuple:
         for x in tree:
             if not isinstance(x, Array):
-                break
-        else:  # a tuple of arrays: the arguments of most calls
-            n = len(tree)
-            td = _TUPLE_DEFS.get(n)
-            if td is None:
-                td = _TUPLE_DEFS[n] = tu.tree_structure((0,) * n)
-            return list(tree), td
+                return None
+        n = len(tree)
+        td = _TUPLE_DEFS.get(n)
+        if td is None:
+            td = _TUPLE_DEFS[n] = tu.tree_structure((0,) * n)
+        return list(tree), td
+    return None
+
+
+def flatten_args(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
+    fast = flat_arrays(tree)
+    if fast is not None:
+        return fast
     leaves, treedef = tu.tree_flatten(tree)
     # An Array leaf is taken as it is (its description is only for the error message).
     return [

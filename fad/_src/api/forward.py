@@ -10,6 +10,7 @@ from fad._src import tree_util as tu
 from fad._src.api.arguments import (
     check_callable,
     check_tangent,
+    flat_arrays,
     flatten_args,
     float0_zeros,
     leaf_names,
@@ -128,8 +129,9 @@ def jvp(
             f"{len(primals)} and {len(tangents)}"
         )
     flat_p, tree_p = flatten_args(tuple(primals), "jvp primal")
-    flat_t, tree_t = tu.tree_flatten(tuple(tangents))
-    if tree_p != tree_t:
+    fast = flat_arrays(tuple(tangents))
+    flat_t, tree_t = tu.tree_flatten(tuple(tangents)) if fast is None else fast
+    if tree_p is not tree_t and tree_p != tree_t:
         raise TypeError(
             f"jvp: primal and tangent arguments must have the same tree structure; primals have "
             f"{tree_p} but tangents have {tree_t}"
