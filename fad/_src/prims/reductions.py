@@ -32,15 +32,17 @@ def _prod_impl(x: NDArray, *, axes: Axes) -> Any:
 
 reduce_prod_p = _util.reduction("reduce_prod", _prod_impl, "number", "mul")
 
+# (``np.maximum.reduce`` and ``np.minimum.reduce`` are ``np.max`` and ``np.min`` on an
+# ndarray, without their Python wrapper)
 reduce_max_p = _util.reduction(
     "reduce_max",
-    lambda x, *, axes: np.max(x, axis=axes) if x.size else _empty_reduce(x, axes, "max"),
+    lambda x, *, axes: np.maximum.reduce(x, axis=axes) if x.size else _empty_reduce(x, axes, "max"),
     "any",
     "max",
 )
 reduce_min_p = _util.reduction(
     "reduce_min",
-    lambda x, *, axes: np.min(x, axis=axes) if x.size else _empty_reduce(x, axes, "min"),
+    lambda x, *, axes: np.minimum.reduce(x, axis=axes) if x.size else _empty_reduce(x, axes, "min"),
     "any",
     "min",
 )

@@ -132,7 +132,11 @@ def broadcast_to(x: Array, shape: Sequence[int]) -> Array:
 # ---------------------------------------------------------------------------
 
 reduce_sum_p = _util.reduction(
-    "reduce_sum", lambda x, *, axes: np.sum(x, axis=axes, dtype=x.dtype), "number", "add"
+    # (``np.add.reduce`` is what ``np.sum`` calls on an ndarray, without its Python wrapper)
+    "reduce_sum",
+    lambda x, *, axes: np.add.reduce(x, axis=axes, dtype=x.dtype),
+    "number",
+    "add",
 )
 transpose.deflinear(reduce_sum_p, lambda ct, x, *, axes: [unreduce(ct, x.aval.shape, axes)])
 
