@@ -205,7 +205,7 @@ def _transpose_batch(
     return transpose_(x, (d, *rest)), 0
 
 
-core.def_impl(transpose_p, lambda x, *, permutation: np.transpose(x, permutation))
+core.def_impl(transpose_p, lambda x, *, permutation: x.transpose(permutation))  # (no wrapper)
 core.def_abstract(transpose_p, _transpose_abstract)
 transpose.deflinear(
     transpose_p,
