@@ -509,6 +509,10 @@ def _rem(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
 
 def _pow(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Any:
     with np.errstate(all="ignore"):
+        if x.ndim == 0 and y.ndim == 0:
+            # numpy's power of two 0-d operands takes a scalar path that gives nan for
+            # ``pow(-inf, 0.5)``; its array loop gives inf, as C's pow and XLA do.
+            return np.power(x.reshape(1), y.reshape(1)).reshape(()).astype(x.dtype, copy=False)
         return np.power(x, y).astype(x.dtype, copy=False)
 
 
