@@ -125,7 +125,7 @@ def filled(shape: Sequence[int], value: Any, dtype: DType, weak: bool) -> Array 
     key = (shape, dtype, value, tv is float and math.copysign(1.0, value))
     v = _filled.get(key)
     if v is None:
-        out = _full_now(key[0], value, dtype)
+        out = _full(key[0], value, dtype)
         if type(out) is not Array:
             return None
         v = out._value
@@ -139,8 +139,11 @@ def filled(shape: Sequence[int], value: Any, dtype: DType, weak: bool) -> Array 
 def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
     """An array of ``shape`` filled with ``value`` (a broadcast scalar, cheap to stage)."""
     out = filled(shape, value, dtype, False)
-    if out is not None:
-        return out
+    return _full(shape, value, dtype) if out is None else out
+
+
+def _full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
+    """``full`` by binding: a 0-d array of ``value``, broadcast (``filled``'s misses too)."""
     if isinstance(value, Array):
         scalar = value
     elif type(value) in _PY_SCALARS:
@@ -150,14 +153,6 @@ def full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
     if scalar.dtype != dtype:
         scalar = convert_element_type(scalar, dtype)
     shape = tuple(map(int, shape))
-    if scalar.shape == shape:
-        return scalar
-    return core.broadcast_in_dim_p.bind1(scalar, shape=shape, broadcast_dimensions=())
-
-
-def _full_now(shape: tuple[int, ...], value: int | float, dtype: DType) -> Array:
-    """``full`` of a Python number where the primitives it binds would run now."""
-    scalar = core.scalar_array(value, dtype, False)
     if scalar.shape == shape:
         return scalar
     return core.broadcast_in_dim_p.bind1(scalar, shape=shape, broadcast_dimensions=())
