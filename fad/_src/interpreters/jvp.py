@@ -211,6 +211,20 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
                 total = g if total is None else add_tangents(total, g)
         return ans, Zero.like(ans) if total is None else total
 
+    if len(partials) == 1 and partials[0] is not None:
+        only = partials[0]
+
+        def rule1(
+            primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any
+        ) -> tuple[Array, MaybeZero]:
+            # ``rule`` for one operand (most unary math), without its loop
+            x = primals[0]
+            ans: Array = core.bind(prim, (x,), params)
+            t = tangents[0]
+            return ans, Zero.like(ans) if type(t) is Zero else only(t, ans, x, **params)
+
+        def_jvp_rule(prim, rule1)
+        return
     def_jvp_rule(prim, rule)
 
 

@@ -100,6 +100,10 @@ def _keep(impl: NpFn) -> NpFn:
 # ---------------------------------------------------------------------------
 
 
+# ``core.bind`` typed for one result: the functions below call it directly, one call
+# shorter than ``Primitive.bind1`` (they are the primitives of every JVP rule).
+_bind1: Callable[[Primitive, tuple[Array, ...], core.Params], Array] = core.bind
+
 _PY_SCALARS = frozenset({bool, int, float, complex})
 
 
@@ -163,11 +167,11 @@ def full_like(x: Array, value: Any, dtype: DType | None = None) -> Array:
 
 
 def zeros_like(x: Array) -> Array:
-    return full_like(x, 0)
+    return full(x.shape, 0, x.dtype)
 
 
 def ones_like(x: Array) -> Array:
-    return full_like(x, 1)
+    return full(x.shape, 1, x.dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -316,155 +320,155 @@ _util.lower_via(stop_gradient_p, lambda x: x)
 
 
 def neg(x: Array) -> Array:
-    return neg_p.bind1(x)
+    return _bind1(neg_p, (x,), {})
 
 
 def sin(x: Array) -> Array:
-    return sin_p.bind1(x)
+    return _bind1(sin_p, (x,), {})
 
 
 def cos(x: Array) -> Array:
-    return cos_p.bind1(x)
+    return _bind1(cos_p, (x,), {})
 
 
 def tan(x: Array) -> Array:
-    return tan_p.bind1(x)
+    return _bind1(tan_p, (x,), {})
 
 
 def asin(x: Array) -> Array:
-    return asin_p.bind1(x)
+    return _bind1(asin_p, (x,), {})
 
 
 def acos(x: Array) -> Array:
-    return acos_p.bind1(x)
+    return _bind1(acos_p, (x,), {})
 
 
 def atan(x: Array) -> Array:
-    return atan_p.bind1(x)
+    return _bind1(atan_p, (x,), {})
 
 
 def sinh(x: Array) -> Array:
-    return sinh_p.bind1(x)
+    return _bind1(sinh_p, (x,), {})
 
 
 def cosh(x: Array) -> Array:
-    return cosh_p.bind1(x)
+    return _bind1(cosh_p, (x,), {})
 
 
 def tanh(x: Array) -> Array:
-    return tanh_p.bind1(x)
+    return _bind1(tanh_p, (x,), {})
 
 
 def asinh(x: Array) -> Array:
-    return asinh_p.bind1(x)
+    return _bind1(asinh_p, (x,), {})
 
 
 def acosh(x: Array) -> Array:
-    return acosh_p.bind1(x)
+    return _bind1(acosh_p, (x,), {})
 
 
 def atanh(x: Array) -> Array:
-    return atanh_p.bind1(x)
+    return _bind1(atanh_p, (x,), {})
 
 
 def exp(x: Array) -> Array:
-    return exp_p.bind1(x)
+    return _bind1(exp_p, (x,), {})
 
 
 def exp2(x: Array) -> Array:
-    return exp2_p.bind1(x)
+    return _bind1(exp2_p, (x,), {})
 
 
 def log(x: Array) -> Array:
-    return log_p.bind1(x)
+    return _bind1(log_p, (x,), {})
 
 
 def log1p(x: Array) -> Array:
-    return log1p_p.bind1(x)
+    return _bind1(log1p_p, (x,), {})
 
 
 def expm1(x: Array) -> Array:
-    return expm1_p.bind1(x)
+    return _bind1(expm1_p, (x,), {})
 
 
 def sqrt(x: Array) -> Array:
-    return sqrt_p.bind1(x)
+    return _bind1(sqrt_p, (x,), {})
 
 
 def rsqrt(x: Array) -> Array:
-    return rsqrt_p.bind1(x)
+    return _bind1(rsqrt_p, (x,), {})
 
 
 def cbrt(x: Array) -> Array:
-    return cbrt_p.bind1(x)
+    return _bind1(cbrt_p, (x,), {})
 
 
 def logistic(x: Array) -> Array:
-    return logistic_p.bind1(x)
+    return _bind1(logistic_p, (x,), {})
 
 
 def erf(x: Array) -> Array:
-    return erf_p.bind1(x)
+    return _bind1(erf_p, (x,), {})
 
 
 def erfc(x: Array) -> Array:
-    return erfc_p.bind1(x)
+    return _bind1(erfc_p, (x,), {})
 
 
 def erf_inv(x: Array) -> Array:
-    return erf_inv_p.bind1(x)
+    return _bind1(erf_inv_p, (x,), {})
 
 
 def lgamma(x: Array) -> Array:
-    return lgamma_p.bind1(x)
+    return _bind1(lgamma_p, (x,), {})
 
 
 def digamma(x: Array) -> Array:
-    return digamma_p.bind1(x)
+    return _bind1(digamma_p, (x,), {})
 
 
 def abs(x: Array) -> Array:
-    return abs_p.bind1(x)
+    return _bind1(abs_p, (x,), {})
 
 
 def sign(x: Array) -> Array:
-    return sign_p.bind1(x)
+    return _bind1(sign_p, (x,), {})
 
 
 def floor(x: Array) -> Array:
-    return floor_p.bind1(x)
+    return _bind1(floor_p, (x,), {})
 
 
 def ceil(x: Array) -> Array:
-    return ceil_p.bind1(x)
+    return _bind1(ceil_p, (x,), {})
 
 
 def round(x: Array) -> Array:
-    return round_p.bind1(x)
+    return _bind1(round_p, (x,), {})
 
 
 def is_finite(x: Array) -> Array:
-    return is_finite_p.bind1(x)
+    return _bind1(is_finite_p, (x,), {})
 
 
 def bitwise_not(x: Array) -> Array:
-    return not_p.bind1(x)
+    return _bind1(not_p, (x,), {})
 
 
 def real(x: Array) -> Array:
-    return real_p.bind1(x)
+    return _bind1(real_p, (x,), {})
 
 
 def imag(x: Array) -> Array:
-    return imag_p.bind1(x)
+    return _bind1(imag_p, (x,), {})
 
 
 def conj(x: Array) -> Array:
-    return conj_p.bind1(x)
+    return _bind1(conj_p, (x,), {})
 
 
 def stop_gradient(x: Array) -> Array:
-    return stop_gradient_p.bind1(x)
+    return _bind1(stop_gradient_p, (x,), {})
 
 
 # ---------------------------------------------------------------------------
@@ -669,43 +673,43 @@ lowering.def_elementwise(core.add_any_p, "stablehlo.add")
 
 
 def add(x: Array, y: Array) -> Array:
-    return add_p.bind1(x, y)
+    return _bind1(add_p, (x, y), {})
 
 
 def sub(x: Array, y: Array) -> Array:
-    return sub_p.bind1(x, y)
+    return _bind1(sub_p, (x, y), {})
 
 
 def mul(x: Array, y: Array) -> Array:
-    return mul_p.bind1(x, y)
+    return _bind1(mul_p, (x, y), {})
 
 
 def div(x: Array, y: Array) -> Array:
-    return div_p.bind1(x, y)
+    return _bind1(div_p, (x, y), {})
 
 
 def rem(x: Array, y: Array) -> Array:
-    return rem_p.bind1(x, y)
+    return _bind1(rem_p, (x, y), {})
 
 
 def pow(x: Array, y: Array) -> Array:
-    return pow_p.bind1(x, y)
+    return _bind1(pow_p, (x, y), {})
 
 
 def max(x: Array, y: Array) -> Array:
-    return max_p.bind1(x, y)
+    return _bind1(max_p, (x, y), {})
 
 
 def min(x: Array, y: Array) -> Array:
-    return min_p.bind1(x, y)
+    return _bind1(min_p, (x, y), {})
 
 
 def atan2(x: Array, y: Array) -> Array:
-    return atan2_p.bind1(x, y)
+    return _bind1(atan2_p, (x, y), {})
 
 
 def nextafter(x: Array, y: Array) -> Array:
-    return nextafter_p.bind1(x, y)
+    return _bind1(nextafter_p, (x, y), {})
 
 
 def polygamma(m: Array, x: Array) -> Array:
@@ -713,55 +717,55 @@ def polygamma(m: Array, x: Array) -> Array:
 
 
 def bitwise_and(x: Array, y: Array) -> Array:
-    return and_p.bind1(x, y)
+    return _bind1(and_p, (x, y), {})
 
 
 def bitwise_or(x: Array, y: Array) -> Array:
-    return or_p.bind1(x, y)
+    return _bind1(or_p, (x, y), {})
 
 
 def bitwise_xor(x: Array, y: Array) -> Array:
-    return xor_p.bind1(x, y)
+    return _bind1(xor_p, (x, y), {})
 
 
 def shift_left(x: Array, y: Array) -> Array:
-    return shift_left_p.bind1(x, y)
+    return _bind1(shift_left_p, (x, y), {})
 
 
 def shift_right_arithmetic(x: Array, y: Array) -> Array:
-    return shift_right_arithmetic_p.bind1(x, y)
+    return _bind1(shift_right_arithmetic_p, (x, y), {})
 
 
 def shift_right_logical(x: Array, y: Array) -> Array:
-    return shift_right_logical_p.bind1(x, y)
+    return _bind1(shift_right_logical_p, (x, y), {})
 
 
 def complex_(x: Array, y: Array) -> Array:
-    return complex_p.bind1(x, y)
+    return _bind1(complex_p, (x, y), {})
 
 
 def eq(x: Array, y: Array) -> Array:
-    return eq_p.bind1(x, y)
+    return _bind1(eq_p, (x, y), {})
 
 
 def ne(x: Array, y: Array) -> Array:
-    return ne_p.bind1(x, y)
+    return _bind1(ne_p, (x, y), {})
 
 
 def lt(x: Array, y: Array) -> Array:
-    return lt_p.bind1(x, y)
+    return _bind1(lt_p, (x, y), {})
 
 
 def le(x: Array, y: Array) -> Array:
-    return le_p.bind1(x, y)
+    return _bind1(le_p, (x, y), {})
 
 
 def gt(x: Array, y: Array) -> Array:
-    return gt_p.bind1(x, y)
+    return _bind1(gt_p, (x, y), {})
 
 
 def ge(x: Array, y: Array) -> Array:
-    return ge_p.bind1(x, y)
+    return _bind1(ge_p, (x, y), {})
 
 
 # ---------------------------------------------------------------------------
