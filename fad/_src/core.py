@@ -1292,21 +1292,26 @@ def bind(prim: Primitive, args: tuple[Array, ...], params: Params) -> Any:
 
 
 class installed:
-    """Context manager that pushes ``handler`` on top of the current stack."""
+    """Context manager that pushes ``handler`` on top of the current stack (and each of
+    ``more`` above it, in order: ``grad`` installs its two handlers in one step)."""
 
-    __slots__ = ("_handler", "_token")
+    __slots__ = ("_handler", "_more", "_token")
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, *more: Handler) -> None:
         self._handler = handler
+        self._more = more
 
     def __enter__(self) -> Handler:
         frame = _current.get()
-        f: Frame | None = frame
-        while f is not None:
-            if f.handler is self._handler:
-                raise ValueError(f"handler {self._handler!r} is already installed")
-            f = f.parent
-        self._token = _current.set(Frame(self._handler, frame))
+        handlers = (self._handler, *self._more) if self._more else (self._handler,)
+        for h in handlers:
+            f: Frame | None = frame
+            while f is not None:
+                if f.handler is h:
+                    raise ValueError(f"handler {h!r} is already installed")
+                f = f.parent
+            frame = Frame(h, frame)
+        self._token = _current.set(frame)
         return self._handler
 
     def __exit__(self, *exc: object) -> None:

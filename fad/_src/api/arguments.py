@@ -31,20 +31,34 @@ _TUPLE_DEFS: dict[int, tu.PyTreeDef] = {}
 
 
 def flat_arrays(tree: Any) -> tuple[list[Array], tu.PyTreeDef] | None:
-    """``tree_flatten`` of an Array or a tuple of Arrays (the arguments of most calls),
-    with one treedef per tuple length; ``None`` for any other tree."""
+    """``tree_flatten`` of an Array or a tuple of Arrays and Python floats (the arguments
+    of most calls), with one treedef per tuple length; ``None`` for any other tree."""
     if isinstance(tree, Array):  # (an Array is never a pytree node)
         return [tree], _LEAF_DEF
     if type(tree) is tuple:
+        leaves: list[Array] = []
         for x in tree:
-            if not isinstance(x, Array):
+            if isinstance(x, Array):
+                leaves.append(x)
+            elif type(x) is float:  # (``grad(f)(2.0)``: ``core.asarray``'s float case)
+                leaves.append(core.scalar_array(x, dtypes.default_float_dtype(), True))
+            else:
                 return None
         n = len(tree)
         td = _TUPLE_DEFS.get(n)
         if td is None:
             td = _TUPLE_DEFS[n] = tu.tree_structure((0,) * n)
-        return list(tree), td
+        return leaves, td
     return None
+
+
+def unflatten_args(treedef: tu.PyTreeDef, leaves: list[Any]) -> Any:
+    """``tree_unflatten``, in one step for the structures ``flat_arrays`` makes."""
+    if treedef is _LEAF_DEF:
+        return leaves[0]
+    if _TUPLE_DEFS.get(len(leaves)) is treedef:
+        return tuple(leaves)
+    return tu.tree_unflatten(treedef, leaves)
 
 
 def flatten_args(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
@@ -109,7 +123,8 @@ def partial_args(
 
 def diff_args(
     fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-    argnums: int | Sequence[int], name: str, check: Callable[[tuple[Any, ...]], None],
+    argnums: int | Sequence[int], name: str,
+    check: Callable[[tuple[Any, ...]], None] | None = None,
 ) -> tuple[Callable[..., Any], tuple[Any, ...], list[Array], tu.PyTreeDef]:  # fmt: skip
     """The call's differentiated arguments (``argnums``), checked by ``check``: ``fun`` of
     them alone, their values, their flat leaves and the tree of those leaves."""
@@ -118,7 +133,8 @@ def diff_args(
         f, dyn = fun, args  # every argument in order: ``fun`` itself (``grad(f)(x)``)
     else:
         f, dyn = partial_args(fun, args, kwargs, nums)
-    check(dyn)
+    if check is not None:
+        check(dyn)
     flat, in_tree = flatten_args(dyn, f"{name} argument")
     return f, dyn, flat, in_tree
 

@@ -26,6 +26,7 @@ from fad._src.api.arguments import (
     float0_zeros,
     leaf_to_array,
     split_aux,
+    unflatten_args,
 )
 from fad._src.core import Array, ArrayLike, ShapedArray
 from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
@@ -97,12 +98,17 @@ class Linearized:
         return new
 
 
-def linearize_flat(
+def _trace_linear(
     fun: Callable[..., Any], primals: list[Array], in_tree: tu.PyTreeDef, has_aux: bool,
-    name: str, prune: bool = True,
-) -> Linearized:  # fmt: skip
-    """Partially evaluate the JVP of ``fun`` at the flat ``primals`` (see the module);
-    ``prune=False`` keeps dead code, for a linear program transposed once at once."""
+    name: str,
+) -> tuple[
+    StageHandler, list[StageTracer], list[Array], list[Array], tu.PyTreeDef, Any,
+    list[ShapedArray], list[bool],
+]:  # fmt: skip
+    """Run ``fun`` at the flat ``primals`` under a JVP handler over a partial evaluator (see
+    the module): the handler holding the linear equations, the tangent inputs, the primal
+    and tangent outputs, the output tree, the aux, and the inputs' avals and which of them
+    are differentiable."""
     stage = StageHandler(forward_known=True)
     jvp_h = JVPHandler()
     in_avals: list[ShapedArray] = []
@@ -120,26 +126,36 @@ def linearize_flat(
             ins.append(JVPTracer(jvp_h, p, t))
         else:
             ins.append(p)
-    with core.installed(stage):
-        with core.installed(jvp_h):
-            result = fun(*tu.tree_unflatten(in_tree, ins))
-        out, aux = split_aux(result, has_aux, name)
-        flat_out, out_tree = flatten_args(out, f"{name} output")
-        out_p: list[Array] = []
-        out_t: list[Array] = []
-        for o in flat_out:  # ``jvp_h.unwrap``, with zeros for a symbolic zero tangent
-            if isinstance(o, JVPTracer) and o._handler is jvp_h:
-                p, tan = o.primal, o.tangent
-                out_t.append(core.zeros(p.aval) if isinstance(tan, Zero) else tan)
-            else:
-                p = o
-                out_t.append(core.zeros(p.aval))
-            if isinstance(p, StageTracer) and p._handler is stage:
-                raise core.EscapedTracerError(f"{name}: a primal output depends on a tangent")
-            out_p.append(p)
+    with core.installed(stage, jvp_h):
+        result = fun(*unflatten_args(in_tree, ins))
+    out, aux = split_aux(result, has_aux, name)
+    flat_out, out_tree = flatten_args(out, f"{name} output")
+    out_p: list[Array] = []
+    out_t: list[Array] = []
+    for o in flat_out:  # ``jvp_h.unwrap``, with zeros for a symbolic zero tangent
+        if type(o) is JVPTracer and o._handler is jvp_h:
+            p, tan = o.primal, o.tangent
+            out_t.append(core.zeros(p.aval) if type(tan) is Zero else tan)
+        else:
+            p = o
+            out_t.append(core.zeros(p.aval))
+        if type(p) is StageTracer and p._handler is stage:
+            raise core.EscapedTracerError(f"{name}: a primal output depends on a tangent")
+        out_p.append(p)
     if has_aux:
         aux = tu.tree_map(lambda x: jvp_h.unwrap(x)[0] if isinstance(x, Array) else x, aux)
-    program = stage.build(tan_in, out_t, prune)
+    return stage, tan_in, out_p, out_t, out_tree, aux, in_avals, mask
+
+
+def linearize_flat(
+    fun: Callable[..., Any], primals: list[Array], in_tree: tu.PyTreeDef, has_aux: bool,
+    name: str,
+) -> Linearized:  # fmt: skip
+    """Partially evaluate the JVP of ``fun`` at the flat ``primals`` (see the module)."""
+    stage, tan_in, out_p, out_t, out_tree, aux, in_avals, mask = _trace_linear(
+        fun, primals, in_tree, has_aux, name
+    )
+    program = stage.build(tan_in, out_t)
     return Linearized(out_p, program, in_avals, mask, in_tree, out_tree, aux)
 
 
@@ -182,25 +198,28 @@ def _convert(a: Array, aval: ShapedArray) -> Array:
     return ew.convert_element_type(a, aval.dtype)
 
 
-def _backward(lin: Linearized, cts: list[MaybeZero], once: bool = False) -> Any:
-    """The input cotangents (a pytree like the primals) of the flat output cotangents;
-    ``once``: the only pullback of ``lin`` (``grad``'s), which needs no transpose plan."""
-    prog = lin.program.program
-    if once:
-        in_cts = backward_pass(prog, lin.program.consts, cts, linearized=True)
-    else:
-        if lin.plan is None:
-            lin.plan = TransposePlan(prog)
-        in_cts = backward_pass(prog, lin.program.consts, cts, lin.plan)
+def _backward(lin: Linearized, cts: list[MaybeZero]) -> Any:
+    """The input cotangents (a pytree like the primals) of the flat output cotangents."""
+    if lin.plan is None:
+        lin.plan = TransposePlan(lin.program.program)
+    in_cts = backward_pass(lin.program.program, lin.program.consts, cts, lin.plan)
+    return _input_cotangents(in_cts, lin.in_avals, lin.in_mask, lin.in_tree)
+
+
+def _input_cotangents(
+    in_cts: list[MaybeZero], in_avals: list[ShapedArray], mask: list[bool], in_tree: tu.PyTreeDef
+) -> Any:
+    """The cotangents of the differentiable inputs, with zeros for symbolic ones and float0
+    zeros for the others, as a pytree like the primals."""
     it = iter(in_cts)
     flat = []
-    for aval, m in zip(lin.in_avals, lin.in_mask, strict=True):
+    for aval, m in zip(in_avals, mask, strict=True):
         if m:
             c = next(it)
-            flat.append(core.zeros(aval) if isinstance(c, Zero) else c)
+            flat.append(core.zeros(aval) if type(c) is Zero else c)
         else:
             flat.append(float0_zeros(aval))
-    return tu.tree_unflatten(lin.in_tree, flat)
+    return unflatten_args(in_tree, flat)
 
 
 class _Pullback:
@@ -431,14 +450,12 @@ def linear_transpose(fun: Callable[..., Any], *primals: object) -> Pullback[Any,
     return Pullback(_pullback(lin, "linear_transpose"))
 
 
-def _check_grad_inputs(args: Sequence[Any], holomorphic: bool, allow_int: bool, name: str) -> None:
-    for i, leaf in enumerate(tu.tree_leaves(args)):
-        # A float's dtype is known without making an array of it (``flatten_args`` does).
-        dt = (
-            leaf.dtype if isinstance(leaf, Array)
-            else dtypes.default_float_dtype() if type(leaf) is float
-            else leaf_to_array(leaf, f"{name} argument").dtype
-        )  # fmt: skip
+def _check_grad_inputs(flat: list[Array], holomorphic: bool, allow_int: bool, name: str) -> None:
+    """Check the flat differentiated inputs' dtypes (after ``flatten_args``)."""
+    for i, leaf in enumerate(flat):
+        dt = leaf.dtype
+        if dt.kind == "f" and not holomorphic:  # (the common case: nothing to check)
+            continue
         if holomorphic and not dtypes.is_complex(dt):
             raise TypeError(
                 f"{name} with holomorphic=True requires inputs with complex dtype, but input "
@@ -602,51 +619,59 @@ def value_and_grad(
 
     @functools.wraps(fun)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> Any:
-        f, _, flat, in_tree = diff_args(
-            fun, args, kwargs, argnums, "grad",
-            lambda dyn: _check_grad_inputs(dyn, holomorphic, allow_int, "grad"),
-        )  # fmt: skip
-        lin = linearize_flat(f, flat, in_tree, has_aux, "grad", prune=False)
-        if len(lin.out_primals) != 1 or lin.out_avals[0].shape != ():
-            shapes = [a.shape for a in lin.out_avals]
-            raise TypeError(
-                "Gradient only defined for scalar-output functions. Output "
-                + (
-                    f"had shape: {shapes[0]}."
-                    if len(shapes) == 1
-                    else f"was a pytree with shapes {shapes}."
-                )
-            )
-        ans = lin.out_primals[0]
-        dt = ans.dtype
-        if holomorphic:
-            if not dtypes.is_complex(dt):
-                raise TypeError(
-                    f"grad with holomorphic=True requires a complex output, got {dt.name}"
-                )
-        elif dtypes.is_complex(dt):
-            raise TypeError(
-                "grad requires real-valued outputs (output dtype that is a sub-dtype of "
-                f"np.floating), but got {dt.name}. For holomorphic differentiation, pass "
-                "holomorphic=True. For differentiation of non-holomorphic functions involving "
-                "complex outputs, use fad.vjp directly."
-            )
-        elif not dtypes.is_float(dt):
-            # Integer and bool outputs have no gradient; holomorphic=True does not apply.
-            raise TypeError(
-                "grad requires real-valued outputs (output dtype that is a sub-dtype of "
-                f"np.floating), but got {dt.name}. For differentiation of functions with "
-                "integer outputs, use fad.vjp directly, or cast the output to a float dtype "
-                "(allow_int=True is about integer inputs, not outputs)."
-            )
-        # The output cotangent is ours (a scalar one of the output's dtype), so it skips
-        # the checks a user's cotangent gets.
-        grads = _backward(lin, [_one(dt)], once=True)
-        g = grads[0] if isinstance(argnums, int) else tuple(grads)
-        out = tu.tree_unflatten(lin.out_tree, lin.out_primals)
-        return ((out, lin.aux), g) if has_aux else (out, g)
+        out_p, out_tree, aux, g = _value_and_grad(
+            fun, args, kwargs, argnums, has_aux, holomorphic, allow_int
+        )
+        out = unflatten_args(out_tree, out_p)
+        return ((out, aux), g) if has_aux else (out, g)
 
     return value_and_grad_f
+
+
+def _value_and_grad(
+    fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+    argnums: int | Sequence[int], has_aux: bool, holomorphic: bool, allow_int: bool,
+) -> tuple[list[Array], tu.PyTreeDef, Any, Any]:  # fmt: skip
+    """``grad`` and ``value_and_grad`` of one call: the flat output, its tree, the aux and
+    the gradient. The linear program is transposed once, at once: it is neither pruned
+    (running it skips dead code) nor planned (``backward_pass(linearized=True)``)."""
+    f, _, flat, in_tree = diff_args(fun, args, kwargs, argnums, "grad")
+    _check_grad_inputs(flat, holomorphic, allow_int, "grad")
+    stage, tan_in, out_p, out_t, out_tree, aux, in_avals, mask = _trace_linear(
+        f, flat, in_tree, has_aux, "grad"
+    )
+    if len(out_p) != 1 or out_p[0].shape != ():
+        shapes = [p.shape for p in out_p]
+        raise TypeError(
+            "Gradient only defined for scalar-output functions. Output "
+            + (f"had shape: {shapes[0]}." if len(shapes) == 1 else
+               f"was a pytree with shapes {shapes}.")
+        )  # fmt: skip
+    dt = out_p[0].dtype
+    if holomorphic:
+        if not dtypes.is_complex(dt):
+            raise TypeError(f"grad with holomorphic=True requires a complex output, got {dt.name}")
+    elif dtypes.is_complex(dt):
+        raise TypeError(
+            "grad requires real-valued outputs (output dtype that is a sub-dtype of "
+            f"np.floating), but got {dt.name}. For holomorphic differentiation, pass "
+            "holomorphic=True. For differentiation of non-holomorphic functions involving "
+            "complex outputs, use fad.vjp directly."
+        )
+    elif not dtypes.is_float(dt):
+        # Integer and bool outputs have no gradient; holomorphic=True does not apply.
+        raise TypeError(
+            "grad requires real-valued outputs (output dtype that is a sub-dtype of "
+            f"np.floating), but got {dt.name}. For differentiation of functions with "
+            "integer outputs, use fad.vjp directly, or cast the output to a float dtype "
+            "(allow_int=True is about integer inputs, not outputs)."
+        )
+    program = stage.build(tan_in, out_t, prune=False)
+    # The output cotangent is ours (a scalar one of the output's dtype), so it skips the
+    # checks a user's cotangent gets.
+    in_cts = backward_pass(program.program, program.consts, [_one(dt)], linearized=True)
+    grads = _input_cotangents(in_cts, in_avals, mask, in_tree)
+    return out_p, out_tree, aux, grads[0] if isinstance(argnums, int) else tuple(grads)
 
 
 # The scalar one of each dtype, read-only: the value of every ``grad`` 's output cotangent.
@@ -815,14 +840,10 @@ def grad(
         (Array(5., dtype=float32), Array(2., dtype=float32))
     """
     check_callable(fun, "grad")
-    vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
 
     @functools.wraps(fun)
     def grad_f(*args: Any, **kwargs: Any) -> Any:
-        if has_aux:
-            (_, aux), g = vg(*args, **kwargs)
-            return g, aux
-        _, g = vg(*args, **kwargs)
-        return g
+        _, _, aux, g = _value_and_grad(fun, args, kwargs, argnums, has_aux, holomorphic, allow_int)
+        return (g, aux) if has_aux else g
 
     return grad_f

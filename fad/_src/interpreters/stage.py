@@ -106,7 +106,7 @@ class Recording:
         return dce(whole, [x for _, x in consts])
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class StageHandler(core.Handler):
     """Stages primitives on its tracers; with ``forward_known``, a partial evaluator.
 
@@ -116,6 +116,13 @@ class StageHandler(core.Handler):
 
     forward_known: bool = False
     recording: Recording = field(default_factory=Recording)
+
+    def __init__(self, forward_known: bool = False, recording: Recording | None = None) -> None:
+        # Written out, as ``Eqn``'s: the generated one of a frozen dataclass sets each field
+        # through ``object.__setattr__``, and ``grad`` makes one of these per call.
+        d = self.__dict__
+        d["forward_known"] = forward_known
+        d["recording"] = Recording() if recording is None else recording
 
     def new_arg(self, aval: ShapedArray, name: str | None = None) -> StageTracer:
         """A new input; ``name`` (e.g. "argument x") is used in error messages."""
