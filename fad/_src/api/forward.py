@@ -15,6 +15,7 @@ from fad._src.api.arguments import (
     float0_zeros,
     leaf_names,
     split_aux,
+    unflatten_args,
 )
 from fad._src.core import Array, ShapedArray
 from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
@@ -172,22 +173,22 @@ def _jvp_flat(
             p if isinstance(t, Zero) else JVPTracer(handler, p, t)
             for p, t in zip(primals, tangents, strict=True)
         ]
-        result = fun(*tu.tree_unflatten(in_tree, ins))
+        result = fun(*unflatten_args(in_tree, ins))
     out, aux = split_aux(result, has_aux, "jvp")
     flat_out, out_tree = flatten_args(out, "jvp output")
     out_p: list[Array] = []
     out_t: list[Any] = []
     for o in flat_out:  # ``handler.unwrap``, with zeros for a symbolic zero tangent
-        if isinstance(o, JVPTracer) and o._handler is handler:
+        if type(o) is JVPTracer and o._handler is handler:
             p, t = o.primal, o.tangent
-            out_t.append(_zeros_tangent(p.aval) if isinstance(t, Zero) else t)
+            out_t.append(_zeros_tangent(p.aval) if type(t) is Zero else t)
         else:
             p = o
             out_t.append(_zeros_tangent(p.aval))
         out_p.append(p)
     if has_aux:
         aux = tu.tree_map(lambda x: handler.unwrap(x)[0] if isinstance(x, Array) else x, aux)
-    return tu.tree_unflatten(out_tree, out_p), tu.tree_unflatten(out_tree, out_t), aux
+    return unflatten_args(out_tree, out_p), unflatten_args(out_tree, out_t), aux
 
 
 def _zeros_tangent(aval: ShapedArray) -> Any:

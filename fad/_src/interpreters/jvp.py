@@ -225,6 +225,24 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
 
         def_jvp_rule(prim, rule1)
         return
+    if len(partials) == 2:
+        px, py = partials
+
+        def rule2(
+            primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any
+        ) -> tuple[Array, MaybeZero]:
+            # ``rule`` for two operands (binary arithmetic), without its loop
+            x, y = primals
+            ans: Array = core.bind(prim, (x, y), params)
+            tx, ty = tangents
+            gx = None if px is None or type(tx) is Zero else px(tx, ans, x, y, **params)
+            gy = None if py is None or type(ty) is Zero else py(ty, ans, x, y, **params)
+            if gy is None:
+                return ans, Zero.like(ans) if gx is None else gx
+            return ans, gy if gx is None else add_tangents(gx, gy)
+
+        def_jvp_rule(prim, rule2)
+        return
     def_jvp_rule(prim, rule)
 
 
