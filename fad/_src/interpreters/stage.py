@@ -156,7 +156,7 @@ class StageHandler(core.Handler):
             self.recording.add(Eqn(prim, tuple(atoms), params, outs))
             return [StageTracer(self, v) for v in outs]
         out = Var(out_avals[0])
-        self.recording.add(Eqn(prim, tuple(atoms), params, (out,)))
+        self.recording._eqns.append(Eqn(prim, tuple(atoms), params, (out,)))  # (``add``)
         tracer: StageTracer = _new_object(StageTracer)
         tracer._handler = self
         tracer.ir_var = out

@@ -68,7 +68,7 @@ def _unary_inexact(
     """
 
     def decorate(general: Callable[[ArrayLike], Array]) -> Callable[[ArrayLike], Array]:
-        bind1 = prim.bind1
+        bind = core.bind
 
         def f(x: ArrayLike) -> Array:
             if type(x) is Array:
@@ -76,11 +76,14 @@ def _unary_inexact(
                 if v is not None and v.dtype.kind in "fc":
                     if core.is_eager():
                         return core.eval_on_host1(prim, v, x._weak_type)
-                    return bind1(x)
+                    out: Array = bind(prim, (x,), {})
+                    return out
             elif isinstance(x, core.Tracer):
                 dt = x.aval.dtype
-                if dt.kind in "fc" and dtypes.canonicalize_dtype(dt) == dt:
-                    return bind1(x)
+                # (a 32-bit float is canonical with or without x64: no call for it)
+                if dt.kind in "fc" and (dt.itemsize == 4 or dtypes.canonicalize_dtype(dt) == dt):
+                    out = bind(prim, (x,), {})
+                    return out
             return general(x)
 
         return _named_as(general, f)
@@ -353,7 +356,7 @@ def _binary(
     def decorate(
         general: Callable[[ArrayLike, ArrayLike], Array],
     ) -> Callable[[ArrayLike, ArrayLike], Array]:
-        bind1 = prim.bind1
+        bind = core.bind
 
         def f(x: ArrayLike, y: ArrayLike) -> Array:
             if type(x) is Array and type(y) is Array:
@@ -366,11 +369,12 @@ def _binary(
                     and x._weak_type == y._weak_type
                     and (not inexact or dtypes.is_inexact(vx.dtype))
                 ):
-                    return bind1(x, y)
-            else:
-                out = _eager_with_scalar(prim, x, y, inexact)
-                if out is not None:
+                    out: Array = bind(prim, (x, y), {})
                     return out
+            else:
+                done = _eager_with_scalar(prim, x, y, inexact)
+                if done is not None:
+                    return done
             ab = promote_pair(x, y, inexact, True)
             if ab is None:
                 return general(x, y)
@@ -381,7 +385,8 @@ def _binary(
                     # ``eval_primitive``'s lean path, which also takes the eager 0-d scalar
                     # ``promote_pair`` kept (numpy broadcasts it; the primitive would not).
                     return core.eval_on_host2(prim, va, a._weak_type, vb, b._weak_type)
-            return bind1(a, b)
+            out = bind(prim, (a, b), {})
+            return out
 
         return _named_as(general, f)
 

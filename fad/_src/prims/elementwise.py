@@ -100,6 +100,8 @@ def _keep(impl: NpFn) -> NpFn:
 # ---------------------------------------------------------------------------
 
 
+_stack_top = core._current.get
+
 # ``core.bind`` typed for one result: the functions below call it directly, one call
 # shorter than ``Primitive.bind1`` (they are the primitives of every JVP rule).
 _bind1: Callable[[Primitive, tuple[Array, ...], core.Params], Array] = core.bind
@@ -120,7 +122,7 @@ def filled(shape: Sequence[int], value: Any, dtype: DType, weak: bool) -> Array 
     another value (the caller binds the broadcast then)."""
     tv = type(value)
     if not (tv is int or (tv is float and not core.may_be_subnormal(value))) or not (
-        core.passes_concrete()
+        _stack_top().passes_concrete  # (``core.passes_concrete()``, inline: every JVP rule)
     ):
         return None
     # (a float key also holds its sign, which tells 0.0 from -0.0; a NaN is never found)
