@@ -31,7 +31,11 @@ from fad._src.api.arguments import (
 from fad._src.core import Array, ArrayLike, ShapedArray
 from fad._src.interpreters.jvp import JVPHandler, JVPTracer, MaybeZero, Zero
 from fad._src.interpreters.stage import StageHandler, StageTracer
-from fad._src.interpreters.transpose import TransposePlan, backward_pass
+from fad._src.interpreters.transpose import (
+    TransposePlan,
+    backward_pass,
+    backward_pass_linearized,
+)
 from fad._src.ir import ClosedProgram
 from fad._src.prims import elementwise as ew
 from fad._src.typing import ArrayFunction, Linear, Pullback
@@ -633,8 +637,8 @@ def _value_and_grad(
     argnums: int | Sequence[int], has_aux: bool, holomorphic: bool, allow_int: bool,
 ) -> tuple[list[Array], tu.PyTreeDef, Any, Any]:  # fmt: skip
     """``grad`` and ``value_and_grad`` of one call: the flat output, its tree, the aux and
-    the gradient. The linear program is transposed once, at once: it is neither pruned
-    (running it skips dead code) nor planned (``backward_pass(linearized=True)``)."""
+    the gradient. The linear equations are transposed once, at once, as they were recorded:
+    no program is made, pruned or planned (``backward_pass_linearized``)."""
     f, _, flat, in_tree = diff_args(fun, args, kwargs, argnums, "grad")
     _check_grad_inputs(flat, holomorphic, allow_int, "grad")
     stage, tan_in, out_p, out_t, out_tree, aux, in_avals, mask = _trace_linear(
@@ -666,10 +670,13 @@ def _value_and_grad(
             "integer outputs, use fad.vjp directly, or cast the output to a float dtype "
             "(allow_int=True is about integer inputs, not outputs)."
         )
-    program = stage.build(tan_in, out_t, prune=False)
+    eqns, values = stage.recording.equations()
+    outvars = [stage.atom(t) for t in out_t]
     # The output cotangent is ours (a scalar one of the output's dtype), so it skips the
     # checks a user's cotangent gets.
-    in_cts = backward_pass(program.program, program.consts, [_one(dt)], linearized=True)
+    in_cts = backward_pass_linearized(
+        eqns, values, [t.ir_var for t in tan_in], outvars, [_one(dt)]
+    )
     grads = _input_cotangents(in_cts, in_avals, mask, in_tree)
     return out_p, out_tree, aux, grads[0] if isinstance(argnums, int) else tuple(grads)
 

@@ -91,19 +91,19 @@ class Recording:
         _, live = needed(self._eqns, [var])
         return [n for v, n in self._names.items() if v in live]
 
-    def program(
-        self, invars: Sequence[Var], outvars: Sequence[Atom], prune: bool = True
-    ) -> ClosedProgram:
-        """What was recorded, from ``invars`` to ``outvars``. Tracing leaves dead code, which
-        ``prune`` removes; a program run once (``grad`` transposes its linearization at
-        once) skips that pass, as running it skips dead code anyway."""
+    def program(self, invars: Sequence[Var], outvars: Sequence[Atom]) -> ClosedProgram:
+        """What was recorded, from ``invars`` to ``outvars``, without the dead code that
+        tracing leaves."""
         consts = list(self._consts.values())
         whole = Program(
             tuple(v for v, _ in consts), tuple(invars), tuple(self._eqns), tuple(outvars)
         )
-        if not prune:
-            return ClosedProgram(whole, tuple([x for _, x in consts]))
         return dce(whole, [x for _, x in consts])
+
+    def equations(self) -> tuple[list[Eqn], dict[Var, Array]]:
+        """What was recorded as it stands, for a caller that reads it once at once (``grad``
+        transposes its linear equations): the equations, and the constants' values."""
+        return self._eqns, {v: x for v, x in self._consts.values()}
 
 
 @dataclass(frozen=True, eq=False, init=False)
@@ -176,13 +176,10 @@ class StageHandler(core.Handler):
             raise core.escaped_tracer(x)
         return self.recording.constant(x)
 
-    def build(
-        self, inputs: Sequence[StageTracer], outputs: Sequence[Array], prune: bool = True
-    ) -> ClosedProgram:
-        """Freeze what was staged into a program from ``inputs`` to ``outputs`` (``prune``:
-        see ``Recording.program``)."""
+    def build(self, inputs: Sequence[StageTracer], outputs: Sequence[Array]) -> ClosedProgram:
+        """Freeze what was staged into a program from ``inputs`` to ``outputs``."""
         outvars = [self.atom(o) for o in outputs]
-        return self.recording.program([t.ir_var for t in inputs], outvars, prune)
+        return self.recording.program([t.ir_var for t in inputs], outvars)
 
 
 # Output avals of primitives, by the operands' types and the parameters (and the x64

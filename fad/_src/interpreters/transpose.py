@@ -132,8 +132,8 @@ class TransposePlan:
             if not linear:
                 forward.append(e)
                 continue
-            # (an equation with no transpose rule raises when a cotangent reaches it: dead
-            # code in a program left unpruned, as ``grad`` leaves its own, is no error)
+            # (an equation with no transpose rule raises when a cotangent reaches it, so
+            # dead code is no error)
             lin.update(e.outputs)
             backward.append((e, tuple(ops), tuple(linear)))
         backward.reverse()
@@ -147,7 +147,7 @@ class TransposePlan:
 
 def backward_pass(
     program: Program, consts: Sequence[Array], cts_out: Sequence[MaybeZero],
-    plan: TransposePlan | None = None, linearized: bool = False,
+    plan: TransposePlan | None = None,
 ) -> list[MaybeZero]:  # fmt: skip
     """Cotangents of the program's inputs, given cotangents of its outputs.
 
@@ -155,81 +155,104 @@ def backward_pass(
     residuals, which no linear value feeds); the backward sweep then applies each linear
     equation's transpose rule, in reverse order. ``plan`` is ``TransposePlan(program)``,
     for a caller that transposes one program many times.
-
-    ``linearized`` says the program is what partial evaluation of a JVP left (``grad``'s,
-    transposed once): there every variable that is not a constant is linear, since an
-    equation was staged only because a tangent reached it, and none runs on constants
-    alone. The sweep then reads each equation's linear operands as it meets the equation,
-    and only for those a cotangent reaches, with no plan made first.
     """
-    if plan is None and not linearized:
+    if plan is None:
         plan = TransposePlan(program)
     values: dict[Var, Array] = dict(zip(program.constvars, consts, strict=True))
-    if plan is not None and plan.forward:
+    if plan.forward:
         env = Env(literal_value)
         env.values = values
         env.run(plan.forward, bind_eqn)
 
     # Only non-zero cotangents are stored: a missing entry is a symbolic zero.
     ct_env: dict[Var, Array] = {}
-    lin_outs = (
-        plan.lin_outs if plan is not None
-        else [type(a) is Var and a not in values for a in program.outvars]
-    )  # fmt: skip
-    for a, is_lin, ct_out in zip(program.outvars, lin_outs, cts_out, strict=True):
+    for a, is_lin, ct_out in zip(program.outvars, plan.lin_outs, cts_out, strict=True):
         if is_lin and ct_out is not None and type(ct_out) is not Zero:
             assert isinstance(a, Var)
             old = ct_env.get(a)
             ct_env[a] = ct_out if old is None else core.add_any(old, ct_out)
 
-    steps: Any = plan.backward if plan is not None else reversed(program.eqns)
-    for step in steps:
-        ct: Any
-        e: Eqn = step if plan is None else step[0]
-        outs = e.outputs
-        if len(outs) == 1 and not e.prim.multiple_results:
-            ct = ct_env.pop(outs[0], None)
-            if ct is None:
-                continue
-        else:
-            found = [ct_env.pop(v, None) for v in outs]
-            if all(c is None for c in found):
-                continue
-            ct = [Zero(v.aval) if c is None else c for v, c in zip(outs, found, strict=True)]
-        args: list[Any] = []
-        linear: Sequence[tuple[int, Var]]
-        if plan is None:  # (``linearized``: the operands that are not constants are linear)
-            linear = []
-            for i, o in enumerate(e.inputs):
-                if type(o) is Literal:
-                    args.append(o.value)
-                else:
-                    val = values.get(o)
-                    if val is None:
-                        args.append(UndefinedPrimal(o.aval))
-                        linear.append((i, o))
-                    else:
-                        args.append(val)
-        else:
-            linear = step[2]
-            for o in step[1]:
-                args.append(
-                    o if type(o) is UndefinedPrimal else o.value if type(o) is Literal
-                    else values[o]
-                )  # fmt: skip
-        rule = transpose_rules.get(e.prim)
-        if rule is None:
-            _raise_not_transposable(e)
-        ct_in = rule(ct, *args, **e.params)
-        for i, v in linear:  # accumulate, inlined: this loop runs once per linear operand
-            c = ct_in[i]
-            if c is None or type(c) is Zero:
-                continue
-            old = ct_env.get(v)
-            ct_env[v] = c if old is None else core.add_any(old, c)
+    for e, ops, linear in plan.backward:
+        ct = _output_cotangent(e, ct_env)
+        if ct is None:
+            continue
+        args = [
+            o if type(o) is UndefinedPrimal else o.value if type(o) is Literal else values[o]
+            for o in ops
+        ]
+        _transpose_eqn(e, ct, args, linear, ct_env)
+    return [_read_cotangent(ct_env, v) for v in program.invars]
 
-    cts_in: list[MaybeZero] = []
-    for v in program.invars:
-        c = ct_env.get(v)
-        cts_in.append(Zero(v.aval) if c is None else c)
-    return cts_in
+
+def backward_pass_linearized(
+    eqns: Sequence[Eqn], values: dict[Var, Array], invars: Sequence[Var],
+    outvars: Sequence[Atom], cts_out: Sequence[MaybeZero],
+) -> list[MaybeZero]:  # fmt: skip
+    """``backward_pass`` of what partial evaluation of a JVP recorded (``grad``'s linear
+    equations, transposed once, at once), with no program made and no plan: ``values``
+    holds the constants.
+
+    There every variable that is not a constant is linear, since an equation was staged
+    only because a tangent reached it, and none runs on constants alone. The sweep reads
+    each equation's linear operands as it meets the equation, and only for those a
+    cotangent reaches; dead code is skipped, and an equation with no transpose rule
+    raises only if a cotangent reaches it.
+    """
+    ct_env: dict[Var, Array] = {}
+    for a, ct_out in zip(outvars, cts_out, strict=True):
+        if type(a) is Var and a not in values and type(ct_out) is not Zero:
+            old = ct_env.get(a)
+            ct_env[a] = ct_out if old is None else core.add_any(old, ct_out)
+    for e in reversed(eqns):
+        ct = _output_cotangent(e, ct_env)
+        if ct is None:
+            continue
+        args: list[Any] = []
+        linear: list[tuple[int, Var]] = []
+        for i, o in enumerate(e.inputs):
+            if type(o) is Literal:
+                args.append(o.value)
+            else:
+                val = values.get(o)
+                if val is None:
+                    args.append(UndefinedPrimal(o.aval))
+                    linear.append((i, o))
+                else:
+                    args.append(val)
+        _transpose_eqn(e, ct, args, linear, ct_env)
+    return [_read_cotangent(ct_env, v) for v in invars]
+
+
+def _output_cotangent(e: Eqn, ct_env: dict[Var, Array]) -> Any:
+    """The cotangent of ``e``'s output(s), taken out of ``ct_env``: an array, a list with
+    symbolic zeros for a multiple-result primitive, or None if none reached it."""
+    outs = e.outputs
+    if len(outs) == 1 and not e.prim.multiple_results:
+        return ct_env.pop(outs[0], None)
+    found = [ct_env.pop(v, None) for v in outs]
+    if all(c is None for c in found):
+        return None
+    return [Zero(v.aval) if c is None else c for v, c in zip(outs, found, strict=True)]
+
+
+def _transpose_eqn(
+    e: Eqn, ct: Any, args: list[Any], linear: Sequence[tuple[int, Var]],
+    ct_env: dict[Var, Array],
+) -> None:  # fmt: skip
+    """Apply ``e``'s transpose rule and add what it gives to its linear operands'
+    cotangents."""
+    rule = transpose_rules.get(e.prim)
+    if rule is None:
+        _raise_not_transposable(e)
+    ct_in = rule(ct, *args, **e.params)
+    for i, v in linear:  # accumulate, inlined: this loop runs once per linear operand
+        c = ct_in[i]
+        if c is None or type(c) is Zero:
+            continue
+        old = ct_env.get(v)
+        ct_env[v] = c if old is None else core.add_any(old, c)
+
+
+def _read_cotangent(ct_env: dict[Var, Array], v: Var) -> MaybeZero:
+    c = ct_env.get(v)
+    return Zero(v.aval) if c is None else c
