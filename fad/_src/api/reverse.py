@@ -122,7 +122,7 @@ def _trace_linear(
     for p in primals:  # one pass (this is every grad call's fixed cost)
         a = p.aval
         in_avals.append(a)
-        m = dtypes.is_inexact(a.dtype)
+        m = a.dtype.kind in "fc" or dtypes.is_inexact(a.dtype)
         mask.append(m)
         if m:
             t = stage.new_arg(a)
@@ -652,7 +652,9 @@ def _value_and_grad(
                f"was a pytree with shapes {shapes}.")
         )  # fmt: skip
     dt = out_p[0].dtype
-    if holomorphic:
+    if dt.kind == "f" and not holomorphic:  # (a real float output: nothing to refuse)
+        pass
+    elif holomorphic:
         if not dtypes.is_complex(dt):
             raise TypeError(f"grad with holomorphic=True requires a complex output, got {dt.name}")
     elif dtypes.is_complex(dt):
