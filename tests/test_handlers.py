@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,6 +59,32 @@ def test_printing_handler_lines() -> None:
 def test_handler_cannot_be_installed_twice() -> None:
     h = CountingHandler()
     with fad.installed(h), pytest.raises(ValueError, match="already installed"), fad.installed(h):
+        pass
+
+
+@dataclass(frozen=True, eq=False)
+class _Tagging(fad.Handler):
+    """Logs ``tag:primitive`` before forwarding it, so a shared log shows the stack order."""
+
+    tag: str
+    log: list[str]
+
+    def process(self, prim: fad.Primitive, args: Sequence[fad.Array], params: fad.Params) -> Any:
+        self.log.append(f"{self.tag}:{prim.name}")
+        return self.forward(prim, args, params)
+
+
+def test_handlers_installed_in_one_step_stack_as_nested_installs() -> None:
+    one_step: list[str] = []
+    below = _Tagging("below", one_step)
+    with fad.installed(below, _Tagging("above", one_step)):
+        jnp.exp(jnp.zeros(()))
+    nested: list[str] = []
+    with fad.installed(_Tagging("below", nested)), fad.installed(_Tagging("above", nested)):
+        jnp.exp(jnp.zeros(()))
+    # Each handler is installed above the one before it: the last sees a primitive first.
+    assert one_step == nested == ["above:exp", "below:exp"]
+    with pytest.raises(ValueError, match="already installed"), fad.installed(below, below):
         pass
 
 
