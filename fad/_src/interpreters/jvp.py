@@ -217,11 +217,10 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
         def rule1(
             primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any
         ) -> tuple[Array, MaybeZero]:
-            # ``rule`` for one operand (most unary math), without its loop
-            x = primals[0]
-            ans: Array = core.bind(prim, (x,), params)
+            # ``rule`` with one partial (most unary math), without its loop
+            ans: Array = core.bind(prim, tuple(primals), params)
             t = tangents[0]
-            return ans, Zero.like(ans) if type(t) is Zero else only(t, ans, x, **params)
+            return ans, Zero.like(ans) if type(t) is Zero else only(t, ans, *primals, **params)
 
         def_jvp_rule(prim, rule1)
         return
@@ -231,12 +230,11 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
         def rule2(
             primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any
         ) -> tuple[Array, MaybeZero]:
-            # ``rule`` for two operands (binary arithmetic), without its loop
-            x, y = primals
-            ans: Array = core.bind(prim, (x, y), params)
-            tx, ty = tangents
-            gx = None if px is None or type(tx) is Zero else px(tx, ans, x, y, **params)
-            gy = None if py is None or type(ty) is Zero else py(ty, ans, x, y, **params)
+            # ``rule`` with two partials (binary arithmetic), without its loop
+            ans: Array = core.bind(prim, tuple(primals), params)
+            tx, ty = tangents[0], tangents[1]
+            gx = None if px is None or type(tx) is Zero else px(tx, ans, *primals, **params)
+            gy = None if py is None or type(ty) is Zero else py(ty, ans, *primals, **params)
             if gy is None:
                 return ans, Zero.like(ans) if gx is None else gx
             return ans, gy if gx is None else add_tangents(gx, gy)
