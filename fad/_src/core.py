@@ -1291,20 +1291,23 @@ def bind(prim: Primitive, args: tuple[Array, ...], params: Params) -> Any:
         _current.reset(token)
 
 
+# ``bind`` typed for a single-result primitive: the elementwise functions and the numpy
+# layer's short paths call it directly, one call shorter than ``Primitive.bind1``.
+bind_one: Callable[[Primitive, tuple[Array, ...], Params], Array] = bind
+
+
 class installed:
     """Context manager that pushes ``handler`` on top of the current stack (and each of
     ``more`` above it, in order: ``grad`` installs its two handlers in one step)."""
 
-    __slots__ = ("_handler", "_more", "_token")
+    __slots__ = ("_handlers", "_token")
 
     def __init__(self, handler: Handler, *more: Handler) -> None:
-        self._handler = handler
-        self._more = more
+        self._handlers = (handler, *more)
 
     def __enter__(self) -> Handler:
         frame = _current.get()
-        handlers = (self._handler, *self._more) if self._more else (self._handler,)
-        for h in handlers:
+        for h in self._handlers:
             f: Frame | None = frame
             while f is not None:
                 if f.handler is h:
@@ -1312,7 +1315,7 @@ class installed:
                 f = f.parent
             frame = Frame(h, frame)
         self._token = _current.set(frame)
-        return self._handler
+        return self._handlers[0]
 
     def __exit__(self, *exc: object) -> None:
         _current.reset(self._token)

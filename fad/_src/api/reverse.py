@@ -652,9 +652,20 @@ def _value_and_grad(
                f"was a pytree with shapes {shapes}.")
         )  # fmt: skip
     dt = out_p[0].dtype
-    if dt.kind == "f" and not holomorphic:  # (a real float output: nothing to refuse)
-        pass
-    elif holomorphic:
+    if holomorphic or dt.kind != "f":  # (a real float output needs no further check)
+        _check_grad_output(dt, holomorphic)
+    eqns, values, invars, outvars = stage.recorded(tan_in, out_t)
+    # The output cotangent is ours (a scalar one of the output's dtype), so it skips the
+    # checks a user's cotangent gets.
+    in_cts = backward_pass_linearized(eqns, values, invars, outvars, [_one(dt)])
+    grads = _input_cotangents(in_cts, in_avals, mask, in_tree)
+    return out_p, out_tree, aux, grads[0] if isinstance(argnums, int) else tuple(grads)
+
+
+def _check_grad_output(dt: np.dtype[Any], holomorphic: bool) -> None:
+    """Refuse an output dtype ``grad`` has no gradient for (complex unless ``holomorphic``,
+    real with it, integer or bool)."""
+    if holomorphic:
         if not dtypes.is_complex(dt):
             raise TypeError(f"grad with holomorphic=True requires a complex output, got {dt.name}")
     elif dtypes.is_complex(dt):
@@ -672,15 +683,6 @@ def _value_and_grad(
             "integer outputs, use fad.vjp directly, or cast the output to a float dtype "
             "(allow_int=True is about integer inputs, not outputs)."
         )
-    eqns, values = stage.recording.equations()
-    outvars = [stage.atom(t) for t in out_t]
-    # The output cotangent is ours (a scalar one of the output's dtype), so it skips the
-    # checks a user's cotangent gets.
-    in_cts = backward_pass_linearized(
-        eqns, values, [t.ir_var for t in tan_in], outvars, [_one(dt)]
-    )
-    grads = _input_cotangents(in_cts, in_avals, mask, in_tree)
-    return out_p, out_tree, aux, grads[0] if isinstance(argnums, int) else tuple(grads)
 
 
 # The scalar one of each dtype, read-only: the value of every ``grad`` 's output cotangent.

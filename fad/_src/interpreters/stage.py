@@ -26,7 +26,7 @@ import linecache
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, final
 
 import numpy as np
@@ -100,10 +100,6 @@ class Recording:
         )
         return dce(whole, [x for _, x in consts])
 
-    def equations(self) -> tuple[list[Eqn], dict[Var, Array]]:
-        """What was recorded as it stands, for a caller that reads it once at once (``grad``
-        transposes its linear equations): the equations, and the constants' values."""
-        return self._eqns, {v: x for v, x in self._consts.values()}
 
 
 @dataclass(frozen=True, eq=False, init=False)
@@ -114,8 +110,8 @@ class StageHandler(core.Handler):
     ``recording``, made fresh for each handler.
     """
 
-    forward_known: bool = False
-    recording: Recording = field(default_factory=Recording)
+    forward_known: bool
+    recording: Recording
 
     def __init__(self, forward_known: bool = False, recording: Recording | None = None) -> None:
         # Written out, as ``Eqn``'s: the generated one of a frozen dataclass sets each field
@@ -180,6 +176,17 @@ class StageHandler(core.Handler):
         """Freeze what was staged into a program from ``inputs`` to ``outputs``."""
         outvars = [self.atom(o) for o in outputs]
         return self.recording.program([t.ir_var for t in inputs], outvars)
+
+    def recorded(
+        self, inputs: Sequence[StageTracer], outputs: Sequence[Array]
+    ) -> tuple[list[Eqn], dict[Var, Array], list[Var], list[Atom]]:
+        """What ``build`` would freeze, as the recording holds it, for a caller that reads it
+        once, at once (``grad`` transposes its linear equations): the equations, the
+        constants' values, and the input and output atoms."""
+        outvars = [self.atom(o) for o in outputs]  # (first: an output may add a constant)
+        rec = self.recording
+        values = {v: x for v, x in rec._consts.values()}
+        return rec._eqns, values, [t.ir_var for t in inputs], outvars
 
 
 # Output avals of primitives, by the operands' types and the parameters (and the x64

@@ -68,7 +68,7 @@ def _unary_inexact(
     """
 
     def decorate(general: Callable[[ArrayLike], Array]) -> Callable[[ArrayLike], Array]:
-        bind = core.bind
+        bind = core.bind_one
 
         def f(x: ArrayLike) -> Array:
             if type(x) is Array:
@@ -76,14 +76,12 @@ def _unary_inexact(
                 if v is not None and v.dtype.kind in "fc":
                     if core.is_eager():
                         return core.eval_on_host1(prim, v, x._weak_type)
-                    out: Array = bind(prim, (x,), {})
-                    return out
+                    return bind(prim, (x,), {})
             elif isinstance(x, core.Tracer):
                 dt = x.aval.dtype
                 # (a 32-bit float is canonical with or without x64: no call for it)
                 if dt.kind in "fc" and (dt.itemsize == 4 or dtypes.canonicalize_dtype(dt) == dt):
-                    out = bind(prim, (x,), {})
-                    return out
+                    return bind(prim, (x,), {})
             return general(x)
 
         return _named_as(general, f)
@@ -356,7 +354,7 @@ def _binary(
     def decorate(
         general: Callable[[ArrayLike, ArrayLike], Array],
     ) -> Callable[[ArrayLike, ArrayLike], Array]:
-        bind = core.bind
+        bind = core.bind_one
 
         def f(x: ArrayLike, y: ArrayLike) -> Array:
             if type(x) is Array and type(y) is Array:
@@ -369,12 +367,11 @@ def _binary(
                     and x._weak_type == y._weak_type
                     and (not inexact or dtypes.is_inexact(vx.dtype))
                 ):
-                    out: Array = bind(prim, (x, y), {})
-                    return out
+                    return bind(prim, (x, y), {})
             else:
-                done = _eager_with_scalar(prim, x, y, inexact)
-                if done is not None:
-                    return done
+                out = _eager_with_scalar(prim, x, y, inexact)
+                if out is not None:
+                    return out
             ab = promote_pair(x, y, inexact, True)
             if ab is None:
                 return general(x, y)
@@ -385,8 +382,7 @@ def _binary(
                     # ``eval_primitive``'s lean path, which also takes the eager 0-d scalar
                     # ``promote_pair`` kept (numpy broadcasts it; the primitive would not).
                     return core.eval_on_host2(prim, va, a._weak_type, vb, b._weak_type)
-            out = bind(prim, (a, b), {})
-            return out
+            return bind(prim, (a, b), {})
 
         return _named_as(general, f)
 

@@ -102,9 +102,7 @@ def _keep(impl: NpFn) -> NpFn:
 
 _stack_top = core._current.get
 
-# ``core.bind`` typed for one result: the functions below call it directly, one call
-# shorter than ``Primitive.bind1`` (they are the primitives of every JVP rule).
-_bind1: Callable[[Primitive, tuple[Array, ...], core.Params], Array] = core.bind
+_bind1 = core.bind_one  # (the functions below are the primitives of every JVP rule)
 
 _PY_SCALARS = frozenset({bool, int, float, complex})
 
