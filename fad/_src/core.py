@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, cast, final
 
@@ -850,6 +850,13 @@ class Impl(Protocol):
     def __call__(self, *operands: Any, **params: Any) -> NumpyResult: ...
 
 
+class LeanImpl(Protocol):
+    """An ``Impl`` as the lean eager paths call it (see ``_dtype_accepted``): with
+    ``out=...``, an array back."""
+
+    def __call__(self, *operands: np.ndarray[Any, Any], out: Any) -> np.ndarray[Any, Any]: ...
+
+
 class ArrayImpl(Protocol):
     """Eager evaluation on fad Arrays, for primitives without a numpy ``impl``."""
 
@@ -1075,28 +1082,43 @@ def eval_primitive(prim: Primitive, args: Sequence[Array], params: Params) -> An
 # The implementation for each (primitive, dtype) pair whose abstract rule has accepted
 # that dtype: numpy would compute ``exp`` of integers, the primitive refuses them (as
 # ``jit`` does), and the lean paths check each pair once. The entry is ``prim.impl`` or
-# the pair's ``dtype_impls`` entry, so that lookup costs what the check does.
-_dtype_accepted: dict[tuple[Primitive, np.dtype[Any]], Impl] = {}
+# the pair's ``dtype_impls`` entry, so that lookup costs what the check does, and it is
+# called with ``out=...``: a numpy ufunc then returns an array, never a numpy scalar for
+# 0-d operands, which the caller would have to convert (numpy >= 2.3); another function
+# is wrapped to take ``out`` and convert its result.
+_dtype_accepted: dict[tuple[Primitive, np.dtype[Any]], LeanImpl] = {}
 
 
-def _accept_dtype(prim: Primitive, x: np.ndarray[Any, Any], n: int) -> Impl:
-    """The implementation of ``prim`` for ``x``'s dtype, once its rule accepts ``n``
-    operands like ``x`` (``n = 0``: operands of mixed dtypes, checked by the caller,
-    nothing recorded)."""
+def _array_result(impl: Impl) -> LeanImpl:
+    """``impl`` called as the lean paths call a numpy ufunc: ``out=...``, an array back."""
+
+    def f(*args: np.ndarray[Any, Any], out: Any = None) -> np.ndarray[Any, Any]:
+        r = impl(*args)
+        return r if type(r) is np.ndarray else np.asarray(r)
+
+    return f
+
+
+def _accept_dtype(prim: Primitive, x: np.ndarray[Any, Any], n: int) -> LeanImpl:
+    """The implementation of ``prim`` for ``x``'s dtype, to call with ``out=...``, once its
+    rule accepts ``n`` operands like ``x`` (``n = 0``: operands of mixed dtypes, checked by
+    the caller, nothing recorded)."""
     impl = dtype_impls.get((prim, x.dtype), prim.impl)
     assert impl is not None  # (callers know ``prim.impl`` is set)
+    lean = cast(LeanImpl, impl) if type(impl) is np.ufunc else _array_result(impl)
     if n:
         rule = abstract_rules.get(prim)
         if rule is not None:
             aval = ShapedArray(x.shape, x.dtype, False)
             rule(*([aval] * n))
-        _dtype_accepted[(prim, x.dtype)] = impl
-    return impl
+        _dtype_accepted[(prim, x.dtype)] = lean
+    return lean
 
 
-def host_impl2(prim: Primitive, x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> Impl:
+def host_impl2(prim: Primitive, x: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> LeanImpl:
     """The implementation ``eval_on_host2`` calls for ``prim`` on ``x`` and ``y`` (their
-    dtype checked by the abstract rule first), for a caller that keeps it."""
+    dtype checked by the abstract rule first), for a caller that keeps it (to call with
+    ``out=...``, as ``_dtype_accepted`` says)."""
     try:
         return _dtype_accepted[prim, x.dtype]
     except KeyError:
@@ -1109,9 +1131,7 @@ def eval_on_host1(prim: Primitive, x: np.ndarray[Any, Any], x_weak: bool) -> Arr
         impl = _dtype_accepted[prim, x.dtype]
     except KeyError:
         impl = _accept_dtype(prim, x, 1)
-    out = impl(x)
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
+    out = impl(x, out=...)
     r: Array = _new_object(Array)
     r._host = out
     # Weak only if the operand is weak and the dtype is preserved.
@@ -1128,9 +1148,7 @@ def eval_on_host2(
         impl = _dtype_accepted[prim, x.dtype]
     except KeyError:
         impl = _accept_dtype(prim, x, 2 if x.dtype == y.dtype else 0)
-    out = impl(x, y)
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
+    out = impl(x, y, out=...)
     r: Array = _new_object(Array)
     r._host = out
     # Weak only if both operands are weak and the dtype is preserved.
@@ -1296,6 +1314,44 @@ def bind(prim: Primitive, args: tuple[Array, ...], params: Params) -> Any:
 bind_one: Callable[[Primitive, tuple[Array, ...], Params], Array] = bind
 
 
+def bind_unary(prim: Primitive, x: Array) -> Array:
+    """``bind_one`` of a primitive of one operand and no parameters, which runs at once
+    without a call below this one where ``eval_on_host1`` would (``x`` a host array whose
+    dtype ``prim`` has accepted, and no handler that stops concrete operands): the
+    primitives of JVP rules and their transposes mostly run this way under ``grad``."""
+    if type(x) is Array and _current.get().passes_concrete:
+        vx = x._host
+        if vx is not None:
+            impl = _dtype_accepted.get((prim, vx.dtype))
+            if impl is not None:  # (``eval_on_host1``, inline)
+                out = impl(vx, out=...)
+                r: Array = _new_object(Array)
+                r._host = out
+                r._weak_type = x._weak_type and out.dtype == vx.dtype
+                r._buffer = None
+                return r
+    out1: Array = bind(prim, (x,), {})
+    return out1
+
+
+def bind_binary(prim: Primitive, x: Array, y: Array) -> Array:
+    """``bind_unary`` for a primitive of two operands (of one dtype and shape, for the
+    lean path: as ``eval_on_host2``)."""
+    if type(x) is Array and type(y) is Array and _current.get().passes_concrete:
+        vx, vy = x._host, y._host
+        if vx is not None and vy is not None and vx.dtype is vy.dtype and vx.shape == vy.shape:
+            impl = _dtype_accepted.get((prim, vx.dtype))
+            if impl is not None:  # (``eval_on_host2``, inline)
+                out = impl(vx, vy, out=...)
+                r: Array = _new_object(Array)
+                r._host = out
+                r._weak_type = x._weak_type and y._weak_type and out.dtype == vx.dtype
+                r._buffer = None
+                return r
+    out2: Array = bind(prim, (x, y), {})
+    return out2
+
+
 class installed:
     """Context manager that pushes ``handler`` on top of the current stack (and each of
     ``more`` above it, in order: ``grad`` installs its two handlers in one step)."""
@@ -1319,6 +1375,19 @@ class installed:
 
     def __exit__(self, *exc: object) -> None:
         _current.reset(self._token)
+
+
+def push_new(*handlers: Handler) -> Token[Frame]:
+    """``installed``'s entry for handlers the caller has just made, which cannot be
+    installed already (nothing to check), without the context manager: ``grad`` and
+    ``jvp`` install theirs on every call. Undo with ``pop(token)`` in a ``finally``."""
+    frame = _current.get()
+    for h in handlers:
+        frame = Frame(h, frame)
+    return _current.set(frame)
+
+
+pop: Callable[[Token[Frame]], None] = _current.reset
 
 
 def is_eager() -> bool:

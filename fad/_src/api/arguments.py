@@ -61,10 +61,15 @@ def unflatten_args(treedef: tu.PyTreeDef, leaves: list[Any]) -> Any:
     return tu.tree_unflatten(treedef, leaves)
 
 
-def flatten_args(tree: Any, what: str) -> tuple[list[Array], tu.PyTreeDef]:
+def flatten_args(tree: Any, what: str, name: str = "") -> tuple[list[Array], tu.PyTreeDef]:
+    """The leaves of ``tree`` as Arrays, and its structure; ``what`` (after ``name``, the
+    transformation's, if given: the message is made only when needed) says what the tree
+    is in the error for a leaf that is not an array."""
     fast = flat_arrays(tree)
     if fast is not None:
         return fast
+    if name:
+        what = f"{name} {what}"
     leaves, treedef = tu.tree_flatten(tree)
     # An Array leaf is taken as it is (its description is only for the error message).
     return [
@@ -135,7 +140,7 @@ def diff_args(
         f, dyn = partial_args(fun, args, kwargs, nums)
     if check is not None:
         check(dyn)
-    flat, in_tree = flatten_args(dyn, f"{name} argument")
+    flat, in_tree = flatten_args(dyn, "argument", name)
     return f, dyn, flat, in_tree
 
 

@@ -168,12 +168,15 @@ def _jvp_flat(
     has_aux: bool,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     handler = JVPHandler()
-    with core.installed(handler):
-        ins = [
-            p if isinstance(t, Zero) else JVPTracer(handler, p, t)
-            for p, t in zip(primals, tangents, strict=True)
-        ]
+    ins = [
+        p if isinstance(t, Zero) else JVPTracer(handler, p, t)
+        for p, t in zip(primals, tangents, strict=True)
+    ]
+    token = core.push_new(handler)
+    try:
         result = fun(*unflatten_args(in_tree, ins))
+    finally:
+        core.pop(token)
     out, aux = split_aux(result, has_aux, "jvp")
     flat_out, out_tree = flatten_args(out, "jvp output")
     out_p: list[Array] = []

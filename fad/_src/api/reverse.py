@@ -130,10 +130,13 @@ def _trace_linear(
             ins.append(JVPTracer(jvp_h, p, t))
         else:
             ins.append(p)
-    with core.installed(stage, jvp_h):
+    token = core.push_new(stage, jvp_h)
+    try:
         result = fun(*unflatten_args(in_tree, ins))
+    finally:
+        core.pop(token)
     out, aux = split_aux(result, has_aux, name)
-    flat_out, out_tree = flatten_args(out, f"{name} output")
+    flat_out, out_tree = flatten_args(out, "output", name)
     out_p: list[Array] = []
     out_t: list[Array] = []
     for o in flat_out:  # ``jvp_h.unwrap``, with zeros for a symbolic zero tangent

@@ -122,7 +122,7 @@ class JVPTracer(Tracer):
         return a
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)  # (no fields: no generated call)
 class JVPHandler(core.Handler):
     """Pushes tangents forward through every primitive it owns an operand of."""
 
@@ -145,7 +145,7 @@ class JVPHandler(core.Handler):
         rule = jvp_rules.get(prim)
         if rule is None:
             raise NotImplementedError(f"differentiation rule for '{prim.name}' not implemented")
-        out, t_out = rule(primals, tangents, **params)
+        out, t_out = rule(primals, tangents, **params) if params else rule(primals, tangents)
         if prim.multiple_results:
             return [self.wrap(o, t) for o, t in zip(out, t_out, strict=True)]
         if type(t_out) is Zero or not _is_inexact(out):  # ``wrap``, inline
@@ -217,10 +217,15 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
         def rule1(
             primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any
         ) -> tuple[Array, MaybeZero]:
-            # ``rule`` with one partial (most unary math), without its loop
-            ans: Array = core.bind(prim, tuple(primals), params)
+            # ``rule`` with one partial (most unary math), without its loop; plain calls for
+            # one operand and no parameters
             t = tangents[0]
-            return ans, Zero.like(ans) if type(t) is Zero else only(t, ans, *primals, **params)
+            if params or len(primals) != 1:
+                ans: Array = core.bind(prim, tuple(primals), params)
+                return ans, Zero.like(ans) if type(t) is Zero else only(t, ans, *primals, **params)
+            x = primals[0]
+            ans = core.bind_unary(prim, x)
+            return ans, Zero.like(ans) if type(t) is Zero else only(t, ans, x)
 
         def_jvp_rule(prim, rule1)
         return
@@ -230,11 +235,18 @@ def defjvp(prim: Primitive, *partials: PartialRule | None) -> None:
         def rule2(
             primals: Sequence[Array], tangents: Sequence[MaybeZero], **params: Any
         ) -> tuple[Array, MaybeZero]:
-            # ``rule`` with two partials (binary arithmetic), without its loop
-            ans: Array = core.bind(prim, tuple(primals), params)
+            # ``rule`` with two partials (binary arithmetic), without its loop; plain calls
+            # for two operands and no parameters
             tx, ty = tangents[0], tangents[1]
-            gx = None if px is None or type(tx) is Zero else px(tx, ans, *primals, **params)
-            gy = None if py is None or type(ty) is Zero else py(ty, ans, *primals, **params)
+            if params or len(primals) != 2:
+                ans: Array = core.bind(prim, tuple(primals), params)
+                gx = None if px is None or type(tx) is Zero else px(tx, ans, *primals, **params)
+                gy = None if py is None or type(ty) is Zero else py(ty, ans, *primals, **params)
+            else:
+                x, y = primals
+                ans = core.bind_binary(prim, x, y)
+                gx = None if px is None or type(tx) is Zero else px(tx, ans, x, y)
+                gy = None if py is None or type(ty) is Zero else py(ty, ans, x, y)
             if gy is None:
                 return ans, Zero.like(ans) if gx is None else gx
             return ans, gy if gx is None else add_tangents(gx, gy)

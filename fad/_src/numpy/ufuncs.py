@@ -264,7 +264,7 @@ def log10(x: ArrayLike) -> Array:
     return ew.div(ew.log(a), ew.full_like(a, np.log(10)))
 
 
-_scalars: dict[tuple[Any, ...], tuple[np.ndarray[Any, Any], bool, core.Impl]] = {}
+_scalars: dict[tuple[Any, ...], tuple[np.ndarray[Any, Any], bool, core.LeanImpl]] = {}
 _new_object = object.__new__
 # The top frame of the handler stack (``core.is_eager()`` is ``_stack_top().parent is
 # None``), read directly on ``x + 1``'s path, where one call is a tenth of the time.
@@ -325,9 +325,7 @@ def _eager_with_scalar(
         s, scalar_weak, impl = hit
     # ``core.eval_on_host2``, inline, with its implementation kept in the entry: this is
     # all of ``x + 1``. The result is weak if both operands are and the dtype is kept.
-    out = impl(s, v) if scalar_first else impl(v, s)
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
+    out = impl(s, v, out=...) if scalar_first else impl(v, s, out=...)
     r: Array = _new_object(Array)
     r._host = out
     r._weak_type = weak and scalar_weak and out.dtype == v.dtype

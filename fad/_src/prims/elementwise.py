@@ -102,7 +102,8 @@ def _keep(impl: NpFn) -> NpFn:
 
 _stack_top = core._current.get
 
-_bind1 = core.bind_one  # (the functions below are the primitives of every JVP rule)
+# (the functions below are the primitives of every JVP rule and transpose)
+_unary, _binary = core.bind_unary, core.bind_binary
 
 _PY_SCALARS = frozenset({bool, int, float, complex})
 
@@ -167,11 +168,22 @@ def full_like(x: Array, value: Any, dtype: DType | None = None) -> Array:
 
 
 def zeros_like(x: Array) -> Array:
-    return full(x.shape, 0, x.dtype)
+    return _filled_like(x, 0)
 
 
 def ones_like(x: Array) -> Array:
-    return full(x.shape, 1, x.dtype)
+    return _filled_like(x, 1)
+
+
+def _filled_like(x: Array, value: int) -> Array:
+    """``full_like(x, value)``; for a host array (a primal in a JVP rule, eager or under
+    ``grad``), straight from ``filled``, with the shape and dtype read off its value."""
+    v = x._host if type(x) is Array else None
+    if v is not None:
+        out = filled(v.shape, value, v.dtype, False)
+        if out is not None:
+            return out
+    return full(x.shape, value, x.dtype)
 
 
 # ---------------------------------------------------------------------------
@@ -320,155 +332,155 @@ _util.lower_via(stop_gradient_p, lambda x: x)
 
 
 def neg(x: Array) -> Array:
-    return _bind1(neg_p, (x,), {})
+    return _unary(neg_p, x)
 
 
 def sin(x: Array) -> Array:
-    return _bind1(sin_p, (x,), {})
+    return _unary(sin_p, x)
 
 
 def cos(x: Array) -> Array:
-    return _bind1(cos_p, (x,), {})
+    return _unary(cos_p, x)
 
 
 def tan(x: Array) -> Array:
-    return _bind1(tan_p, (x,), {})
+    return _unary(tan_p, x)
 
 
 def asin(x: Array) -> Array:
-    return _bind1(asin_p, (x,), {})
+    return _unary(asin_p, x)
 
 
 def acos(x: Array) -> Array:
-    return _bind1(acos_p, (x,), {})
+    return _unary(acos_p, x)
 
 
 def atan(x: Array) -> Array:
-    return _bind1(atan_p, (x,), {})
+    return _unary(atan_p, x)
 
 
 def sinh(x: Array) -> Array:
-    return _bind1(sinh_p, (x,), {})
+    return _unary(sinh_p, x)
 
 
 def cosh(x: Array) -> Array:
-    return _bind1(cosh_p, (x,), {})
+    return _unary(cosh_p, x)
 
 
 def tanh(x: Array) -> Array:
-    return _bind1(tanh_p, (x,), {})
+    return _unary(tanh_p, x)
 
 
 def asinh(x: Array) -> Array:
-    return _bind1(asinh_p, (x,), {})
+    return _unary(asinh_p, x)
 
 
 def acosh(x: Array) -> Array:
-    return _bind1(acosh_p, (x,), {})
+    return _unary(acosh_p, x)
 
 
 def atanh(x: Array) -> Array:
-    return _bind1(atanh_p, (x,), {})
+    return _unary(atanh_p, x)
 
 
 def exp(x: Array) -> Array:
-    return _bind1(exp_p, (x,), {})
+    return _unary(exp_p, x)
 
 
 def exp2(x: Array) -> Array:
-    return _bind1(exp2_p, (x,), {})
+    return _unary(exp2_p, x)
 
 
 def log(x: Array) -> Array:
-    return _bind1(log_p, (x,), {})
+    return _unary(log_p, x)
 
 
 def log1p(x: Array) -> Array:
-    return _bind1(log1p_p, (x,), {})
+    return _unary(log1p_p, x)
 
 
 def expm1(x: Array) -> Array:
-    return _bind1(expm1_p, (x,), {})
+    return _unary(expm1_p, x)
 
 
 def sqrt(x: Array) -> Array:
-    return _bind1(sqrt_p, (x,), {})
+    return _unary(sqrt_p, x)
 
 
 def rsqrt(x: Array) -> Array:
-    return _bind1(rsqrt_p, (x,), {})
+    return _unary(rsqrt_p, x)
 
 
 def cbrt(x: Array) -> Array:
-    return _bind1(cbrt_p, (x,), {})
+    return _unary(cbrt_p, x)
 
 
 def logistic(x: Array) -> Array:
-    return _bind1(logistic_p, (x,), {})
+    return _unary(logistic_p, x)
 
 
 def erf(x: Array) -> Array:
-    return _bind1(erf_p, (x,), {})
+    return _unary(erf_p, x)
 
 
 def erfc(x: Array) -> Array:
-    return _bind1(erfc_p, (x,), {})
+    return _unary(erfc_p, x)
 
 
 def erf_inv(x: Array) -> Array:
-    return _bind1(erf_inv_p, (x,), {})
+    return _unary(erf_inv_p, x)
 
 
 def lgamma(x: Array) -> Array:
-    return _bind1(lgamma_p, (x,), {})
+    return _unary(lgamma_p, x)
 
 
 def digamma(x: Array) -> Array:
-    return _bind1(digamma_p, (x,), {})
+    return _unary(digamma_p, x)
 
 
 def abs(x: Array) -> Array:
-    return _bind1(abs_p, (x,), {})
+    return _unary(abs_p, x)
 
 
 def sign(x: Array) -> Array:
-    return _bind1(sign_p, (x,), {})
+    return _unary(sign_p, x)
 
 
 def floor(x: Array) -> Array:
-    return _bind1(floor_p, (x,), {})
+    return _unary(floor_p, x)
 
 
 def ceil(x: Array) -> Array:
-    return _bind1(ceil_p, (x,), {})
+    return _unary(ceil_p, x)
 
 
 def round(x: Array) -> Array:
-    return _bind1(round_p, (x,), {})
+    return _unary(round_p, x)
 
 
 def is_finite(x: Array) -> Array:
-    return _bind1(is_finite_p, (x,), {})
+    return _unary(is_finite_p, x)
 
 
 def bitwise_not(x: Array) -> Array:
-    return _bind1(not_p, (x,), {})
+    return _unary(not_p, x)
 
 
 def real(x: Array) -> Array:
-    return _bind1(real_p, (x,), {})
+    return _unary(real_p, x)
 
 
 def imag(x: Array) -> Array:
-    return _bind1(imag_p, (x,), {})
+    return _unary(imag_p, x)
 
 
 def conj(x: Array) -> Array:
-    return _bind1(conj_p, (x,), {})
+    return _unary(conj_p, x)
 
 
 def stop_gradient(x: Array) -> Array:
-    return _bind1(stop_gradient_p, (x,), {})
+    return _unary(stop_gradient_p, x)
 
 
 # ---------------------------------------------------------------------------
@@ -673,43 +685,43 @@ lowering.def_elementwise(core.add_any_p, "stablehlo.add")
 
 
 def add(x: Array, y: Array) -> Array:
-    return _bind1(add_p, (x, y), {})
+    return _binary(add_p, x, y)
 
 
 def sub(x: Array, y: Array) -> Array:
-    return _bind1(sub_p, (x, y), {})
+    return _binary(sub_p, x, y)
 
 
 def mul(x: Array, y: Array) -> Array:
-    return _bind1(mul_p, (x, y), {})
+    return _binary(mul_p, x, y)
 
 
 def div(x: Array, y: Array) -> Array:
-    return _bind1(div_p, (x, y), {})
+    return _binary(div_p, x, y)
 
 
 def rem(x: Array, y: Array) -> Array:
-    return _bind1(rem_p, (x, y), {})
+    return _binary(rem_p, x, y)
 
 
 def pow(x: Array, y: Array) -> Array:
-    return _bind1(pow_p, (x, y), {})
+    return _binary(pow_p, x, y)
 
 
 def max(x: Array, y: Array) -> Array:
-    return _bind1(max_p, (x, y), {})
+    return _binary(max_p, x, y)
 
 
 def min(x: Array, y: Array) -> Array:
-    return _bind1(min_p, (x, y), {})
+    return _binary(min_p, x, y)
 
 
 def atan2(x: Array, y: Array) -> Array:
-    return _bind1(atan2_p, (x, y), {})
+    return _binary(atan2_p, x, y)
 
 
 def nextafter(x: Array, y: Array) -> Array:
-    return _bind1(nextafter_p, (x, y), {})
+    return _binary(nextafter_p, x, y)
 
 
 def polygamma(m: Array, x: Array) -> Array:
@@ -717,55 +729,55 @@ def polygamma(m: Array, x: Array) -> Array:
 
 
 def bitwise_and(x: Array, y: Array) -> Array:
-    return _bind1(and_p, (x, y), {})
+    return _binary(and_p, x, y)
 
 
 def bitwise_or(x: Array, y: Array) -> Array:
-    return _bind1(or_p, (x, y), {})
+    return _binary(or_p, x, y)
 
 
 def bitwise_xor(x: Array, y: Array) -> Array:
-    return _bind1(xor_p, (x, y), {})
+    return _binary(xor_p, x, y)
 
 
 def shift_left(x: Array, y: Array) -> Array:
-    return _bind1(shift_left_p, (x, y), {})
+    return _binary(shift_left_p, x, y)
 
 
 def shift_right_arithmetic(x: Array, y: Array) -> Array:
-    return _bind1(shift_right_arithmetic_p, (x, y), {})
+    return _binary(shift_right_arithmetic_p, x, y)
 
 
 def shift_right_logical(x: Array, y: Array) -> Array:
-    return _bind1(shift_right_logical_p, (x, y), {})
+    return _binary(shift_right_logical_p, x, y)
 
 
 def complex_(x: Array, y: Array) -> Array:
-    return _bind1(complex_p, (x, y), {})
+    return _binary(complex_p, x, y)
 
 
 def eq(x: Array, y: Array) -> Array:
-    return _bind1(eq_p, (x, y), {})
+    return _binary(eq_p, x, y)
 
 
 def ne(x: Array, y: Array) -> Array:
-    return _bind1(ne_p, (x, y), {})
+    return _binary(ne_p, x, y)
 
 
 def lt(x: Array, y: Array) -> Array:
-    return _bind1(lt_p, (x, y), {})
+    return _binary(lt_p, x, y)
 
 
 def le(x: Array, y: Array) -> Array:
-    return _bind1(le_p, (x, y), {})
+    return _binary(le_p, x, y)
 
 
 def gt(x: Array, y: Array) -> Array:
-    return _bind1(gt_p, (x, y), {})
+    return _binary(gt_p, x, y)
 
 
 def ge(x: Array, y: Array) -> Array:
-    return _bind1(ge_p, (x, y), {})
+    return _binary(ge_p, x, y)
 
 
 # ---------------------------------------------------------------------------
