@@ -1309,19 +1309,18 @@ def bind(prim: Primitive, args: tuple[Array, ...], params: Params) -> Any:
         _current.reset(token)
 
 
-# ``bind`` typed for a single-result primitive: the elementwise functions and the numpy
-# layer's short paths call it directly, one call shorter than ``Primitive.bind1``.
-bind_one: Callable[[Primitive, tuple[Array, ...], Params], Array] = bind
-
-
 def bind_unary(prim: Primitive, x: Array) -> Array:
-    """``bind_one`` of a primitive of one operand and no parameters, which runs at once
+    """``bind`` of a single-result primitive of one operand and no parameters (the
+    elementwise functions and the numpy layer's short paths call it), which runs at once
     without a call below this one where ``eval_on_host1`` would (``x`` a host array whose
     dtype ``prim`` has accepted, and no handler that stops concrete operands): the
-    primitives of JVP rules and their transposes mostly run this way under ``grad``."""
-    if type(x) is Array and _current.get().passes_concrete:
+    primitives of JVP rules and their transposes mostly run this way under ``grad``.
+    An operand that is not an Array goes to the handler at once, as ``bind`` would send
+    it."""
+    frame = _current.get()
+    if type(x) is Array:
         vx = x._host
-        if vx is not None:
+        if vx is not None and frame.passes_concrete:
             impl = _dtype_accepted.get((prim, vx.dtype))
             if impl is not None:  # (``eval_on_host1``, inline)
                 out = impl(vx, out=...)
@@ -1330,6 +1329,13 @@ def bind_unary(prim: Primitive, x: Array) -> Array:
                 r._weak_type = x._weak_type and out.dtype == vx.dtype
                 r._buffer = None
                 return r
+    elif frame.parent is not None:  # (``bind``'s handler call, inline: a traced operand)
+        token = _current.set(frame.parent)
+        try:
+            out0: Array = frame.handler.process(prim, (x,), {})
+            return out0
+        finally:
+            _current.reset(token)
     out1: Array = bind(prim, (x,), {})
     return out1
 
@@ -1337,9 +1343,13 @@ def bind_unary(prim: Primitive, x: Array) -> Array:
 def bind_binary(prim: Primitive, x: Array, y: Array) -> Array:
     """``bind_unary`` for a primitive of two operands (of one dtype and shape, for the
     lean path: as ``eval_on_host2``)."""
-    if type(x) is Array and type(y) is Array and _current.get().passes_concrete:
+    frame = _current.get()
+    if type(x) is Array and type(y) is Array:
         vx, vy = x._host, y._host
-        if vx is not None and vy is not None and vx.dtype is vy.dtype and vx.shape == vy.shape:
+        if (
+            vx is not None and vy is not None and vx.dtype is vy.dtype and vx.shape == vy.shape
+            and frame.passes_concrete
+        ):  # fmt: skip
             impl = _dtype_accepted.get((prim, vx.dtype))
             if impl is not None:  # (``eval_on_host2``, inline)
                 out = impl(vx, vy, out=...)
@@ -1348,6 +1358,13 @@ def bind_binary(prim: Primitive, x: Array, y: Array) -> Array:
                 r._weak_type = x._weak_type and y._weak_type and out.dtype == vx.dtype
                 r._buffer = None
                 return r
+    elif frame.parent is not None:  # (``bind``'s handler call, inline: a traced operand)
+        token = _current.set(frame.parent)
+        try:
+            out0: Array = frame.handler.process(prim, (x, y), {})
+            return out0
+        finally:
+            _current.reset(token)
     out2: Array = bind(prim, (x, y), {})
     return out2
 

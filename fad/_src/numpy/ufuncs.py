@@ -68,7 +68,7 @@ def _unary_inexact(
     """
 
     def decorate(general: Callable[[ArrayLike], Array]) -> Callable[[ArrayLike], Array]:
-        bind = core.bind_one
+        bind = core.bind_unary
 
         def f(x: ArrayLike) -> Array:
             if type(x) is Array:
@@ -76,12 +76,12 @@ def _unary_inexact(
                 if v is not None and v.dtype.kind in "fc":
                     if core.is_eager():
                         return core.eval_on_host1(prim, v, x._weak_type)
-                    return bind(prim, (x,), {})
+                    return bind(prim, x)
             elif isinstance(x, core.Tracer):
                 dt = x.aval.dtype
                 # (a 32-bit float is canonical with or without x64: no call for it)
                 if dt.kind in "fc" and (dt.itemsize == 4 or dtypes.canonicalize_dtype(dt) == dt):
-                    return bind(prim, (x,), {})
+                    return bind(prim, x)
             return general(x)
 
         return _named_as(general, f)
@@ -352,7 +352,7 @@ def _binary(
     def decorate(
         general: Callable[[ArrayLike, ArrayLike], Array],
     ) -> Callable[[ArrayLike, ArrayLike], Array]:
-        bind = core.bind_one
+        bind = core.bind_binary
 
         def f(x: ArrayLike, y: ArrayLike) -> Array:
             if type(x) is Array and type(y) is Array:
@@ -365,7 +365,7 @@ def _binary(
                     and x._weak_type == y._weak_type
                     and (not inexact or dtypes.is_inexact(vx.dtype))
                 ):
-                    return bind(prim, (x, y), {})
+                    return bind(prim, x, y)
             else:
                 out = _eager_with_scalar(prim, x, y, inexact)
                 if out is not None:
@@ -380,7 +380,7 @@ def _binary(
                     # ``eval_primitive``'s lean path, which also takes the eager 0-d scalar
                     # ``promote_pair`` kept (numpy broadcasts it; the primitive would not).
                     return core.eval_on_host2(prim, va, a._weak_type, vb, b._weak_type)
-            return bind(prim, (a, b), {})
+            return bind(prim, a, b)
 
         return _named_as(general, f)
 
