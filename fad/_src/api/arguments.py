@@ -27,7 +27,7 @@ def leaf_to_array(x: Any, what: str) -> Array:
 
 # The structure of one leaf, and of a tuple of ``n`` leaves, by ``n``.
 _LEAF_DEF = tu.tree_structure(0)
-_TUPLE_DEFS: dict[int, tu.PyTreeDef] = {}
+_TUPLE_DEFS: dict[int, tu.PyTreeDef] = {1: tu.tree_structure((0,))}
 
 
 def flat_arrays(tree: Any) -> tuple[list[Array], tu.PyTreeDef] | None:
@@ -133,6 +133,15 @@ def diff_args(
 ) -> tuple[Callable[..., Any], tuple[Any, ...], list[Array], tu.PyTreeDef]:  # fmt: skip
     """The call's differentiated arguments (``argnums``), checked by ``check``: ``fun`` of
     them alone, their values, their flat leaves and the tree of those leaves."""
+    if type(argnums) is int and argnums == 0 and len(args) == 1 and not kwargs and check is None:
+        # ``grad(f)(x)`` of one Array or Python float: ``fun`` itself, and ``flat_arrays``
+        # of ``(x,)``, inline (this is every such call's fixed cost)
+        x = args[0]
+        if isinstance(x, Array):
+            return fun, args, [x], _TUPLE_DEFS[1]
+        if type(x) is float:
+            leaf = core.scalar_array(x, dtypes.default_float_dtype(), True)
+            return fun, args, [leaf], _TUPLE_DEFS[1]
     nums = _normalize_argnums(argnums, len(args), name)
     if not kwargs and len(nums) == len(args) and nums == tuple(range(len(nums))):
         f, dyn = fun, args  # every argument in order: ``fun`` itself (``grad(f)(x)``)

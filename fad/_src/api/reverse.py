@@ -135,7 +135,7 @@ def _trace_linear(
         result = fun(*unflatten_args(in_tree, ins))
     finally:
         core.pop(token)
-    out, aux = split_aux(result, has_aux, name)
+    out, aux = split_aux(result, has_aux, name) if has_aux else (result, None)
     flat_out, out_tree = flatten_args(out, "output", name)
     out_p: list[Array] = []
     out_t: list[Array] = []
