@@ -101,7 +101,6 @@ class Recording:
         return dce(whole, [x for _, x in consts])
 
 
-
 @dataclass(frozen=True, eq=False, init=False)
 class StageHandler(core.Handler):
     """Stages primitives on its tracers; with ``forward_known``, a partial evaluator.

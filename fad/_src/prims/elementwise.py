@@ -164,26 +164,20 @@ def _full(shape: Sequence[int], value: Any, dtype: DType) -> Array:
 
 
 def full_like(x: Array, value: Any, dtype: DType | None = None) -> Array:
-    return full(x.shape, value, x.dtype if dtype is None else dtype)
+    """``full`` in ``x``'s shape and dtype (or ``dtype``): a host array's (a primal in a
+    JVP rule) are read off its value."""
+    v = x._host if type(x) is Array else None
+    if v is None:
+        return full(x.shape, value, x.dtype if dtype is None else dtype)
+    return full(v.shape, value, v.dtype if dtype is None else dtype)
 
 
 def zeros_like(x: Array) -> Array:
-    return _filled_like(x, 0)
+    return full_like(x, 0)
 
 
 def ones_like(x: Array) -> Array:
-    return _filled_like(x, 1)
-
-
-def _filled_like(x: Array, value: int) -> Array:
-    """``full_like(x, value)``; for a host array (a primal in a JVP rule, eager or under
-    ``grad``), straight from ``filled``, with the shape and dtype read off its value."""
-    v = x._host if type(x) is Array else None
-    if v is not None:
-        out = filled(v.shape, value, v.dtype, False)
-        if out is not None:
-            return out
-    return full(x.shape, value, x.dtype)
+    return full_like(x, 1)
 
 
 # ---------------------------------------------------------------------------
